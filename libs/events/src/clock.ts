@@ -1,0 +1,35 @@
+/** The source of time. Inject it wherever time matters so tests can control it. */
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+/** The wall clock. */
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** A clock that moves only when told to. */
+export class ManualClock extends Clock {
+  private current: Date;
+
+  constructor(start: Date | string = '2026-01-01T00:00:00.000Z') {
+    super();
+    this.current = new Date(start);
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  /** Moves time forward by `ms` milliseconds. */
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+
+  /** Sets the time. */
+  set(to: Date | string): void {
+    this.current = new Date(to);
+  }
+}

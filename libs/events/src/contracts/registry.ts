@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import { ApprovedV1 } from './approved.js';
+import { CancelledV1 } from './cancelled.js';
+import { DeniedV1 } from './denied.js';
+import { ExpiredV1 } from './expired.js';
+import { ExtendedV1 } from './extended.js';
+import { GrantFailedV1 } from './grant-failed.js';
+import { GrantedV1 } from './granted.js';
+import { RequestedV1 } from './requested.js';
+import { RevokeFailedV1 } from './revoke-failed.js';
+import { RevokeRequestedV1 } from './revoke-requested.js';
+import { RevokedV1 } from './revoked.js';
+import type { Envelope } from './envelope.js';
+
+/** Turns the data of version N into the data of version N + 1. */
+export type Upcaster = (data: unknown) => unknown;
+
+/** Every published version of one event type; the highest is what handlers see. */
+export interface EventDefinition<S extends z.ZodType = z.ZodType> {
+  versions: Record<number, z.ZodType>;
+  latest: number;
+  schema: S;
+  /** `upcasters[n]` lifts version n to n + 1. */
+  upcasters: Record<number, Upcaster>;
+}
+
+function define<S extends z.ZodType>(schema: S): EventDefinition<S> {
+  return { versions: { 1: schema }, latest: 1, schema, upcasters: {} };
+}
+
+/** The one list of event types. A published version never changes: add a version and an upcaster. */
+export const eventRegistry = {
+  requested: define(RequestedV1),
+  approved: define(ApprovedV1),
+  denied: define(DeniedV1),
+  cancelled: define(CancelledV1),
+  granted: define(GrantedV1),
+  grant_failed: define(GrantFailedV1),
+  expired: define(ExpiredV1),
+  revoke_requested: define(RevokeRequestedV1),
+  revoked: define(RevokedV1),
+  revoke_failed: define(RevokeFailedV1),
+  extended: define(ExtendedV1),
+} satisfies Record<string, EventDefinition>;
+
+/** The registry's shape, so tests can build registries with more versions. */
+export type EventRegistry = Record<string, EventDefinition>;
+
+/** A known event type, e.g. `requested`. */
+export type EventType = keyof typeof eventRegistry;
+
+/** The data of an event type at its latest version. */
+export type EventData<T extends EventType> = z.infer<(typeof eventRegistry)[T]['schema']>;
+
+/** A decoded event of a known type at its latest version. */
+export type AccessEvent<T extends EventType = EventType> = { [K in T]: Envelope<K, EventData<K>> }[T];
+
+/** The stream every access event lives on. */
+export const ACCESS_STREAM = 'ACCESS';
+
+/** The subjects of the access stream. */
+export const ACCESS_SUBJECTS = 'access.>';
+
+/** The subject an event type is published on. */
+export function subjectOf(type: EventType): string {
+  return `access.${type}`;
+}
+
+/** Every event type, in the order of a request's life. */
+export const eventTypes = Object.keys(eventRegistry) as EventType[];
+
+/** Whether a string names a known event type. */
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventRegistry, type);
+}

@@ -1,0 +1,99 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { Topology } from './topology.js';
+
+/** How a durable consumer redelivers. */
+export interface ConsumerSettings {
+  /** Durable name, one per service (and per purpose). */
+  name: string;
+  /** How long the server waits for an ack before redelivering. */
+  ackWaitMs: number;
+  /** Deliveries before an event is dead-lettered. */
+  maxDeliver: number;
+  /**
+   * Delays before retrying after each failed attempt (the n-th failure waits `backoffMs[n-1]`,
+   * the last repeats). Applied through `nak(delay)` rather than the consumer's server-side
+   * `backoff`, because a server-side backoff replaces `ack_wait` with its first step and would
+   * redeliver a slow but healthy handler's event to another replica.
+   */
+  backoffMs: number[];
+  /** Messages a consumer may hold un-acked at once. */
+  maxAckPending: number;
+}
+
+/**
+ * Creates or updates the access stream and the dead-letter stream. Idempotent: every replica of
+ * every service calls it at start-up. The access stream is the system of record: limits retention
+ * with no age, size or count limit, so the application never deletes an event.
+ */
+export async function ensureStreams(jsm: JetStreamManager, topology: Topology): Promise<void> {
+  await upsertStream(jsm, {
+    name: topology.stream,
+    subjects: [`${topology.prefix}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    num_replicas: topology.replicas,
+    duplicate_window: nanos(topology.duplicateWindowMs),
+    max_age: 0,
+    max_msgs: -1,
+    max_bytes: -1,
+    discard: DiscardPolicy.Old,
+    deny_delete: true,
+    deny_purge: true,
+  });
+  await upsertStream(jsm, {
+    name: topology.deadLetterStream,
+    subjects: [`${topology.deadLetterPrefix}.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    num_replicas: topology.replicas,
+    duplicate_window: nanos(topology.duplicateWindowMs),
+    max_age: 0,
+  });
+}
+
+/**
+ * Creates or updates a durable pull consumer over every access event. One consumer per service
+ * sees all event types in stream order, which is what keeps one request's events in order.
+ */
+export async function ensureConsumer(jsm: JetStreamManager, topology: Topology, settings: ConsumerSettings): Promise<void> {
+  const config = {
+    durable_name: settings.name,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(settings.ackWaitMs),
+    max_deliver: settings.maxDeliver,
+    max_ack_pending: settings.maxAckPending,
+    filter_subject: `${topology.prefix}.>`,
+  };
+  try {
+    await jsm.consumers.info(topology.stream, settings.name);
+    await jsm.consumers.update(topology.stream, settings.name, config);
+  } catch (error) {
+    if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    await jsm.consumers.add(topology.stream, { ...config, deliver_policy: DeliverPolicy.All });
+  }
+}
+
+async function upsertStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+    await jsm.streams.update(config.name, config);
+  } catch (error) {
+    if (!isNotFound(error, JetStreamApiCodes.StreamNotFound)) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+function isNotFound(error: unknown, code: number): boolean {
+  return error instanceof JetStreamApiError && error.code === code;
+}

@@ -1,0 +1,9 @@
+/** The few logging calls the event machinery makes; pino and Nest's logger both fit. */
+export interface EventLogger {
+  info(context: Record<string, unknown>, message: string): void;
+  warn(context: Record<string, unknown>, message: string): void;
+  error(context: Record<string, unknown>, message: string): void;
+}
+
+/** A logger that drops everything, for callers that do not care. */
+export const silentLogger: EventLogger = { info() {}, warn() {}, error() {} };

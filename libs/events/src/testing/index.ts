@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { defaultTopology, type Topology } from '../jetstream/topology.js';
+
+/** The NATS server integration tests use. */
+export const testNatsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** The Postgres server integration tests use (a maintenance database on it). */
+export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A topology with its own streams and subjects, so test files never see each other's events. */
+export function testTopology(name: string): Topology {
+  const id = `${name.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(3).toString('hex')}`.toLowerCase();
+  return {
+    ...defaultTopology,
+    stream: `T_${id.toUpperCase()}`,
+    prefix: `t_${id}.access`,
+    deadLetterStream: `T_${id.toUpperCase()}_DL`,
+    deadLetterPrefix: `t_${id}.deadletter`,
+    duplicateWindowMs: 2 * 60 * 1000,
+  };
+}
+
+/** Deletes a test topology's streams. */
+export async function deleteTopology(nc: NatsConnection, topology: Topology): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [topology.stream, topology.deadLetterStream]) {
+    await jsm.streams.delete(stream).catch(() => undefined);
+  }
+}
+
+/** Connects to the test NATS server. */
+export function connectTestNats(): Promise<NatsConnection> {
+  return connect({ servers: testNatsUrl, name: 'jest' });
+}
+
+/** Creates an empty database of its own for one test file and returns its URL. */
+export async function createTestDatabase(name: string): Promise<string> {
+  const database = `jit_test_${name.replace(/[^a-z0-9]/gi, '_')}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: testPostgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(testPostgresUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+export * from './samples.js';

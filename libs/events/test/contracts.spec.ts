@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ManualClock, createEvent, decodeEvent, eventRegistry, eventTypes, type EventRegistry } from '@jit/events';
+import { sampleEvent } from '@jit/events/testing';
+
+describe('event contracts', () => {
+  it('every event type round-trips through JSON and decodes to itself', () => {
+    for (const type of eventTypes) {
+      const event = sampleEvent(type, 'req-1');
+      const decoded = decodeEvent(JSON.parse(JSON.stringify(event)));
+      expect(decoded).toEqual({ ok: true, event });
+    }
+  });
+
+  it('refuses data that breaks its schema and names the field', () => {
+    const event = sampleEvent('requested', 'req-1');
+    const broken = { ...event, data: { ...event.data, durationSeconds: -5 } };
+    const decoded = decodeEvent(broken);
+    expect(decoded.ok).toBe(false);
+    expect(!decoded.ok && decoded.reason).toMatch(/durationSeconds/);
+  });
+
+  it('refuses an unknown event type, an unknown version and a broken envelope', () => {
+    const event = sampleEvent('granted', 'req-1');
+    expect(decodeEvent({ ...event, type: 'teleported' })).toEqual({ ok: false, reason: 'unknown event type "teleported"' });
+    expect(decodeEvent({ ...event, version: 7 })).toEqual({ ok: false, reason: 'unknown version 7 of "granted"' });
+    const noId = decodeEvent({ ...event, id: 'nope' });
+    expect(!noId.ok && noId.reason).toMatch(/^invalid envelope: id/);
+  });
+
+  it('upcasts an old version to the latest before a handler sees it', () => {
+    const V1 = z.object({ minutes: z.number() });
+    const V2 = z.object({ seconds: z.number() });
+    const registry: EventRegistry = {
+      ...eventRegistry,
+      extended: { versions: { 1: V1, 2: V2 }, latest: 2, schema: V2, upcasters: { 1: (d) => ({ seconds: (d as { minutes: number }).minutes * 60 }) } },
+    };
+    const old = { ...sampleEvent('extended', 'req-1'), version: 1, data: { minutes: 3 } };
+    expect(decodeEvent(old, registry)).toEqual({ ok: true, event: { ...old, version: 2, data: { seconds: 180 } } });
+  });
+
+  it('stamps id, time and causal links from the clock and the cause', () => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const cause = sampleEvent('requested', 'req-9', clock);
+    clock.advance(1000);
+    const next = createEvent({ type: 'approved', data: { stage: 0, approver: 'bob', final: true } }, { requestId: 'req-9', actor: 'bob', cause }, clock);
+    expect(next).toMatchObject({ occurredAt: '2026-03-01T10:00:01.000Z', correlationId: cause.correlationId, causationId: cause.id, version: 1 });
+    expect(cause).toMatchObject({ correlationId: 'req-9', causationId: null });
+  });
+});

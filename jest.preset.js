@@ -1,6 +1,7 @@
 /** Shared jest settings: native ESM (NestJS 12 is ESM-only), TypeScript through SWC with decorator metadata. */
 export default {
   testEnvironment: 'node',
+  testTimeout: 60_000,
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': [

@@ -43,6 +43,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Set by a NOTIFY; a notification that arrives mid-batch must not be lost to the next sleep. */
+  private notified = false;
   private listener?: PoolClient;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -64,7 +66,7 @@ export class OutboxRelay {
   /** Stops after the batch in flight; rows not yet published stay for the next start. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.notify();
     await this.loop;
     await this.unlisten();
   }
@@ -85,6 +87,7 @@ export class OutboxRelay {
     while (this.running) {
       await this.listen();
       let full = false;
+      this.notified = false;
       try {
         const { published, failed } = await this.publishBatch();
         if (failed) throw failed;
@@ -147,7 +150,7 @@ export class OutboxRelay {
     try {
       const pool = (this.options.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
       const client = await pool.connect();
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => this.notify());
       client.on('error', (error) => {
         this.logger.warn({ err: error, schema: this.schema }, 'outbox LISTEN connection lost');
         if (this.listener === client) this.listener = undefined;
@@ -172,7 +175,13 @@ export class OutboxRelay {
     }
   }
 
+  private notify(): void {
+    this.notified = true;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.notified || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {

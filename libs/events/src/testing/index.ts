@@ -73,3 +73,4 @@ export async function waitFor<T>(
   }
 }
 export * from './samples.js';
+export * from './nats-server.js';

@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  DeadLetterHeaders,
+  EventConsumer,
+  NonRetryableEventError,
+  deadLetterSubject,
+  ensureConsumer,
+  ensureStreams,
+  subjectFor,
+  type AccessEvent,
+  type ConsumerSettings,
+  type EventHandlerFn,
+} from '@jit/events';
+import { deleteTopology, sampleEvent, testTopology, waitFor } from '@jit/events/testing';
+import { effectsTable, openHarness, streamMessages, type Harness } from './fixtures/harness.js';
+import { recordEffect } from './fixtures/record-effect.js';
+
+describe('idempotent JetStream consumer', () => {
+  let h: Harness;
+  let consumers: EventConsumer[] = [];
+  let serial = 0;
+
+  beforeAll(async () => {
+    h = await openHarness('consumer');
+  });
+  // Each test gets streams of its own, so a consumer sees only that test's events.
+  beforeEach(async () => {
+    h.topology = testTopology('consumer');
+    await ensureStreams(h.jsm, h.topology);
+  });
+  afterEach(async () => {
+    await Promise.all(consumers.map((c) => c.stop()));
+    consumers = [];
+    await deleteTopology(h.nc, h.topology);
+  });
+  afterAll(() => h.close());
+
+  function settings(overrides: Partial<ConsumerSettings> = {}): ConsumerSettings {
+    return { name: `c${++serial}`, ackWaitMs: 2000, maxDeliver: 3, backoffMs: [100, 200], maxAckPending: 100, ...overrides };
+  }
+
+  async function startConsumer(s: ConsumerSettings, handler: EventHandlerFn, concurrency?: number): Promise<void> {
+    await ensureConsumer(h.jsm, h.topology, s);
+    const consumer = new EventConsumer({ jetstream: h.js, dataSource: h.dataSource, topology: h.topology, settings: s, handlers: () => handler, concurrency });
+    consumers.push(consumer);
+    await consumer.start();
+  }
+
+  async function publish(event: AccessEvent): Promise<void> {
+    await h.js.publish(subjectFor(h.topology, event.type), JSON.stringify(event), { msgID: event.id });
+  }
+
+  async function effects(consumer: string): Promise<{ request_id: string; event_id: string; type: string }[]> {
+    return h.dataSource.query(`SELECT request_id, event_id, type FROM ${effectsTable} WHERE consumer = $1 ORDER BY n`, [consumer]);
+  }
+
+  async function pendingAcks(consumer: string): Promise<number> {
+    const info = await h.jsm.consumers.info(h.topology.stream, consumer);
+    return info.num_ack_pending + info.num_pending;
+  }
+
+  it('a redelivered event is acked without being applied twice', async () => {
+    const s = settings();
+    const event = sampleEvent('requested', 'redeliver-1');
+    await publish(event);
+    await startConsumer(s, recordEffect);
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'the first delivery acked' });
+    // Deliver the same event again, as JetStream does after a lost ack.
+    await h.js.publish(subjectFor(h.topology, event.type), JSON.stringify(event), { msgID: `${event.id}-again` });
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'the second delivery acked' });
+    expect(await effects(s.name)).toHaveLength(1);
+  });
+
+  it('a consumer killed after its effect but before its ack gets the event again and does not apply it twice', async () => {
+    const s = settings({ ackWaitMs: 1000 });
+    await ensureConsumer(h.jsm, h.topology, s);
+    const event = sampleEvent('granted', 'killed-consumer-1');
+    const script = fileURLToPath(new URL('./fixtures/apply-then-die.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script], {
+      env: { ...process.env, HARNESS_URL: h.url, HARNESS_TOPOLOGY: JSON.stringify(h.topology), HARNESS_SETTINGS: JSON.stringify(s) },
+      stdio: 'inherit',
+    });
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await waitFor(async () => (await h.jsm.consumers.info(h.topology.stream, s.name)).num_waiting > 0, { what: 'the child pulling' });
+    await publish(event);
+    expect(await exited).toBe('SIGKILL');
+    expect(await effects(s.name)).toHaveLength(1);
+
+    await startConsumer(s, recordEffect);
+    await waitFor(async () => {
+      const info = await h.jsm.consumers.info(h.topology.stream, s.name);
+      return info.num_ack_pending === 0 && info.num_redelivered === 0 && info.delivered.consumer_seq >= 2;
+    }, { what: 'the redelivery acked' });
+    expect(await effects(s.name)).toEqual([{ request_id: 'killed-consumer-1', event_id: event.id, type: 'granted' }]);
+  });
+
+  it('an invalid payload lands in the dead-letter subject with its reason, and the valid events behind it are still handled', async () => {
+    const s = settings();
+    const bad = { ...sampleEvent('granted', 'poison-1'), data: { requester: 'alice@example.com' } };
+    await h.js.publish(subjectFor(h.topology, 'granted'), JSON.stringify(bad), { msgID: bad.id });
+    await h.js.publish(subjectFor(h.topology, 'requested'), 'not json at all');
+    const good = [sampleEvent('requested', 'poison-1'), sampleEvent('requested', 'after-poison-2')];
+    for (const event of good) await publish(event);
+    await startConsumer(s, recordEffect);
+
+    await waitFor(async () => (await effects(s.name)).length === 2, { what: 'the valid events handled' });
+    expect((await effects(s.name)).map((e) => e.event_id).sort()).toEqual(good.map((e) => e.id).sort());
+    const letters = await waitFor(async () => {
+      const all = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter((m) => m.subject === deadLetterSubject(h.topology, s.name));
+      return all.length === 2 && all;
+    }, { what: 'two dead letters' });
+    expect(letters[0].header(DeadLetterHeaders.reason)).toMatch(/^invalid granted v1 data: applicationId/);
+    expect(JSON.parse(letters[0].data).id).toBe(bad.id);
+    expect(letters[0].header(DeadLetterHeaders.subject)).toBe(subjectFor(h.topology, 'granted'));
+    expect(letters[1].header(DeadLetterHeaders.reason)).toBe('payload is not JSON');
+    expect(letters[1].data).toBe('not json at all');
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'nothing left pending' });
+  });
+
+  it('a transient failure is retried and applied once; a handler that keeps failing is dead-lettered after max_deliver', async () => {
+    const s = settings({ maxDeliver: 3 });
+    const flaky = sampleEvent('approved', 'flaky-1');
+    const hopeless = sampleEvent('approved', 'hopeless-1');
+    const attempts = new Map<string, number>();
+    await publish(flaky);
+    await publish(hopeless);
+    await startConsumer(s, async (event, manager, delivery) => {
+      attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
+      await recordEffect(event, manager, delivery);
+      if (event.id === hopeless.id || attempts.get(event.id)! < 2) throw new Error('vendor unavailable');
+    });
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'both settled' });
+    expect(await effects(s.name)).toEqual([{ request_id: 'flaky-1', event_id: flaky.id, type: 'approved' }]);
+    expect(attempts.get(hopeless.id)).toBe(3);
+    const letters = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter((m) => m.subject === deadLetterSubject(h.topology, s.name));
+    expect(letters).toHaveLength(1);
+    expect(letters[0].header(DeadLetterHeaders.reason)).toBe('failed on all 3 deliveries; last error: Error: vendor unavailable');
+  });
+
+  it('a handler that refuses an event dead-letters it at once', async () => {
+    const s = settings({ maxDeliver: 5 });
+    const event = sampleEvent('expired', 'refused-1');
+    await publish(event);
+    let calls = 0;
+    await startConsumer(s, async () => {
+      calls++;
+      throw new NonRetryableEventError('no such grant');
+    });
+    const letters = await waitFor(async () => {
+      const all = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter((m) => m.subject === deadLetterSubject(h.topology, s.name));
+      return all.length === 1 && all;
+    }, { what: 'the dead letter' });
+    expect(letters[0].header(DeadLetterHeaders.reason)).toBe('handler refused the event: no such grant');
+    expect(calls).toBe(1);
+  });
+
+  it('events of one request are handled in the order they were published', async () => {
+    const s = settings();
+    const requests = ['order-a', 'order-b', 'order-c', 'order-d'];
+    const types = ['requested', 'approved', 'granted', 'expired', 'revoked'] as const;
+    const published: AccessEvent[] = [];
+    for (const type of types) for (const r of requests) published.push(sampleEvent(type, r));
+    for (const event of published) await publish(event);
+    // Handlers take uneven time, so only the consumer's per-request ordering keeps them in order.
+    await startConsumer(
+      s,
+      async (event, manager, delivery) => {
+        await new Promise((resolve) => setTimeout(resolve, (event.id.charCodeAt(0) % 7) * 3));
+        await recordEffect(event, manager, delivery);
+      },
+      8,
+    );
+    await waitFor(async () => (await effects(s.name)).length === published.length, { what: 'all handled' });
+    const handled = await effects(s.name);
+    for (const r of requests) {
+      expect(handled.filter((e) => e.request_id === r).map((e) => e.type)).toEqual([...types]);
+    }
+  });
+});

@@ -12,14 +12,24 @@ let metrics: EventMetrics | undefined;
 /** The process's event metrics, created on first use. */
 export function eventMetrics(): EventMetrics {
   metrics ??= {
-    published: new Counter({ name: 'jit_outbox_published_total', help: 'Events published from the outbox', labelNames: ['schema'], registers: [register] }),
+    published: new Counter({
+      name: 'jit_outbox_published_total',
+      help: 'Events published from the outbox',
+      labelNames: ['schema'],
+      registers: [register],
+    }),
     handled: new Counter({
       name: 'jit_events_handled_total',
       help: 'Events handled by consumers, by outcome',
       labelNames: ['consumer', 'type', 'outcome'],
       registers: [register],
     }),
-    deadLettered: new Counter({ name: 'jit_dead_letters_total', help: 'Events sent to a dead-letter subject', labelNames: ['consumer'], registers: [register] }),
+    deadLettered: new Counter({
+      name: 'jit_dead_letters_total',
+      help: 'Events sent to a dead-letter subject',
+      labelNames: ['consumer'],
+      registers: [register],
+    }),
   };
   return metrics;
 }

@@ -42,7 +42,14 @@ describe('idempotent JetStream consumer', () => {
 
   async function startConsumer(s: ConsumerSettings, handler: EventHandlerFn, concurrency?: number): Promise<void> {
     await ensureConsumer(h.jsm, h.topology, s);
-    const consumer = new EventConsumer({ jetstream: h.js, dataSource: h.dataSource, topology: h.topology, settings: s, handlers: () => handler, concurrency });
+    const consumer = new EventConsumer({
+      jetstream: h.js,
+      dataSource: h.dataSource,
+      topology: h.topology,
+      settings: s,
+      handlers: () => handler,
+      concurrency,
+    });
     consumers.push(consumer);
     await consumer.start();
   }
@@ -88,10 +95,13 @@ describe('idempotent JetStream consumer', () => {
     expect(await effects(s.name)).toHaveLength(1);
 
     await startConsumer(s, recordEffect);
-    await waitFor(async () => {
-      const info = await h.jsm.consumers.info(h.topology.stream, s.name);
-      return info.num_ack_pending === 0 && info.num_redelivered === 0 && info.delivered.consumer_seq >= 2;
-    }, { what: 'the redelivery acked' });
+    await waitFor(
+      async () => {
+        const info = await h.jsm.consumers.info(h.topology.stream, s.name);
+        return info.num_ack_pending === 0 && info.num_redelivered === 0 && info.delivered.consumer_seq >= 2;
+      },
+      { what: 'the redelivery acked' },
+    );
     expect(await effects(s.name)).toEqual([{ request_id: 'killed-consumer-1', event_id: event.id, type: 'granted' }]);
   });
 
@@ -106,10 +116,15 @@ describe('idempotent JetStream consumer', () => {
 
     await waitFor(async () => (await effects(s.name)).length === 2, { what: 'the valid events handled' });
     expect((await effects(s.name)).map((e) => e.event_id).sort()).toEqual(good.map((e) => e.id).sort());
-    const letters = await waitFor(async () => {
-      const all = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter((m) => m.subject === deadLetterSubject(h.topology, s.name));
-      return all.length === 2 && all;
-    }, { what: 'two dead letters' });
+    const letters = await waitFor(
+      async () => {
+        const all = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter(
+          (m) => m.subject === deadLetterSubject(h.topology, s.name),
+        );
+        return all.length === 2 && all;
+      },
+      { what: 'two dead letters' },
+    );
     expect(letters[0].header(DeadLetterHeaders.reason)).toMatch(/^invalid granted v1 data: applicationId/);
     expect(JSON.parse(letters[0].data).id).toBe(bad.id);
     expect(letters[0].header(DeadLetterHeaders.subject)).toBe(subjectFor(h.topology, 'granted'));
@@ -133,7 +148,9 @@ describe('idempotent JetStream consumer', () => {
     await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'both settled' });
     expect(await effects(s.name)).toEqual([{ request_id: 'flaky-1', event_id: flaky.id, type: 'approved' }]);
     expect(attempts.get(hopeless.id)).toBe(3);
-    const letters = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter((m) => m.subject === deadLetterSubject(h.topology, s.name));
+    const letters = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter(
+      (m) => m.subject === deadLetterSubject(h.topology, s.name),
+    );
     expect(letters).toHaveLength(1);
     expect(letters[0].header(DeadLetterHeaders.reason)).toBe('failed on all 3 deliveries; last error: Error: vendor unavailable');
   });
@@ -147,10 +164,15 @@ describe('idempotent JetStream consumer', () => {
       calls++;
       throw new NonRetryableEventError('no such grant');
     });
-    const letters = await waitFor(async () => {
-      const all = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter((m) => m.subject === deadLetterSubject(h.topology, s.name));
-      return all.length === 1 && all;
-    }, { what: 'the dead letter' });
+    const letters = await waitFor(
+      async () => {
+        const all = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter(
+          (m) => m.subject === deadLetterSubject(h.topology, s.name),
+        );
+        return all.length === 1 && all;
+      },
+      { what: 'the dead letter' },
+    );
     expect(letters[0].header(DeadLetterHeaders.reason)).toBe('handler refused the event: no such grant');
     expect(calls).toBe(1);
   });

@@ -32,7 +32,12 @@ describe('event contracts', () => {
     const V2 = z.object({ seconds: z.number() });
     const registry: EventRegistry = {
       ...eventRegistry,
-      extended: { versions: { 1: V1, 2: V2 }, latest: 2, schema: V2, upcasters: { 1: (d) => ({ seconds: (d as { minutes: number }).minutes * 60 }) } },
+      extended: {
+        versions: { 1: V1, 2: V2 },
+        latest: 2,
+        schema: V2,
+        upcasters: { 1: (d) => ({ seconds: (d as { minutes: number }).minutes * 60 }) },
+      },
     };
     const old = { ...sampleEvent('extended', 'req-1'), version: 1, data: { minutes: 3 } };
     expect(decodeEvent(old, registry)).toEqual({ ok: true, event: { ...old, version: 2, data: { seconds: 180 } } });
@@ -42,8 +47,17 @@ describe('event contracts', () => {
     const clock = new ManualClock('2026-03-01T10:00:00.000Z');
     const cause = sampleEvent('requested', 'req-9', clock);
     clock.advance(1000);
-    const next = createEvent({ type: 'approved', data: { stage: 0, approver: 'bob', final: true } }, { requestId: 'req-9', actor: 'bob', cause }, clock);
-    expect(next).toMatchObject({ occurredAt: '2026-03-01T10:00:01.000Z', correlationId: cause.correlationId, causationId: cause.id, version: 1 });
+    const next = createEvent(
+      { type: 'approved', data: { stage: 0, approver: 'bob', final: true } },
+      { requestId: 'req-9', actor: 'bob', cause },
+      clock,
+    );
+    expect(next).toMatchObject({
+      occurredAt: '2026-03-01T10:00:01.000Z',
+      correlationId: cause.correlationId,
+      causationId: cause.id,
+      version: 1,
+    });
     expect(cause).toMatchObject({ correlationId: 'req-9', causationId: null });
   });
 });

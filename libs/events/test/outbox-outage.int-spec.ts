@@ -33,16 +33,22 @@ describe('outbox relay during a NATS outage', () => {
       const event = sampleEvent('granted', 'outage-1');
       await dataSource.transaction((m) => new Outbox(topology).enqueue(m, [event]));
       // The relay has tried and failed at least once while the server was down.
-      await waitFor(async () => {
-        const [row] = await dataSource.query(`SELECT attempts, published_at FROM svc.outbox WHERE id = $1`, [event.id]);
-        return row.attempts >= 1 && row.published_at === null;
-      }, { what: 'a failed publish attempt' });
+      await waitFor(
+        async () => {
+          const [row] = await dataSource.query(`SELECT attempts, published_at FROM svc.outbox WHERE id = $1`, [event.id]);
+          return row.attempts >= 1 && row.published_at === null;
+        },
+        { what: 'a failed publish attempt' },
+      );
 
       await server.restart();
-      await waitFor(async () => {
-        const [row] = await dataSource.query(`SELECT published_at FROM svc.outbox WHERE id = $1`, [event.id]);
-        return row.published_at !== null;
-      }, { timeoutMs: 20_000, what: 'the row marked published' });
+      await waitFor(
+        async () => {
+          const [row] = await dataSource.query(`SELECT published_at FROM svc.outbox WHERE id = $1`, [event.id]);
+          return row.published_at !== null;
+        },
+        { timeoutMs: 20_000, what: 'the row marked published' },
+      );
       const stored = await streamMessages(await jetstreamManager(nc), topology.stream);
       expect(stored.map((m) => JSON.parse(m.data).id)).toEqual([event.id]);
     } finally {

@@ -105,9 +105,7 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<{ published: number; failed?: unknown }> {
     return this.options.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [
-        `${this.schema}.outbox`,
-      ]);
+      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${this.schema}.outbox`]);
       if (!locked) return { published: 0 };
       const rows: PendingRow[] = await manager.query(
         `SELECT id, subject, event FROM ${tableOf(manager, 'outbox')}
@@ -138,10 +136,10 @@ export class OutboxRelay {
   }
 
   private async recordFailure(manager: EntityManager, id: string, error: unknown): Promise<void> {
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'outbox')} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-      [id, String(error)],
-    );
+    await manager.query(`UPDATE ${tableOf(manager, 'outbox')} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+      id,
+      String(error),
+    ]);
   }
 
   /** Subscribes to the schema's NOTIFY channel; a lost connection falls back to polling until re-acquired. */

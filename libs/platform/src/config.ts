@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { defaultTopology, type ConsumerSettings, type Topology } from '@jit/events';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const msList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'expected comma-separated milliseconds, e.g. 1000,5000')
+  .transform((s) => s.split(',').map(Number));
+
+/** Settings every service reads from the environment. */
+export const baseEnvSchema = z.object({
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' })
+    .default('postgres://postgres@127.0.0.1:5432/jit'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JETSTREAM_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default(defaultTopology.stream),
+  JETSTREAM_SUBJECT_PREFIX: z.string().min(1).default(defaultTopology.prefix),
+  JETSTREAM_DEADLETTER_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default(defaultTopology.deadLetterStream),
+  JETSTREAM_DEADLETTER_PREFIX: z.string().min(1).default(defaultTopology.deadLetterPrefix),
+  JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(defaultTopology.replicas),
+  JETSTREAM_DUPLICATE_WINDOW_MS: positiveInt.default(defaultTopology.duplicateWindowMs),
+  CONSUMER_ACK_WAIT_MS: positiveInt.default(30_000),
+  CONSUMER_MAX_DELIVER: positiveInt.default(10),
+  CONSUMER_BACKOFF_MS: msList.default([1000, 5000, 15_000, 60_000]),
+  CONSUMER_CONCURRENCY: positiveInt.default(8),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
+});
+
+/** The validated base settings. */
+export type BaseConfig = z.infer<typeof baseEnvSchema> & { SERVICE_NAME: string; PORT: number };
+
+/** Raised when the environment does not describe a runnable service; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment once, at start-up: the base settings, the service's port variable
+ * (`INTAKE_PORT`, ...) and the service's own settings.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  service: { name: string; defaultPort: number; env?: S },
+  env: NodeJS.ProcessEnv,
+): BaseConfig & z.infer<S> {
+  const portVariable = `${service.name.toUpperCase()}_PORT`;
+  const schema = baseEnvSchema.extend({ [portVariable]: port.default(service.defaultPort) }).extend(service.env?.shape ?? {});
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration for ${service.name}: ${problems.join('; ')}`);
+  }
+  const values = parsed.data as Record<string, unknown>;
+  return { ...values, SERVICE_NAME: service.name, PORT: values[portVariable] } as BaseConfig & z.infer<S>;
+}
+
+/** The event topology a configuration describes. */
+export function topologyOf(config: BaseConfig): Topology {
+  return {
+    stream: config.JETSTREAM_STREAM,
+    prefix: config.JETSTREAM_SUBJECT_PREFIX,
+    deadLetterStream: config.JETSTREAM_DEADLETTER_STREAM,
+    deadLetterPrefix: config.JETSTREAM_DEADLETTER_PREFIX,
+    replicas: config.JETSTREAM_REPLICAS,
+    duplicateWindowMs: config.JETSTREAM_DUPLICATE_WINDOW_MS,
+  };
+}
+
+/** The durable consumer settings a configuration describes for a service. */
+export function consumerSettingsOf(config: BaseConfig): ConsumerSettings {
+  return {
+    name: config.SERVICE_NAME,
+    ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
+    maxDeliver: config.CONSUMER_MAX_DELIVER,
+    backoffMs: config.CONSUMER_BACKOFF_MS,
+    maxAckPending: config.CONSUMER_CONCURRENCY * 32,
+  };
+}

@@ -1,0 +1,73 @@
+import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Response } from 'express';
+import { register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { NATS_CONNECTION, READINESS } from './tokens.js';
+
+/** What readiness needs to know beyond live checks. */
+export interface Readiness {
+  /** Set once the service's migrations have been applied. */
+  migrated: boolean;
+  /** Set when the service starts shutting down, so load balancers stop sending to it. */
+  stopping: boolean;
+}
+
+/** `/healthz` (the process runs), `/readyz` (NATS and Postgres reachable, migrations applied), `/metrics`. */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(READINESS) private readonly readiness: Readiness,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('healthz')
+  @HttpCode(200)
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  async readyz(@Res() response: Response): Promise<void> {
+    const checks = {
+      nats: await this.natsUp(),
+      postgres: await this.postgresUp(),
+      migrations: this.readiness.migrated,
+      stopping: this.readiness.stopping,
+    };
+    const ready = checks.nats && checks.postgres && checks.migrations && !checks.stopping;
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
+  }
+
+  private async natsUp(): Promise<boolean> {
+    if (this.nc.isClosed()) return false;
+    try {
+      await withTimeout(this.nc.flush(), 1000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async postgresUp(): Promise<boolean> {
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), 1000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

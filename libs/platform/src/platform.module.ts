@@ -1,0 +1,35 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Clock, Outbox, type Topology } from '@jit/events';
+import type { BaseConfig } from './config.js';
+import { HealthController, type Readiness } from './health.controller.js';
+import { JETSTREAM, NATS_CONNECTION, READINESS, SERVICE_CONFIG, TOPOLOGY } from './tokens.js';
+
+/** What the platform hands to every service's modules. */
+export interface PlatformRuntime {
+  config: BaseConfig;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  topology: Topology;
+  readiness: Readiness;
+  clock: Clock;
+}
+
+/** Provides the configuration, NATS, the outbox, the clock and the health endpoints to a service. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(runtime: PlatformRuntime): DynamicModule {
+    const providers = [
+      { provide: SERVICE_CONFIG, useValue: runtime.config },
+      { provide: NATS_CONNECTION, useValue: runtime.nc },
+      { provide: JETSTREAM, useValue: runtime.js },
+      { provide: TOPOLOGY, useValue: runtime.topology },
+      { provide: READINESS, useValue: runtime.readiness },
+      { provide: Clock, useValue: runtime.clock },
+      { provide: Outbox, useValue: new Outbox(runtime.topology) },
+    ];
+    return { module: PlatformModule, controllers: [HealthController], providers, exports: providers.map((p) => p.provide) };
+  }
+}

@@ -1,0 +1,147 @@
+import { Module, type DynamicModule, type INestApplication, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
+import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig } from './config.js';
+import { ApiExceptionFilter } from './exception.filter.js';
+import { createLogger } from './logger.js';
+import { PlatformModule } from './platform.module.js';
+
+/** One service: its name, default port, own settings, feature modules and tables. */
+export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  defaultPort: number;
+  /** The service's own environment variables, validated with the base ones at start-up. */
+  env?: S;
+  imports: NonNullable<ModuleMetadata['imports']>;
+  entities?: Function[];
+  migrations?: Function[];
+}
+
+/** A started service. */
+export interface RunningService {
+  app: INestApplication;
+  config: BaseConfig;
+  url: string;
+  /** Stops taking work, finishes what is in flight, and closes every connection. */
+  stop(): Promise<void>;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * Starts a service: validates its configuration, connects to NATS (creating the streams if
+ * needed), applies its migrations, starts its JetStream consumer and outbox relay, then serves HTTP.
+ */
+export async function createService(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv,
+  options: { clock?: Clock } = {},
+): Promise<RunningService> {
+  const config = loadConfig(definition, env);
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const topology = topologyOf(config);
+  const nc = await connect({
+    servers: config.NATS_URL,
+    name: definition.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  await ensureStreams(jsm, topology);
+  if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics();
+
+  const readiness = { migrated: false, stopping: false };
+  const database = serviceDataSourceOptions({
+    url: config.DATABASE_URL,
+    schema: definition.name,
+    entities: definition.entities,
+    migrations: definition.migrations,
+  });
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [
+      LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
+      TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
+      PlatformModule.forRoot({ config, nc, js, topology, readiness, clock: options.clock ?? new SystemClock() }),
+      ...definition.imports,
+    ],
+  };
+  const app = await NestFactory.create(root, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ApiExceptionFilter());
+
+  const dataSource = app.get(DataSource);
+  await migrate(dataSource);
+  readiness.migrated = true;
+
+  app.connectMicroservice(
+    {
+      strategy: new JetStreamServer({
+        jetstream: js,
+        manager: jsm,
+        dataSource,
+        topology,
+        settings: consumerSettingsOf(config),
+        logger,
+        concurrency: config.CONSUMER_CONCURRENCY,
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
+  const relay = new OutboxRelay({ dataSource, jetstream: js, logger });
+  relay.start();
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
+  logger.info({ url }, `${definition.name} listening`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    config,
+    url,
+    stop: () =>
+      (stopping ??= (async () => {
+        readiness.stopping = true;
+        await relay.stop();
+        await app.close();
+        await nc.drain();
+        logger.info({}, `${definition.name} stopped`);
+      })()),
+  };
+}
+
+/** Runs a service as a process: exits 1 with a clear message on bad configuration, stops cleanly on SIGTERM or SIGINT. */
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  let service: RunningService;
+  try {
+    service = await createService(definition, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const shutdown = (signal: string): void => {
+    process.stderr.write(`${JSON.stringify({ level: 30, service: definition.name, msg: `received ${signal}, shutting down` })}\n`);
+    setTimeout(() => process.exit(1), service.config.SHUTDOWN_TIMEOUT_MS).unref();
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}

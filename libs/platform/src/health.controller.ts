@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Response } from 'express';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { Public } from './auth/auth.guard.js';
 import { NATS_CONNECTION, READINESS } from './tokens.js';
 
 /** What readiness needs to know beyond live checks. */
@@ -14,6 +15,7 @@ export interface Readiness {
 }
 
 /** `/healthz` (the process runs), `/readyz` (NATS and Postgres reachable, migrations applied), `/metrics`. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(

@@ -6,3 +6,4 @@ export * from './logger.js';
 export * from './platform.module.js';
 export * from './service.js';
 export * from './tokens.js';
+export * from './auth/index.js';

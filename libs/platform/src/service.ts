@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig } from './config.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { createLogger } from './logger.js';
 import { PlatformModule } from './platform.module.js';
@@ -73,6 +74,7 @@ export async function createService(
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
       PlatformModule.forRoot({ config, nc, js, topology, readiness, clock: options.clock ?? new SystemClock() }),
+      AuthModule.forRoot({ oidcIssuer: config.OIDC_ISSUER, oidcAudience: config.OIDC_AUDIENCE, demoApiKey: config.JIT_DEMO_API_KEY }),
       ...definition.imports,
     ],
   };

@@ -1,0 +1,6 @@
+export * from './api-keys.js';
+export * from './auth.guard.js';
+export * from './auth.module.js';
+export * from './current-principal.decorator.js';
+export * from './principal.js';
+export * from './token-verifier.js';

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { seedPeople, startVendorSim, type VendorSim } from '../src/index.js';
+import { shapeMismatches } from './support/fixture-shape.js';
+import { send, type RawResponse } from './support/http.js';
+import { applySlackErrata } from './support/slack-errata.js';
+import { readSpec, specsDir } from './support/spec-files.js';
+import { SpecValidator } from './support/spec-validator.js';
+
+const { bob } = seedPeople;
+const dm = `D${bob.slackId.slice(1)}`;
+const bearer = { authorization: 'Bearer xoxb-conformance' };
+const blocks = [
+  { type: 'section', text: { type: 'mrkdwn', text: '*alice* asks for *github-admin*' } },
+  {
+    type: 'actions',
+    block_id: 'decision',
+    elements: [{ type: 'button', action_id: 'approve', style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: 'r1' }],
+  },
+];
+
+type Call = { name: string; args: Record<string, string>; headers?: Record<string, string>; ok: boolean; error?: string };
+
+/** Each Web API method the simulator serves, with calls covering its success and the errors it answers. */
+const methods: { method: string; calls: Call[] }[] = [
+  {
+    method: 'users.lookupByEmail',
+    calls: [
+      { name: 'found', args: { email: bob.email }, ok: true },
+      { name: 'unknown e-mail', args: { email: 'nobody@example.com' }, ok: false, error: 'users_not_found' },
+      { name: 'bad token', args: { email: bob.email }, headers: { authorization: 'Bearer nope' }, ok: false, error: 'invalid_auth' },
+      { name: 'no token', args: { email: bob.email }, headers: {}, ok: false, error: 'not_authed' },
+    ],
+  },
+  {
+    method: 'users.info',
+    calls: [
+      { name: 'found', args: { user: bob.slackId }, ok: true },
+      { name: 'unknown user', args: { user: 'U0NOBODY000' }, ok: false, error: 'user_not_found' },
+      { name: 'bad token', args: { user: bob.slackId }, headers: { authorization: 'Bearer nope' }, ok: false, error: 'invalid_auth' },
+    ],
+  },
+  {
+    method: 'conversations.open',
+    calls: [
+      { name: 'opened', args: { users: bob.slackId }, ok: true },
+      { name: 'already open, full IM', args: { users: bob.slackId, return_im: 'true' }, ok: true },
+      { name: 'unknown user', args: { users: 'U0NOBODY000' }, ok: false, error: 'user_not_found' },
+      { name: 'no users', args: {}, ok: false, error: 'users_list_not_supplied' },
+      { name: 'no token', args: { users: bob.slackId }, headers: {}, ok: false, error: 'not_authed' },
+    ],
+  },
+  {
+    method: 'chat.postMessage',
+    calls: [
+      { name: 'posted with blocks', args: { channel: dm, text: 'Approval needed', blocks: JSON.stringify(blocks) }, ok: true },
+      { name: 'posted to a member id', args: { channel: bob.slackId, text: 'Hello' }, ok: true },
+      { name: 'unknown channel', args: { channel: 'C0NOSUCH000', text: 'x' }, ok: false, error: 'channel_not_found' },
+      { name: 'no text', args: { channel: dm }, ok: false, error: 'no_text' },
+      { name: 'bad token', args: { channel: dm, text: 'x' }, headers: { authorization: 'Bearer nope' }, ok: false, error: 'invalid_auth' },
+    ],
+  },
+  {
+    method: 'chat.update',
+    calls: [
+      { name: 'updated', args: { channel: dm, ts: '<first-ts>', text: 'Approved', blocks: JSON.stringify(blocks.slice(0, 1)) }, ok: true },
+      { name: 'unknown message', args: { channel: dm, ts: '1234567890.000001', text: 'x' }, ok: false, error: 'message_not_found' },
+      {
+        name: 'unknown channel',
+        args: { channel: 'C0NOSUCH000', ts: '1234567890.000001', text: 'x' },
+        ok: false,
+        error: 'channel_not_found',
+      },
+      {
+        name: 'bad token',
+        args: { channel: dm, ts: '1234567890.000001', text: 'x' },
+        headers: { authorization: 'Bearer nope' },
+        ok: false,
+        error: 'invalid_auth',
+      },
+    ],
+  },
+];
+
+/** The Java SDK's response fixture for a method (field names and nesting only). */
+function fixtureOf(method: string): unknown {
+  return JSON.parse(readFileSync(resolve(specsDir(), 'slack-samples', `${method}.response.json`), 'utf8'));
+}
+
+describe("Slack simulator against Slack's Web API description and response fixtures", () => {
+  let spec: SpecValidator;
+  let sim: VendorSim;
+  let firstTs: string;
+
+  beforeAll(async () => {
+    const document = readSpec('slack-web-api.json');
+    applySlackErrata(document);
+    spec = new SpecValidator('slack', document, 'swagger2');
+    sim = await startVendorSim();
+    const posted = await send(sim, 'POST', '/api/chat.postMessage', { headers: bearer, form: { channel: dm, text: 'first' } });
+    firstTs = (posted.json as { ts: string }).ts;
+  });
+  afterAll(() => sim?.close());
+
+  function expectConformant(method: string, response: RawResponse): void {
+    const path = `/${method}`;
+    const [verb] = spec.methodsOf(path);
+    // Slack documents the success body under 200 and every error body, whatever the HTTP status, under `default`.
+    const documented = spec.documentedResponse(path, verb, (response.json as { ok: boolean }).ok ? 200 : 'default');
+    expect(documented?.schemaPointer).toBeDefined();
+    expect({ method, errors: spec.errors(documented!.schemaPointer!, response.json) }).toEqual({ method, errors: [] });
+    expect({ method, mismatches: shapeMismatches(response.json, fixtureOf(method)) }).toEqual({ method, mismatches: [] });
+  }
+
+  it('has a validator that really rejects bodies breaking the schema', () => {
+    expect(spec.errors('/definitions/objs_user', { id: 'lowercase', name: 'x' })).not.toEqual([]);
+    expect(shapeMismatches({ ok: true, user: { nickname: 'x' } }, fixtureOf('users.info'))).toEqual([
+      '.user.nickname is not in the fixture',
+    ]);
+  });
+
+  for (const { method, calls } of methods) {
+    describe(method, () => {
+      it.each(calls)('answers $name as documented', async ({ args, headers, ok, error }) => {
+        const form = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, v === '<first-ts>' ? firstTs : v]));
+        const response = await send(sim, 'POST', `/api/${method}`, { headers: headers ?? bearer, form });
+
+        expect(response.status).toBe(200);
+        expect(response.json).toMatchObject(ok ? { ok: true } : { ok: false, error });
+        expectConformant(method, response);
+      });
+    });
+  }
+
+  it('answers a rate-limit fault with HTTP 429, Retry-After and the documented error body', async () => {
+    sim.addFault({ vendor: 'slack', path: '/api/chat.postMessage', status: 429, count: 1 });
+    const response = await send(sim, 'POST', '/api/chat.postMessage', { headers: bearer, form: { channel: dm, text: 'x' } });
+
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+    expectConformant('chat.postMessage', response);
+  });
+});

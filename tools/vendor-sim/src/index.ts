@@ -1,0 +1,10 @@
+export { startVendorSim, DEFAULT_AUDIENCE, DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE } from './server.js';
+export type { VendorSim, VendorSimOptions } from './server.js';
+export { seedPeople, seedGroups, seedJiraProject, seedSlackTeam } from './seed/directory.js';
+export type { SeedPerson, SeedPersonKey, SeedGroup, SeedGroupKey } from './seed/directory.js';
+export { SLACK_BOT } from './slack/workspace.js';
+export type { SlackMessage } from './slack/workspace.js';
+export type { FaultSpec, Vendor } from './faults/fault-spec.js';
+export type { ActiveFault } from './faults/registry.js';
+export type { MintedToken } from './okta/oidc.js';
+export type { RequestLogLine } from './http/request-log.js';

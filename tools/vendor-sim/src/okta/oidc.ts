@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import type { SeedPerson } from '../seed/directory.js';
+
+/** Path of the simulated custom authorization server, as Okta names its default one. */
+export const AUTHORIZATION_SERVER_PATH = '/oauth2/default';
+
+/** Client id written into minted tokens (`cid`), as Okta does for the app that obtained the token. */
+const SIM_CLIENT_ID = '0oa1vendorsimclient0';
+
+/** What to put into a minted access token. */
+export interface MintRequest {
+  sub: string;
+  user?: SeedPerson;
+  scopes?: string[];
+  expiresIn?: number;
+}
+
+/** An access token as Okta's token endpoint returns it. */
+export interface MintedToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/** An RS256 signing key generated at startup, published as a JWKS, and used to mint Okta-style access tokens. */
+export class OidcIssuer {
+  private constructor(
+    private readonly privateKey: CryptoKey,
+    private readonly publicJwk: JWK,
+    readonly audience: string,
+  ) {}
+
+  /** Generates the key pair. */
+  static async create(audience: string): Promise<OidcIssuer> {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = await exportJWK(publicKey);
+    const kid = randomUUID();
+    return new OidcIssuer(privateKey, { ...jwk, kid, alg: 'RS256', use: 'sig' }, audience);
+  }
+
+  /** The JWKS document served at `/oauth2/default/v1/keys`. */
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.publicJwk] };
+  }
+
+  /** The OpenID Provider metadata for the issuer, with the fields OIDC Discovery 1.0 requires. */
+  discovery(issuer: string): Record<string, unknown> {
+    return {
+      issuer,
+      authorization_endpoint: `${issuer}/v1/authorize`,
+      token_endpoint: `${issuer}/v1/token`,
+      userinfo_endpoint: `${issuer}/v1/userinfo`,
+      jwks_uri: `${issuer}/v1/keys`,
+      response_types_supported: ['code', 'token', 'id_token', 'code id_token'],
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti', 'uid', 'email', 'scp', 'cid'],
+      code_challenge_methods_supported: ['S256'],
+    };
+  }
+
+  /** Signs an access token shaped like Okta's: `sub` is the login, `uid` the Okta user id, `scp` the scopes. */
+  async mint(issuer: string, request: MintRequest): Promise<MintedToken> {
+    const expiresIn = request.expiresIn ?? 3600;
+    const scopes = request.scopes ?? ['openid', 'profile', 'email'];
+    const email = request.user?.email ?? (request.sub.includes('@') ? request.sub : undefined);
+    const accessToken = await new SignJWT({
+      ver: 1,
+      cid: SIM_CLIENT_ID,
+      scp: scopes,
+      ...(request.user ? { uid: request.user.oktaId } : {}),
+      ...(email ? { email } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.publicJwk.kid, typ: 'JWT' })
+      .setJti(`AT.${randomUUID()}`)
+      .setIssuer(issuer)
+      .setAudience(this.audience)
+      .setSubject(request.user?.email ?? request.sub)
+      .setIssuedAt()
+      .setExpirationTime(`${expiresIn}s`)
+      .sign(this.privateKey);
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: scopes.join(' ') };
+  }
+}

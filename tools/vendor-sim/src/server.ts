@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { SimContext, SimCredentials } from './context.js';
+import { issuerOf } from './context.js';
+import { FaultRegistry, type ActiveFault } from './faults/registry.js';
+import type { FaultSpec } from './faults/fault-spec.js';
+import { requestLog, type RequestLogLine } from './http/request-log.js';
+import { jiraRouter } from './jira/routes.js';
+import { JiraStore } from './jira/store.js';
+import { OktaDirectory } from './okta/directory.js';
+import { OidcIssuer, type MintedToken } from './okta/oidc.js';
+import { oktaOidcRouter } from './okta/oidc-routes.js';
+import { RateLimiter } from './okta/rate-limit.js';
+import { oktaManagementRouter } from './okta/routes.js';
+import type { SlackMessage } from './slack/workspace.js';
+import { SlackWorkspace } from './slack/workspace.js';
+import { slackRouter } from './slack/routes.js';
+import { resetState, simRouter } from './sim/routes.js';
+
+/** Default audience of minted tokens: the JIT Access API. */
+export const DEFAULT_AUDIENCE = 'api://jit-access';
+
+/** Generous default Okta budget, so only tests that lower it ever see a 429. */
+export const DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE = 600;
+
+/** How to start the simulator. */
+export interface VendorSimOptions extends SimCredentials {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** URL clients reach the simulator at, used in `self` links and as token issuer; default `http://<host>:<port>`. */
+  publicUrl?: string;
+  /** Okta management API requests allowed per minute before 429; default 600. */
+  oktaRateLimitPerMinute?: number;
+  /** `aud` of minted tokens; default `api://jit-access`. */
+  audience?: string;
+  /** Receives one line per request. */
+  log?: (line: RequestLogLine) => void;
+}
+
+/** A running simulator. */
+export interface VendorSim {
+  /** Base URL, e.g. `http://127.0.0.1:4010`: Okta `orgUrl`, Jira `host`; Slack's `slackApiUrl` is `${url}/api/`. */
+  readonly url: string;
+  /** Issuer of minted tokens: `${url}/oauth2/default`. */
+  readonly issuer: string;
+  /** JWKS URL of the issuer. */
+  readonly jwksUri: string;
+  /** Audience of minted tokens. */
+  readonly audience: string;
+  /** Mints an access token as `POST /_sim/token` does. */
+  mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number }): Promise<MintedToken>;
+  /** Okta user ids currently in a group. */
+  groupMembers(groupId: string): string[];
+  /** Messages the app sent a member, by e-mail, as `GET /_sim/slack/messages` lists them. */
+  slackMessages(email: string): SlackMessage[];
+  /** Injects a fault as `POST /_sim/faults` does (the spec is not re-validated). */
+  addFault(spec: FaultSpec): ActiveFault;
+  /** Active faults. */
+  faults(): ActiveFault[];
+  /** Back to the seed state, as `POST /_sim/reset`. */
+  reset(): void;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** Starts the Okta, Jira Cloud and Slack simulator on one HTTP server. */
+export async function startVendorSim(options: VendorSimOptions = {}): Promise<VendorSim> {
+  const ctx: SimContext = {
+    baseUrl: '',
+    credentials: {
+      oktaApiToken: options.oktaApiToken,
+      jiraEmail: options.jiraEmail,
+      jiraApiToken: options.jiraApiToken,
+      slackToken: options.slackToken,
+    },
+    okta: new OktaDirectory(),
+    oktaRateLimit: new RateLimiter(options.oktaRateLimitPerMinute ?? DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE),
+    oidc: await OidcIssuer.create(options.audience ?? DEFAULT_AUDIENCE),
+    jira: new JiraStore(),
+    slack: new SlackWorkspace(),
+    faults: new FaultRegistry(),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (options.log) app.use(requestLog(options.log));
+  app.use('/api/v1', oktaManagementRouter(ctx));
+  app.use('/oauth2/default', oktaOidcRouter(ctx));
+  app.use('/rest/api/3', jiraRouter(ctx));
+  app.use('/api', slackRouter(ctx));
+  app.use('/_sim', simRouter(ctx));
+
+  const host = options.host ?? '127.0.0.1';
+  const server = app.listen(options.port ?? 0, host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  ctx.baseUrl = (options.publicUrl ?? `http://${urlHost}:${port}`).replace(/\/$/, '');
+
+  return {
+    url: ctx.baseUrl,
+    issuer: issuerOf(ctx),
+    jwksUri: `${issuerOf(ctx)}/v1/keys`,
+    audience: ctx.oidc.audience,
+    mintToken: (request) => ctx.oidc.mint(issuerOf(ctx), { ...request, user: ctx.okta.findUser(request.sub) }),
+    groupMembers: (groupId) => ctx.okta.memberIds(groupId),
+    slackMessages: (email) => {
+      const person = ctx.slack.findByEmail(email);
+      return person ? ctx.slack.messagesIn(ctx.slack.dmChannelOf(person)).map((m) => ({ ...m })) : [];
+    },
+    addFault: (spec) => ctx.faults.add(spec),
+    faults: () => ctx.faults.list(),
+    reset: () => resetState(ctx),
+    close: async () => {
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { SimContext } from '../context.js';
+import { slackMessageJson, slackUserJson } from './representations.js';
+
+/** Arguments of a Web API call, from the query string and the form or JSON body. */
+export type SlackArgs = Record<string, unknown>;
+
+/** What a method answers: the body sent with HTTP 200. */
+export type SlackResult = { ok: true } & Record<string, unknown>;
+
+/** A Web API method: returns its result, or the Slack error code. */
+export type SlackMethod = (args: SlackArgs, ctx: SimContext) => SlackResult | { error: string };
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** `blocks` arrive as a JSON string in form bodies and as an array in JSON bodies; both must be arrays of typed blocks. */
+function parseBlocks(value: unknown): unknown[] | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return 'invalid';
+    }
+  }
+  const valid =
+    Array.isArray(parsed) && parsed.every((b) => typeof b === 'object' && b !== null && typeof (b as { type?: unknown }).type === 'string');
+  return valid ? (parsed as unknown[]) : 'invalid';
+}
+
+/** Resolves a channel argument: a DM id, or a member id, which Slack treats as the app's DM with that member. */
+function resolveChannel(ctx: SimContext, channel: string | undefined): string | undefined {
+  if (!channel) return undefined;
+  const member = ctx.slack.findById(channel);
+  if (member) return ctx.slack.dmChannelOf(member);
+  return ctx.slack.personOfChannel(channel) ? channel : undefined;
+}
+
+const usersLookupByEmail: SlackMethod = (args, ctx) => {
+  const person = ctx.slack.findByEmail(str(args.email) ?? '');
+  return person ? { ok: true, user: slackUserJson(person) } : { error: 'users_not_found' };
+};
+
+const usersInfo: SlackMethod = (args, ctx) => {
+  const person = ctx.slack.findById(str(args.user) ?? '');
+  return person ? { ok: true, user: slackUserJson(person) } : { error: 'user_not_found' };
+};
+
+const conversationsOpen: SlackMethod = (args, ctx) => {
+  const users = (str(args.users) ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  const channel = str(args.channel);
+  if (users.length === 0 && !channel) return { error: 'users_list_not_supplied' };
+  // Only 1:1 DMs between the app and one member are simulated.
+  if (users.length > 1) return { error: 'too_many_users' };
+  const person = users.length === 1 ? ctx.slack.findById(users[0]) : ctx.slack.personOfChannel(channel ?? '');
+  if (!person) return { error: users.length === 1 ? 'user_not_found' : 'channel_not_found' };
+  const alreadyOpen = ctx.slack.openDm(person);
+  const id = ctx.slack.dmChannelOf(person);
+  const returnIm = args.return_im === true || args.return_im === 'true' || args.return_im === '1';
+  return {
+    ok: true,
+    ...(alreadyOpen ? { no_op: true, already_open: true } : {}),
+    channel: returnIm ? { id, is_im: true, is_open: true, user: person.slackId, unread_count: 0, unread_count_display: 0 } : { id },
+  };
+};
+
+const chatPostMessage: SlackMethod = (args, ctx) => {
+  const channel = resolveChannel(ctx, str(args.channel));
+  if (!channel) return { error: 'channel_not_found' };
+  const blocks = parseBlocks(args.blocks);
+  if (blocks === 'invalid') return { error: 'invalid_blocks' };
+  const text = typeof args.text === 'string' ? args.text : '';
+  if (text === '' && !blocks) return { error: 'no_text' };
+  const message = ctx.slack.post(channel, text, blocks);
+  return { ok: true, channel, ts: message.ts, message: slackMessageJson(message) };
+};
+
+const chatUpdate: SlackMethod = (args, ctx) => {
+  const channel = resolveChannel(ctx, str(args.channel));
+  if (!channel) return { error: 'channel_not_found' };
+  const message = ctx.slack.find(channel, str(args.ts) ?? '');
+  if (!message) return { error: 'message_not_found' };
+  const blocks = parseBlocks(args.blocks);
+  if (blocks === 'invalid') return { error: 'invalid_blocks' };
+  const text = typeof args.text === 'string' ? args.text : undefined;
+  if (text === undefined && !blocks) return { error: 'no_text' };
+  ctx.slack.update(message, text, blocks);
+  const { ts: _ts, ...body } = slackMessageJson(message);
+  return { ok: true, channel, ts: message.ts, text: message.text, message: { ...body, edited: message.edited } };
+};
+
+/** The Web API methods the simulator serves. */
+export const slackMethods: Readonly<Record<string, SlackMethod>> = {
+  'users.lookupByEmail': usersLookupByEmail,
+  'users.info': usersInfo,
+  'conversations.open': conversationsOpen,
+  'chat.postMessage': chatPostMessage,
+  'chat.update': chatUpdate,
+};

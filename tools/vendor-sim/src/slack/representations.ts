@@ -1,0 +1,67 @@
+import { seedSlackTeam, type SeedPerson } from '../seed/directory.js';
+import { SLACK_BOT, type SlackMessage } from './workspace.js';
+
+/** When the seeded members were last updated, in epoch seconds. */
+const SEED_UPDATED = 1_767_603_600;
+
+/** A member as `users.info` and `users.lookupByEmail` return it (Slack's `objs_user`). */
+export function slackUserJson(person: SeedPerson): Record<string, unknown> {
+  const realName = `${person.firstName} ${person.lastName}`;
+  const avatar = (size: number) => `https://secure.gravatar.com/avatar/${person.slackId.toLowerCase()}.jpg?s=${size}`;
+  return {
+    id: person.slackId,
+    team_id: seedSlackTeam.id,
+    name: person.email.split('@')[0],
+    deleted: false,
+    color: '9f69e7',
+    real_name: realName,
+    tz: 'Europe/London',
+    tz_label: 'Greenwich Mean Time',
+    tz_offset: 0,
+    profile: {
+      title: person.title,
+      phone: '',
+      skype: '',
+      real_name: realName,
+      real_name_normalized: realName,
+      display_name: person.firstName,
+      display_name_normalized: person.firstName,
+      status_text: '',
+      status_emoji: '',
+      status_expiration: 0,
+      avatar_hash: `g${person.slackId.slice(1, 12).toLowerCase()}`,
+      email: person.email,
+      first_name: person.firstName,
+      last_name: person.lastName,
+      image_24: avatar(24),
+      image_32: avatar(32),
+      image_48: avatar(48),
+      image_72: avatar(72),
+      image_192: avatar(192),
+      image_512: avatar(512),
+      team: seedSlackTeam.id,
+    },
+    is_admin: false,
+    is_owner: false,
+    is_primary_owner: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: false,
+    is_app_user: false,
+    updated: SEED_UPDATED,
+    has_2fa: false,
+  };
+}
+
+/** A message as the app sees it in `chat.postMessage`/`chat.update` responses (Slack's `objs_message`). */
+export function slackMessageJson(message: SlackMessage): Record<string, unknown> {
+  return {
+    type: 'message',
+    user: SLACK_BOT.userId,
+    bot_id: SLACK_BOT.botId,
+    team: seedSlackTeam.id,
+    text: message.text,
+    ts: message.ts,
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+import { seedPeople, type SeedPerson } from '../seed/directory.js';
+
+/** Member id and bot id of the app the simulator's bot token belongs to. */
+export const SLACK_BOT = { userId: 'U0JITBOT001', botId: 'B0JITBOT001' } as const;
+
+/** A message the app posted, kept as sent; `chat.update` rewrites it in place. */
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  edited?: { user: string; ts: string };
+}
+
+/** The simulated workspace: the seeded members, the app's DMs with them and the messages it posted there. */
+export class SlackWorkspace {
+  private readonly messages = new Map<string, SlackMessage[]>();
+  private readonly openDms = new Set<string>();
+  private lastTs = 0;
+
+  /** Finds a member by e-mail (case-insensitive, as Slack matches addresses). */
+  findByEmail(email: string): SeedPerson | undefined {
+    return Object.values(seedPeople).find((p) => p.email.toLowerCase() === email.toLowerCase());
+  }
+
+  /** Finds a member by Slack id. */
+  findById(userId: string): SeedPerson | undefined {
+    return Object.values(seedPeople).find((p) => p.slackId === userId);
+  }
+
+  /** The id of the app's DM with a member: `D` + the member id without its `U`, stable across resets. */
+  dmChannelOf(person: SeedPerson): string {
+    return `D${person.slackId.slice(1)}`;
+  }
+
+  /** The member a DM channel belongs to. */
+  personOfChannel(channel: string): SeedPerson | undefined {
+    return Object.values(seedPeople).find((p) => this.dmChannelOf(p) === channel);
+  }
+
+  /** Opens the DM with a member; returns whether it was already open. */
+  openDm(person: SeedPerson): boolean {
+    const channel = this.dmChannelOf(person);
+    const alreadyOpen = this.openDms.has(channel);
+    this.openDms.add(channel);
+    return alreadyOpen;
+  }
+
+  /** Stores a new message and gives it a unique `ts` (seconds.microseconds, strictly increasing). */
+  post(channel: string, text: string, blocks?: unknown[]): SlackMessage {
+    const message: SlackMessage = { channel, ts: this.nextTs(), text, ...(blocks ? { blocks } : {}) };
+    this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
+    return message;
+  }
+
+  /** Finds a message by channel and `ts`. */
+  find(channel: string, ts: string): SlackMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  /** Rewrites a message's text and/or blocks and marks it edited, as `chat.update` does. */
+  update(message: SlackMessage, text: string | undefined, blocks: unknown[] | undefined): void {
+    if (text !== undefined) message.text = text;
+    if (blocks !== undefined) message.blocks = blocks;
+    message.edited = { user: SLACK_BOT.userId, ts: this.nextTs() };
+  }
+
+  /** Messages in a channel, oldest first. */
+  messagesIn(channel: string): SlackMessage[] {
+    return this.messages.get(channel) ?? [];
+  }
+
+  /** Back to no DMs and no messages. */
+  reset(): void {
+    this.messages.clear();
+    this.openDms.clear();
+  }
+
+  private nextTs(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+}

@@ -1,0 +1,53 @@
+import okta from '@okta/okta-sdk-nodejs';
+import { seedPeople, startVendorSim, type VendorSim } from '../src/index.js';
+import { call, oktaClient } from './support/clients.js';
+
+describe('Okta rate limiting', () => {
+  let sim: VendorSim;
+  const path = `/api/v1/users/${seedPeople.alice.oktaId}`;
+  const auth = { authorization: 'SSWS t' };
+
+  beforeAll(async () => {
+    sim = await startVendorSim({ oktaRateLimitPerMinute: 3 });
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => sim.reset());
+
+  it('reports limit, remaining and reset on every response', async () => {
+    const first = await call(sim, 'GET', path, undefined, auth);
+    const second = await call(sim, 'GET', path, undefined, auth);
+    const nowSeconds = Date.now() / 1000;
+
+    expect(first.headers.get('x-rate-limit-limit')).toBe('3');
+    expect([first, second].map((r) => r.headers.get('x-rate-limit-remaining'))).toEqual(['2', '1']);
+    const reset = Number(first.headers.get('x-rate-limit-reset'));
+    expect(reset).toBeGreaterThan(nowSeconds);
+    expect(reset).toBeLessThanOrEqual(nowSeconds + 61);
+  });
+
+  it('answers 429 E0000047 once the per-minute budget is spent', async () => {
+    for (let i = 0; i < 3; i += 1) expect((await call(sim, 'GET', path, undefined, auth)).status).toBe(200);
+
+    const limited = await call(sim, 'GET', path, undefined, auth);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ errorCode: 'E0000047' });
+    expect(limited.headers.get('x-rate-limit-remaining')).toBe('0');
+  });
+
+  it('surfaces the 429 through the SDK', async () => {
+    const client: okta.Client = oktaClient(sim);
+    for (let i = 0; i < 3; i += 1) await client.userApi.getUser({ userId: seedPeople.bob.email });
+
+    await expect(client.userApi.getUser({ userId: seedPeople.bob.email })).rejects.toMatchObject({
+      status: 429,
+      errorCode: 'E0000047',
+    });
+  });
+
+  it('starts a fresh budget on POST /_sim/reset', async () => {
+    for (let i = 0; i < 4; i += 1) await call(sim, 'GET', path, undefined, auth);
+
+    sim.reset();
+    expect((await call(sim, 'GET', path, undefined, auth)).status).toBe(200);
+  });
+});

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AuditController } from './queries/audit.controller.js';
+import { Recorder } from './records/recorder.js';
+
+/** Records every event and answers the auditors' queries. */
+@Module({ controllers: [Recorder, AuditController] })
+export class AuditModule {}

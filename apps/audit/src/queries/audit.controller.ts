@@ -1,0 +1,113 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { tableOf } from '@jit/events';
+import { CurrentPrincipal, ForbiddenError, NotFoundError, SERVICE_CONFIG, ValidationError, type Principal } from '@jit/platform';
+import { GENESIS_HASH, linkHash } from '../chain/hash.js';
+import type { AuditConfig } from '../audit.config.js';
+import { EventQuerySchema, whereOf } from './audit-query.js';
+
+interface Row {
+  position: string;
+  stream_seq: string;
+  recorded_at: Date;
+  event: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The auditors' API: events by filter, a request's timeline, and verification of the hash chain. */
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
+  ) {}
+
+  @Get('events')
+  async events(@Query() raw: Record<string, string>, @CurrentPrincipal() principal: Principal): Promise<unknown> {
+    this.assertAuditor(principal);
+    const parsed = EventQuerySchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ValidationError(`${issue.path.join('.') || issue.message}: ${issue.message}`, parsed.error.issues);
+    }
+    const { sql, params } = whereOf(parsed.data);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT position, stream_seq, recorded_at, event, prev_hash, hash FROM ${this.table} ${sql} ORDER BY position LIMIT ${parsed.data.limit}`,
+      params,
+    );
+    const last = rows.at(-1);
+    return { events: rows.map(present), nextCursor: rows.length === parsed.data.limit && last ? Number(last.position) : null };
+  }
+
+  @Get('requests/:id/timeline')
+  async timeline(@Param('id') requestId: string, @CurrentPrincipal() principal: Principal): Promise<unknown> {
+    this.assertAuditor(principal);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT position, stream_seq, recorded_at, event, prev_hash, hash FROM ${this.table} WHERE request_id = $1 ORDER BY stream_seq`,
+      [requestId],
+    );
+    if (rows.length === 0) throw new NotFoundError(`no events for request ${requestId}`);
+    return { requestId, events: rows.map(present) };
+  }
+
+  /** Walks the whole chain and reports the first link whose hash does not match its content. */
+  @Get('verify')
+  async verify(@CurrentPrincipal() principal: Principal): Promise<unknown> {
+    this.assertAuditor(principal);
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    for (let after = 0; ;) {
+      const rows: Row[] = await this.dataSource.query(
+        `SELECT position, stream_seq, recorded_at, event, prev_hash, hash FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT 1000`,
+        [after],
+      );
+      if (rows.length === 0) return { ok: true, checked, head: prevHash };
+      for (const row of rows) {
+        const position = Number(row.position);
+        const expected = linkHash(prevHash, {
+          position,
+          streamSeq: Number(row.stream_seq),
+          recordedAt: row.recorded_at.toISOString(),
+          event: row.event,
+        });
+        if (row.prev_hash !== prevHash || row.hash !== expected || position !== checked + 1) {
+          return {
+            ok: false,
+            checked,
+            firstBrokenLink: { position, eventId: row.event.id, reason: brokenReason(row, prevHash, expected, checked + 1) },
+          };
+        }
+        prevHash = row.hash;
+        checked++;
+        after = position;
+      }
+    }
+  }
+
+  private get table(): string {
+    return tableOf(this.dataSource.manager, 'audit_events');
+  }
+
+  /** Auditors are the listed people and API keys used as themselves. */
+  private assertAuditor(principal: Principal): void {
+    const asKey = principal.via === 'api_key' && principal.subject === `apikey:${principal.apiKey}`;
+    if (!asKey && !this.config.AUDITORS.includes(principal.subject)) throw new ForbiddenError(`${principal.subject} is not an auditor`);
+  }
+}
+
+function present(row: Row): Record<string, unknown> {
+  return {
+    ...row.event,
+    streamSeq: Number(row.stream_seq),
+    position: Number(row.position),
+    recordedAt: row.recorded_at.toISOString(),
+    hash: row.hash,
+  };
+}
+
+function brokenReason(row: Row, prevHash: string, expected: string, position: number): string {
+  if (Number(row.position) !== position) return `expected position ${position}: a row is missing`;
+  if (row.prev_hash !== prevHash) return 'prev_hash does not match the previous row';
+  return row.hash === expected ? 'unknown' : 'hash does not match the stored content';
+}

@@ -1,0 +1,57 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { Clock, EventContext, OnEvent, eventTypes, tableOf, type AccessEvent, type EventType } from '@jit/events';
+import { GENESIS_HASH, linkHash } from '../chain/hash.js';
+
+/** Appends every access event to the hash-chained store, exactly once (the inbox drops redeliveries). */
+@Controller()
+export class Recorder {
+  constructor(private readonly clock: Clock) {}
+
+  @OnEvent(...(eventTypes as [EventType, ...EventType[]]))
+  async record(@Payload() event: AccessEvent, @Ctx() ctx: EventContext): Promise<void> {
+    const { manager, delivery } = ctx;
+    const table = tableOf(manager, 'audit_events');
+    // One writer extends the chain at a time, whatever the consumer's concurrency or replica count.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${table}.chain`]);
+    const [tail] = await manager.query(`SELECT position, hash FROM ${table} ORDER BY position DESC LIMIT 1`);
+    const [subject] = await manager.query(
+      `SELECT requester, application_id FROM ${table} WHERE request_id = $1 AND requester IS NOT NULL LIMIT 1`,
+      [event.requestId],
+    );
+    const position = tail ? Number(tail.position) + 1 : 1;
+    const prevHash: string = tail?.hash ?? GENESIS_HASH;
+    const recordedAt = this.clock.now().toISOString();
+    const hash = linkHash(prevHash, { position, streamSeq: delivery.streamSeq, recordedAt, event });
+    const { requester, applicationId } = subjectOf(event, subject);
+    await manager.query(
+      `INSERT INTO ${table} (position, stream_seq, event_id, type, request_id, actor, requester, application_id, occurred_at, recorded_at, event, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        position,
+        delivery.streamSeq,
+        event.id,
+        event.type,
+        event.requestId,
+        event.actor,
+        requester,
+        applicationId,
+        event.occurredAt,
+        recordedAt,
+        event,
+        prevHash,
+        hash,
+      ],
+    );
+  }
+}
+
+/** Who and what an event is about: from its own data, or from the request's earlier events. */
+function subjectOf(
+  event: AccessEvent,
+  earlier?: { requester: string; application_id: string },
+): { requester: string | null; applicationId: string | null } {
+  if (event.type === 'requested') return { requester: event.data.requester, applicationId: event.data.application.id };
+  if (event.type === 'granted') return { requester: event.data.requester, applicationId: event.data.applicationId };
+  return { requester: earlier?.requester ?? null, applicationId: earlier?.application_id ?? null };
+}

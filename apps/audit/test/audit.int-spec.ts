@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import pg from 'pg';
+import { subjectFor, type AccessEvent, type EventType } from '@jit/events';
+import { connectTestNats, deleteTopology, sampleEvent, waitFor } from '@jit/events/testing';
+import { startTestService } from '@jit/platform/testing';
+import { auditService } from '../src/service.js';
+
+const apiKey = 'audit-test-key-0123456789';
+
+describe('audit store', () => {
+  let service: Awaited<ReturnType<typeof startTestService>>;
+  let nc: Awaited<ReturnType<typeof connectTestNats>>;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    service = await startTestService(auditService, { env: { JIT_DEMO_API_KEY: apiKey, AUDITORS: 'dave@example.com' } });
+    nc = await connectTestNats();
+    db = new pg.Client({ connectionString: service.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await db.end();
+    await deleteTopology(nc, service.topology);
+    await nc.close();
+  });
+
+  async function publish(event: AccessEvent, msgID = event.id): Promise<void> {
+    await jetstream(nc).publish(subjectFor(service.topology, event.type), JSON.stringify(event), { msgID });
+  }
+
+  async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${apiKey}`, ...headers } });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async function recordLifecycle(requestId: string): Promise<AccessEvent[]> {
+    const types: EventType[] = ['requested', 'approved', 'granted', 'expired', 'revoked'];
+    const events = types.map((type) => sampleEvent(type, requestId));
+    for (const event of events) await publish(event);
+    await waitFor(async () => (await get(`/v1/audit/requests/${requestId}/timeline`)).body.events?.length === types.length, {
+      what: 'the whole lifecycle recorded',
+    });
+    return events;
+  }
+
+  it('stores every event once, in stream order, and lists a request timeline', async () => {
+    const requestId = randomUUID();
+    const events = await recordLifecycle(requestId);
+    await publish(events[2], `${events[2].id}-redelivered`);
+    await publish(sampleEvent('requested', 'someone-else'));
+    await waitFor(async () => (await get('/v1/audit/events?requestId=someone-else')).body.events.length === 1, { what: 'the other event' });
+
+    const { body } = await get(`/v1/audit/requests/${requestId}/timeline`);
+    expect(body.events.map((e: AccessEvent) => e.type)).toEqual(['requested', 'approved', 'granted', 'expired', 'revoked']);
+    expect(body.events.map((e: AccessEvent) => e.id)).toEqual(events.map((e) => e.id));
+    const seqs = body.events.map((e: { streamSeq: number }) => e.streamSeq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('filters events by requester, application and type, and pages with a cursor', async () => {
+    const requestId = randomUUID();
+    await recordLifecycle(requestId);
+    const granted = await get(
+      `/v1/audit/events?requester=alice@example.com&applicationId=demo-sandbox&type=granted&requestId=${requestId}`,
+    );
+    expect(granted.body.events).toHaveLength(1);
+    expect(granted.body.events[0]).toMatchObject({ type: 'granted', requestId });
+    const revoked = await get(`/v1/audit/events?requestId=${requestId}&requester=alice@example.com&type=revoked`);
+    expect(revoked.body.events).toHaveLength(1);
+
+    const first = await get(`/v1/audit/events?requestId=${requestId}&limit=2`);
+    expect(first.body.events).toHaveLength(2);
+    const second = await get(`/v1/audit/events?requestId=${requestId}&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.events[0].position).toBeGreaterThan(first.body.events[1].position);
+  });
+
+  it('rejects a bad filter with a 400 naming it, and a non-auditor with a 403', async () => {
+    const bad = await get('/v1/audit/events?type=teleported');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^type: expected one of requested/);
+    const unknown = await get('/v1/audit/events?colour=blue');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/colour/);
+    expect((await get('/v1/audit/verify', { 'on-behalf-of': 'alice@example.com' })).status).toBe(403);
+    expect((await get('/v1/audit/verify', { 'on-behalf-of': 'dave@example.com' })).status).toBe(200);
+    expect((await fetch(`${service.url}/v1/audit/verify`)).status).toBe(401);
+  });
+
+  it('refuses to update or delete a stored event', async () => {
+    await recordLifecycle(randomUUID());
+    await expect(db.query(`UPDATE audit.audit_events SET actor = 'mallory'`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM audit.audit_events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies the hash chain and reports the first broken link after tampering', async () => {
+    const requestId = randomUUID();
+    await recordLifecycle(requestId);
+    const clean = await get('/v1/audit/verify');
+    expect(clean.body).toMatchObject({ ok: true });
+    expect(clean.body.checked).toBeGreaterThanOrEqual(5);
+
+    const [target] = (await db.query(`SELECT position FROM audit.audit_events WHERE request_id = $1 AND type = 'granted'`, [requestId]))
+      .rows;
+    // Someone with table-owner rights switches the guard off and rewrites history.
+    await db.query(`ALTER TABLE audit.audit_events DISABLE TRIGGER audit_events_append_only`);
+    await db.query(
+      `UPDATE audit.audit_events SET event = jsonb_set(event, '{data,expiresAt}', '"2099-01-01T00:00:00.000Z"') WHERE position = $1`,
+      [target.position],
+    );
+    await db.query(`ALTER TABLE audit.audit_events ENABLE TRIGGER audit_events_append_only`);
+
+    const broken = await get('/v1/audit/verify');
+    expect(broken.body).toMatchObject({
+      ok: false,
+      firstBrokenLink: { position: Number(target.position), reason: 'hash does not match the stored content' },
+    });
+  });
+});

@@ -131,6 +131,8 @@ describe('idempotent JetStream consumer', () => {
     expect(letters[1].header(DeadLetterHeaders.reason)).toBe('payload is not JSON');
     expect(letters[1].data).toBe('not json at all');
     await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'nothing left pending' });
+    // A dead-lettered message is terminated, not left to time out and come back.
+    expect((await h.jsm.consumers.info(h.topology.stream, s.name)).num_redelivered).toBe(0);
   });
 
   it('a transient failure is retried and applied once; a handler that keeps failing is dead-lettered after max_deliver', async () => {

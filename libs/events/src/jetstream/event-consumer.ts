@@ -222,7 +222,8 @@ export class EventConsumer {
       headers: h,
       msgID: `${settings.name}:${topology.stream}:${msg.seq}`,
     });
-    msg.term(reason.slice(0, 200));
+    // No reason on TERM: nats-server 2.9 ignores a `+TERM <reason>` ack and redelivers.
+    msg.term();
     eventMetrics().deadLettered.inc({ consumer: settings.name });
   }
 

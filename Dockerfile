@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# One image recipe for every service: `docker build --target intake .` and so on.
+
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY libs/events/package.json libs/events/package.json
+COPY libs/platform/package.json libs/platform/package.json
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps /app/node_modules node_modules
+COPY package.json tsconfig.base.json ./
+COPY libs libs
+COPY apps apps
+COPY tools/vendor-sim tools/vendor-sim
+USER node
+
+FROM runtime AS intake
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "@swc-node/register/esm-register", "apps/intake/src/main.ts"]
+
+FROM runtime AS approval
+EXPOSE 3001
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3001/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "@swc-node/register/esm-register", "apps/approval/src/main.ts"]
+
+FROM runtime AS provisioner
+EXPOSE 3002
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3002/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "@swc-node/register/esm-register", "apps/provisioner/src/main.ts"]
+
+FROM runtime AS scheduler
+EXPOSE 3003
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3003/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "@swc-node/register/esm-register", "apps/scheduler/src/main.ts"]
+
+FROM runtime AS audit
+EXPOSE 3004
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3004/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "@swc-node/register/esm-register", "apps/audit/src/main.ts"]
+
+FROM runtime AS vendor-sim
+EXPOSE 4010
+HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:4010/_sim/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "--import", "@swc-node/register/esm-register", "tools/vendor-sim/src/main.ts"]

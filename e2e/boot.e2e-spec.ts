@@ -31,10 +31,13 @@ describe('every service as a process', () => {
     try {
       const health = await fetch(`${service.url}/healthz`);
       expect(health.status).toBe(200);
-      const ready = await waitFor(async () => {
-        const response = await fetch(`${service.url}/readyz`);
-        return response.status === 200 && response.json();
-      }, { what: `${name} ready` });
+      const ready = await waitFor(
+        async () => {
+          const response = await fetch(`${service.url}/readyz`);
+          return response.status === 200 && response.json();
+        },
+        { what: `${name} ready` },
+      );
       expect(ready).toEqual({ status: 'ready', checks: { nats: true, postgres: true, migrations: true, stopping: false } });
       const metrics = await fetch(`${service.url}/metrics`);
       expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -46,7 +49,12 @@ describe('every service as a process', () => {
   });
 
   it('a bad configuration stops the process with a message naming the variable', async () => {
-    const result = await runToExit('intake', { ...env, NATS_URL: 'nats://127.0.0.1:4222', CONSUMER_BACKOFF_MS: 'soon', INTAKE_PORT: 'eighty' });
+    const result = await runToExit('intake', {
+      ...env,
+      NATS_URL: 'nats://127.0.0.1:4222',
+      CONSUMER_BACKOFF_MS: 'soon',
+      INTAKE_PORT: 'eighty',
+    });
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/invalid configuration for intake: .*CONSUMER_BACKOFF_MS: expected comma-separated milliseconds/);
     expect(result.output).toMatch(/INTAKE_PORT/);

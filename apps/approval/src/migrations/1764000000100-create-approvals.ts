@@ -12,14 +12,19 @@ export class CreateApprovals1764000000100 implements MigrationInterface {
       request_id uuid PRIMARY KEY,
       requester text NOT NULL,
       application jsonb NOT NULL,
-      state text NOT NULL,
+      duration_seconds integer NOT NULL,
+      justification text NOT NULL,
+      state text NOT NULL CHECK (state IN ('pending', 'approved', 'denied', 'cancelled')),
       stage integer NOT NULL DEFAULT 0,
+      stages jsonb NOT NULL DEFAULT '[]',
       approvers jsonb NOT NULL DEFAULT '[]',
       decisions jsonb NOT NULL DEFAULT '[]',
       created_at timestamptz NOT NULL,
       updated_at timestamptz NOT NULL
     )`,
-      `CREATE INDEX approvals_pending ON ${t('approvals')} (state)`,
+      `CREATE INDEX approvals_state ON ${t('approvals')} (state, created_at)`,
+      // "What is waiting for me" looks approvals up by one of their current approvers.
+      `CREATE INDEX approvals_approvers ON ${t('approvals')} USING gin (approvers jsonb_path_ops)`,
     ]) {
       await runner.query(statement);
     }

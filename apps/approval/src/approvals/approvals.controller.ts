@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { CurrentPrincipal, ValidationError, type Principal } from '@jit/platform';
+import type { ApprovalRecord } from './approval.entity.js';
+import { Approvals } from './approvals.js';
+
+const DecisionBody = z.object({
+  decision: z.enum(['approve', 'deny']),
+  comment: z.string().trim().max(2000).optional(),
+});
+
+const ListQuery = z.object({
+  state: z.enum(['pending', 'approved', 'denied', 'cancelled']).default('pending'),
+});
+
+const RequestId = z.uuid();
+
+/** The web approvals API. */
+@Controller('v1/approvals')
+export class ApprovalsController {
+  constructor(private readonly approvals: Approvals) {}
+
+  /** The approvals the caller may decide now; an API key acting as itself sees every one. */
+  @Get()
+  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<{ approvals: ApprovalView[] }> {
+    const { state } = parse(ListQuery, query);
+    const records = await this.approvals.list({ state, approver: actsAsItself(principal) ? undefined : principal.subject });
+    return { approvals: records.map(viewOf) };
+  }
+
+  /** The caller approves or denies the current stage of a request. */
+  @Post(':requestId/decision')
+  @HttpCode(200)
+  async decide(
+    @Param('requestId') requestId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ requestId: string; state: string; stage: number }> {
+    parse(z.object({ requestId: RequestId }), { requestId });
+    const { decision, comment } = parse(DecisionBody, body);
+    const decided = await this.approvals.decide(requestId, { kind: decision, by: principal.subject, ...(comment ? { comment } : {}) });
+    return { requestId, state: decided.state, stage: decided.stage };
+  }
+}
+
+/** An approval as the API shows it. */
+export interface ApprovalView {
+  requestId: string;
+  requester: string;
+  application: { id: string; name: string };
+  durationSeconds: number;
+  justification: string;
+  state: string;
+  stage: number;
+  stages: string[][];
+  approvers: string[];
+  decisions: ApprovalRecord['decisions'];
+  createdAt: string;
+  updatedAt: string;
+}
+
+function viewOf(record: ApprovalRecord): ApprovalView {
+  return {
+    requestId: record.requestId,
+    requester: record.requester,
+    application: { id: record.application.id, name: record.application.name },
+    durationSeconds: record.durationSeconds,
+    justification: record.justification,
+    state: record.state,
+    stage: record.stage,
+    stages: record.stages,
+    approvers: record.approvers,
+    decisions: record.decisions,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+/** An API key that names nobody in On-Behalf-Of is an operator's tool, not an approver. */
+function actsAsItself(principal: Principal): boolean {
+  return principal.via === 'api_key' && principal.mayActOnBehalf && principal.subject === `apikey:${principal.apiKey}`;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+  throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
+}

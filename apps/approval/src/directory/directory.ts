@@ -1,0 +1,10 @@
+/** Who manages whom, as the identity provider knows it. Also the Nest injection token of the port. */
+export abstract class Directory {
+  /** The login of the manager of the person with `login`; undefined when they have none or are unknown. */
+  abstract managerOf(login: string): Promise<string | undefined>;
+}
+
+/** The directory could not be reached or kept failing; the caller should try again later. */
+export class DirectoryUnavailableError extends Error {
+  override name = 'DirectoryUnavailableError';
+}

@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy } from '@jit/events';
+import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
+import { startTestService } from '@jit/platform/testing';
+import { startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { approvalService } from '../src/service.js';
+import { eventsOf, eventsOfRequest, publish } from './support/stream.js';
+
+const apiKey = 'approval-int-test-demo-key';
+const oktaToken = 'approval-int-test-okta-token';
+const alice = 'alice@example.com';
+const bob = 'bob@example.com';
+const carol = 'carol@example.com';
+const dave = 'dave@example.com';
+
+describe('approval service (real NATS, Postgres and the Okta simulator)', () => {
+  const clock = new ManualClock('2026-03-02T10:00:00.000Z');
+  let sim: VendorSim;
+  let service: Awaited<ReturnType<typeof startTestService>>;
+  let nc: NatsConnection;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    sim = await startVendorSim({ port: 0, oktaApiToken: oktaToken });
+    service = await startTestService(approvalService, {
+      env: { JIT_DEMO_API_KEY: apiKey, OKTA_ORG_URL: sim.url, OKTA_API_TOKEN: oktaToken },
+      clock,
+    });
+    nc = await connectTestNats();
+    db = new pg.Client({ connectionString: service.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await deleteTopology(nc, service.topology);
+    await nc.close();
+    await db.end();
+    await sim.close();
+  });
+
+  /** Publishes a `requested` event as intake would and returns it. */
+  async function request(approval: ApprovalPolicy, requester = alice): Promise<AccessEvent<'requested'>> {
+    const event = createEvent(
+      {
+        type: 'requested',
+        data: {
+          requester,
+          application: { id: 'github-admin', name: 'GitHub admin', oktaGroupId: '00g1githubadmin00003', owners: [carol], approval },
+          durationSeconds: 3600,
+          justification: 'INC-1234 hotfix',
+        },
+      },
+      { requestId: randomUUID(), actor: requester },
+      clock,
+    );
+    await publish(nc, service.topology, event);
+    return event;
+  }
+
+  function call(method: string, path: string, options: { as?: string; body?: unknown } = {}) {
+    return fetch(`${service.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(options.as ? { 'on-behalf-of': options.as } : {}),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  }
+
+  async function decide(requestId: string, as: string, decision: string, comment?: string) {
+    const response = await call('POST', `/v1/approvals/${requestId}/decision`, { as, body: { decision, ...(comment ? { comment } : {}) } });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  }
+
+  async function pendingFor(as?: string): Promise<{ requestId: string; approvers: string[]; stage: number }[]> {
+    const response = await call('GET', '/v1/approvals?state=pending', { as });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { approvals: { requestId: string; approvers: string[]; stage: number }[] }).approvals;
+  }
+
+  /** Waits until the service has stored the approval of a request. */
+  async function opened(requestId: string): Promise<void> {
+    await waitFor(async () => (await db.query(`SELECT 1 FROM approval.approvals WHERE request_id = $1`, [requestId])).rowCount === 1, {
+      what: `the approval of ${requestId}`,
+    });
+  }
+
+  /** Events of a request ever recorded to publish: a refused decision must leave none behind. */
+  async function outboxed(requestId: string): Promise<number> {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM approval.outbox WHERE event->>'requestId' = $1`, [requestId]);
+    return rows[0].n as number;
+  }
+
+  it('approves an auto-approved request at once, with one final approval caused by the request', async () => {
+    const requested = await request({ kind: 'auto' });
+
+    const [approved] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
+        return found.length > 0 && found;
+      },
+      { what: 'the auto approval' },
+    );
+
+    expect(approved).toMatchObject({ actor: 'service:approval', causationId: requested.id, correlationId: requested.requestId });
+    expect(approved.data).toEqual({ stage: 0, approver: 'policy:auto', final: true });
+  });
+
+  it("makes the requester's Okta manager the approver, and only the manager sees it waiting", async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    expect((await pendingFor(bob)).filter((a) => a.requestId === requested.requestId)).toEqual([
+      expect.objectContaining({ requestId: requested.requestId, approvers: [bob], stage: 0 }),
+    ]);
+    expect((await pendingFor(dave)).map((a) => a.requestId)).not.toContain(requested.requestId);
+    expect((await pendingFor(alice)).map((a) => a.requestId)).not.toContain(requested.requestId);
+    expect((await pendingFor()).map((a) => a.requestId)).toContain(requested.requestId);
+  });
+
+  it('publishes the final approval when the manager approves', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const answer = await decide(requested.requestId, bob, 'approve', 'go ahead');
+
+    expect(answer).toEqual({ status: 200, body: { requestId: requested.requestId, state: 'approved', stage: 0 } });
+    const [approved] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
+        return found.length > 0 && found;
+      },
+      { what: 'the approval on the stream' },
+    );
+    expect(approved).toMatchObject({ actor: bob, data: { stage: 0, approver: bob, final: true, comment: 'go ahead' } });
+    expect((await pendingFor(bob)).map((a) => a.requestId)).not.toContain(requested.requestId);
+  });
+
+  it('refuses a requester approving their own request (403) and publishes nothing', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const answer = await decide(requested.requestId, alice, 'approve');
+
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.code).toBe('forbidden');
+    expect(await outboxed(requested.requestId)).toBe(0);
+    expect(await eventsOfRequest(nc, service.topology, requested.requestId)).toEqual([requested]);
+  });
+
+  it('refuses someone who is not an approver of the request (403) and publishes nothing', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const answer = await decide(requested.requestId, dave, 'approve');
+
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.message).toContain('not an approver');
+    expect(await outboxed(requested.requestId)).toBe(0);
+  });
+
+  it('publishes a denial with the reason, and a second decision is rejected (409) and publishes nothing', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    expect(await decide(requested.requestId, bob, 'deny', 'not during the freeze')).toEqual({
+      status: 200,
+      body: { requestId: requested.requestId, state: 'denied', stage: 0 },
+    });
+    const again = await decide(requested.requestId, bob, 'approve');
+
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe('the request is already denied');
+    await waitFor(async () => (await eventsOf(nc, service.topology, 'denied', requested.requestId)).length === 1, { what: 'the denial' });
+    expect(await outboxed(requested.requestId)).toBe(1);
+    const events = await eventsOfRequest(nc, service.topology, requested.requestId);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['requested', requested.data],
+      ['denied', { by: bob, reason: 'not during the freeze' }],
+    ]);
+  });
+
+  it('lets only one of two concurrent decisions win', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const answers = await Promise.all([decide(requested.requestId, bob, 'approve'), decide(requested.requestId, bob, 'deny')]);
+
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(await outboxed(requested.requestId)).toBe(1);
+  });
+
+  it('requires the manager and then the application owner, in that order, for a staged policy', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] });
+    await opened(requested.requestId);
+
+    expect((await decide(requested.requestId, carol, 'approve')).status).toBe(403);
+    expect(await decide(requested.requestId, bob, 'approve')).toEqual({
+      status: 200,
+      body: { requestId: requested.requestId, state: 'pending', stage: 1 },
+    });
+    expect((await pendingFor(carol)).map((a) => a.requestId)).toContain(requested.requestId);
+    expect((await decide(requested.requestId, bob, 'approve')).status).toBe(403);
+    expect(await decide(requested.requestId, carol, 'approve')).toEqual({
+      status: 200,
+      body: { requestId: requested.requestId, state: 'approved', stage: 1 },
+    });
+
+    const approvals = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
+        return found.length === 2 && found;
+      },
+      { what: 'both approvals' },
+    );
+    expect(approvals.map((e) => e.data)).toEqual([
+      { stage: 0, approver: bob, final: false },
+      { stage: 1, approver: carol, final: true },
+    ]);
+  });
+
+  it('denies a request nobody but the requester could approve (no manager in Okta)', async () => {
+    const requested = await request({ kind: 'manager' }, bob);
+
+    const [denied] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'denied', requested.requestId);
+        return found.length > 0 && found;
+      },
+      { what: 'the policy denial' },
+    );
+
+    expect(denied.data).toEqual({ by: 'policy', reason: 'no eligible approver' });
+  });
+
+  it('waits out an Okta outage: the request is retried and gets its manager, never denied for want of one', async () => {
+    sim.addFault({ vendor: 'okta', method: 'GET', path: '/api/v1/users/*', status: 503, count: 5 });
+    const requested = await request({ kind: 'manager' });
+
+    await waitFor(async () => (await pendingFor(bob)).some((a) => a.requestId === requested.requestId), {
+      timeoutMs: 20_000,
+      what: 'the approval once Okta is back',
+    });
+
+    expect(sim.faults()).toEqual([]);
+    expect(await outboxed(requested.requestId)).toBe(0);
+  });
+
+  it('opens an approval once even when the request arrives twice, and approves it once', async () => {
+    const requested = await request({ kind: 'auto' });
+    const again = { ...requested, id: randomUUID() };
+    await publish(nc, service.topology, again);
+
+    await waitFor(async () => (await db.query(`SELECT 1 FROM approval.inbox WHERE event_id = $1`, [again.id])).rowCount === 1, {
+      what: 'the second delivery to be handled',
+    });
+
+    expect(await outboxed(requested.requestId)).toBe(1);
+  });
+
+  it('rejects a decision on a cancelled request (409)', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+    await publish(
+      nc,
+      service.topology,
+      createEvent({ type: 'cancelled', data: { by: alice } }, { requestId: requested.requestId, actor: alice, cause: requested }, clock),
+    );
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT state FROM approval.approvals WHERE request_id = $1`, [requested.requestId])).rows[0]?.state ===
+        'cancelled',
+      {
+        what: 'the cancellation',
+      },
+    );
+
+    const answer = await decide(requested.requestId, bob, 'approve');
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.message).toBe('the request is already cancelled');
+    expect(await outboxed(requested.requestId)).toBe(0);
+  });
+
+  it('answers 400 naming the bad field, and 404 for a request it never heard of', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const bad = await decide(requested.requestId, bob, 'maybe');
+    const badId = await decide('not-a-uuid', bob, 'approve');
+    const unknown = await decide(randomUUID(), bob, 'approve');
+
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^decision: /);
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.message).toMatch(/^requestId: /);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('needs a bearer token', async () => {
+    const response = await fetch(`${service.url}/v1/approvals?state=pending`);
+
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,10 +1,16 @@
 import type { ServiceDefinition } from '@jit/platform';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { intakeEnv } from './config.js';
 import { CreateRequests1764000000100 } from './migrations/1764000000100-create-requests.js';
+import { RequestRecord } from './requests/request.entity.js';
+import { RequestsModule } from './requests/requests.module.js';
 
 /** Request intake: the application catalog, requests and their status. */
-export const intakeService: ServiceDefinition = {
+export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   name: 'intake',
   defaultPort: 3000,
-  imports: [],
+  env: intakeEnv,
+  imports: [CatalogModule, RequestsModule],
+  entities: [RequestRecord],
   migrations: [CreateRequests1764000000100],
 };

@@ -21,10 +21,12 @@ export class CreateRequests1764000000100 implements MigrationInterface {
       updated_at timestamptz NOT NULL,
       granted_at timestamptz,
       expires_at timestamptz,
-      revoked_at timestamptz
+      revoked_at timestamptz,
+      revoke_requested_at timestamptz
     )`,
       `CREATE UNIQUE INDEX requests_idempotency ON ${t('requests')} (requester, idempotency_key) WHERE idempotency_key IS NOT NULL`,
       `CREATE INDEX requests_by_requester ON ${t('requests')} (requester, status)`,
+      `CREATE INDEX requests_by_created ON ${t('requests')} (created_at DESC)`,
     ]) {
       await runner.query(statement);
     }

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { ApprovalPolicy } from '@jit/events';
+import { Catalog } from './catalog.js';
+
+/** An application as `GET /v1/applications` lists it. */
+export interface ApplicationView {
+  id: string;
+  name: string;
+  minDurationSeconds: number;
+  maxDurationSeconds: number;
+  approval: ApprovalPolicy;
+  owners: string[];
+}
+
+/** Lists the catalog to any authenticated caller. */
+@Controller('v1/applications')
+export class CatalogController {
+  constructor(@Inject(Catalog) private readonly catalog: Catalog) {}
+
+  @Get()
+  list(): { applications: ApplicationView[] } {
+    return {
+      applications: this.catalog.applications.map(({ id, name, minDurationSeconds, maxDurationSeconds, approval, owners }) => ({
+        id,
+        name,
+        minDurationSeconds,
+        maxDurationSeconds,
+        approval,
+        owners,
+      })),
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { Catalog, parseCatalog } from './catalog.js';
+
+/** Where the repository is, so a relative catalog path works whether the process starts there or in the service folder. */
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** The demo catalog, relative to the repository root. */
+export const DEMO_CATALOG_FILE = 'apps/intake/catalog.demo.json';
+
+/**
+ * `CATALOG_FILE`: the path of the catalog, read and validated once at start-up so a bad file stops
+ * the service with a message naming the bad field. A relative path is looked up from the working
+ * directory, then from the repository root.
+ */
+export const catalogFileSetting = z
+  .string()
+  .min(1)
+  .default(DEMO_CATALOG_FILE)
+  .transform((path, ctx) => {
+    const loaded = loadCatalogFile(path);
+    if ('error' in loaded) {
+      ctx.addIssue({ code: 'custom', message: loaded.error });
+      return z.NEVER;
+    }
+    return loaded;
+  });
+
+/** Reads and validates a catalog file. */
+export function loadCatalogFile(path: string): Catalog | { error: string } {
+  const file = locate(path);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { error: `cannot read the catalog ${file}: ${(error as Error).message}` };
+  }
+  const catalog = parseCatalog(json);
+  return 'error' in catalog ? { error: `invalid catalog ${file}: ${catalog.error}` } : catalog;
+}
+
+function locate(path: string): string {
+  if (isAbsolute(path)) return path;
+  const fromWorkingDirectory = resolve(path);
+  return existsSync(fromWorkingDirectory) ? fromWorkingDirectory : resolve(repositoryRoot, path);
+}

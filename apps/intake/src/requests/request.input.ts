@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { ValidationError } from '@jit/platform';
+import { DURATION_FORMAT, parseDuration } from '../catalog/duration.js';
+import { requestStatuses, type RequestStatus } from './request.decider.js';
+
+/** A `POST /v1/requests` body once its shape is checked; the rules come later, in the decider. */
+export interface SubmitInput {
+  applicationId: string;
+  durationSeconds: number;
+  justification: string;
+  requester?: string;
+}
+
+/** The filters of `GET /v1/requests`. */
+export interface ListFilter {
+  requester?: string;
+  status?: RequestStatus;
+  limit: number;
+}
+
+const SubmitBody = z
+  .object(
+    {
+      applicationId: z
+        .string({ error: 'is required (the id of an application in GET /v1/applications)' })
+        .trim()
+        .min(1, 'must not be empty'),
+      duration: z.string({ error: `expected ${DURATION_FORMAT}` }).optional(),
+      durationMinutes: z.number({ error: 'expected a number of minutes' }).positive('must be positive').optional(),
+      justification: z.string({ error: 'is required (why you need the access)' }).trim().min(1, 'must not be empty').max(2000),
+      requester: z.email({ error: 'expected the login (e-mail) of the person who needs the access' }).optional(),
+    },
+    { error: 'the body must be a JSON object' },
+  )
+  .transform((body, ctx): SubmitInput => {
+    const durationSeconds = durationOf(body, ctx);
+    return { applicationId: body.applicationId, durationSeconds, justification: body.justification, requester: body.requester };
+  });
+
+function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: z.RefinementCtx): number {
+  if (body.duration !== undefined && body.durationMinutes !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['duration'], message: 'give either duration or durationMinutes, not both' });
+    return z.NEVER;
+  }
+  if (body.durationMinutes !== undefined) return Math.round(body.durationMinutes * 60);
+  const seconds = body.duration === undefined ? undefined : parseDuration(body.duration);
+  if (seconds === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['duration'],
+      message: body.duration === undefined ? `is required: ${DURATION_FORMAT}` : `"${body.duration}" is not ${DURATION_FORMAT}`,
+    });
+    return z.NEVER;
+  }
+  return seconds;
+}
+
+const ListQuery = z.object({
+  requester: z.string().trim().min(1).optional(),
+  status: z.enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` }).optional(),
+  limit: z.coerce.number({ error: 'expected a number' }).int().min(1).max(500).default(100),
+});
+
+const IdempotencyKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255, 'must be at most 255 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** Checks a `POST /v1/requests` body. */
+export function parseSubmit(body: unknown): SubmitInput {
+  return parse(SubmitBody, body ?? {});
+}
+
+/** Checks the query of `GET /v1/requests`. */
+export function parseListFilter(query: unknown): ListFilter {
+  return parse(ListQuery, query);
+}
+
+/** Checks an `Idempotency-Key` header, if one was sent. */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : parse(IdempotencyKey, header, 'Idempotency-Key');
+}
+
+/** Checks a request id from the path; anything but a uuid cannot name a request. */
+export function isRequestId(id: string): boolean {
+  return z.uuid().safeParse(id).success;
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    field: field ?? (issue.path.map(String).join('.') || '(body)'),
+    message: issue.message,
+  }));
+  throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
+}

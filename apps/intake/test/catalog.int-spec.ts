@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestService } from '@jit/platform/testing';
+import { intakeService } from '../src/service.js';
+import { asApiKey, startIntake, type IntakeHarness } from './support/intake.js';
+
+describe('the catalog', () => {
+  let h: IntakeHarness;
+
+  beforeAll(async () => {
+    h = await startIntake('intake_catalog');
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('GET /v1/applications lists the demo catalog with bounds, approval and owners', async () => {
+    const answer = await h.call('GET', '/v1/applications', { headers: asApiKey() });
+    expect(answer.status).toBe(200);
+    expect(answer.body.applications).toEqual([
+      {
+        id: 'demo-sandbox',
+        name: 'Demo sandbox',
+        minDurationSeconds: 10,
+        maxDurationSeconds: 3600,
+        approval: { kind: 'auto' },
+        owners: ['carol@example.com'],
+      },
+      {
+        id: 'aws-prod-console',
+        name: 'AWS production console',
+        minDurationSeconds: 300,
+        maxDurationSeconds: 14_400,
+        approval: { kind: 'manager' },
+        owners: ['carol@example.com'],
+      },
+      {
+        id: 'github-admin',
+        name: 'GitHub organisation admin',
+        minDurationSeconds: 300,
+        maxDurationSeconds: 7200,
+        approval: { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] },
+        owners: ['carol@example.com'],
+      },
+    ]);
+  });
+
+  it('a bad catalog file stops start-up with a message naming the field', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'intake-catalog-')), 'catalog.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        applications: [
+          { id: 'x', name: 'X', oktaGroupId: '00gx', owners: [], minDuration: '1m', maxDuration: 'forever', approval: 'auto' },
+        ],
+      }),
+    );
+    await expect(startTestService(intakeService, { name: 'intake_bad_catalog', env: { CATALOG_FILE: file } })).rejects.toThrow(
+      /CATALOG_FILE: invalid catalog .*catalog\.json: applications\.0\.maxDuration: "forever" is not an ISO 8601 duration/,
+    );
+  });
+
+  it('a missing catalog file stops start-up naming the file', async () => {
+    await expect(
+      startTestService(intakeService, { name: 'intake_no_catalog', env: { CATALOG_FILE: 'no/such/catalog.json' } }),
+    ).rejects.toThrow(/CATALOG_FILE: cannot read the catalog .*no\/such\/catalog\.json/);
+  });
+});

@@ -1,0 +1,85 @@
+import { Catalog, parseCatalog } from '../src/catalog/catalog.js';
+import { loadCatalogFile } from '../src/catalog/catalog.file.js';
+
+const entry = {
+  id: 'wiki',
+  name: 'Wiki',
+  oktaGroupId: '00gwiki',
+  owners: ['carol@example.com'],
+  minDuration: '5m',
+  maxDuration: 'PT1H',
+  approval: 'manager',
+};
+
+function errorOf(json: unknown): string {
+  const parsed = parseCatalog(json);
+  if (parsed instanceof Catalog) throw new Error('expected the catalog to be refused');
+  return parsed.error;
+}
+
+describe('the application catalog', () => {
+  it('loads the demo catalog with each approval mapped to the policy carried by requested events', () => {
+    const catalog = loadCatalogFile('apps/intake/catalog.demo.json');
+    if (!(catalog instanceof Catalog)) throw new Error(catalog.error);
+    expect(
+      catalog.applications.map(({ id, oktaGroupId, minDurationSeconds, maxDurationSeconds, approval }) => ({
+        id,
+        oktaGroupId,
+        minDurationSeconds,
+        maxDurationSeconds,
+        approval,
+      })),
+    ).toEqual([
+      {
+        id: 'demo-sandbox',
+        oktaGroupId: '00g1demosandbox00001',
+        minDurationSeconds: 10,
+        maxDurationSeconds: 3600,
+        approval: { kind: 'auto' },
+      },
+      {
+        id: 'aws-prod-console',
+        oktaGroupId: '00g1awsprodconsole02',
+        minDurationSeconds: 300,
+        maxDurationSeconds: 14_400,
+        approval: { kind: 'manager' },
+      },
+      {
+        id: 'github-admin',
+        oktaGroupId: '00g1githubadmin00003',
+        minDurationSeconds: 300,
+        maxDurationSeconds: 7200,
+        approval: { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] },
+      },
+    ]);
+    expect(catalog.find('github-admin')?.owners).toEqual(['carol@example.com']);
+  });
+
+  it('maps a named-users stage', () => {
+    const catalog = parseCatalog({ applications: [{ ...entry, approval: { stages: ['owners', { users: ['dave@example.com'] }] } }] });
+    expect(catalog instanceof Catalog && catalog.find('wiki')?.approval).toEqual({
+      kind: 'stages',
+      stages: [{ kind: 'owners' }, { kind: 'users', users: ['dave@example.com'] }],
+    });
+  });
+
+  it.each([
+    ['a bad duration', { ...entry, maxDuration: '1 hour' }, 'applications.0.maxDuration'],
+    ['a minimum above the maximum', { ...entry, minDuration: '2h' }, 'applications.0.minDuration'],
+    ['an unknown approval', { ...entry, approval: 'ceo' }, 'applications.0.approval'],
+    ['a missing group', { ...entry, oktaGroupId: undefined }, 'applications.0.oktaGroupId'],
+    ['an owners stage without owners', { ...entry, owners: [], approval: { stages: ['owners'] } }, 'applications.0.owners'],
+    ['an unknown field', { ...entry, colour: 'red' }, 'applications.0'],
+  ])('refuses %s, naming the field', (_, application, field) => {
+    expect(errorOf({ applications: [application] })).toContain(`${field}:`);
+  });
+
+  it('refuses two applications with the same id', () => {
+    expect(errorOf({ applications: [entry, entry] })).toContain('applications.1.id: duplicate id "wiki"');
+  });
+
+  it('names the file when it cannot be read or parsed', () => {
+    const missing = loadCatalogFile('/nonexistent/catalog.json');
+    expect(missing).toEqual({ error: expect.stringContaining('cannot read the catalog /nonexistent/catalog.json') });
+  });
+});

@@ -16,6 +16,11 @@ describe('every service as a process', () => {
       JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
       JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
       LOG_LEVEL: 'info',
+      OKTA_ORG_URL: 'http://127.0.0.1:9',
+      OKTA_API_TOKEN: 'boot-okta-token',
+      JIRA_HOST: 'http://127.0.0.1:9',
+      JIRA_EMAIL: 'jit@example.com',
+      JIRA_API_TOKEN: 'boot-jira-token',
       ...Object.fromEntries(services.map((s) => [`${s.toUpperCase()}_PORT`, '0'])),
     };
   });

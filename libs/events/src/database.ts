@@ -30,7 +30,7 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'all',
     synchronize: false,
-    extra: { max: options.poolSize ?? 10 },
+    extra: { max: options.poolSize ?? 20 },
   };
 }
 

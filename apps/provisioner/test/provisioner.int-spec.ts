@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { SystemClock, createEvent, type AccessEvent, type EventDraft, type RequestedData } from '@jit/events';
+import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
+import { startTestService } from '@jit/platform/testing';
+import { seedGroups, seedPeople, startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { provisionerService } from '../src/service.js';
+import { eventsOf, publish } from './support/stream.js';
+
+const clock = new SystemClock();
+const jiraAuth = `Basic ${Buffer.from('jit-bot@example.com:jira-token').toString('base64')}`;
+const aws = seedGroups.awsProdConsole;
+const alice = seedPeople.alice;
+
+function requested(requester: string, groupId: string = aws.id): RequestedData {
+  return {
+    requester,
+    application: {
+      id: 'aws-prod-console',
+      name: 'AWS Production Console',
+      oktaGroupId: groupId,
+      owners: ['carol@example.com'],
+      approval: { kind: 'manager' },
+    },
+    durationSeconds: 7200,
+    justification: 'INC-1234 database failover',
+  };
+}
+
+function event(requestId: string, draft: EventDraft, actor = 'service:test'): AccessEvent {
+  return createEvent(draft, { requestId, actor }, clock);
+}
+
+const finalApproval: EventDraft = { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } };
+
+describe('provisioner', () => {
+  let sim: VendorSim;
+  let nc: NatsConnection;
+  let service: Awaited<ReturnType<typeof startTestService>>;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    sim = await startVendorSim();
+    nc = await connectTestNats();
+    service = await startTestService(provisionerService, {
+      env: {
+        OKTA_ORG_URL: sim.url,
+        OKTA_API_TOKEN: 'okta-token',
+        // Each injected fault should reach the revocation loop rather than be absorbed by in-place retries.
+        OKTA_MAX_RETRIES: '0',
+        JIRA_HOST: sim.url,
+        JIRA_EMAIL: 'jit-bot@example.com',
+        JIRA_API_TOKEN: 'jira-token',
+        REVOKE_TICK_MS: '50',
+        REVOKE_BACKOFF_BASE_MS: '100',
+      },
+    });
+    db = new pg.Client({ connectionString: service.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await db.end();
+    await deleteTopology(nc, service.topology);
+    await nc.close();
+    await sim.close();
+  });
+
+  beforeEach(() => sim.reset());
+
+  async function oktaMembers(groupId: string): Promise<string[]> {
+    const response = await fetch(`${sim.url}/api/v1/groups/${groupId}/users`, { headers: { authorization: 'SSWS x' } });
+    const users = (await response.json()) as Array<{ id: string }>;
+    return users.map((u) => u.id);
+  }
+
+  async function jiraIssue(key: string): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${sim.url}/rest/api/3/issue/${key}`, { headers: { authorization: jiraAuth } });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async function single<T extends AccessEvent['type']>(type: T, requestId: string): Promise<AccessEvent<T>> {
+    const [found] = await waitFor(
+      async () => {
+        const events = await eventsOf(nc, service.topology, type, requestId);
+        return events.length > 0 && events;
+      },
+      { what: `a ${type} event for ${requestId}` },
+    );
+    return found;
+  }
+
+  async function grantAlice(): Promise<{ requestId: string; granted: AccessEvent<'granted'> }> {
+    const requestId = randomUUID();
+    await publish(nc, service.topology, event(requestId, { type: 'requested', data: requested(alice.email) }, alice.email));
+    await publish(nc, service.topology, event(requestId, finalApproval, 'bob@example.com'));
+    return { requestId, granted: await single('granted', requestId) };
+  }
+
+  it('a final approval adds the requester to the Okta group, opens a Jira issue and publishes granted until grantedAt + duration', async () => {
+    const { granted } = await grantAlice();
+
+    expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
+    expect(granted.data).toMatchObject({
+      requester: alice.email,
+      applicationId: 'aws-prod-console',
+      oktaGroupId: aws.id,
+      oktaUserId: alice.oktaId,
+    });
+    expect(Date.parse(granted.data.expiresAt) - Date.parse(granted.data.grantedAt)).toBe(7200 * 1000);
+    const issue = await jiraIssue(granted.data.ticketKey!);
+    expect(issue.status).toBe(200);
+    expect(issue.body.fields).toMatchObject({
+      summary: 'JIT access: alice@example.com → AWS Production Console for 2h',
+      status: { name: 'To Do' },
+    });
+    expect(JSON.stringify(issue.body.fields.description)).toContain(granted.requestId);
+  });
+
+  it('an expiry removes the membership, closes the Jira issue and publishes revoked (expired)', async () => {
+    const { requestId, granted } = await grantAlice();
+
+    await publish(
+      nc,
+      service.topology,
+      event(requestId, { type: 'expired', data: { expiresAt: granted.data.expiresAt } }, 'service:scheduler'),
+    );
+    const revoked = await single('revoked', requestId);
+
+    expect(revoked.data.reason).toBe('expired');
+    expect(await oktaMembers(aws.id)).toEqual([]);
+    const issue = await jiraIssue(granted.data.ticketKey!);
+    expect(issue.body.fields.status).toMatchObject({ name: 'Done' });
+  });
+
+  it('retries a revocation through Okta outages until Okta confirms, publishing revoke_failed for each failed attempt', async () => {
+    const { requestId } = await grantAlice();
+    sim.addFault({ vendor: 'okta', method: 'DELETE', path: '/api/v1/groups/*', status: 503, count: 2 });
+
+    await publish(
+      nc,
+      service.topology,
+      event(requestId, { type: 'revoke_requested', data: { reason: 'relinquished', by: alice.email } }, alice.email),
+    );
+    const revoked = await single('revoked', requestId);
+
+    const failures = await eventsOf(nc, service.topology, 'revoke_failed', requestId);
+    expect(failures.map((f) => f.data.attempt)).toEqual([1, 2]);
+    expect(revoked.data.reason).toBe('relinquished');
+    expect(await oktaMembers(aws.id)).toEqual([]);
+    expect(await eventsOf(nc, service.topology, 'revoked', requestId)).toHaveLength(1);
+  });
+
+  it('an unknown requester fails the grant and leaves no membership behind', async () => {
+    const requestId = randomUUID();
+    const github = seedGroups.githubAdmin;
+    await publish(
+      nc,
+      service.topology,
+      event(requestId, { type: 'requested', data: requested('nobody@example.com', github.id) }, 'nobody@example.com'),
+    );
+    await publish(nc, service.topology, event(requestId, finalApproval, 'bob@example.com'));
+
+    const failed = await single('grant_failed', requestId);
+    expect(failed.data.reason).toContain('nobody@example.com');
+    expect(await oktaMembers(github.id)).toEqual([]);
+    expect(await eventsOf(nc, service.topology, 'granted', requestId)).toEqual([]);
+    const { rows } = await db.query(`SELECT status, ticket_key FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+    expect(rows).toEqual([{ status: 'failed', ticket_key: null }]);
+  });
+
+  it('an approval redelivered after a failure past the Jira call opens no second Jira issue', async () => {
+    // The first attempt to activate the grant fails after the issue is opened, as a crash before commit would.
+    await db.query(`CREATE SEQUENCE provisioner.activation_faults`);
+    await db.query(`CREATE FUNCTION provisioner.fail_first_activation() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.status = 'active' AND nextval('provisioner.activation_faults') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER fail_first_activation BEFORE INSERT OR UPDATE ON provisioner.grants FOR EACH ROW EXECUTE FUNCTION provisioner.fail_first_activation()`,
+    );
+    try {
+      const { requestId, granted } = await grantAlice();
+
+      const { rows } = await db.query(`SELECT last_value FROM provisioner.activation_faults`);
+      expect(Number(rows[0].last_value)).toBeGreaterThanOrEqual(2);
+      expect(granted.data.ticketKey).toBe('JIT-1');
+      expect((await jiraIssue('JIT-2')).status).toBe(404);
+      expect(await eventsOf(nc, service.topology, 'granted', requestId)).toHaveLength(1);
+      expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
+    } finally {
+      await db.query(`DROP TRIGGER fail_first_activation ON provisioner.grants`);
+      await db.query(`DROP FUNCTION provisioner.fail_first_activation()`);
+      await db.query(`DROP SEQUENCE provisioner.activation_faults`);
+    }
+  });
+
+  it('a cancelled request is never granted, even if a final approval follows', async () => {
+    const requestId = randomUUID();
+    const approval = event(requestId, finalApproval, 'bob@example.com');
+    await publish(nc, service.topology, event(requestId, { type: 'requested', data: requested(alice.email) }, alice.email));
+    await publish(nc, service.topology, event(requestId, { type: 'cancelled', data: { by: alice.email } }, alice.email));
+    await publish(nc, service.topology, approval);
+    await waitFor(async () => (await db.query(`SELECT 1 FROM provisioner.inbox WHERE event_id = $1`, [approval.id])).rowCount === 1, {
+      what: 'the approval handled',
+    });
+
+    const { rows } = await db.query(`SELECT status FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+    expect(rows).toEqual([{ status: 'cancelled' }]);
+    expect(await oktaMembers(aws.id)).toEqual([]);
+    expect(await eventsOf(nc, service.topology, 'granted', requestId)).toEqual([]);
+  });
+});

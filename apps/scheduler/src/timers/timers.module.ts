@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { TimerLoop } from './timer-loop.js';
+import { TimersHandler } from './timers.handler.js';
+
+/** Durable expiry timers: armed by `granted`, moved by `extended`, cancelled by `revoked`, fired as `expired`. */
+@Module({ controllers: [TimersHandler], providers: [TimerLoop] })
+export class TimersModule {}

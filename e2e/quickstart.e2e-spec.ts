@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,10 +41,11 @@ describe('npm start', () => {
     child.stderr.on('data', (c) => (output += c));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const key = await waitFor(() => /demo API key (\S+)/.exec(output)?.[1], {
-        timeoutMs: 120_000,
-        what: `the start banner in:\n${output}`,
-      });
+      const key = await waitFor(() => /demo API key (\S+)/.exec(output)?.[1], { timeoutMs: 90_000, what: 'the start banner' }).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; output so far:\n${output}`);
+        },
+      );
       expect(output).toContain('intake       http://127.0.0.1:39100');
       const response = await fetch('http://127.0.0.1:39100/v1/applications', { headers: { authorization: `Bearer ${key}` } });
       expect(response.status).toBe(200);
@@ -53,7 +55,28 @@ describe('npm start', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
-    await expect(fetch('http://127.0.0.1:39100/healthz')).rejects.toThrow();
-  });
+    await exited;
+    // npm hands SIGTERM to the supervisor, which stops every service, the simulator and Postgres.
+    for (const url of [...Object.values(ports).map((p) => `http://127.0.0.1:${p}/healthz`), 'http://127.0.0.1:39111/_sim/health']) {
+      await waitFor(
+        () =>
+          fetch(url).then(
+            () => false,
+            () => true,
+          ),
+        { what: `${url} closed` },
+      );
+    }
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) =>
+          connect(39110, '127.0.0.1')
+            .once('connect', () => resolve(false))
+            .once('error', () => resolve(true)),
+        ),
+      {
+        what: 'embedded Postgres stopped',
+      },
+    );
+  }, 150_000);
 });

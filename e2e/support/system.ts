@@ -30,7 +30,8 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
     JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
     JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
     CONSUMER_BACKOFF_MS: '200,500,1000',
-    LOG_LEVEL: 'warn',
+    // The services announce their URL at info level.
+    LOG_LEVEL: 'info',
     OIDC_ISSUER: sim.issuer,
     OIDC_AUDIENCE: sim.audience,
     JIT_DEMO_API_KEY: e2eApiKey,

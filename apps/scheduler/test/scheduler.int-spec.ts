@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { ManualClock, createEvent, type AccessEvent } from '@jit/events';
-import { connectTestNats, deleteTopology, sampleData, waitFor } from '@jit/events/testing';
+import { connectTestNats, deleteTopology, eventsOf, publish, sampleData, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { schedulerService } from '../src/service.js';
 import { TimerLoop } from '../src/timers/timer-loop.js';
-import { eventsOf, publish } from './support/stream.js';
 
 type TestService = Awaited<ReturnType<typeof startTestService>>;
 

@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
-import { SystemClock, createEvent, decodeEvent, subjectFor, type AccessEvent, type EventDraft, type EventType } from '@jit/events';
-import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
+import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft, type EventType } from '@jit/events';
+import { connectTestNats, deleteTopology, streamEvents, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { intakeService } from '../../src/service.js';
 
@@ -67,17 +67,7 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Pr
       await waitFor(async () => (await dataSource.query(`SELECT 1 FROM intake.outbox WHERE published_at IS NULL`)).length === 0, {
         what: 'the outbox to drain',
       });
-      const info = await jsm.streams.info(topology.stream);
-      const events: AccessEvent[] = [];
-      for (let seq = info.state.first_seq; info.state.messages > 0 && seq <= info.state.last_seq; seq++) {
-        const message = await jsm.streams.getMessage(topology.stream, { seq });
-        if (!message) continue;
-        const decoded = decodeEvent(message.json());
-        if (!decoded.ok) throw new Error(`invalid event at ${seq}: ${decoded.reason}`);
-        expect(message.subject).toBe(subjectFor(topology, decoded.event.type));
-        events.push(decoded.event);
-      }
-      return events;
+      return streamEvents(nc, topology);
     },
     async publish(requestId, draft) {
       const event = createEvent(draft, { requestId, actor: 'service:test' }, new SystemClock());

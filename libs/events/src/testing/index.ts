@@ -74,3 +74,4 @@ export async function waitFor<T>(
 }
 export * from './samples.js';
 export * from './nats-server.js';
+export * from './stream.js';

@@ -7,3 +7,4 @@ export * from './platform.module.js';
 export * from './service.js';
 export * from './tokens.js';
 export * from './auth/index.js';
+export * from './periodic-task.js';

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock, Outbox, createEvent, type RevokeReason } from '@jit/events';
-import { SERVICE_CONFIG } from '@jit/platform';
+import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import { IDENTITY_PROVIDER, type IdentityProvider } from '../okta/identity-provider.js';
 import { TICKETING, type Ticketing } from '../jira/ticketing.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
@@ -21,12 +21,8 @@ const BATCH_SIZE = 50;
  * its own.
  */
 @Injectable()
-export class RevocationLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(RevocationLoop.name);
+export class RevocationLoop extends PeriodicTask {
   private readonly backoff: Backoff;
-  private running = false;
-  private timeout?: NodeJS.Timeout;
-  private current?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,42 +32,18 @@ export class RevocationLoop implements OnApplicationBootstrap, BeforeApplication
     @Inject(TICKETING) private readonly ticketing: Ticketing,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
+    super();
     this.backoff = { baseMs: config.REVOKE_BACKOFF_BASE_MS, maxMs: config.REVOKE_BACKOFF_MAX_MS };
   }
 
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.schedule(0);
-  }
-
-  /** Stops ticking and waits for the tick in flight, so its transaction settles before connections close. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timeout);
-    await this.current?.catch(() => undefined);
+  protected get intervalMs(): number {
+    return this.config.REVOKE_TICK_MS;
   }
 
   /** Works through due revocations, then due ticket follow-ups. */
   async tick(): Promise<void> {
     for (let i = 0; i < BATCH_SIZE && (await this.revokeOne()); i += 1);
     for (let i = 0; i < BATCH_SIZE && (await this.followUpOneTicket()); i += 1);
-  }
-
-  private schedule(delayMs: number): void {
-    this.timeout = setTimeout(() => void this.run(), delayMs);
-  }
-
-  private async run(): Promise<void> {
-    if (!this.running) return;
-    this.current = this.tick();
-    try {
-      await this.current;
-    } catch (error) {
-      this.logger.error({ err: error }, 'revocation tick failed; retrying on the next tick');
-    } finally {
-      this.current = undefined;
-      if (this.running) this.schedule(this.config.REVOKE_TICK_MS);
-    }
   }
 
   /** One attempt at one due revocation; false when none is due. The row stays locked while the vendors are called. */

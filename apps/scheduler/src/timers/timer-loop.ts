@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, Outbox, createEvent } from '@jit/events';
-import { SERVICE_CONFIG } from '@jit/platform';
+import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
 import { decideTimer } from './timer.decider.js';
 import { claimDueTimers, saveTimer } from './timer.store.js';
@@ -15,29 +15,18 @@ const BATCH_SIZE = 100;
  * while no scheduler ran fire on the first tick after start-up.
  */
 @Injectable()
-export class TimerLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TimerLoop.name);
-  private running = false;
-  private timeout?: NodeJS.Timeout;
-  private current?: Promise<number>;
-
+export class TimerLoop extends PeriodicTask {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: SchedulerConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.schedule(0);
+  ) {
+    super();
   }
 
-  /** Stops ticking and waits for a tick in flight, so its transaction commits or rolls back before connections close. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timeout);
-    await this.current?.catch(() => undefined);
+  protected get intervalMs(): number {
+    return this.config.SCHEDULER_TICK_MS;
   }
 
   /** Fires every timer due now, in batches; returns how many fired. */
@@ -47,23 +36,6 @@ export class TimerLoop implements OnApplicationBootstrap, BeforeApplicationShutd
       const fired = await this.fireBatch();
       total += fired;
       if (fired < BATCH_SIZE || !this.running) return total;
-    }
-  }
-
-  private schedule(delayMs: number): void {
-    this.timeout = setTimeout(() => void this.run(), delayMs);
-  }
-
-  private async run(): Promise<void> {
-    if (!this.running) return;
-    this.current = this.tick();
-    try {
-      await this.current;
-    } catch (error) {
-      this.logger.error({ err: error }, 'timer tick failed; retrying on the next tick');
-    } finally {
-      this.current = undefined;
-      if (this.running) this.schedule(this.config.SCHEDULER_TICK_MS);
     }
   }
 

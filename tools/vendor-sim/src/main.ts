@@ -13,9 +13,11 @@ const sim = await startVendorSim({
   jiraEmail: env.VENDOR_SIM_JIRA_EMAIL,
   jiraApiToken: env.VENDOR_SIM_JIRA_TOKEN,
   slackToken: env.VENDOR_SIM_SLACK_TOKEN,
-  log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+  log: (line) => process.stdout.write(`${JSON.stringify({ service: 'vendor-sim', ...line })}\n`),
 });
-process.stdout.write(`${JSON.stringify({ msg: 'vendor-sim listening', url: sim.url, issuer: sim.issuer })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ time: new Date().toISOString(), service: 'vendor-sim', msg: 'vendor-sim listening', url: sim.url, issuer: sim.issuer })}\n`,
+);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

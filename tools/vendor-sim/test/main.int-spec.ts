@@ -18,11 +18,15 @@ describe('standalone vendor-sim (src/main.ts)', () => {
 
     try {
       const started = await nextJsonLine();
-      expect(started).toMatchObject({ msg: 'vendor-sim listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      expect(started).toMatchObject({
+        service: 'vendor-sim',
+        msg: 'vendor-sim listening',
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      });
 
       const health = await fetch(`${started.url as string}/_sim/health`);
       expect(await health.json()).toEqual({ ok: true });
-      expect(await nextJsonLine()).toMatchObject({ method: 'GET', path: '/_sim/health', status: 200 });
+      expect(await nextJsonLine()).toMatchObject({ service: 'vendor-sim', method: 'GET', path: '/_sim/health', status: 200 });
     } finally {
       child.kill('SIGTERM');
     }

@@ -31,3 +31,4 @@ export * from './database.js';
 export * from './schema.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './nest/events.module.js';

@@ -179,6 +179,32 @@ describe('idempotent JetStream consumer', () => {
     expect(calls).toBe(1);
   });
 
+  it('stopping waits for the handler in flight, commits its effect and acks it', async () => {
+    const s = settings({ ackWaitMs: 30_000 });
+    const event = sampleEvent('granted', 'in-flight-1');
+    let release!: () => void;
+    const started = new Promise<void>((resolveStarted) => {
+      void startConsumer(s, async (e, manager, delivery) => {
+        resolveStarted();
+        await new Promise<void>((r) => (release = r));
+        await recordEffect(e, manager, delivery);
+      });
+    });
+    await publish(event);
+    await started;
+    const consumer = consumers.pop()!;
+    let stopped = false;
+    const stopping = consumer.stop().then(() => (stopped = true));
+    // The handler is still blocked: stop() must not return while it is, however long it waits.
+    await Promise.race([stopping, new Promise((r) => setTimeout(r, 300))]);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(await effects(s.name)).toHaveLength(1);
+    const info = await h.jsm.consumers.info(h.topology.stream, s.name);
+    expect({ pending: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({ pending: 0, redelivered: 0 });
+  });
+
   it('events of one request are handled in the order they were published', async () => {
     const s = settings();
     const requests = ['order-a', 'order-b', 'order-c', 'order-d'];

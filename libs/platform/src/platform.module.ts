@@ -1,10 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Clock, Outbox, type Topology } from '@jit/events';
+import { EventsModule, type Clock, type Topology } from '@jit/events';
 import type { BaseConfig } from './config.js';
 import { HealthController, type Readiness } from './health.controller.js';
-import { JETSTREAM, NATS_CONNECTION, READINESS, SERVICE_CONFIG, TOPOLOGY } from './tokens.js';
+import { JETSTREAM, NATS_CONNECTION, READINESS, SERVICE_CONFIG } from './tokens.js';
 
 /** What the platform hands to every service's modules. */
 export interface PlatformRuntime {
@@ -16,7 +16,7 @@ export interface PlatformRuntime {
   clock: Clock;
 }
 
-/** Provides the configuration, NATS, the outbox, the clock and the health endpoints to a service. */
+/** Provides the configuration, NATS, the events module (outbox, clock) and the health endpoints to a service. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -25,11 +25,15 @@ export class PlatformModule {
       { provide: SERVICE_CONFIG, useValue: runtime.config },
       { provide: NATS_CONNECTION, useValue: runtime.nc },
       { provide: JETSTREAM, useValue: runtime.js },
-      { provide: TOPOLOGY, useValue: runtime.topology },
       { provide: READINESS, useValue: runtime.readiness },
-      { provide: Clock, useValue: runtime.clock },
-      { provide: Outbox, useValue: new Outbox(runtime.topology) },
     ];
-    return { module: PlatformModule, controllers: [HealthController], providers, exports: providers.map((p) => p.provide) };
+    const events = EventsModule.forRoot({ topology: runtime.topology, clock: runtime.clock });
+    return {
+      module: PlatformModule,
+      imports: [events],
+      controllers: [HealthController],
+      providers,
+      exports: [...providers.map((p) => p.provide), events],
+    };
   }
 }

@@ -4,7 +4,5 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 /** Injection token of the JetStream client. */
 export const JETSTREAM = Symbol('JETSTREAM');
-/** Injection token of the event topology. */
-export const TOPOLOGY = Symbol('TOPOLOGY');
 /** Injection token of the service's readiness state. */
 export const READINESS = Symbol('READINESS');

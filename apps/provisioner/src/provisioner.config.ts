@@ -20,6 +20,20 @@ export const provisionerEnvSchema = z.object({
   REVOKE_BACKOFF_BASE_MS: ms.default(1000),
   /** Longest delay between revocation attempts. */
   REVOKE_BACKOFF_MAX_MS: ms.default(60_000),
+  /** `report` only records members no grant explains; `enforce` also removes them and revokes overdue grants. */
+  RECONCILE_MODE: z.enum(['report', 'enforce']).default('report'),
+  /** How often the reconciliation loop compares managed Okta groups with grants. */
+  RECONCILE_INTERVAL_MS: ms.default(60_000),
+  /** Okta group ids to reconcile besides those the provisioner has granted into (comma-separated). */
+  RECONCILE_GROUPS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
 });
 
 /** The provisioner's validated configuration. */

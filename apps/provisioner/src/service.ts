@@ -1,13 +1,15 @@
 import type { ServiceDefinition } from '@jit/platform';
 import { GrantsModule } from './grants/grants.module.js';
 import { CreateGrants1764000000100 } from './migrations/1764000000100-create-grants.js';
+import { CreateReconciliationFindings1764000000200 } from './migrations/1764000000200-create-reconciliation-findings.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
+import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 
-/** Provisioner: grants in Okta and their Jira tickets, from grant to revocation. */
+/** Provisioner: grants in Okta and their Jira tickets, from grant to revocation, and reconciliation of Okta against them. */
 export const provisionerService: ServiceDefinition = {
   name: 'provisioner',
   defaultPort: 3002,
   env: provisionerEnvSchema,
-  imports: [GrantsModule],
-  migrations: [CreateGrants1764000000100],
+  imports: [GrantsModule, ReconciliationModule],
+  migrations: [CreateGrants1764000000100, CreateReconciliationFindings1764000000200],
 };

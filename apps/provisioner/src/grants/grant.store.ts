@@ -119,6 +119,19 @@ export async function claimDueRevocation(manager: EntityManager, now: Date): Pro
   return rows[0] && toGrant(rows[0]);
 }
 
+/** Locks up to `limit` grants still active although they expired before `cutoff`, skipping rows another transaction holds. */
+export async function claimOverdueGrants(manager: EntityManager, cutoff: Date, limit: number): Promise<Grant[]> {
+  const rows: GrantRow[] = await manager.query(
+    `SELECT * FROM ${tableOf(manager, 'grants')}
+     WHERE status = 'active' AND expires_at < $1
+     ORDER BY expires_at
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED`,
+    [cutoff, limit],
+  );
+  return rows.map(toGrant);
+}
+
 /** The ticket work left after a revocation. */
 export interface TicketFollowUp {
   requestId: string;

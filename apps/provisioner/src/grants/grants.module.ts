@@ -34,5 +34,6 @@ import { RevocationLoop } from './revocation-loop.js';
         }),
     },
   ],
+  exports: [IDENTITY_PROVIDER],
 })
 export class GrantsModule {}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import okta from '@okta/okta-sdk-nodejs';
 import { VendorRejectedError, isRejection, statusOf } from '../vendors/vendor-errors.js';
-import type { IdentityProvider } from './identity-provider.js';
+import type { GroupMember, IdentityProvider } from './identity-provider.js';
 
 /** How the Okta adapter reaches Okta. */
 export interface OktaOptions {
@@ -67,11 +67,17 @@ export class OktaIdentityProvider implements IdentityProvider {
   }
 
   async isMember(userId: string, groupId: string): Promise<boolean> {
+    return (await this.listMembers(groupId)).some((member) => member.id === userId);
+  }
+
+  async listMembers(groupId: string): Promise<GroupMember[]> {
+    // The SDK's collection follows the `Link: rel="next"` pages; a retry starts the listing over.
     return this.call(async () => {
+      const members: GroupMember[] = [];
       for await (const user of await this.client.groupApi.listGroupUsers({ groupId })) {
-        if (user?.id === userId) return true;
+        if (user?.id) members.push({ id: user.id, login: user.profile?.login ?? '' });
       }
-      return false;
+      return members;
     });
   }
 

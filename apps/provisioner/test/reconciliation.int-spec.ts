@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { ManualClock, createEvent, type AccessEvent, type EventDraft, type RequestedData } from '@jit/events';
+import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@jit/events/testing';
+import { startTestService } from '@jit/platform/testing';
+import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { ReconciliationLoop } from '../src/reconciliation/reconciliation-loop.js';
+import { provisionerService } from '../src/service.js';
+
+type TestService = Awaited<ReturnType<typeof startTestService>>;
+
+const alice = seedPeople.alice;
+const dave = seedPeople.dave;
+const sandbox = seedGroups.demoSandbox;
+const aws = seedGroups.awsProdConsole;
+const github = seedGroups.githubAdmin;
+const TWO_HOURS_S = 7200;
+
+function requested(requester: string, groupId: string): RequestedData {
+  return {
+    requester,
+    application: {
+      id: 'aws-prod-console',
+      name: 'AWS Production Console',
+      oktaGroupId: groupId,
+      owners: ['carol@example.com'],
+      approval: { kind: 'manager' },
+    },
+    durationSeconds: TWO_HOURS_S,
+    justification: 'INC-1234 database failover',
+  };
+}
+
+describe('reconciliation', () => {
+  const clock = new ManualClock('2026-03-02T09:00:00.000Z');
+  let sim: VendorSim;
+  const oktaCalls: RequestLogLine[] = [];
+  let nc: NatsConnection;
+  // Enforcing service watching demo-sandbox (and every group it grants into); the reporting one watches github-admin only.
+  let enforcing: TestService;
+  let reporting: TestService;
+  let enforcingDb: pg.Client;
+  let reportingDb: pg.Client;
+
+  function vendorEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return {
+      OKTA_ORG_URL: sim.url,
+      OKTA_API_TOKEN: 'okta-token',
+      JIRA_HOST: sim.url,
+      JIRA_EMAIL: 'jit-bot@example.com',
+      JIRA_API_TOKEN: 'jira-token',
+      REVOKE_TICK_MS: '50',
+      // Rounds are driven by the tests.
+      RECONCILE_INTERVAL_MS: '3600000',
+      ...extra,
+    };
+  }
+
+  beforeAll(async () => {
+    sim = await startVendorSim({ port: 0, log: (line) => oktaCalls.push(line) });
+    nc = await connectTestNats();
+    enforcing = await startTestService(provisionerService, {
+      clock,
+      env: vendorEnv({ RECONCILE_MODE: 'enforce', RECONCILE_GROUPS: sandbox.id }),
+    });
+    reporting = await startTestService(provisionerService, {
+      name: 'provisioner_report',
+      env: vendorEnv({ RECONCILE_MODE: 'report', RECONCILE_GROUPS: ` ${github.id} ,` }),
+    });
+    enforcingDb = new pg.Client({ connectionString: enforcing.databaseUrl });
+    reportingDb = new pg.Client({ connectionString: reporting.databaseUrl });
+    await enforcingDb.connect();
+    await reportingDb.connect();
+  });
+
+  afterAll(async () => {
+    await enforcing.stop();
+    await reporting.stop();
+    await enforcingDb.end();
+    await reportingDb.end();
+    await deleteTopology(nc, enforcing.topology);
+    await deleteTopology(nc, reporting.topology);
+    await nc.close();
+    await sim.close();
+  });
+
+  beforeEach(() => {
+    sim.reset();
+    oktaCalls.length = 0;
+  });
+
+  /** Runs one round, waiting out a round already in flight (the one started at bootstrap). */
+  function reconcile(service: TestService) {
+    return waitFor(() => service.app.get(ReconciliationLoop).tick(), { what: 'a reconciliation round' });
+  }
+
+  async function addBehindTheBack(groupId: string, userId: string): Promise<void> {
+    const response = await fetch(`${sim.url}/api/v1/groups/${groupId}/users/${userId}`, {
+      method: 'PUT',
+      headers: { authorization: 'SSWS x' },
+    });
+    expect(response.status).toBe(204);
+  }
+
+  async function oktaMembers(groupId: string): Promise<string[]> {
+    const response = await fetch(`${sim.url}/api/v1/groups/${groupId}/users`, { headers: { authorization: 'SSWS x' } });
+    const users = (await response.json()) as Array<{ id: string }>;
+    return users.map((u) => u.id);
+  }
+
+  /** Membership removals the simulator has seen in a group since the test began. */
+  function removalsFrom(groupId: string): RequestLogLine[] {
+    return oktaCalls.filter((call) => call.method === 'DELETE' && call.path.startsWith(`/api/v1/groups/${groupId}/users/`));
+  }
+
+  async function findings(db: pg.Client, groupId: string) {
+    const { rows } = await db.query(
+      `SELECT kind, okta_user_id, login, request_id, action FROM provisioner.reconciliation_findings WHERE okta_group_id = $1 ORDER BY id`,
+      [groupId],
+    );
+    return rows;
+  }
+
+  async function metric(service: TestService, labels: string): Promise<number> {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`jit_reconciliation_unexplained_members_total{${labels}}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+
+  async function grantAlice(): Promise<string> {
+    const requestId = randomUUID();
+    const send = (draft: EventDraft, actor: string) => publish(nc, enforcing.topology, createEvent(draft, { requestId, actor }, clock));
+    await send({ type: 'requested', data: requested(alice.email, aws.id) }, alice.email);
+    await send({ type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } }, 'bob@example.com');
+    await waitFor(async () => (await eventsOf(nc, enforcing.topology, 'granted', requestId)).length > 0, { what: 'granted' });
+    return requestId;
+  }
+
+  it('in enforce mode, a member no grant explains is removed from the managed group and recorded', async () => {
+    await addBehindTheBack(sandbox.id, dave.oktaId);
+
+    await reconcile(enforcing);
+
+    expect(await oktaMembers(sandbox.id)).toEqual([]);
+    expect(await findings(enforcingDb, sandbox.id)).toEqual([
+      { kind: 'unexplained_member', okta_user_id: dave.oktaId, login: dave.email, request_id: null, action: 'removed' },
+    ]);
+    expect(await metric(enforcing, `group="${sandbox.id}",action="removed"`)).toBe(1);
+  });
+
+  it('in report mode, an unexplained member is reported and left in place', async () => {
+    await addBehindTheBack(github.id, dave.oktaId);
+
+    await reconcile(reporting);
+
+    expect(await oktaMembers(github.id)).toEqual([dave.oktaId]);
+    expect(await findings(reportingDb, github.id)).toEqual([
+      { kind: 'unexplained_member', okta_user_id: dave.oktaId, login: dave.email, request_id: null, action: 'reported' },
+    ]);
+    expect(await metric(reporting, `group="${github.id}",action="reported"`)).toBe(1);
+  });
+
+  it('a member with an active grant is left alone', async () => {
+    await grantAlice();
+    // Past the grant's last change, so only its status can explain the membership.
+    clock.advance(60_000);
+
+    await reconcile(enforcing);
+
+    expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
+    expect(removalsFrom(aws.id)).toEqual([]);
+    expect(await findings(enforcingDb, aws.id)).toEqual([]);
+  });
+
+  it('a member added by a grant still in progress is left alone', async () => {
+    const requestId = randomUUID();
+    // Granting commits `granting` before it calls Okta, so the membership can appear before the grant is active.
+    await enforcingDb.query(
+      `INSERT INTO provisioner.grants (request_id, requester, application_id, application_name, okta_group_id, duration_seconds,
+         justification, status, created_at, updated_at)
+       VALUES ($1, $2, 'demo-sandbox', 'Demo sandbox', $3, 3600, 'testing', 'granting', $4, $4)`,
+      [requestId, dave.email, sandbox.id, new Date(clock.now().getTime() - 60_000)],
+    );
+    try {
+      await addBehindTheBack(sandbox.id, dave.oktaId);
+      const before = await findings(enforcingDb, sandbox.id);
+
+      await reconcile(enforcing);
+
+      expect(await oktaMembers(sandbox.id)).toEqual([dave.oktaId]);
+      expect(removalsFrom(sandbox.id)).toEqual([]);
+      expect(await findings(enforcingDb, sandbox.id)).toEqual(before);
+    } finally {
+      await enforcingDb.query(`DELETE FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+    }
+  });
+
+  it('a replica skips the round while another replica holds the reconciliation lock', async () => {
+    await addBehindTheBack(sandbox.id, dave.oktaId);
+    const otherReplica = new pg.Client({ connectionString: enforcing.databaseUrl });
+    await otherReplica.connect();
+    try {
+      await otherReplica.query(`SELECT pg_advisory_lock(hashtext('provisioner:reconciliation'))`);
+
+      expect(await enforcing.app.get(ReconciliationLoop).tick()).toBeUndefined();
+      expect(await oktaMembers(sandbox.id)).toEqual([dave.oktaId]);
+
+      await otherReplica.query(`SELECT pg_advisory_unlock(hashtext('provisioner:reconciliation'))`);
+      await reconcile(enforcing);
+      expect(await oktaMembers(sandbox.id)).toEqual([]);
+    } finally {
+      await otherReplica.end();
+    }
+  });
+
+  it('in report mode, a grant past its expiry is reported and stays active', async () => {
+    const requestId = randomUUID();
+    await reportingDb.query(
+      `INSERT INTO provisioner.grants (request_id, requester, application_id, application_name, okta_group_id, okta_user_id,
+         duration_seconds, justification, status, granted_at, expires_at, created_at, updated_at)
+       VALUES ($1, $2, 'github-admin', 'GitHub admin', $3, $4, 3600, 'testing', 'active',
+         now() - interval '3 hours', now() - interval '2 hours', now(), now())`,
+      [requestId, alice.email, github.id, alice.oktaId],
+    );
+
+    const round = await reconcile(reporting);
+
+    expect(round).toContainEqual(expect.objectContaining({ kind: 'overdue_grant', requestId, action: 'reported' }));
+    const { rows } = await reportingDb.query(`SELECT status FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+    expect(rows).toEqual([{ status: 'active' }]);
+  });
+
+  it('a grant past its expiry whose expired event never came is revoked with reason reconciliation', async () => {
+    const requestId = await grantAlice();
+    clock.advance((TWO_HOURS_S + 120) * 1000);
+
+    await reconcile(enforcing);
+
+    const [revoked] = await waitFor(
+      async () => {
+        const events = await eventsOf(nc, enforcing.topology, 'revoked', requestId);
+        return events.length > 0 && events;
+      },
+      { what: 'the overdue grant revoked' },
+    );
+    expect((revoked as AccessEvent<'revoked'>).data.reason).toBe('reconciliation');
+    expect(await oktaMembers(aws.id)).toEqual([]);
+    expect(await findings(enforcingDb, aws.id)).toContainEqual({
+      kind: 'overdue_grant',
+      okta_user_id: alice.oktaId,
+      login: alice.email,
+      request_id: requestId,
+      action: 'revocation_started',
+    });
+  });
+});

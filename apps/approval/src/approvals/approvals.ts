@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock, Outbox, createEvent, type AccessEvent } from '@jit/events';
 import { DomainError } from '@jit/platform';
 import { Directory } from '../directory/directory.js';
+import { ChatNotifications } from '../slack/chat-notifications.js';
 import { decide, evolve, needsManager, openApproval, type Approval, type ApprovalDraft, type ApprovalStatus } from './approval.decider.js';
 import { ApprovalRecord, approvalOf, recordOf } from './approval.entity.js';
 
@@ -25,6 +26,7 @@ export class Approvals {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly directory: Directory,
+    private readonly notifications: ChatNotifications,
     @InjectPinoLogger(Approvals.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -37,7 +39,7 @@ export class Approvals {
     const approval = openApproval(event.requestId, event.data, requesterManager);
     const drafts = decide({ kind: 'open' }, approval);
     if (drafts instanceof DomainError) throw drafts;
-    const opened = await this.commit(manager, approval, drafts, { actor: SERVICE_ACTOR, cause: event }, undefined);
+    const opened = await this.commit(manager, { before: undefined, opened: approval }, drafts, { actor: SERVICE_ACTOR, cause: event });
     this.logger.info(
       { requestId: event.requestId, eventId: event.id, state: opened.state, approvers: opened.approvers },
       'approval opened',
@@ -49,8 +51,10 @@ export class Approvals {
     const record = await this.load(manager, event.requestId);
     // Events of one request arrive in order, but a `requested` that failed here is retried: wait for it.
     if (!record) throw new Error(`no approval of request ${event.requestId} yet; retrying after its requested event is applied`);
-    const cancelled = evolve(approvalOf(record), event);
+    const before = approvalOf(record);
+    const cancelled = evolve(before, event);
     await manager.getRepository(ApprovalRecord).save(recordOf(cancelled, { createdAt: record.createdAt, updatedAt: this.clock.now() }));
+    await this.notifications.record(manager, before, cancelled);
   }
 
   /**
@@ -64,7 +68,9 @@ export class Approvals {
       const drafts = decide(command, approval);
       if (drafts instanceof DomainError) throw drafts;
       // The decider refuses an unknown request, so past this point there is one.
-      return this.commit(manager, approval as Approval, drafts, { actor: command.by }, record?.createdAt);
+      return this.commit(manager, { before: approval as Approval, createdAt: (record as ApprovalRecord).createdAt }, drafts, {
+        actor: command.by,
+      });
     });
     this.logger.info({ requestId, by: command.by, decision: command.kind, state: decided.state, stage: decided.stage }, 'approval decided');
     return decided;
@@ -81,18 +87,24 @@ export class Approvals {
     return manager.getRepository(ApprovalRecord).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /**
+   * Stores an approval with the events that change it, and what to tell people about the change,
+   * in the caller's transaction. `from` is the stored approval, or the one just opened.
+   */
   private async commit(
     manager: EntityManager,
-    approval: Approval,
+    from: { before: Approval; createdAt: Date } | { before: undefined; opened: Approval },
     drafts: ApprovalDraft[],
     origin: { actor: string; cause?: AccessEvent },
-    createdAt: Date | undefined,
   ): Promise<Approval> {
-    const events = drafts.map((draft) => createEvent(draft, { requestId: approval.requestId, ...origin }, this.clock));
-    const next = events.reduce(evolve, approval);
+    const start = from.before === undefined ? from.opened : from.before;
+    const events = drafts.map((draft) => createEvent(draft, { requestId: start.requestId, ...origin }, this.clock));
+    const next = events.reduce(evolve, start);
     const now = this.clock.now();
-    await manager.getRepository(ApprovalRecord).save(recordOf(next, { createdAt: createdAt ?? now, updatedAt: now }));
+    const createdAt = from.before === undefined ? now : from.createdAt;
+    await manager.getRepository(ApprovalRecord).save(recordOf(next, { createdAt, updatedAt: now }));
     await this.outbox.enqueue(manager, events);
+    await this.notifications.record(manager, from.before, next);
     return next;
   }
 }

@@ -1,0 +1,73 @@
+/** What an approver is shown about a request. */
+export interface RequestSummary {
+  requester: string;
+  applicationName: string;
+  durationSeconds: number;
+  justification: string;
+  /** The stage waiting for the decision, from 0. */
+  stage: number;
+  /** How many stages the request needs. */
+  stages: number;
+}
+
+/** Where a posted approval message lives, so it can be rewritten once the request is decided. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** An approval question for one approver. */
+export interface ApprovalAsk {
+  /** The approver's login (their e-mail). */
+  approver: string;
+  summary: RequestSummary;
+  requestId: string;
+}
+
+/** The outcome to show in place of an approval message's buttons. */
+export interface DecisionUpdate {
+  message: MessageRef;
+  summary: RequestSummary;
+  requestId: string;
+  /** E.g. "Approved by bob@example.com". */
+  outcome: string;
+}
+
+/**
+ * The chat people approve in and hear back from. Also the Nest injection token of the port.
+ * Calls may throw `ChatUnavailableError`, then the caller tries again later.
+ */
+export abstract class Chat {
+  /** Asks an approver to approve or deny; undefined when the approver cannot be reached in the chat at all. */
+  abstract askForApproval(ask: ApprovalAsk): Promise<MessageRef | undefined>;
+
+  /** Replaces the buttons of an approval message with the outcome. */
+  abstract updateDecision(update: DecisionUpdate): Promise<void>;
+
+  /** Sends a person a direct message; a person the chat does not know is skipped. */
+  abstract tellRequester(login: string, text: string): Promise<void>;
+}
+
+/** The chat failed in a way that may pass (outage, rate limit, network); try again after `retryAfterMs` at the earliest. */
+export class ChatUnavailableError extends Error {
+  override name = 'ChatUnavailableError';
+
+  constructor(
+    message: string,
+    readonly retryAfterMs = 0,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The chat when none is configured: nobody is asked or told anything, approvals happen on the web. */
+export class NoChat extends Chat {
+  async askForApproval(): Promise<undefined> {
+    return undefined;
+  }
+
+  async updateDecision(): Promise<void> {}
+
+  async tellRequester(): Promise<void> {}
+}

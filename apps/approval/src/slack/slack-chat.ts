@@ -1,0 +1,144 @@
+import { webApi, type types } from '@slack/bolt';
+import { Chat, ChatUnavailableError, type ApprovalAsk, type DecisionUpdate, type MessageRef, type RequestSummary } from './chat.js';
+import { durationText } from './notices.js';
+
+/** How to reach Slack's Web API. */
+export interface SlackChatOptions {
+  /** Bot token (xoxb-…) with `users:read`, `users:read.email`, `im:write`, `chat:write`. */
+  token: string;
+  /** Base URL of the Web API, `https://slack.com/api/` (or the simulator's `${url}/api/`). */
+  apiUrl: string;
+  /** Longest wait for one call. */
+  timeoutMs?: number;
+}
+
+/** Action ids of the approval message's buttons; their value is the request id. */
+export const APPROVE_ACTION = 'approve';
+export const DENY_ACTION = 'deny';
+
+type Block = types.KnownBlock;
+
+/**
+ * `Chat` over Slack's Web API (the Bolt SDK's `WebClient`): approvers and requesters are found by
+ * e-mail (`users.lookupByEmail`) and written to in the app's DM with them.
+ */
+export class SlackChat extends Chat {
+  private readonly client: webApi.WebClient;
+
+  constructor(options: SlackChatOptions) {
+    super();
+    this.client = new webApi.WebClient(options.token, {
+      slackApiUrl: options.apiUrl,
+      timeout: options.timeoutMs ?? 10_000,
+      // The notification outbox retries with its own backoff; the SDK's default would hold a call for up to 30 minutes.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: webApi.LogLevel.ERROR,
+    });
+  }
+
+  async askForApproval({ approver, summary, requestId }: ApprovalAsk): Promise<MessageRef | undefined> {
+    const channel = await this.dmWith(approver);
+    if (!channel) return undefined;
+    const posted = await this.call(() =>
+      this.client.chat.postMessage({
+        channel,
+        text: `${summary.requester} asks for ${summary.applicationName} (${durationText(summary.durationSeconds)}): approve or deny?`,
+        blocks: [...describe(summary, requestId), decisionButtons(requestId)],
+      }),
+    );
+    return { channel: posted.channel ?? channel, ts: posted.ts as string };
+  }
+
+  async updateDecision({ message, summary, requestId, outcome }: DecisionUpdate): Promise<void> {
+    await this.call(() =>
+      this.client.chat.update({
+        channel: message.channel,
+        ts: message.ts,
+        text: `${summary.requester} asked for ${summary.applicationName}: ${outcome}`,
+        blocks: [...describe(summary, requestId), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(outcome)}*` } }],
+      }),
+    );
+  }
+
+  async tellRequester(login: string, text: string): Promise<void> {
+    const channel = await this.dmWith(login);
+    if (channel) await this.call(() => this.client.chat.postMessage({ channel, text }));
+  }
+
+  /** The login (e-mail) of a Slack member; undefined for a member Slack does not know or who has no e-mail. */
+  async loginOf(slackUserId: string): Promise<string | undefined> {
+    const answer = await this.call(() => this.client.users.info({ user: slackUserId }), ['user_not_found']);
+    return answer?.user?.profile?.email?.toLowerCase() ?? undefined;
+  }
+
+  /** Tells a member, by Slack id, why their button click did nothing. */
+  async tellMember(slackUserId: string, text: string): Promise<void> {
+    const channel = await this.openDm(slackUserId);
+    await this.call(() => this.client.chat.postMessage({ channel, text }));
+  }
+
+  private async dmWith(login: string): Promise<string | undefined> {
+    // A person without a Slack account is not a failure: they approve on the web.
+    const found = await this.call(() => this.client.users.lookupByEmail({ email: login }), ['users_not_found']);
+    const userId = found?.user?.id;
+    return userId ? this.openDm(userId) : undefined;
+  }
+
+  private async openDm(slackUserId: string): Promise<string> {
+    const opened = await this.call(() => this.client.conversations.open({ users: slackUserId }));
+    return opened.channel?.id as string;
+  }
+
+  /** Runs a Web API call; the named Slack errors are answers (undefined), outages become `ChatUnavailableError`. */
+  private async call<T>(request: () => Promise<T>): Promise<T>;
+  private async call<T>(request: () => Promise<T>, answers: string[]): Promise<T | undefined>;
+  private async call<T>(request: () => Promise<T>, answers: string[] = []): Promise<T | undefined> {
+    try {
+      return await request();
+    } catch (error) {
+      const coded = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
+      switch (coded.code) {
+        case webApi.ErrorCode.PlatformError:
+          if (coded.data?.error && answers.includes(coded.data.error)) return undefined;
+          throw error;
+        case webApi.ErrorCode.RateLimitedError:
+          throw new ChatUnavailableError('Slack rate-limited the call', (coded.retryAfter ?? 1) * 1000, { cause: error });
+        case webApi.ErrorCode.HTTPError:
+          throw new ChatUnavailableError(`Slack answered HTTP ${coded.statusCode}`, 0, { cause: error });
+        case webApi.ErrorCode.RequestError:
+          throw new ChatUnavailableError(`Slack could not be reached: ${(error as Error).message}`, 0, { cause: error });
+        default:
+          throw error;
+      }
+    }
+  }
+}
+
+function describe(summary: RequestSummary, requestId: string): Block[] {
+  const lines = [
+    `*${escape(summary.requester)}* asks for *${escape(summary.applicationName)}* for *${durationText(summary.durationSeconds)}*`,
+    `>${escape(summary.justification)}`,
+  ];
+  const stage = summary.stages > 1 ? `Stage ${summary.stage + 1} of ${summary.stages} · ` : '';
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${stage}request ${requestId}` }] },
+  ];
+}
+
+function decisionButtons(requestId: string): types.ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'decision',
+    elements: [
+      { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: requestId },
+      { type: 'button', action_id: DENY_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value: requestId },
+    ],
+  };
+}
+
+/** Slack's mrkdwn treats `&`, `<` and `>` as control characters; people's text must not make links or mentions. */
+function escape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}

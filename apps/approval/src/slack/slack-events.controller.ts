@@ -1,0 +1,77 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { isValidSlackRequest } from '@slack/bolt';
+import { z } from 'zod';
+import { Clock } from '@jit/events';
+import { NotFoundError, Public, SERVICE_CONFIG, UnauthenticatedError, ValidationError } from '@jit/platform';
+import type { ApprovalConfig } from '../config.js';
+import { SlackChat, APPROVE_ACTION, DENY_ACTION } from './slack-chat.js';
+import { SlackDecisions } from './slack-decisions.js';
+import { rawBodyOf } from './slack-raw-body.js';
+
+/** The part of a `block_actions` payload a decision needs. */
+const BlockActions = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string().min(1) }),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+
+const RequestId = z.uuid();
+
+/** Slack's interactivity endpoint: the Approve and Deny buttons of approval messages land here. */
+@Controller()
+export class SlackEventsController {
+  constructor(
+    @Inject(SlackChat) private readonly slack: SlackChat | null,
+    @Inject(SERVICE_CONFIG) private readonly config: ApprovalConfig,
+    private readonly clock: Clock,
+    private readonly decisions: SlackDecisions,
+  ) {}
+
+  /**
+   * Unauthenticated by bearer token: Slack proves the request with its signing secret instead
+   * (`v0=` HMAC-SHA256 of `v0:<timestamp>:<raw body>`, timestamp at most 5 minutes old, checked by
+   * Bolt). Slack wants a 200 within 3 seconds; refusals are answered in a direct message.
+   */
+  @Public()
+  @Post('slack/events')
+  @HttpCode(200)
+  async events(
+    @Body() body: unknown,
+    @Headers('x-slack-signature') signature: string | undefined,
+    @Headers('x-slack-request-timestamp') timestamp: string | undefined,
+  ): Promise<void> {
+    const slack = this.slack;
+    const signingSecret = this.config.SLACK_SIGNING_SECRET;
+    if (!slack || !signingSecret) throw new NotFoundError('Slack is not configured');
+    const raw = rawBodyOf(body);
+    const genuine = isValidSlackRequest({
+      signingSecret,
+      body: raw,
+      headers: { 'x-slack-signature': signature ?? '', 'x-slack-request-timestamp': Number(timestamp) },
+      nowMilliseconds: this.clock.now().getTime(),
+    });
+    if (!genuine) throw new UnauthenticatedError('the request is not signed by Slack, or is older than 5 minutes');
+
+    const payload = payloadOf(raw);
+    if (payload?.type !== 'block_actions') return;
+    const parsed = BlockActions.safeParse(payload);
+    if (!parsed.success) throw new ValidationError('payload: not a block_actions payload', { issues: parsed.error.issues });
+    for (const action of parsed.data.actions) {
+      if (action.action_id !== APPROVE_ACTION && action.action_id !== DENY_ACTION) continue;
+      const requestId = RequestId.safeParse(action.value);
+      if (!requestId.success) throw new ValidationError('payload.actions.value: expected a request id');
+      await this.decisions.onClick(slack, { slackUserId: parsed.data.user.id, decision: action.action_id, requestId: requestId.data });
+    }
+  }
+}
+
+/** Slack posts interactivity as a form whose `payload` field holds the JSON. */
+function payloadOf(raw: string): { type?: unknown } | undefined {
+  const field = new URLSearchParams(raw).get('payload');
+  if (field === null) throw new ValidationError('payload: missing');
+  try {
+    return JSON.parse(field) as { type?: unknown };
+  } catch {
+    throw new ValidationError('payload: not JSON');
+  }
+}

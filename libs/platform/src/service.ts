@@ -78,7 +78,8 @@ export async function createService(
       ...definition.imports,
     ],
   };
-  const app = await NestFactory.create(root, { bufferLogs: true });
+  // rawBody keeps the exact bytes next to the parsed body, for signature checks such as Slack's.
+  const app = await NestFactory.create(root, { bufferLogs: true, rawBody: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ApiExceptionFilter());
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Inject, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import type { Request } from 'express';
 import { isValidSlackRequest } from '@slack/bolt';
 import { z } from 'zod';
 import { Clock } from '@jit/events';
@@ -6,7 +7,6 @@ import { NotFoundError, Public, SERVICE_CONFIG, UnauthenticatedError, Validation
 import type { ApprovalConfig } from '../config.js';
 import { SlackChat, APPROVE_ACTION, DENY_ACTION } from './slack-chat.js';
 import { SlackDecisions } from './slack-decisions.js';
-import { rawBodyOf } from './slack-raw-body.js';
 
 /** The part of a `block_actions` payload a decision needs. */
 const BlockActions = z.object({
@@ -36,14 +36,14 @@ export class SlackEventsController {
   @Post('slack/events')
   @HttpCode(200)
   async events(
-    @Body() body: unknown,
+    @Req() request: RawBodyRequest<Request>,
     @Headers('x-slack-signature') signature: string | undefined,
     @Headers('x-slack-request-timestamp') timestamp: string | undefined,
   ): Promise<void> {
     const slack = this.slack;
     const signingSecret = this.config.SLACK_SIGNING_SECRET;
     if (!slack || !signingSecret) throw new NotFoundError('Slack is not configured');
-    const raw = rawBodyOf(body);
+    const raw = request.rawBody?.toString('utf8') ?? '';
     const genuine = isValidSlackRequest({
       signingSecret,
       body: raw,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import pg from 'pg';
-import { subjectFor, type AccessEvent, type EventType } from '@jit/events';
-import { connectTestNats, deleteTopology, sampleEvent, waitFor } from '@jit/events/testing';
+import { ManualClock, createEvent, subjectFor, type AccessEvent, type EventType } from '@jit/events';
+import { connectTestNats, deleteTopology, sampleData, sampleEvent, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { auditService } from '../src/service.js';
 
@@ -87,6 +87,90 @@ describe('audit store', () => {
     expect((await get('/v1/audit/verify', { 'on-behalf-of': 'alice@example.com' })).status).toBe(403);
     expect((await get('/v1/audit/verify', { 'on-behalf-of': 'dave@example.com' })).status).toBe(200);
     expect((await fetch(`${service.url}/v1/audit/verify`)).status).toBe(401);
+  });
+
+  it('reports who held access when, as JSON and CSV, filtered by application and time window', async () => {
+    const clock = new ManualClock('2026-05-01T09:00:00.000Z');
+    const at = (iso: string): ManualClock => (clock.set(iso), clock);
+    const ended = randomUUID();
+    const open = randomUUID();
+    const app = `report-app-${randomUUID().slice(0, 8)}`;
+    const requested = (requestId: string, justification: string): AccessEvent =>
+      createEvent(
+        {
+          type: 'requested',
+          data: { ...sampleData.requested, justification, application: { ...sampleData.requested.application, id: app } },
+        },
+        { requestId, actor: 'alice@example.com' },
+        at('2026-05-01T09:00:00.000Z'),
+      );
+    const granted = (requestId: string, grantedAt: string, expiresAt: string): AccessEvent =>
+      createEvent(
+        { type: 'granted', data: { ...sampleData.granted, applicationId: app, grantedAt, expiresAt } },
+        { requestId, actor: 'service:provisioner' },
+        at(grantedAt),
+      );
+    const events: AccessEvent[] = [
+      requested(ended, 'INC-1, "db down"'),
+      createEvent(
+        { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } },
+        { requestId: ended, actor: 'bob@example.com' },
+        clock,
+      ),
+      granted(ended, '2026-05-01T10:00:00.000Z', '2026-05-01T11:00:00.000Z'),
+      createEvent(
+        { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-05-01T12:00:00.000Z' } },
+        { requestId: ended, actor: 'bob@example.com' },
+        clock,
+      ),
+      createEvent(
+        { type: 'revoked', data: { reason: 'relinquished', revokedAt: '2026-05-01T11:30:00.000Z' } },
+        { requestId: ended, actor: 'service:provisioner' },
+        clock,
+      ),
+      requested(open, 'INC-2'),
+      granted(open, '2026-05-02T10:00:00.000Z', '2026-05-02T12:00:00.000Z'),
+    ];
+    for (const event of events) await publish(event);
+    await waitFor(async () => (await get(`/v1/audit/events?applicationId=${app}`)).body.events.length === events.length, {
+      what: 'the report events',
+    });
+
+    const all = await get(`/v1/audit/access-report?applicationId=${app}`);
+    expect(all.body.periods).toEqual([
+      {
+        requestId: ended,
+        requester: 'alice@example.com',
+        applicationId: app,
+        oktaGroupId: '00gdemosandbox',
+        justification: 'INC-1, "db down"',
+        approvers: ['bob@example.com'],
+        grantedAt: '2026-05-01T10:00:00.000Z',
+        expiresAt: '2026-05-01T12:00:00.000Z',
+        revokedAt: '2026-05-01T11:30:00.000Z',
+        revokeReason: 'relinquished',
+      },
+      expect.objectContaining({ requestId: open, grantedAt: '2026-05-02T10:00:00.000Z', revokedAt: null, approvers: [] }),
+    ]);
+    // A window after the first period ended sees only the second; one before the second began, only the first.
+    const later = await get(`/v1/audit/access-report?applicationId=${app}&from=2026-05-01T12:00:00Z`);
+    expect(later.body.periods.map((p: { requestId: string }) => p.requestId)).toEqual([open]);
+    const earlier = await get(`/v1/audit/access-report?applicationId=${app}&to=2026-05-02T00:00:00Z`);
+    expect(earlier.body.periods.map((p: { requestId: string }) => p.requestId)).toEqual([ended]);
+
+    const response = await fetch(`${service.url}/v1/audit/access-report?applicationId=${app}`, {
+      headers: { authorization: `Bearer ${apiKey}`, accept: 'text/csv' },
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await response.text()).trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'requestId,requester,applicationId,oktaGroupId,justification,approvers,grantedAt,expiresAt,revokedAt,revokeReason',
+    );
+    expect(lines[1]).toBe(
+      `${ended},alice@example.com,${app},00gdemosandbox,"INC-1, ""db down""",bob@example.com,2026-05-01T10:00:00.000Z,2026-05-01T12:00:00.000Z,2026-05-01T11:30:00.000Z,relinquished`,
+    );
+    expect(lines).toHaveLength(3);
+    expect((await get('/v1/audit/access-report?from=yesterday')).body.error.message).toMatch(/^from: expected an ISO 8601 date-time/);
   });
 
   it('refuses to update or delete a stored event', async () => {

@@ -1,9 +1,12 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import type { z } from 'zod';
 import { tableOf } from '@jit/events';
 import { CurrentPrincipal, ForbiddenError, NotFoundError, SERVICE_CONFIG, ValidationError, type Principal } from '@jit/platform';
 import { GENESIS_HASH, linkHash } from '../chain/hash.js';
 import type { AuditConfig } from '../audit.config.js';
+import { accessReport, AccessReportQuerySchema, toCsv } from './access-report.js';
 import { EventQuerySchema, whereOf } from './audit-query.js';
 
 interface Row {
@@ -26,18 +29,33 @@ export class AuditController {
   @Get('events')
   async events(@Query() raw: Record<string, string>, @CurrentPrincipal() principal: Principal): Promise<unknown> {
     this.assertAuditor(principal);
-    const parsed = EventQuerySchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ValidationError(`${issue.path.join('.') || issue.message}: ${issue.message}`, parsed.error.issues);
-    }
-    const { sql, params } = whereOf(parsed.data);
+    const query = parseQuery(EventQuerySchema, raw);
+    const { sql, params } = whereOf(query);
     const rows: Row[] = await this.dataSource.query(
-      `SELECT position, stream_seq, recorded_at, event, prev_hash, hash FROM ${this.table} ${sql} ORDER BY position LIMIT ${parsed.data.limit}`,
+      `SELECT position, stream_seq, recorded_at, event, prev_hash, hash FROM ${this.table} ${sql} ORDER BY position LIMIT ${query.limit}`,
       params,
     );
     const last = rows.at(-1);
-    return { events: rows.map(present), nextCursor: rows.length === parsed.data.limit && last ? Number(last.position) : null };
+    return { events: rows.map(present), nextCursor: rows.length === query.limit && last ? Number(last.position) : null };
+  }
+
+  /** Who held access when, as JSON or (with `format=csv` or `Accept: text/csv`) as CSV. */
+  @Get('access-report')
+  async accessReport(
+    @Query() raw: Record<string, string>,
+    @Headers('accept') accept: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res() response: Response,
+  ): Promise<void> {
+    this.assertAuditor(principal);
+    const query = parseQuery(AccessReportQuerySchema, raw);
+    const periods = await accessReport(this.dataSource.manager, query);
+    const csv = query.format === 'csv' || (query.format === undefined && accept?.includes('text/csv'));
+    if (csv) {
+      response.type('text/csv').attachment('access-report.csv').send(toCsv(periods));
+    } else {
+      response.json({ periods });
+    }
   }
 
   @Get('requests/:id/timeline')
@@ -94,6 +112,15 @@ export class AuditController {
     const asKey = principal.via === 'api_key' && principal.subject === `apikey:${principal.apiKey}`;
     if (!asKey && !this.config.AUDITORS.includes(principal.subject)) throw new ForbiddenError(`${principal.subject} is not an auditor`);
   }
+}
+
+/** Validates query parameters, naming the first bad one. */
+function parseQuery<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue.path.join('.') || ('keys' in issue ? (issue.keys as string[]).join(', ') : '');
+  throw new ValidationError(`${field || 'query'}: ${issue.message}`, parsed.error.issues);
 }
 
 function present(row: Row): Record<string, unknown> {

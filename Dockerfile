@@ -6,6 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/events/package.json libs/events/package.json
 COPY libs/platform/package.json libs/platform/package.json
+COPY libs/vendors/package.json libs/vendors/package.json
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-slim AS runtime

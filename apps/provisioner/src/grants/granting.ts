@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock, Outbox, createEvent, type AccessEvent } from '@jit/events';
 import { IDENTITY_PROVIDER, type IdentityProvider } from '../okta/identity-provider.js';
 import { TICKETING, type Ticketing } from '../jira/ticketing.js';
-import { VendorRejectedError } from '../vendors/vendor-errors.js';
+import { VendorRejectedError } from '@jit/vendors';
 import { decide, type Grant, type GrantCommand } from './grant.decider.js';
 import { markGranting, recordTicketKey, saveGrant } from './grant.store.js';
 import { grantTicket } from './ticket-text.js';

@@ -1,5 +1,5 @@
 import { createCloudClient, type CloudClient } from 'jira.js';
-import { VendorRejectedError, isRejection, statusOf } from '../vendors/vendor-errors.js';
+import { VendorRejectedError, isRejection, statusOf } from '@jit/vendors';
 import type { Ticketing } from './ticketing.js';
 
 /** How the Jira adapter reaches Jira Cloud and where it files tickets. */

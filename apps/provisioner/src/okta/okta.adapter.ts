@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import okta from '@okta/okta-sdk-nodejs';
-import { VendorRejectedError, isRejection, statusOf } from '../vendors/vendor-errors.js';
+import { OktaClient } from '@jit/vendors';
 import type { GroupMember, IdentityProvider } from './identity-provider.js';
 
 /** How the Okta adapter reaches Okta. */
@@ -16,96 +14,38 @@ export interface OktaOptions {
 /** Longest wait for a rate-limit window to reset before giving up to the caller's retry. */
 const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
-/** A request executor that adds a timeout and leaves retries to the adapter (the SDK's default retries only 429s). */
-class TimeoutRequestExecutor extends okta.RequestExecutor {
-  constructor(private readonly timeoutMs: number) {
-    super();
-  }
-
-  override fetch(request: Parameters<okta.RequestExecutor['fetch']>[0]): ReturnType<okta.RequestExecutor['fetch']> {
-    return super.fetch({ ...request, timeout: this.timeoutMs } as typeof request);
-  }
-}
-
-/** `IdentityProvider` over Okta groups, with `@okta/okta-sdk-nodejs`. */
+/** `IdentityProvider` over Okta groups, through the shared `OktaClient`. */
 export class OktaIdentityProvider implements IdentityProvider {
-  private readonly client: okta.Client;
+  private readonly okta: OktaClient;
 
-  constructor(private readonly options: OktaOptions) {
-    this.client = new okta.Client({
+  constructor(options: OktaOptions) {
+    this.okta = new OktaClient({
       orgUrl: options.orgUrl,
       token: options.token,
-      requestExecutor: new TimeoutRequestExecutor(options.timeoutMs ?? 10_000),
-      // The SDK caches GETs by default; membership answers must be fresh.
-      cacheMiddleware: null,
+      maxRetries: options.maxRetries,
+      baseDelayMs: 200,
+      maxWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+      timeoutMs: options.timeoutMs ?? 10_000,
     });
   }
 
   async findUserId(login: string): Promise<string | undefined> {
-    try {
-      const user = await this.call(() => this.client.userApi.getUser({ userId: login }));
-      return user.id;
-    } catch (error) {
-      if (error instanceof VendorRejectedError && error.status === 404) return undefined;
-      throw error;
-    }
+    return (await this.okta.findUser(login))?.id;
   }
 
-  async addToGroup(userId: string, groupId: string): Promise<void> {
-    // PUT membership is idempotent on Okta's side.
-    await this.call(() => this.client.groupApi.assignUserToGroup({ groupId, userId }));
+  addToGroup(userId: string, groupId: string): Promise<void> {
+    return this.okta.addToGroup(userId, groupId);
   }
 
-  async removeFromGroup(userId: string, groupId: string): Promise<void> {
-    try {
-      await this.call(() => this.client.groupApi.unassignUserFromGroup({ groupId, userId }));
-    } catch (error) {
-      // No such user or group means no membership is left to remove.
-      if (error instanceof VendorRejectedError && error.status === 404) return;
-      throw error;
-    }
+  removeFromGroup(userId: string, groupId: string): Promise<void> {
+    return this.okta.removeFromGroup(userId, groupId);
   }
 
-  async isMember(userId: string, groupId: string): Promise<boolean> {
-    return (await this.listMembers(groupId)).some((member) => member.id === userId);
+  isMember(userId: string, groupId: string): Promise<boolean> {
+    return this.okta.isMember(userId, groupId);
   }
 
-  async listMembers(groupId: string): Promise<GroupMember[]> {
-    // The SDK's collection follows the `Link: rel="next"` pages; a retry starts the listing over.
-    return this.call(async () => {
-      const members: GroupMember[] = [];
-      for await (const user of await this.client.groupApi.listGroupUsers({ groupId })) {
-        if (user?.id) members.push({ id: user.id, login: user.profile?.login ?? '' });
-      }
-      return members;
-    });
+  listMembers(groupId: string): Promise<GroupMember[]> {
+    return this.okta.listMembers(groupId);
   }
-
-  /** Runs one Okta call, retrying 429 (after `X-Rate-Limit-Reset`) and 5xx/network failures with backoff. */
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await operation();
-      } catch (error) {
-        const status = statusOf(error);
-        if (isRejection(status)) throw new VendorRejectedError('okta', status, (error as Error).message);
-        const retryable = status === undefined || status === 429 || status >= 500;
-        if (!retryable || attempt >= this.options.maxRetries) throw error;
-        await sleep(status === 429 ? rateLimitWaitMs(error) : backoffMs(attempt));
-      }
-    }
-  }
-}
-
-function backoffMs(attempt: number): number {
-  return 200 * 2 ** attempt + Math.floor(Math.random() * 100);
-}
-
-/** Okta's `X-Rate-Limit-Reset` is the epoch second the window resets, measured against its own `Date` header. */
-function rateLimitWaitMs(error: unknown): number {
-  const headers = (error as { headers?: { get(name: string): string | null } }).headers;
-  const reset = Number(headers?.get('x-rate-limit-reset'));
-  if (!Number.isFinite(reset) || reset <= 0) return backoffMs(0);
-  const serverNow = Date.parse(headers?.get('date') ?? '') || Date.now();
-  return Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(0, reset * 1000 - serverNow) + 1000);
 }

@@ -6,7 +6,7 @@ import { decide } from '../grants/grant.decider.js';
 import { claimOverdueGrants, saveGrant } from '../grants/grant.store.js';
 import { IDENTITY_PROVIDER, type GroupMember, type IdentityProvider } from '../okta/identity-provider.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
-import { VendorRejectedError } from '../vendors/vendor-errors.js';
+import { VendorRejectedError } from '@jit/vendors';
 import { unexplainedMembers } from './membership.js';
 import { reconciliationMetrics } from './reconciliation.metrics.js';
 import { grantedGroups, membershipReasons, recordFinding, type Finding } from './reconciliation.store.js';

@@ -36,9 +36,13 @@ export function connectTestNats(): Promise<NatsConnection> {
   return connect({ servers: testNatsUrl, name: 'jest' });
 }
 
-/** Creates an empty database of its own for one test file and returns its URL. */
+/**
+ * Creates an empty database of its own for one test file and returns its URL. The jest worker id is
+ * part of the name: two files that pick the same name never run in the same worker at once, and
+ * the set of names stays bounded from run to run.
+ */
 export async function createTestDatabase(name: string): Promise<string> {
-  const database = `jit_test_${name.replace(/[^a-z0-9]/gi, '_')}`.toLowerCase();
+  const database = `jit_test_${name.replace(/[^a-z0-9]/gi, '_')}_w${process.env.JEST_WORKER_ID ?? '0'}`.toLowerCase();
   const admin = new pg.Client({ connectionString: testPostgresUrl });
   await admin.connect();
   try {

@@ -1,0 +1,4 @@
+export { VendorRejectedError, VendorUnavailableError, isRejection, statusOf } from './vendor-errors.js';
+export type { VendorName } from './vendor-errors.js';
+export { OktaClient } from './okta/okta-client.js';
+export type { OktaClientOptions, OktaMember, OktaUser } from './okta/okta-client.js';

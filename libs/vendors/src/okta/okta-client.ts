@@ -1,0 +1,163 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import okta from '@okta/okta-sdk-nodejs';
+import { VendorRejectedError, VendorUnavailableError, isRejection, statusOf } from '../vendor-errors.js';
+
+/** How to reach Okta and how patiently to retry it. */
+export interface OktaClientOptions {
+  /** The org's base URL, e.g. `https://acme.okta.com` (or the simulator's `http://127.0.0.1:4010`). */
+  orgUrl: string;
+  /** An SSWS API token allowed to do what the caller asks (read users, manage group memberships). */
+  token: string;
+  /** In-place retries of a call that hit 429, 5xx or the network, after the first attempt; default 3. */
+  maxRetries?: number;
+  /** First back-off of a 5xx or network failure; doubles on each retry. Default 250 ms. */
+  baseDelayMs?: number;
+  /**
+   * Longest single wait, also for a 429 whose `X-Rate-Limit-Reset` is further away: then the
+   * caller's own, slower retry takes over. Default 5 s.
+   */
+  maxWaitMs?: number;
+  /** Per-request timeout, so a hung connection cannot hold the caller (or its transaction) up. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** A member of an Okta group. */
+export interface OktaMember {
+  /** Okta's user id, e.g. `00u1alice0000000001`. */
+  id: string;
+  /** The user's login, usually their e-mail. */
+  login: string;
+}
+
+/** An Okta user, with the id of their manager when the profile names one. */
+export interface OktaUser extends OktaMember {
+  managerId?: string;
+}
+
+/** A request executor that adds a timeout and leaves retries to `OktaClient` (the SDK's default executor retries 429s for up to a whole window). */
+class TimeoutRequestExecutor extends okta.RequestExecutor {
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
+  override fetch(request: Parameters<okta.RequestExecutor['fetch']>[0]): ReturnType<okta.RequestExecutor['fetch']> {
+    return super.fetch({ ...request, timeout: this.timeoutMs } as typeof request);
+  }
+}
+
+/**
+ * The one Okta adapter: users and group memberships over the Management API with
+ * `@okta/okta-sdk-nodejs`. Every call retries 429 (until `X-Rate-Limit-Reset`, capped) and
+ * 5xx/network failures (doubling back-off) in place; then throws `VendorUnavailableError`.
+ * A request Okta refuses for good throws `VendorRejectedError`; 401/403 (credentials, an
+ * operator's fix) are rethrown as the SDK reported them, without retrying.
+ */
+export class OktaClient {
+  private readonly client: okta.Client;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxWaitMs: number;
+
+  constructor(options: OktaClientOptions) {
+    this.client = new okta.Client({
+      orgUrl: options.orgUrl,
+      token: options.token,
+      authorizationMode: 'SSWS',
+      requestExecutor: new TimeoutRequestExecutor(options.timeoutMs ?? 10_000),
+      // The SDK caches GETs by URL with no expiry; managers and memberships must be fresh on every call.
+      cacheMiddleware: null,
+    });
+    this.maxRetries = options.maxRetries ?? 3;
+    this.baseDelayMs = options.baseDelayMs ?? 250;
+    this.maxWaitMs = options.maxWaitMs ?? 5000;
+  }
+
+  /** The user with this Okta id or login; undefined when Okta does not know them (404 is an answer, not a failure). */
+  async findUser(idOrLogin: string): Promise<OktaUser | undefined> {
+    try {
+      const user = await this.call(() => this.client.userApi.getUser({ userId: idOrLogin }));
+      if (!user.id) return undefined;
+      const managerId = user.profile?.managerId;
+      return { id: user.id, login: user.profile?.login ?? '', ...(managerId ? { managerId } : {}) };
+    } catch (error) {
+      if (error instanceof VendorRejectedError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The login of the manager of the person with `login` (through `profile.managerId`); undefined when they have none or are unknown. */
+  async managerLogin(login: string): Promise<string | undefined> {
+    const managerId = (await this.findUser(login))?.managerId;
+    if (!managerId) return undefined;
+    return (await this.findUser(managerId))?.login || undefined;
+  }
+
+  /** Makes the user a member of the group; adding a member again is a no-op. */
+  async addToGroup(userId: string, groupId: string): Promise<void> {
+    // PUT membership is idempotent on Okta's side.
+    await this.call(() => this.client.groupApi.assignUserToGroup({ groupId, userId }));
+  }
+
+  /** Ends the membership; removing a non-member (or from a group that is gone) counts as done. */
+  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+    try {
+      await this.call(() => this.client.groupApi.unassignUserFromGroup({ groupId, userId }));
+    } catch (error) {
+      // No such user or group means no membership is left to remove.
+      if (error instanceof VendorRejectedError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  /** Whether the user is a member of the group. */
+  async isMember(userId: string, groupId: string): Promise<boolean> {
+    return (await this.listMembers(groupId)).some((member) => member.id === userId);
+  }
+
+  /** Every member of the group, across all pages. */
+  async listMembers(groupId: string): Promise<OktaMember[]> {
+    // The SDK's collection follows the `Link: rel="next"` pages; a retry starts the listing over.
+    return this.call(async () => {
+      const members: OktaMember[] = [];
+      for await (const user of await this.client.groupApi.listGroupUsers({ groupId })) {
+        if (user?.id) members.push({ id: user.id, login: user.profile?.login ?? '' });
+      }
+      return members;
+    });
+  }
+
+  /** Runs one Okta call under the retry policy and turns its failures into this library's errors. */
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await operation();
+      } catch (error) {
+        const status = statusOf(error);
+        if (isRejection(status)) throw new VendorRejectedError('okta', status, (error as Error).message, { cause: error });
+        if (!isTransient(error)) throw error;
+        if (retry >= this.maxRetries) {
+          const message = `Okta kept failing after ${retry + 1} attempts: ${(error as Error).message}`;
+          throw new VendorUnavailableError('okta', status, message, { cause: error });
+        }
+        await sleep(this.delayAfter(error, retry));
+      }
+    }
+  }
+
+  /** Okta's 429 says when the window resets (epoch seconds); measured against its own `Date` so clock skew does not matter. */
+  private delayAfter(error: unknown, retry: number): number {
+    const backoff = Math.min(this.baseDelayMs * 2 ** retry + Math.floor((Math.random() * this.baseDelayMs) / 2), this.maxWaitMs);
+    const headers = (error as { headers?: { get(name: string): string | null } }).headers;
+    const reset = Number(headers?.get('x-rate-limit-reset'));
+    if (statusOf(error) !== 429 || !Number.isFinite(reset) || reset <= 0) return backoff;
+    const serverNow = Date.parse(headers?.get('date') ?? '') || Date.now();
+    return Math.min(Math.max(reset * 1000 - serverNow, this.baseDelayMs), this.maxWaitMs);
+  }
+}
+
+/** Rate limits, server errors and network failures (node-fetch's `FetchError`, timeouts included) pass; anything else needs a person. */
+function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status === undefined) return ['FetchError', 'AbortError'].includes((error as Error | undefined)?.name ?? '');
+  return status === 429 || status >= 500;
+}

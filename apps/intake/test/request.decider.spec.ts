@@ -120,6 +120,12 @@ describe('the request decider', () => {
   describe('relinquish', () => {
     const relinquish: RequestCommand = { type: 'relinquish', by: 'alice@example.com' };
 
+    it('access ended by someone other than the requester is an admin revocation', () => {
+      expect(
+        decide({ type: 'relinquish', by: 'apikey:ops' }, given(requested, approved, granted), new Date('2026-01-01T00:05:00.000Z')),
+      ).toEqual([{ type: 'revoke_requested', data: { reason: 'admin', by: 'apikey:ops' } }]);
+    });
+
     it('granted access is asked to be revoked as relinquished', () => {
       expect(decide(relinquish, given(requested, approved, granted), new Date('2026-01-01T00:05:00.000Z'))).toEqual([
         { type: 'revoke_requested', data: { reason: 'relinquished', by: 'alice@example.com' } },

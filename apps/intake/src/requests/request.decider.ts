@@ -55,7 +55,8 @@ export function decide(command: RequestCommand, state: RequestState | undefined,
       if (state.expiresAt && Date.parse(state.expiresAt) <= now.getTime()) {
         return new ConflictError(`the access expired at ${state.expiresAt} and is being revoked`);
       }
-      return [{ type: 'revoke_requested', data: { reason: 'relinquished', by: command.by } }];
+      // The requester gives access back; anyone else allowed to end it (an API key) is an admin.
+      return [{ type: 'revoke_requested', data: { reason: command.by === state.requester ? 'relinquished' : 'admin', by: command.by } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import pg from 'pg';
-import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy } from '@jit/events';
-import { connectTestNats, deleteTopology, eventsOf, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
-import { startTestService } from '@jit/platform/testing';
-import { startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
-import { approvalService } from '../src/service.js';
+import type pg from 'pg';
+import { ManualClock, createEvent } from '@jit/events';
+import { eventsOf, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
+import type { VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { startApprovalTestBed, type ApprovalTestBed } from './support/test-bed.js';
 
 const apiKey = 'approval-int-test-demo-key';
 const oktaToken = 'approval-int-test-okta-token';
@@ -16,65 +15,31 @@ const dave = 'dave@example.com';
 
 describe('approval service (real NATS, Postgres and the Okta simulator)', () => {
   const clock = new ManualClock('2026-03-02T10:00:00.000Z');
+  let bed: ApprovalTestBed;
   let sim: VendorSim;
-  let service: Awaited<ReturnType<typeof startTestService>>;
+  let service: ApprovalTestBed['service'];
   let nc: NatsConnection;
   let db: pg.Client;
+  let request: ApprovalTestBed['request'];
+  let call: ApprovalTestBed['call'];
+  let decide: ApprovalTestBed['decide'];
+  let outboxed: ApprovalTestBed['outboxed'];
 
   beforeAll(async () => {
-    sim = await startVendorSim({ port: 0, oktaApiToken: oktaToken });
-    service = await startTestService(approvalService, {
-      env: { JIT_DEMO_API_KEY: apiKey, OKTA_ORG_URL: sim.url, OKTA_API_TOKEN: oktaToken },
+    bed = await startApprovalTestBed({
+      apiKey,
+      oktaToken,
       clock,
+      template: {
+        application: { id: 'github-admin', name: 'GitHub admin', oktaGroupId: '00g1githubadmin00003', owners: [carol] },
+        durationSeconds: 3600,
+        justification: 'INC-1234 hotfix',
+      },
     });
-    nc = await connectTestNats();
-    db = new pg.Client({ connectionString: service.databaseUrl });
-    await db.connect();
+    ({ sim, service, nc, db, request, call, decide, outboxed } = bed);
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await deleteTopology(nc, service.topology);
-    await nc.close();
-    await db.end();
-    await sim.close();
-  });
-
-  /** Publishes a `requested` event as intake would and returns it. */
-  async function request(approval: ApprovalPolicy, requester = alice): Promise<AccessEvent<'requested'>> {
-    const event = createEvent(
-      {
-        type: 'requested',
-        data: {
-          requester,
-          application: { id: 'github-admin', name: 'GitHub admin', oktaGroupId: '00g1githubadmin00003', owners: [carol], approval },
-          durationSeconds: 3600,
-          justification: 'INC-1234 hotfix',
-        },
-      },
-      { requestId: randomUUID(), actor: requester },
-      clock,
-    );
-    await publish(nc, service.topology, event);
-    return event;
-  }
-
-  function call(method: string, path: string, options: { as?: string; body?: unknown } = {}) {
-    return fetch(`${service.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(options.as ? { 'on-behalf-of': options.as } : {}),
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-  }
-
-  async function decide(requestId: string, as: string, decision: string, comment?: string) {
-    const response = await call('POST', `/v1/approvals/${requestId}/decision`, { as, body: { decision, ...(comment ? { comment } : {}) } });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  afterAll(() => bed.close());
 
   async function pendingFor(as?: string): Promise<{ requestId: string; approvers: string[]; stage: number }[]> {
     const response = await call('GET', '/v1/approvals?state=pending', { as });
@@ -87,12 +52,6 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     await waitFor(async () => (await db.query(`SELECT 1 FROM approval.approvals WHERE request_id = $1`, [requestId])).rowCount === 1, {
       what: `the approval of ${requestId}`,
     });
-  }
-
-  /** Events of a request ever recorded to publish: a refused decision must leave none behind. */
-  async function outboxed(requestId: string): Promise<number> {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM approval.outbox WHERE event->>'requestId' = $1`, [requestId]);
-    return rows[0].n as number;
   }
 
   it('approves an auto-approved request at once, with one final approval caused by the request', async () => {

@@ -1,11 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import pg from 'pg';
-import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy } from '@jit/events';
-import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@jit/events/testing';
-import { startTestService } from '@jit/platform/testing';
-import { startVendorSim, type SlackMessage, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
-import { approvalService } from '../src/service.js';
+import type pg from 'pg';
+import { ManualClock, type AccessEvent } from '@jit/events';
+import { eventsOf, waitFor } from '@jit/events/testing';
+import type { SlackMessage, VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { startApprovalTestBed, type ApprovalTestBed } from './support/test-bed.js';
 
 const apiKey = 'approval-slack-test-demo-key';
 const oktaToken = 'approval-slack-test-okta-token';
@@ -23,62 +22,33 @@ interface Button {
 
 describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)', () => {
   const clock = new ManualClock('2026-03-02T10:00:00.000Z');
+  let bed: ApprovalTestBed;
   let sim: VendorSim;
-  let service: Awaited<ReturnType<typeof startTestService>>;
+  let service: ApprovalTestBed['service'];
   let nc: NatsConnection;
   let db: pg.Client;
+  let request: ApprovalTestBed['request'];
+  let decide: ApprovalTestBed['decide'];
+  let outboxed: ApprovalTestBed['outboxed'];
 
   beforeAll(async () => {
-    sim = await startVendorSim({ port: 0, oktaApiToken: oktaToken, slackToken });
-    service = await startTestService(approvalService, {
-      env: {
-        JIT_DEMO_API_KEY: apiKey,
-        OKTA_ORG_URL: sim.url,
-        OKTA_API_TOKEN: oktaToken,
-        SLACK_BOT_TOKEN: slackToken,
-        SLACK_SIGNING_SECRET: signingSecret,
-        SLACK_API_URL: `${sim.url}/api/`,
-        SLACK_NOTIFY_TICK_MS: '50',
-      },
+    bed = await startApprovalTestBed({
+      apiKey,
+      oktaToken,
       clock,
+      sim: { slackToken },
+      env: { SLACK_BOT_TOKEN: slackToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_NOTIFY_TICK_MS: '50' },
+      // Two hours of the AWS production console.
+      template: {
+        application: { id: 'aws-prod-console', name: 'AWS production console', oktaGroupId: '00g1awsprodconsole02', owners: [carol] },
+        durationSeconds: 7200,
+        justification: 'INC-4242 <restore> the billing job',
+      },
     });
-    nc = await connectTestNats();
-    db = new pg.Client({ connectionString: service.databaseUrl });
-    await db.connect();
+    ({ sim, service, nc, db, request, decide, outboxed } = bed);
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await deleteTopology(nc, service.topology);
-    await nc.close();
-    await db.end();
-    await sim.close();
-  });
-
-  /** Publishes a `requested` event as intake would: two hours of the AWS production console. */
-  async function request(approval: ApprovalPolicy, requester = alice): Promise<AccessEvent<'requested'>> {
-    const event = createEvent(
-      {
-        type: 'requested',
-        data: {
-          requester,
-          application: {
-            id: 'aws-prod-console',
-            name: 'AWS production console',
-            oktaGroupId: '00g1awsprodconsole02',
-            owners: [carol],
-            approval,
-          },
-          durationSeconds: 7200,
-          justification: 'INC-4242 <restore> the billing job',
-        },
-      },
-      { requestId: randomUUID(), actor: requester },
-      clock,
-    );
-    await publish(nc, service.topology, event);
-    return event;
-  }
+  afterAll(() => bed.close());
 
   /** Posts to the interactivity endpoint exactly as Slack does: a form with a `payload` field, signed with `v0`. */
   async function slackPost(payload: unknown, options: { secret?: string; ageSeconds?: number } = {}) {
@@ -143,11 +113,6 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
   async function stateOf(requestId: string): Promise<string | undefined> {
     const { rows } = await db.query(`SELECT state FROM approval.approvals WHERE request_id = $1`, [requestId]);
     return rows[0]?.state as string | undefined;
-  }
-
-  async function outboxed(requestId: string): Promise<number> {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM approval.outbox WHERE event->>'requestId' = $1`, [requestId]);
-    return rows[0].n as number;
   }
 
   async function finalApproval(requestId: string): Promise<AccessEvent<'approved'>> {
@@ -263,11 +228,7 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     const requested = await request({ kind: 'manager' });
     const ask = await askOf(bob, requested.requestId);
 
-    const response = await fetch(`${service.url}/v1/approvals/${requested.requestId}/decision`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'on-behalf-of': bob, 'content-type': 'application/json' },
-      body: JSON.stringify({ decision: 'approve' }),
-    });
+    const response = await decide(requested.requestId, bob, 'approve');
 
     expect(response.status).toBe(200);
     await waitFor(() => sim.slackMessages(bob).find((m) => m.ts === ask.ts && buttonsOf(m).length === 0), {
@@ -284,11 +245,7 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     const requested = await request({ kind: 'manager' });
     await waitFor(async () => (await stateOf(requested.requestId)) === 'pending', { what: 'the approval to open' });
 
-    const response = await fetch(`${service.url}/v1/approvals/${requested.requestId}/decision`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'on-behalf-of': bob, 'content-type': 'application/json' },
-      body: JSON.stringify({ decision: 'approve' }),
-    });
+    const response = await decide(requested.requestId, bob, 'approve');
 
     expect(response.status).toBe(200);
     await finalApproval(requested.requestId);

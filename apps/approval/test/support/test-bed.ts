@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy, type RequestedData } from '@jit/events';
+import { connectTestNats, deleteTopology, publish } from '@jit/events/testing';
+import { startTestService } from '@jit/platform/testing';
+import { startVendorSim, type VendorSimOptions, type VendorSim } from '../../../../tools/vendor-sim/src/index.js';
+import { approvalService } from '../../src/service.js';
+
+/** What a `requested` event carries besides the requester and the approval policy. */
+export type RequestTemplate = Omit<RequestedData, 'requester' | 'application'> & {
+  application: Omit<RequestedData['application'], 'approval'>;
+};
+
+/** The approval service against the real NATS and Postgres and the vendor simulator, with the helpers its tests share. */
+export interface ApprovalTestBed {
+  sim: VendorSim;
+  service: Awaited<ReturnType<typeof startTestService>>;
+  nc: NatsConnection;
+  db: pg.Client;
+  /** Publishes a `requested` event as intake would and returns it. */
+  request(approval: ApprovalPolicy, requester?: string): Promise<AccessEvent<'requested'>>;
+  /** Calls the HTTP API with the demo API key, as `as` when given. */
+  call(method: string, path: string, options?: { as?: string; body?: unknown }): Promise<Response>;
+  /** Decides on a request through the web API. */
+  decide(requestId: string, as: string, decision: string, comment?: string): Promise<{ status: number; body: Record<string, any> }>;
+  /** Events of a request ever recorded to publish: a refused decision must leave none behind. */
+  outboxed(requestId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator and the approval service with the demo API key `apiKey` and the Okta token `oktaToken`. */
+export async function startApprovalTestBed(options: {
+  apiKey: string;
+  oktaToken: string;
+  clock: ManualClock;
+  template: RequestTemplate;
+  sim?: VendorSimOptions;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ApprovalTestBed> {
+  const { apiKey, oktaToken, clock, template } = options;
+  const sim = await startVendorSim({ port: 0, oktaApiToken: oktaToken, ...options.sim });
+  const service = await startTestService(approvalService, {
+    env: {
+      JIT_DEMO_API_KEY: apiKey,
+      OKTA_ORG_URL: sim.url,
+      OKTA_API_TOKEN: oktaToken,
+      // Used only when the test turns Slack on with SLACK_BOT_TOKEN.
+      SLACK_API_URL: `${sim.url}/api/`,
+      ...options.env,
+    },
+    clock,
+  });
+  const nc = await connectTestNats();
+  const db = new pg.Client({ connectionString: service.databaseUrl });
+  await db.connect();
+
+  const call: ApprovalTestBed['call'] = (method, path, { as, body } = {}) =>
+    fetch(`${service.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(as ? { 'on-behalf-of': as } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  return {
+    sim,
+    service,
+    nc,
+    db,
+    call,
+    async request(approval, requester = 'alice@example.com') {
+      const event = createEvent(
+        { type: 'requested', data: { ...template, requester, application: { ...template.application, approval } } },
+        { requestId: randomUUID(), actor: requester },
+        clock,
+      );
+      await publish(nc, service.topology, event);
+      return event;
+    },
+    async decide(requestId, as, decision, comment) {
+      const response = await call('POST', `/v1/approvals/${requestId}/decision`, {
+        as,
+        body: { decision, ...(comment ? { comment } : {}) },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    },
+    async outboxed(requestId) {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM approval.outbox WHERE event->>'requestId' = $1`, [requestId]);
+      return rows[0].n as number;
+    },
+    async close() {
+      await service.stop();
+      await deleteTopology(nc, service.topology);
+      await nc.close();
+      await db.end();
+      await sim.close();
+    },
+  };
+}

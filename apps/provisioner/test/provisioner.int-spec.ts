@@ -1,31 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { SystemClock, createEvent, type AccessEvent, type EventDraft, type RequestedData } from '@jit/events';
+import { SystemClock, createEvent, type AccessEvent, type EventDraft } from '@jit/events';
 import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { provisionerService } from '../src/service.js';
+import { requested } from './support/requested.js';
 
 const clock = new SystemClock();
 const jiraAuth = `Basic ${Buffer.from('jit-bot@example.com:jira-token').toString('base64')}`;
 const aws = seedGroups.awsProdConsole;
 const alice = seedPeople.alice;
-
-function requested(requester: string, groupId: string = aws.id): RequestedData {
-  return {
-    requester,
-    application: {
-      id: 'aws-prod-console',
-      name: 'AWS Production Console',
-      oktaGroupId: groupId,
-      owners: ['carol@example.com'],
-      approval: { kind: 'manager' },
-    },
-    durationSeconds: 7200,
-    justification: 'INC-1234 database failover',
-  };
-}
 
 function event(requestId: string, draft: EventDraft, actor = 'service:test'): AccessEvent {
   return createEvent(draft, { requestId, actor }, clock);

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { ManualClock, createEvent, type AccessEvent, type EventDraft, type RequestedData } from '@jit/events';
+import { ManualClock, createEvent, type AccessEvent, type EventDraft } from '@jit/events';
 import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { ReconciliationLoop } from '../src/reconciliation/reconciliation-loop.js';
 import { provisionerService } from '../src/service.js';
+import { requested } from './support/requested.js';
 
 type TestService = Awaited<ReturnType<typeof startTestService>>;
 
@@ -16,21 +17,6 @@ const sandbox = seedGroups.demoSandbox;
 const aws = seedGroups.awsProdConsole;
 const github = seedGroups.githubAdmin;
 const TWO_HOURS_S = 7200;
-
-function requested(requester: string, groupId: string): RequestedData {
-  return {
-    requester,
-    application: {
-      id: 'aws-prod-console',
-      name: 'AWS Production Console',
-      oktaGroupId: groupId,
-      owners: ['carol@example.com'],
-      approval: { kind: 'manager' },
-    },
-    durationSeconds: TWO_HOURS_S,
-    justification: 'INC-1234 database failover',
-  };
-}
 
 describe('reconciliation', () => {
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');

@@ -1,0 +1,18 @@
+import type { RequestedData } from '@jit/events';
+import { seedGroups } from '../../../../tools/vendor-sim/src/index.js';
+
+/** The data of a `requested` event for two hours of the AWS production console, granted into `groupId`. */
+export function requested(requester: string, groupId: string = seedGroups.awsProdConsole.id): RequestedData {
+  return {
+    requester,
+    application: {
+      id: 'aws-prod-console',
+      name: 'AWS Production Console',
+      oktaGroupId: groupId,
+      owners: ['carol@example.com'],
+      approval: { kind: 'manager' },
+    },
+    durationSeconds: 7200,
+    justification: 'INC-1234 database failover',
+  };
+}

@@ -83,10 +83,7 @@ describe('the access lifecycle through every service', () => {
     const pending = await waitFor(
       async () => {
         const { body } = await asBob.call('approval', 'GET', '/v1/approvals?state=pending');
-        return (
-          body?.approvals?.find?.((a: any) => a.requestId === id) ??
-          (Array.isArray(body) ? body.find((a: any) => a.requestId === id) : undefined)
-        );
+        return (body.approvals as { requestId: string }[]).find((a) => a.requestId === id);
       },
       { what: 'the approval waiting for bob' },
     );

@@ -1,16 +1,14 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EventsModule, type Clock, type Topology } from '@jit/events';
 import type { BaseConfig } from './config.js';
 import { HealthController, type Readiness } from './health.controller.js';
-import { JETSTREAM, NATS_CONNECTION, READINESS, SERVICE_CONFIG } from './tokens.js';
+import { NATS_CONNECTION, READINESS, SERVICE_CONFIG } from './tokens.js';
 
 /** What the platform hands to every service's modules. */
 export interface PlatformRuntime {
   config: BaseConfig;
   nc: NatsConnection;
-  js: JetStreamClient;
   topology: Topology;
   readiness: Readiness;
   clock: Clock;
@@ -24,7 +22,6 @@ export class PlatformModule {
     const providers = [
       { provide: SERVICE_CONFIG, useValue: runtime.config },
       { provide: NATS_CONNECTION, useValue: runtime.nc },
-      { provide: JETSTREAM, useValue: runtime.js },
       { provide: READINESS, useValue: runtime.readiness },
     ];
     const events = EventsModule.forRoot({ topology: runtime.topology, clock: runtime.clock });

@@ -73,7 +73,7 @@ export async function createService(
     imports: [
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
-      PlatformModule.forRoot({ config, nc, js, topology, readiness, clock: options.clock ?? new SystemClock() }),
+      PlatformModule.forRoot({ config, nc, topology, readiness, clock: options.clock ?? new SystemClock() }),
       AuthModule.forRoot({ oidcIssuer: config.OIDC_ISSUER, oidcAudience: config.OIDC_AUDIENCE, demoApiKey: config.JIT_DEMO_API_KEY }),
       ...definition.imports,
     ],

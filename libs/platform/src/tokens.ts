@@ -2,7 +2,5 @@
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 /** Injection token of the NATS connection. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
-/** Injection token of the JetStream client. */
-export const JETSTREAM = Symbol('JETSTREAM');
 /** Injection token of the service's readiness state. */
 export const READINESS = Symbol('READINESS');

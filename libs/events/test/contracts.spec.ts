@@ -61,3 +61,35 @@ describe('event contracts', () => {
     expect(cause).toMatchObject({ correlationId: 'req-9', causationId: null });
   });
 });
+
+describe('denied v1 → v2 upcaster', () => {
+  const v1 = (data: Record<string, unknown>) => ({ ...sampleEvent('denied', 'req-1'), version: 1, data });
+  const decoded = (data: Record<string, unknown>) => {
+    const result = decodeEvent(v1(data));
+    if (!result.ok) throw new Error(result.reason);
+    return result.event;
+  };
+
+  it('moves an approver comment carried in v1 reason into comment', () => {
+    expect(decoded({ by: 'bob', reason: 'not on call this week' })).toMatchObject({
+      version: 2,
+      data: { by: 'bob', reason: 'denied_by_approver', comment: 'not on call this week' },
+    });
+  });
+
+  it('reads v1 "denied by approver" as a denial with no comment', () => {
+    expect(decoded({ by: 'bob', reason: 'denied by approver' }).data).toEqual({ by: 'bob', reason: 'denied_by_approver' });
+  });
+
+  it('reads the v1 policy denial as no eligible approver', () => {
+    expect(decoded({ by: 'policy', reason: 'no eligible approver' }).data).toEqual({ by: 'policy', reason: 'no_eligible_approver' });
+  });
+
+  it('keeps a v1 comment when one was set', () => {
+    expect(decoded({ by: 'bob', reason: 'denied by approver', comment: 'ask again Monday' }).data).toEqual({
+      by: 'bob',
+      reason: 'denied_by_approver',
+      comment: 'ask again Monday',
+    });
+  });
+});

@@ -42,7 +42,7 @@ describe('JetStream setup', () => {
     expect(config).toMatchObject({
       durable_name: 'svc',
       ack_policy: AckPolicy.Explicit,
-      max_deliver: 8,
+      max_deliver: -1,
       ack_wait: nanos(10_000),
       max_ack_pending: 64,
       filter_subject: `${topology.prefix}.>`,

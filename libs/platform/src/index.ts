@@ -8,3 +8,4 @@ export * from './service.js';
 export * from './tokens.js';
 export * from './auth/index.js';
 export * from './periodic-task.js';
+export * from './validation.js';

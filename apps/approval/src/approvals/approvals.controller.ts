@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, ValidationError, type Principal } from '@jit/platform';
+import { CurrentPrincipal, ValidationError, actsAsItself, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -76,10 +76,6 @@ function viewOf(record: ApprovalRecord): ApprovalView {
   };
 }
 
-/** An API key that names nobody in On-Behalf-Of is an operator's tool, not an approver. */
-function actsAsItself(principal: Principal): boolean {
-  return principal.via === 'api_key' && principal.mayActOnBehalf && principal.subject === `apikey:${principal.apiKey}`;
-}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { tableOf } from '@jit/events';
-import { CurrentPrincipal, ForbiddenError, NotFoundError, SERVICE_CONFIG, ValidationError, type Principal } from '@jit/platform';
+import { CurrentPrincipal, ForbiddenError, NotFoundError, SERVICE_CONFIG, ValidationError, actsAsItself, type Principal } from '@jit/platform';
 import { GENESIS_HASH, linkHash } from '../chain/hash.js';
 import type { AuditConfig } from '../audit.config.js';
 import { accessReport, AccessReportQuerySchema, toCsv } from './access-report.js';
@@ -109,8 +109,7 @@ export class AuditController {
 
   /** Auditors are the listed people and API keys used as themselves. */
   private assertAuditor(principal: Principal): void {
-    const asKey = principal.via === 'api_key' && principal.subject === `apikey:${principal.apiKey}`;
-    if (!asKey && !this.config.AUDITORS.includes(principal.subject)) throw new ForbiddenError(`${principal.subject} is not an auditor`);
+    if (!actsAsItself(principal) && !this.config.AUDITORS.includes(principal.subject)) throw new ForbiddenError(`${principal.subject} is not an auditor`);
   }
 }
 

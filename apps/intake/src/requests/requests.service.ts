@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { Clock, Outbox, createEvent, type AccessEvent, type EventDraft } from '@jit/events';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type Principal } from '@jit/platform';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, actsAsItself, type Principal } from '@jit/platform';
 import { Catalog } from '../catalog/catalog.js';
 import { decide, evolve, type RequestCommand, type RequestState, type RequestStatus } from './request.decider.js';
 import { RequestRecord, columnsOf, stateOf } from './request.entity.js';
@@ -178,7 +178,7 @@ function requesterOf(principal: Principal, requested: string | undefined): strin
       throw new ForbiddenError('requester: only an API key may ask on behalf of someone else');
     return requested;
   }
-  if (principal.via === 'api_key' && principal.subject === `apikey:${principal.apiKey}`) {
+  if (actsAsItself(principal)) {
     throw new ValidationError('requester: an API key must name the person, in the requester field or the On-Behalf-Of header', {
       field: 'requester',
     });

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
+import { ApprovalOpenedV1 } from './approval-opened.js';
 import { ApprovedV1 } from './approved.js';
 import { CancelledV1 } from './cancelled.js';
-import { DeniedV1 } from './denied.js';
+import { DeniedV1, DeniedV2, upcastDeniedV1 } from './denied.js';
 import { ExpiredV1 } from './expired.js';
 import { ExtendedV1 } from './extended.js';
 import { GrantFailedV1 } from './grant-failed.js';
@@ -31,8 +32,14 @@ function define<S extends z.ZodType>(schema: S): EventDefinition<S> {
 /** The one list of event types. A published version never changes: add a version and an upcaster. */
 export const eventRegistry = {
   requested: define(RequestedV1),
+  approval_opened: define(ApprovalOpenedV1),
   approved: define(ApprovedV1),
-  denied: define(DeniedV1),
+  denied: {
+    versions: { 1: DeniedV1, 2: DeniedV2 },
+    latest: 2,
+    schema: DeniedV2,
+    upcasters: { 1: upcastDeniedV1 },
+  } satisfies EventDefinition<typeof DeniedV2>,
   cancelled: define(CancelledV1),
   granted: define(GrantedV1),
   grant_failed: define(GrantFailedV1),
@@ -55,21 +62,5 @@ export type EventData<T extends EventType> = z.infer<(typeof eventRegistry)[T]['
 /** A decoded event of a known type at its latest version. */
 export type AccessEvent<T extends EventType = EventType> = { [K in T]: Envelope<K, EventData<K>> }[T];
 
-/** The stream every access event lives on. */
-export const ACCESS_STREAM = 'ACCESS';
-
-/** The subjects of the access stream. */
-export const ACCESS_SUBJECTS = 'access.>';
-
-/** The subject an event type is published on. */
-export function subjectOf(type: EventType): string {
-  return `access.${type}`;
-}
-
 /** Every event type, in the order of a request's life. */
 export const eventTypes = Object.keys(eventRegistry) as EventType[];
-
-/** Whether a string names a known event type. */
-export function isEventType(type: string): type is EventType {
-  return Object.hasOwn(eventRegistry, type);
-}

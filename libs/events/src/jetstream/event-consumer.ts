@@ -6,6 +6,7 @@ import type { AccessEvent } from '../contracts/registry.js';
 import { claimEvent } from '../inbox/inbox.js';
 import { silentLogger, type EventLogger } from '../logger.js';
 import { eventMetrics } from '../metrics.js';
+import { isNotYet, isRefused } from '../decider/pipeline.js';
 import { NonRetryableEventError } from './errors.js';
 import type { ConsumerSettings } from './setup.js';
 import { deadLetterSubject, typeOfSubject, type Topology } from './topology.js';
@@ -18,8 +19,11 @@ export interface Delivery {
   deliveryCount: number;
 }
 
-/** Applies one event inside the transaction that also records it in the inbox. */
-export type EventHandlerFn = (event: AccessEvent, manager: EntityManager, delivery: Delivery) => Promise<void>;
+/**
+ * Applies one event inside the transaction that also records it in the inbox. It may answer with a
+ * pipeline outcome: `not_yet` rolls the transaction back and retries later, `refused` dead-letters.
+ */
+export type EventHandlerFn = (event: AccessEvent, manager: EntityManager, delivery: Delivery) => Promise<unknown>;
 
 /** Finds the handler of an event type; undefined means the consumer ignores that type. */
 export type HandlerLookup = (type: AccessEvent['type']) => EventHandlerFn | undefined;
@@ -45,7 +49,14 @@ export interface EventConsumerOptions {
   concurrency?: number;
 }
 
-type Outcome = 'handled' | 'duplicate' | 'ignored' | 'retry' | 'dead_letter';
+type Outcome = 'handled' | 'duplicate' | 'ignored' | 'not_yet' | 'retry' | 'dead_letter';
+
+/** Thrown inside the inbox transaction to roll it back when a handler answers "not yet". */
+class NotYetSignal extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
 
 /**
  * Pulls a durable consumer and applies each event exactly once in effect: the handler runs in a
@@ -163,14 +174,18 @@ export class EventConsumer {
           eventType: event.type,
           streamSeq: delivery.streamSeq,
         });
-        if (first) await handler(event, manager, delivery);
-        return first;
+        if (!first) return false;
+        const answer = await handler(event, manager, delivery);
+        if (isNotYet(answer)) throw new NotYetSignal(answer.reason);
+        if (isRefused(answer)) throw new NonRetryableEventError(`${answer.error.name}: ${answer.error.message}`);
+        return true;
       });
       clearInterval(heartbeat);
       await this.ack(msg);
       return { outcome: applied ? 'handled' : 'duplicate', type: event.type };
     } catch (error) {
       clearInterval(heartbeat);
+      if (error instanceof NotYetSignal) return { outcome: this.notYet(msg, key, error.reason, eventContext), type: event.type };
       return { outcome: await this.failed(msg, key, error, eventContext), type: event.type };
     }
   }
@@ -187,6 +202,19 @@ export class EventConsumer {
       return { ok: false, reason: `event type "${decoded.event.type}" does not match subject "${msg.subject}"` };
     }
     return decoded;
+  }
+
+  /**
+   * An event that arrived before its predecessor: normal with several replicas or after a retry, so
+   * it is logged at debug and retried with the backoff, and never counted as a failure.
+   */
+  private notYet(msg: JsMsg, key: string, reason: string, context: Record<string, unknown>): Outcome {
+    const { backoffMs } = this.options.settings;
+    const delay = backoffMs[Math.min(msg.info.deliveryCount - 1, backoffMs.length - 1)] ?? 1000;
+    this.blocked.set(key, Date.now() + delay);
+    msg.nak(delay);
+    this.logger.debug({ ...context, reason, deliveries: msg.info.deliveryCount, retryInMs: delay }, 'event not applicable yet; will retry');
+    return 'not_yet';
   }
 
   private async failed(msg: JsMsg, key: string, error: unknown, context: Record<string, unknown>): Promise<Outcome> {

@@ -18,7 +18,7 @@ export interface ConsumerSettings {
   name: string;
   /** How long the server waits for an ack before redelivering. */
   ackWaitMs: number;
-  /** Deliveries before an event is dead-lettered. */
+  /** Failed deliveries after which the consumer dead-letters an event (the server itself never gives up on one). */
   maxDeliver: number;
   /**
    * Delays before retrying after each failed attempt (the n-th failure waits `backoffMs[n-1]`,
@@ -71,7 +71,9 @@ export async function ensureConsumer(jsm: JetStreamManager, topology: Topology, 
     durable_name: settings.name,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(settings.ackWaitMs),
-    max_deliver: settings.maxDeliver,
+    // Unlimited at the server: the consumer itself dead-letters an event that keeps failing, so no event is
+    // silently dropped by the server's delivery limit while it waits behind (or for) another.
+    max_deliver: -1,
     max_ack_pending: settings.maxAckPending,
     filter_subject: `${topology.prefix}.>`,
   };

@@ -79,3 +79,4 @@ export async function waitFor<T>(
 export * from './samples.js';
 export * from './nats-server.js';
 export * from './stream.js';
+export * from './decider-specification.js';

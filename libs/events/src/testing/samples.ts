@@ -16,8 +16,9 @@ export const sampleData = {
     durationSeconds: 900,
     justification: 'INC-42',
   },
+  approval_opened: { stages: [{ source: 'users', approvers: ['bob@example.com'] }] },
   approved: { stage: 0, approver: 'bob@example.com', final: true },
-  denied: { by: 'bob@example.com', reason: 'not needed' },
+  denied: { by: 'bob@example.com', reason: 'denied_by_approver', comment: 'not needed' },
   cancelled: { by: 'alice@example.com' },
   granted: {
     requester: 'alice@example.com',

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { UnauthenticatedError } from '../errors.js';
 import { matchApiKey, type StoredApiKey } from './api-keys.js';
-import type { Principal } from './principal.js';
+import { apiKeySubject, type Principal } from './principal.js';
 import { TokenVerifier } from './token-verifier.js';
 
 /** Marks a route that needs no bearer token (health, metrics, signature-checked webhooks). */
@@ -51,14 +51,14 @@ export class AuthGuard implements CanActivate {
     const key = matchApiKey(this.apiKeys, credential);
     if (!key) throw new UnauthenticatedError('invalid API key');
     const onBehalfOf = request.headers[ON_BEHALF_OF_HEADER];
-    const subject = key.mayActOnBehalf && typeof onBehalfOf === 'string' && onBehalfOf ? onBehalfOf : `apikey:${key.name}`;
-    return { subject, via: 'api_key', apiKey: key.name, mayActOnBehalf: key.mayActOnBehalf };
+    const named = key.mayActOnBehalf && typeof onBehalfOf === 'string' && onBehalfOf ? onBehalfOf : undefined;
+    return { via: 'api_key', apiKey: key.name, subject: named ?? apiKeySubject(key.name), onBehalfOf: named, mayActOnBehalf: key.mayActOnBehalf };
   }
 
   private async fromToken(token: string): Promise<Principal> {
     if (!this.verifier) throw new UnauthenticatedError('this service has no identity provider configured (OIDC_ISSUER)');
     try {
-      return { subject: await this.verifier.verify(token), via: 'oidc', mayActOnBehalf: false };
+      return { via: 'oidc', subject: await this.verifier.verify(token) };
     } catch (error) {
       throw new UnauthenticatedError(`invalid access token: ${(error as Error).message}`);
     }

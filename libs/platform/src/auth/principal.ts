@@ -1,11 +1,32 @@
-/** Who is calling an API. */
-export interface Principal {
-  /** The person the call is made as: a login such as `alice@example.com`. */
+/** A person signed in through the identity provider. */
+export interface PersonPrincipal {
+  via: 'oidc';
+  /** Their login, e.g. `alice@example.com`. */
   subject: string;
-  /** How they proved it. */
-  via: 'oidc' | 'api_key';
-  /** For an API key, its name; the subject may be someone it acts for. */
-  apiKey?: string;
-  /** Whether the caller may act on behalf of others (an API key with that scope). */
+}
+
+/** An API key: acting as itself (an operator's tool), or for the person it names when it may. */
+export interface ApiKeyPrincipal {
+  via: 'api_key';
+  /** The key's name. */
+  apiKey: string;
+  /** The person the key acts for, or `apikey:<name>` when it acts as itself. */
+  subject: string;
+  /** The person named in `On-Behalf-Of`, when the key may act for others and named one. */
+  onBehalfOf?: string;
+  /** Whether the key may act on behalf of others. */
   mayActOnBehalf: boolean;
+}
+
+/** Who is calling an API. */
+export type Principal = PersonPrincipal | ApiKeyPrincipal;
+
+/** The subject of an API key acting as itself. */
+export function apiKeySubject(name: string): string {
+  return `apikey:${name}`;
+}
+
+/** An API key that names nobody: an operator's tool, never a requester or an approver. */
+export function actsAsItself(principal: Principal): principal is ApiKeyPrincipal {
+  return principal.via === 'api_key' && principal.onBehalfOf === undefined;
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  ConflictError,
   DeadLetterHeaders,
   EventConsumer,
   NonRetryableEventError,
@@ -11,6 +12,8 @@ import {
   type AccessEvent,
   type ConsumerSettings,
   type EventHandlerFn,
+  notYet,
+  refuse,
 } from '@jit/events';
 import { deleteTopology, sampleEvent, testTopology, waitFor } from '@jit/events/testing';
 import { effectsTable, openHarness, streamMessages, type Harness } from './fixtures/harness.js';
@@ -226,5 +229,60 @@ describe('idempotent JetStream consumer', () => {
     for (const r of requests) {
       expect(handled.filter((e) => e.request_id === r).map((e) => e.type)).toEqual([...types]);
     }
+  });
+
+  it('an event that arrives before its predecessor is retried past max_deliver at debug level, never dead-lettered, and applied once', async () => {
+    const s = settings({ maxDeliver: 2, backoffMs: [50] });
+    const lines: { level: string; message: string }[] = [];
+    const log = (level: string) => (_: Record<string, unknown>, message: string) => lines.push({ level, message });
+    const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+    let early = 0;
+    const handler: EventHandlerFn = async (event, manager, delivery) => {
+      await recordEffect(event, manager, delivery);
+      if (event.type !== 'approved') return undefined;
+      const seen: unknown[] = await manager.query(`SELECT 1 FROM ${effectsTable} WHERE request_id = $1 AND type = 'requested'`, [
+        event.requestId,
+      ]);
+      if (seen.length > 0) return undefined;
+      early += 1;
+      // The effect written above must roll back with the "not yet".
+      return notYet('the request has not been recorded yet');
+    };
+    await ensureConsumer(h.jsm, h.topology, s);
+    const consumer = new EventConsumer({
+      jetstream: h.js,
+      dataSource: h.dataSource,
+      topology: h.topology,
+      settings: s,
+      handlers: () => handler,
+      logger,
+    });
+    consumers.push(consumer);
+    await consumer.start();
+
+    await publish(sampleEvent('approved', 'early-1'));
+    await waitFor(() => early > s.maxDeliver + 1, { what: 'the early event retried beyond max_deliver' });
+    await publish(sampleEvent('requested', 'early-1'));
+
+    await waitFor(async () => (await effects(s.name)).length === 2, { what: 'both events applied' });
+    expect((await effects(s.name)).map((e) => e.type)).toEqual(['requested', 'approved']);
+    const letters = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter(
+      (m) => m.subject === deadLetterSubject(h.topology, s.name),
+    );
+    expect(letters).toEqual([]);
+    expect(lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    expect(lines.some((l) => l.level === 'debug' && /not applicable yet/.test(l.message))).toBe(true);
+  });
+
+  it('a handler that answers "refused" is dead-lettered with the error', async () => {
+    const s = settings();
+    await startConsumer(s, async () => refuse(new ConflictError('the grant is settled')));
+    await publish(sampleEvent('expired', 'refused-1'));
+    const letter = await waitFor(
+      async () =>
+        (await streamMessages(h.jsm, h.topology.deadLetterStream)).find((m) => m.subject === deadLetterSubject(h.topology, s.name)),
+      { what: 'the dead letter' },
+    );
+    expect(letter.header(DeadLetterHeaders.reason)).toMatch(/ConflictError: the grant is settled/);
   });
 });

@@ -1,6 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { backoffDelay } from '../retry/backoff.js';
 import { silentLogger, type EventLogger } from '../logger.js';
 import { outboxChannel, schemaOf, tableOf } from '../schema.js';
 import { eventMetrics } from '../metrics.js';
@@ -98,7 +99,7 @@ export class OutboxRelay {
         this.logger.warn({ err: error, schema: this.schema, failures }, 'outbox relay could not publish; retrying');
       }
       if (!this.running) break;
-      if (failures > 0) await this.sleep(Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10)));
+      if (failures > 0) await this.sleep(backoffDelay(failures + 1, { baseMs: 100, maxMs: this.maxBackoffMs }));
       else if (!full) await this.sleep(this.pollMs);
     }
   }

@@ -52,7 +52,13 @@ export class AuthGuard implements CanActivate {
     if (!key) throw new UnauthenticatedError('invalid API key');
     const onBehalfOf = request.headers[ON_BEHALF_OF_HEADER];
     const named = key.mayActOnBehalf && typeof onBehalfOf === 'string' && onBehalfOf ? onBehalfOf : undefined;
-    return { via: 'api_key', apiKey: key.name, subject: named ?? apiKeySubject(key.name), onBehalfOf: named, mayActOnBehalf: key.mayActOnBehalf };
+    return {
+      via: 'api_key',
+      apiKey: key.name,
+      subject: named ?? apiKeySubject(key.name),
+      onBehalfOf: named,
+      mayActOnBehalf: key.mayActOnBehalf,
+    };
   }
 
   private async fromToken(token: string): Promise<Principal> {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import okta from '@okta/okta-sdk-nodejs';
+import { backoffDelay } from '@jit/events';
 import { VendorRejectedError, VendorUnavailableError, isRejection, statusOf } from '../vendor-errors.js';
 
 /** How to reach Okta and how patiently to retry it. */
@@ -146,7 +147,7 @@ export class OktaClient {
 
   /** Okta's 429 says when the window resets (epoch seconds); measured against its own `Date` so clock skew does not matter. */
   private delayAfter(error: unknown, retry: number): number {
-    const backoff = Math.min(this.baseDelayMs * 2 ** retry + Math.floor((Math.random() * this.baseDelayMs) / 2), this.maxWaitMs);
+    const backoff = backoffDelay(retry + 1, { baseMs: this.baseDelayMs, maxMs: this.maxWaitMs });
     const headers = (error as { headers?: { get(name: string): string | null } }).headers;
     const reset = Number(headers?.get('x-rate-limit-reset'));
     if (statusOf(error) !== 429 || !Number.isFinite(reset) || reset <= 0) return backoff;

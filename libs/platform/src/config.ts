@@ -41,6 +41,12 @@ export const baseEnvSchema = z.object({
 /** The validated base settings. */
 export type BaseConfig = z.infer<typeof baseEnvSchema> & { SERVICE_NAME: string; PORT: number };
 
+/**
+ * Rules between a service's variables (one requires another, say), checked with the schema so a
+ * broken rule is reported like any bad variable: `ctx.addIssue({ code: 'custom', path: [name], message })`.
+ */
+export type ConfigRules<S extends z.ZodObject> = (values: z.infer<S>, ctx: z.RefinementCtx) => void;
+
 /** Raised when the environment does not describe a runnable service; the message names every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -51,11 +57,14 @@ export class ConfigError extends Error {
  * (`INTAKE_PORT`, ...) and the service's own settings.
  */
 export function loadConfig<S extends z.ZodObject>(
-  service: { name: string; defaultPort: number; env?: S },
+  service: { name: string; defaultPort: number; env?: S; rules?: ConfigRules<S> },
   env: NodeJS.ProcessEnv,
 ): BaseConfig & z.infer<S> {
   const portVariable = `${service.name.toUpperCase()}_PORT`;
-  const schema = baseEnvSchema.extend({ [portVariable]: port.default(service.defaultPort) }).extend(service.env?.shape ?? {});
+  const schema = baseEnvSchema
+    .extend({ [portVariable]: port.default(service.defaultPort) })
+    .extend(service.env?.shape ?? {})
+    .superRefine((values, ctx) => service.rules?.(values as z.infer<S>, ctx));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

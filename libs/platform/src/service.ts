@@ -8,7 +8,7 @@ import { collectDefaultMetrics, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
-import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig } from './config.js';
+import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { createLogger } from './logger.js';
@@ -20,6 +20,8 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   defaultPort: number;
   /** The service's own environment variables, validated with the base ones at start-up. */
   env?: S;
+  /** Rules between the service's own variables, checked at start-up with the schema. */
+  rules?: ConfigRules<S>;
   imports: NonNullable<ModuleMetadata['imports']>;
   entities?: Function[];
   migrations?: Function[];

@@ -17,7 +17,7 @@ describe('npm start', () => {
     await nc.close();
   });
 
-  it('runs the whole system with an embedded Postgres and the simulator, prints the demo key, and stops on SIGTERM', async () => {
+  it('runs the whole system with an embedded Postgres and the simulator, prints the demo key, restarts a killed service, and stops on SIGTERM', async () => {
     const child = spawn('npm', ['start'], {
       cwd: root,
       env: {
@@ -52,6 +52,26 @@ describe('npm start', () => {
       expect(JSON.stringify(await response.json())).toContain('demo-sandbox');
       const sim = await fetch('http://127.0.0.1:39111/_sim/health');
       expect(sim.status).toBe(200);
+
+      // A service that dies is started again: nothing would revoke access while it stayed down.
+      const pids = () => [...output.matchAll(/"msg":"started scheduler","pid":(\d+)/g)].map((m) => Number(m[1]));
+      const [first] = pids();
+      process.kill(first, 'SIGKILL');
+      await waitFor(() => output.includes('scheduler exited unexpectedly; restarting') && pids().length === 2, {
+        what: 'the scheduler restarted',
+      });
+      expect(pids()[1]).not.toBe(first);
+      await waitFor(
+        () =>
+          fetch('http://127.0.0.1:39103/readyz').then(
+            (r) => r.ok,
+            () => false,
+          ),
+        {
+          timeoutMs: 60_000,
+          what: 'the restarted scheduler ready',
+        },
+      );
     } finally {
       child.kill('SIGTERM');
     }

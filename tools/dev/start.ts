@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { RestartPolicy } from './restart-policy.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const services = [
@@ -108,20 +109,31 @@ async function ensurePostgres(): Promise<string> {
   return url;
 }
 
-function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number): ChildProcess {
+/**
+ * Runs a service (or the simulator) and starts it again when it dies, so that access keeps being
+ * revoked after a crash; repeated crashes in a short window stop everything with a message.
+ */
+function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script], {
     cwd: root,
     env: { ...process.env, ...childEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  children.push({ name, child, tier });
+  const entry = { name, child, tier };
+  children.push(entry);
+  log(`started ${name}`, { pid: child.pid });
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited unexpectedly; stopping everything`, { code, signal });
+    if (stopping) return;
+    children.splice(children.indexOf(entry), 1);
+    const decision = policy.onCrash(Date.now());
+    if (decision.action === 'give_up') {
+      log(`${name} crashed ${decision.crashes} times within a minute; stopping everything. Its output above says why.`, { code, signal });
       void shutdown(1);
+      return;
     }
+    log(`${name} exited unexpectedly; restarting`, { code, signal, crashes: decision.crashes, restartInMs: decision.delayMs });
+    setTimeout(() => stopping || startChild(name, script, childEnv, tier, policy), decision.delayMs);
   });
-  return child;
 }
 
 async function httpUp(url: string): Promise<boolean> {

@@ -1,0 +1,8 @@
+import preset from '../../jest.preset.js';
+
+export default {
+  ...preset,
+  displayName: 'dev',
+  rootDir: '.',
+  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+};

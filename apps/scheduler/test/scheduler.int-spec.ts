@@ -185,6 +185,10 @@ describe('scheduler', () => {
       clock.set('2026-01-01T00:16:00.000Z');
       const ticks = [a, b, a, b].map((s) => s.app.get(TimerLoop).tick());
       await Promise.all(ticks);
+      // Each replica's own loop ticks too, and a batch it claimed may still be committing when these ticks return.
+      await waitFor(async () => (await db.query(`SELECT 1 FROM scheduler.timers WHERE status = 'pending'`)).rowCount === 0, {
+        what: 'every timer fired',
+      });
 
       const { rows } = await db.query(
         `SELECT event->>'requestId' AS id, count(*)::int AS n FROM scheduler.outbox WHERE event->>'type' = 'expired' GROUP BY 1`,

@@ -1,48 +1,86 @@
-/** Whether a timer still has to fire. */
-export type TimerStatus = 'pending' | 'fired' | 'cancelled';
-
-/** One grant's expiry timer. */
-export interface Timer {
-  requestId: string;
-  firesAt: Date;
-  status: TimerStatus;
-  firedAt?: Date;
-}
-
-/** What can happen to a timer. */
-export type TimerCommand =
-  | { kind: 'arm'; requestId: string; firesAt: Date }
-  | { kind: 'move'; requestId: string; firesAt: Date }
-  | { kind: 'cancel'; requestId: string; at: Date }
-  | { kind: 'fire'; at: Date };
-
-/** The outcome of a command: the timer to store, nothing to do, or "not yet" (retry once earlier events arrive). */
-export type TimerDecision = { kind: 'store'; timer: Timer } | { kind: 'unchanged' } | { kind: 'not_ready'; reason: string };
+import { accept, nothing, notYet, type AccessEvent, type Decider, type Decision } from '@jit/events';
 
 /**
- * The rules of expiry timers. A timer fires once; a cancelled or fired timer never comes back,
- * so a grant event that arrives after its revocation cannot re-arm it.
+ * One grant's expiry timer. A timer fires once; a fired or cancelled timer never comes back, so a
+ * `granted` that arrives after its revocation (a tombstone) cannot arm it.
  */
-export function decideTimer(command: TimerCommand, timer: Timer | undefined): TimerDecision {
-  switch (command.kind) {
-    case 'arm':
-      if (timer) return { kind: 'unchanged' };
-      return { kind: 'store', timer: { requestId: command.requestId, firesAt: command.firesAt, status: 'pending' } };
-    case 'move':
-      if (!timer) return { kind: 'not_ready', reason: `no timer for ${command.requestId} yet` };
-      if (timer.status !== 'pending') return { kind: 'unchanged' };
-      return { kind: 'store', timer: { ...timer, firesAt: command.firesAt } };
-    case 'cancel':
-      // A tombstone for a revocation seen before its grant keeps that grant from arming a timer later.
-      if (!timer) return { kind: 'store', timer: { requestId: command.requestId, firesAt: command.at, status: 'cancelled' } };
-      if (timer.status !== 'pending') return { kind: 'unchanged' };
-      return { kind: 'store', timer: { ...timer, status: 'cancelled' } };
-    case 'fire':
-      if (!timer || timer.status !== 'pending' || timer.firesAt > command.at) return { kind: 'unchanged' };
-      return { kind: 'store', timer: { ...timer, status: 'fired', firedAt: command.at } };
+export type TimerState =
+  | { status: 'none' }
+  | { status: 'pending'; firesAt: Date }
+  | { status: 'fired'; firesAt: Date; firedAt: Date }
+  | { status: 'cancelled'; firesAt: Date };
+
+/** The events that move a timer. */
+export type TimerEvent = AccessEvent<'granted' | 'extended' | 'revoked'>;
+
+/** What can happen to a timer: an event of the grant is observed, or the loop asks whether it is due. */
+export type TimerCommand = { kind: 'observe'; event: TimerEvent } | { kind: 'fire' };
+
+/** The rules of expiry timers: `granted` arms, `extended` moves later, `revoked` cancels, `fire` emits `expired` once due. */
+export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
+  initialState: { status: 'none' },
+
+  decide(command, state, now) {
+    switch (command.kind) {
+      case 'observe':
+        return observe(command.event, state);
+      case 'fire':
+        if (state.status !== 'pending') return nothing(`the timer is ${state.status}`);
+        if (state.firesAt > now) return nothing(`the timer is due at ${state.firesAt.toISOString()}`);
+        return accept({ type: 'expired', data: { expiresAt: state.firesAt.toISOString() } });
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
+      }
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'granted':
+        return state.status === 'none' ? { status: 'pending', firesAt: new Date(event.data.expiresAt) } : state;
+      case 'extended':
+        return state.status === 'pending' ? { status: 'pending', firesAt: later(state.firesAt, new Date(event.data.expiresAt)) } : state;
+      case 'revoked':
+        if (state.status === 'none') return { status: 'cancelled', firesAt: new Date(event.data.revokedAt) };
+        return state.status === 'pending' ? { status: 'cancelled', firesAt: state.firesAt } : state;
+      case 'expired':
+        return state.status === 'pending' ? { status: 'fired', firesAt: state.firesAt, firedAt: new Date(event.occurredAt) } : state;
+      case 'requested':
+      case 'approval_opened':
+      case 'approved':
+      case 'denied':
+      case 'cancelled':
+      case 'grant_failed':
+      case 'revoke_requested':
+      case 'revoke_failed':
+        return state;
+      default: {
+        const _exhaustive: never = event;
+        return _exhaustive;
+      }
+    }
+  },
+};
+
+function observe(event: TimerEvent, state: TimerState): Decision<'expired'> {
+  switch (event.type) {
+    case 'granted':
+      return state.status === 'none' ? accept() : nothing(`a timer exists already (${state.status})`);
+    case 'extended':
+      if (state.status === 'none') return notYet('no timer until the grant is seen');
+      if (state.status !== 'pending') return nothing(`the timer is ${state.status}`);
+      return new Date(event.data.expiresAt) > state.firesAt ? accept() : nothing('the timer already fires at or after the new expiry');
+    case 'revoked':
+      // A revocation seen before its grant is kept as a tombstone, so the late grant arms nothing.
+      return state.status === 'none' || state.status === 'pending' ? accept() : nothing(`the timer is ${state.status}`);
     default: {
-      const _exhaustive: never = command;
+      const _exhaustive: never = event;
       return _exhaustive;
     }
   }
+}
+
+function later(a: Date, b: Date): Date {
+  return a >= b ? a : b;
 }

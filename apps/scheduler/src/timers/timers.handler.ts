@@ -1,33 +1,23 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { Clock, EventContext, OnEvent, type AccessEvent } from '@jit/events';
-import { decideTimer, type TimerCommand } from './timer.decider.js';
-import { loadTimerForUpdate, saveTimer } from './timer.store.js';
+import { EventContext, OnEvent, type PipelineOutcome } from '@jit/events';
+import type { TimerEvent, TimerState } from './timer.decider.js';
+import { TimerPipeline } from './timer.pipeline.js';
 
 /** Keeps one expiry timer per grant in step with the grant's events. */
 @Controller()
 export class TimersHandler {
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly timers: TimerPipeline) {}
 
-  @OnEvent('granted')
-  async onGranted(@Payload() event: AccessEvent<'granted'>, @Ctx() ctx: EventContext): Promise<void> {
-    await this.apply(ctx, { kind: 'arm', requestId: event.requestId, firesAt: new Date(event.data.expiresAt) });
-  }
-
-  @OnEvent('extended')
-  async onExtended(@Payload() event: AccessEvent<'extended'>, @Ctx() ctx: EventContext): Promise<void> {
-    await this.apply(ctx, { kind: 'move', requestId: event.requestId, firesAt: new Date(event.data.expiresAt) });
-  }
-
-  @OnEvent('revoked')
-  async onRevoked(@Payload() event: AccessEvent<'revoked'>, @Ctx() ctx: EventContext): Promise<void> {
-    await this.apply(ctx, { kind: 'cancel', requestId: event.requestId, at: new Date(event.data.revokedAt) });
-  }
-
-  private async apply(ctx: EventContext, command: Exclude<TimerCommand, { kind: 'fire' }>): Promise<void> {
-    const decision = decideTimer(command, await loadTimerForUpdate(ctx.manager, command.requestId));
-    // A plain error makes the consumer redeliver later, once the event this one depends on has arrived.
-    if (decision.kind === 'not_ready') throw new Error(decision.reason);
-    if (decision.kind === 'store') await saveTimer(ctx.manager, decision.timer, this.clock.now());
+  /** The outcome goes back to the consumer, which retries an `extended` that came before its `granted`. */
+  @OnEvent('granted', 'extended', 'revoked')
+  observe(@Payload() event: TimerEvent, @Ctx() ctx: EventContext): Promise<PipelineOutcome<TimerState>> {
+    return this.timers.run({
+      requestId: event.requestId,
+      command: { kind: 'observe', event },
+      actor: 'service:scheduler',
+      cause: event,
+      manager: ctx.manager,
+    });
   }
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { BaseConfig } from '@jit/platform';
-import { catalogFileSetting } from './catalog/catalog.file.js';
+import { DEMO_CATALOG_FILE } from './catalog/catalog.file.js';
 
 /** Intake's own environment variables. */
 export const intakeEnv = z.object({
-  CATALOG_FILE: catalogFileSetting,
+  /** The path of the application catalog; the catalog module reads it once at start-up. */
+  CATALOG_FILE: z.string().trim().min(1, 'expected the path of the catalog file').default(DEMO_CATALOG_FILE),
 });
 
-/** Intake's validated configuration; `CATALOG_FILE` holds the catalog read from that file. */
+/** Intake's validated configuration. */
 export type IntakeConfig = BaseConfig & z.infer<typeof intakeEnv>;

@@ -1,9 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestService } from '@jit/platform/testing';
-import { intakeService } from '../src/service.js';
-import { asApiKey, startIntake, type IntakeHarness } from './support/intake.js';
+import { asApiKey, runIntakeProcess, startIntake, type IntakeHarness } from './support/intake.js';
 
 describe('the catalog', () => {
   let h: IntakeHarness;
@@ -47,7 +45,7 @@ describe('the catalog', () => {
     ]);
   });
 
-  it('a bad catalog file stops start-up with a message naming the field', async () => {
+  it('a bad catalog file stops the process at start-up with a message naming the file and the field', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'intake-catalog-')), 'catalog.json');
     writeFileSync(
       file,
@@ -57,14 +55,16 @@ describe('the catalog', () => {
         ],
       }),
     );
-    await expect(startTestService(intakeService, { name: 'intake_bad_catalog', env: { CATALOG_FILE: file } })).rejects.toThrow(
+    const run = await runIntakeProcess('intake_bad_catalog', { CATALOG_FILE: file });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
       /CATALOG_FILE: invalid catalog .*catalog\.json: applications\.0\.maxDuration: "forever" is not an ISO 8601 duration/,
     );
   });
 
-  it('a missing catalog file stops start-up naming the file', async () => {
-    await expect(
-      startTestService(intakeService, { name: 'intake_no_catalog', env: { CATALOG_FILE: 'no/such/catalog.json' } }),
-    ).rejects.toThrow(/CATALOG_FILE: cannot read the catalog .*no\/such\/catalog\.json/);
+  it('a missing catalog file stops the process at start-up naming the file', async () => {
+    const run = await runIntakeProcess('intake_no_catalog', { CATALOG_FILE: 'no/such/catalog.json' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/CATALOG_FILE: cannot read the catalog .*no\/such\/catalog\.json/);
   });
 });

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@jit/platform';
 import { Catalog, parseCatalog } from '../src/catalog/catalog.js';
-import { loadCatalogFile } from '../src/catalog/catalog.file.js';
+import { loadCatalogFile, readCatalog } from '../src/catalog/catalog.file.js';
 
 const entry = {
   id: 'wiki',
@@ -81,5 +85,13 @@ describe('the application catalog', () => {
   it('names the file when it cannot be read or parsed', () => {
     const missing = loadCatalogFile('/nonexistent/catalog.json');
     expect(missing).toEqual({ error: expect.stringContaining('cannot read the catalog /nonexistent/catalog.json') });
+  });
+
+  it('reading CATALOG_FILE at start-up fails with a configuration error naming the variable, the file and the field', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'intake-catalog-')), 'catalog.json');
+    writeFileSync(file, JSON.stringify({ applications: [{ ...entry, maxDuration: 'forever' }] }));
+    expect(() => readCatalog(file)).toThrow(ConfigError);
+    expect(() => readCatalog(file)).toThrow(`CATALOG_FILE: invalid catalog ${file}: applications.0.maxDuration: "forever" is not`);
+    expect(readCatalog('apps/intake/catalog.demo.json').find('demo-sandbox')?.name).toBe('Demo sandbox');
   });
 });

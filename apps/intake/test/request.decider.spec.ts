@@ -1,10 +1,9 @@
-import { createEvent, ManualClock, type AccessEvent, type EventDraft } from '@jit/events';
-import { ConflictError, DomainError, ValidationError } from '@jit/platform';
+import { ConflictError, NotFoundError, ValidationError, type EventDraft, type EventType } from '@jit/events';
+import { DeciderSpecification, specEvent, specStart, type GivenEvent, type WhenOptions } from '@jit/events/testing';
 import type { Application } from '../src/catalog/catalog.js';
-import { decide, evolve, NotReadyYet, type RequestCommand, type RequestState } from '../src/requests/request.decider.js';
+import { requestDecider, type RequestCommand } from '../src/requests/request.decider.js';
 
-const clock = new ManualClock('2026-01-01T00:00:00.000Z');
-const requestId = '8a4f7f0e-5d43-4a43-9b5e-2d0d3c1a9f10';
+const spec = DeciderSpecification.for(requestDecider);
 
 const sandbox: Application = {
   id: 'demo-sandbox',
@@ -23,12 +22,10 @@ const submit: RequestCommand = {
   durationSeconds: 900,
   justification: 'INC-42',
 };
+const cancel: RequestCommand = { type: 'cancel', by: 'alice@example.com' };
+const relinquish: RequestCommand = { type: 'relinquish', by: 'alice@example.com' };
 
-function event(draft: EventDraft): AccessEvent {
-  return createEvent(draft, { requestId, actor: 'test' }, clock);
-}
-
-const requested = event({
+const requested: EventDraft<'requested'> = {
   type: 'requested',
   data: {
     requester: 'alice@example.com',
@@ -42,13 +39,20 @@ const requested = event({
     durationSeconds: 900,
     justification: 'INC-42',
   },
-});
-const approvedStep = event({ type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: false } });
-const approved = event({ type: 'approved', data: { stage: 1, approver: 'carol@example.com', final: true } });
-const denied = event({ type: 'denied', data: { by: 'bob@example.com', reason: 'not on call' } });
-const cancelled = event({ type: 'cancelled', data: { by: 'alice@example.com' } });
-const grantFailed = event({ type: 'grant_failed', data: { reason: 'okta said no' } });
-const granted = event({
+};
+const approvalOpened: EventDraft<'approval_opened'> = {
+  type: 'approval_opened',
+  data: { stages: [{ source: 'manager', approvers: ['bob@example.com'] }] },
+};
+const approvedStep: EventDraft<'approved'> = { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: false } };
+const approved: EventDraft<'approved'> = { type: 'approved', data: { stage: 1, approver: 'carol@example.com', final: true } };
+const denied: EventDraft<'denied'> = {
+  type: 'denied',
+  data: { by: 'bob@example.com', reason: 'denied_by_approver', comment: 'not on call' },
+};
+const cancelled: EventDraft<'cancelled'> = { type: 'cancelled', data: { by: 'alice@example.com' } };
+const grantFailed: EventDraft<'grant_failed'> = { type: 'grant_failed', data: { reason: 'okta said no' } };
+const granted: EventDraft<'granted'> = {
   type: 'granted',
   data: {
     requester: 'alice@example.com',
@@ -58,107 +62,65 @@ const granted = event({
     grantedAt: '2026-01-01T00:01:00.000Z',
     expiresAt: '2026-01-01T00:16:00.000Z',
   },
-});
-const extended = event({ type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T01:00:00.000Z' } });
-const revokeRequested = event({ type: 'revoke_requested', data: { reason: 'relinquished', by: 'alice@example.com' } });
-const revoked = event({ type: 'revoked', data: { reason: 'expired', revokedAt: '2026-01-01T00:16:01.000Z' } });
+};
+const extended: EventDraft<'extended'> = { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T01:00:00.000Z' } };
+const revokeRequested: EventDraft<'revoke_requested'> = {
+  type: 'revoke_requested',
+  data: { reason: 'relinquished', by: 'alice@example.com' },
+};
+const expired: EventDraft<'expired'> = { type: 'expired', data: { expiresAt: '2026-01-01T00:16:00.000Z' } };
+const revokeFailed: EventDraft<'revoke_failed'> = { type: 'revoke_failed', data: { reason: 'okta unavailable', attempt: 1 } };
+const revoked: EventDraft<'revoked'> = { type: 'revoked', data: { reason: 'expired', revokedAt: '2026-01-01T00:16:01.000Z' } };
 
-/** Given these events happened, the request's state. */
-function given(...events: AccessEvent[]): RequestState | undefined {
-  return events.reduce<RequestState | undefined>(evolve, undefined);
+/** One draft of every event type. */
+const everyEvent: { [T in EventType]: EventDraft<T> } = {
+  requested,
+  approval_opened: approvalOpened,
+  approved,
+  denied,
+  cancelled,
+  granted,
+  grant_failed: grantFailed,
+  expired,
+  revoke_requested: revokeRequested,
+  revoked,
+  revoke_failed: revokeFailed,
+  extended,
+};
+const otherServicesEvents = Object.values(everyEvent).filter((draft) => draft.type !== 'requested');
+
+const during = '2026-01-01T00:05:00.000Z';
+
+/** The command for hearing another service's event, with the event as its cause. */
+function observe(draft: EventDraft, at = during): [RequestCommand, WhenOptions] {
+  const event = specEvent(draft, at);
+  return [
+    { type: 'observe', event },
+    { at, cause: event },
+  ];
 }
 
-function statusAfter(...events: AccessEvent[]): string | undefined {
-  return given(...events)?.status;
-}
+const pending: GivenEvent[] = [requested];
+const approvedRequest: GivenEvent[] = [requested, approved];
+const grantedRequest: GivenEvent[] = [requested, approved, granted];
+const deniedRequest: GivenEvent[] = [requested, denied];
+const cancelledRequest: GivenEvent[] = [requested, cancelled];
+const failedRequest: GivenEvent[] = [requested, approved, grantFailed];
+const revokedRequest: GivenEvent[] = [requested, approved, granted, revoked];
 
 describe('the request decider', () => {
   describe('submit', () => {
-    it('a request within the bounds becomes one requested event carrying the application snapshot', () => {
-      expect(decide(submit, undefined, clock.now())).toEqual([{ type: 'requested', data: requested.data }]);
-    });
-
-    it.each([
-      ['shorter than the minimum', 9],
-      ['longer than the maximum', 3601],
-    ])('a duration %s is refused naming the bounds', (_, durationSeconds) => {
-      const outcome = decide({ ...submit, durationSeconds }, undefined, clock.now());
-      expect(outcome).toBeInstanceOf(ValidationError);
-      expect((outcome as DomainError).message).toMatch(/^duration: .* between 10s and 1h$/);
-    });
-
-    it('the bounds themselves are accepted', () => {
-      expect(decide({ ...submit, durationSeconds: 10 }, undefined, clock.now())).toHaveLength(1);
-      expect(decide({ ...submit, durationSeconds: 3600 }, undefined, clock.now())).toHaveLength(1);
-    });
-
-    it('an empty justification is refused naming it', () => {
-      expect((decide({ ...submit, justification: '  ' }, undefined, clock.now()) as DomainError).message).toMatch(/^justification:/);
-    });
-  });
-
-  describe('cancel', () => {
-    it.each([
-      ['pending', [requested]],
-      ['approved', [requested, approved]],
-    ])('a %s request is cancelled', (_, history) => {
-      expect(decide({ type: 'cancel', by: 'alice@example.com' }, given(...history), clock.now())).toEqual([
-        { type: 'cancelled', data: { by: 'alice@example.com' } },
-      ]);
-    });
-
-    it.each([
-      ['granted', [requested, approved, granted]],
-      ['denied', [requested, denied]],
-      ['cancelled', [requested, cancelled]],
-      ['revoked', [requested, approved, granted, revoked]],
-    ])('a %s request cannot be cancelled', (_, history) => {
-      expect(decide({ type: 'cancel', by: 'alice@example.com' }, given(...history), clock.now())).toBeInstanceOf(ConflictError);
-    });
-  });
-
-  describe('relinquish', () => {
-    const relinquish: RequestCommand = { type: 'relinquish', by: 'alice@example.com' };
-
-    it('access ended by someone other than the requester is an admin revocation', () => {
-      expect(
-        decide({ type: 'relinquish', by: 'apikey:ops' }, given(requested, approved, granted), new Date('2026-01-01T00:05:00.000Z')),
-      ).toEqual([{ type: 'revoke_requested', data: { reason: 'admin', by: 'apikey:ops' } }]);
-    });
-
-    it('granted access is asked to be revoked as relinquished', () => {
-      expect(decide(relinquish, given(requested, approved, granted), new Date('2026-01-01T00:05:00.000Z'))).toEqual([
-        { type: 'revoke_requested', data: { reason: 'relinquished', by: 'alice@example.com' } },
-      ]);
-    });
-
-    it('asking twice asks the provisioner only once', () => {
-      expect(decide(relinquish, given(requested, approved, granted, revokeRequested), new Date('2026-01-01T00:05:00.000Z'))).toEqual([]);
-    });
-
-    it('access past its expiry is already being revoked', () => {
-      expect(decide(relinquish, given(requested, approved, granted), new Date('2026-01-01T00:16:00.000Z'))).toBeInstanceOf(ConflictError);
-    });
-
-    it.each([
-      ['pending', [requested]],
-      ['approved', [requested, approved]],
-      ['revoked', [requested, approved, granted, revoked]],
-    ])('a %s request has no access to relinquish', (_, history) => {
-      expect(decide(relinquish, given(...history), clock.now())).toBeInstanceOf(ConflictError);
-    });
-  });
-
-  describe('evolve', () => {
-    it('a new request is pending with what was asked', () => {
-      expect(given(requested)).toEqual({
+    it('a request within the bounds becomes one requested event carrying the application snapshot, and is pending', () => {
+      const state = spec.given([]).when(submit).then([requested]);
+      expect(state).toEqual({
+        recorded: true,
         requester: 'alice@example.com',
         applicationId: 'demo-sandbox',
         durationSeconds: 900,
         justification: 'INC-42',
         status: 'pending',
         reason: null,
-        createdAt: requested.occurredAt,
+        createdAt: specStart,
         grantedAt: null,
         expiresAt: null,
         revokedAt: null,
@@ -166,84 +128,304 @@ describe('the request decider', () => {
       });
     });
 
-    it('only the final approval makes a request approved', () => {
-      expect(statusAfter(requested, approvedStep)).toBe('pending');
-      expect(statusAfter(requested, approvedStep, approved)).toBe('approved');
+    it.each([
+      ['shorter than the minimum', 9],
+      ['longer than the maximum', 3601],
+    ])('a duration %s is refused naming the bounds', (_, durationSeconds) => {
+      spec
+        .given([])
+        .when({ ...submit, durationSeconds })
+        .thenRefused(ValidationError, /^duration: .* between 10s and 1h$/);
     });
 
-    it('a denial records its reason', () => {
-      expect(given(requested, denied)).toMatchObject({ status: 'denied', reason: 'not on call' });
+    it.each([10, 3600])('a duration of exactly a bound (%i s) is accepted', (durationSeconds) => {
+      spec
+        .given([])
+        .when({ ...submit, durationSeconds })
+        .then([{ type: 'requested', data: { ...requested.data, durationSeconds } }]);
+    });
+
+    it('an empty justification is refused naming it', () => {
+      spec
+        .given([])
+        .when({ ...submit, justification: '  ' })
+        .thenRefused(ValidationError, /^justification:/);
+    });
+
+    it('a request that exists already cannot be submitted again', () => {
+      spec.given(pending).when(submit).thenRefused(ConflictError, 'the request exists already');
+    });
+  });
+
+  describe('cancel', () => {
+    it.each([
+      ['pending', pending],
+      ['approved', approvedRequest],
+    ])('a %s request is cancelled', (_, history) => {
+      const state = spec.given(history).when(cancel).then([cancelled]);
+      expect(state).toMatchObject({ status: 'cancelled', reason: null });
+    });
+
+    it.each([
+      ['granted', grantedRequest],
+      ['denied', deniedRequest],
+      ['cancelled', cancelledRequest],
+      ['failed', failedRequest],
+      ['revoked', revokedRequest],
+    ])('a %s request cannot be cancelled', (status, history) => {
+      spec
+        .given(history)
+        .when(cancel)
+        .thenRefused(ConflictError, new RegExp(`^the request is ${status}; only a pending or approved request can be cancelled$`));
+    });
+
+    it('a request that was never recorded cannot be cancelled', () => {
+      spec.given([]).when(cancel).thenRefused(NotFoundError);
+    });
+  });
+
+  describe('relinquish', () => {
+    it('granted access is asked to be revoked as relinquished, and stays granted until it is', () => {
+      const state = spec.given(grantedRequest).when(relinquish, { at: during }).then([revokeRequested]);
+      expect(state).toMatchObject({ status: 'granted', revokeRequestedAt: during });
+    });
+
+    it('access ended by someone other than the requester is an admin revocation', () => {
+      spec
+        .given(grantedRequest)
+        .when({ type: 'relinquish', by: 'apikey:ops' }, { at: during })
+        .then([{ type: 'revoke_requested', data: { reason: 'admin', by: 'apikey:ops' } }]);
+    });
+
+    it('asking twice asks the provisioner only once', () => {
+      spec
+        .given([...grantedRequest, revokeRequested])
+        .when(relinquish, { at: during })
+        .thenNothing();
+    });
+
+    it('access past its expiry is already being revoked', () => {
+      spec
+        .given(grantedRequest)
+        .when(relinquish, { at: granted.data.expiresAt })
+        .thenRefused(ConflictError, /^the access expired at 2026-01-01T00:16:00.000Z/);
+    });
+
+    it.each([
+      ['pending', pending],
+      ['approved', approvedRequest],
+      ['denied', deniedRequest],
+      ['cancelled', cancelledRequest],
+      ['failed', failedRequest],
+      ['revoked', revokedRequest],
+    ])('a %s request has no access to relinquish', (status, history) => {
+      spec
+        .given(history)
+        .when(relinquish, { at: during })
+        .thenRefused(ConflictError, new RegExp(`^the request is ${status}; only granted access can be relinquished$`));
+    });
+
+    it('a request that was never recorded has nothing to relinquish', () => {
+      spec.given([]).when(relinquish).thenRefused(NotFoundError);
+    });
+  });
+
+  describe("observing another service's event", () => {
+    it.each(otherServicesEvents.map((draft) => [draft.type, draft] as const))(
+      '%s for a request not recorded yet waits for the request',
+      (_, draft) => {
+        spec
+          .given([])
+          .when(...observe(draft))
+          .thenNotYet();
+      },
+    );
+
+    it('a requested event of a request not recorded records it (a replay of the stream)', () => {
+      const state = spec
+        .given([])
+        .when(...observe(requested))
+        .then([]);
+      expect(state).toMatchObject({ recorded: true, status: 'pending', requester: 'alice@example.com', createdAt: during });
+    });
+
+    it('a requested event of a recorded request changes nothing', () => {
+      spec
+        .given(pending)
+        .when(...observe(requested))
+        .thenNothing();
+    });
+
+    it('the final approval makes a pending request approved; an approval step leaves it pending', () => {
+      spec
+        .given(pending)
+        .when(...observe(approvedStep))
+        .thenNothing();
+      const state = spec
+        .given([requested, approvedStep])
+        .when(...observe(approved))
+        .then([]);
+      expect(state).toMatchObject({ status: 'approved' });
+    });
+
+    it("a denial shows the approver's comment", () => {
+      const state = spec
+        .given(pending)
+        .when(...observe(denied))
+        .then([]);
+      expect(state).toMatchObject({ status: 'denied', reason: 'not on call' });
+    });
+
+    it.each([
+      ['denied_by_approver', 'denied by the approver'],
+      ['no_eligible_approver', 'no one is eligible to approve this request'],
+    ] as const)('a denial without a comment (%s) says why in words', (reason, text) => {
+      const state = spec
+        .given(pending)
+        .when(...observe({ type: 'denied', data: { by: 'service:approval', reason } }))
+        .then([]);
+      expect(state).toMatchObject({ status: 'denied', reason: text });
+    });
+
+    it('a cancel published by someone else cancels an open request with its reason', () => {
+      const state = spec
+        .given(approvedRequest)
+        .when(...observe({ type: 'cancelled', data: { by: 'apikey:ops', reason: 'duplicate request' } }))
+        .then([]);
+      expect(state).toMatchObject({ status: 'cancelled', reason: 'duplicate request' });
     });
 
     it('a grant records when access started and ends', () => {
-      expect(given(requested, approved, granted)).toMatchObject({
+      const state = spec
+        .given(approvedRequest)
+        .when(...observe(granted))
+        .then([]);
+      expect(state).toMatchObject({
         status: 'granted',
-        grantedAt: '2026-01-01T00:01:00.000Z',
-        expiresAt: '2026-01-01T00:16:00.000Z',
+        reason: null,
+        grantedAt: granted.data.grantedAt,
+        expiresAt: granted.data.expiresAt,
       });
+    });
+
+    it.each([
+      ['cancel', cancelledRequest],
+      ['denial', deniedRequest],
+      ['failure', failedRequest],
+    ])('a grant after a %s shows the access that really exists', (_, history) => {
+      const state = spec
+        .given(history)
+        .when(...observe(granted))
+        .then([]);
+      expect(state).toMatchObject({ status: 'granted', reason: null, expiresAt: granted.data.expiresAt });
+    });
+
+    it('a grant that lands after the revocation is recorded as history without reopening the request', () => {
+      const state = spec
+        .given([requested, approved, revoked])
+        .when(...observe(granted))
+        .then([]);
+      expect(state).toMatchObject({ status: 'revoked', grantedAt: granted.data.grantedAt, revokedAt: revoked.data.revokedAt });
     });
 
     it('a failed grant records its reason', () => {
-      expect(given(requested, approved, grantFailed)).toMatchObject({ status: 'failed', reason: 'okta said no' });
+      const state = spec
+        .given(approvedRequest)
+        .when(...observe(grantFailed))
+        .then([]);
+      expect(state).toMatchObject({ status: 'failed', reason: 'okta said no' });
     });
 
-    it('an extension moves the expiry later, and a duplicate grant does not move it back', () => {
-      expect(given(requested, approved, granted, extended, granted)).toMatchObject({
-        status: 'granted',
-        expiresAt: '2026-01-01T01:00:00.000Z',
-      });
+    it('an extension moves the expiry later', () => {
+      const state = spec
+        .given(grantedRequest)
+        .when(...observe(extended))
+        .then([]);
+      expect(state).toMatchObject({ status: 'granted', expiresAt: extended.data.expiresAt });
     });
 
-    it('a revocation records why and when, and a relinquish request leaves the status granted until then', () => {
-      expect(given(requested, approved, granted, revokeRequested)).toMatchObject({
-        status: 'granted',
-        revokeRequestedAt: revokeRequested.occurredAt,
-      });
-      expect(given(requested, approved, granted, revokeRequested, revoked)).toMatchObject({
+    it('an extension that ends sooner than the grant already does changes nothing', () => {
+      spec
+        .given([...grantedRequest, extended])
+        .when(...observe({ type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T00:30:00.000Z' } }))
+        .thenNothing();
+    });
+
+    it.each([
+      ['pending', pending],
+      ['approved', approvedRequest],
+      ['cancelled', cancelledRequest],
+    ])('an extension of a %s request waits for the grant', (_, history) => {
+      spec
+        .given(history)
+        .when(...observe(extended))
+        .thenNotYet();
+    });
+
+    it('an extension of revoked access changes nothing', () => {
+      spec
+        .given(revokedRequest)
+        .when(...observe(extended))
+        .thenNothing();
+    });
+
+    it('an early revocation asked for by reconciliation is recorded, and the status stays granted until the revocation', () => {
+      const state = spec
+        .given(grantedRequest)
+        .when(...observe({ type: 'revoke_requested', data: { reason: 'reconciliation', by: 'service:provisioner' } }))
+        .then([]);
+      expect(state).toMatchObject({ status: 'granted', revokeRequestedAt: during });
+    });
+
+    it('a revocation records why and when', () => {
+      const state = spec
+        .given([...grantedRequest, revokeRequested])
+        .when(...observe(revoked))
+        .then([]);
+      expect(state).toMatchObject({
         status: 'revoked',
         reason: 'expired',
-        revokedAt: '2026-01-01T00:16:01.000Z',
+        revokedAt: revoked.data.revokedAt,
+        revokeRequestedAt: specStart,
       });
     });
 
-    it('every event applied twice leaves the state as applied once', () => {
-      const history = [requested, approvedStep, approved, granted, extended, revokeRequested, revoked];
-      expect(given(...history.flatMap((e) => [e, e]))).toEqual(given(...history));
+    it.each([
+      ['an approval after a cancel', cancelledRequest, approved],
+      ['an approval after a denial', deniedRequest, approved],
+      ['a cancel after a denial', deniedRequest, cancelled],
+      ['a denial after the approval', approvedRequest, denied],
+      ['a late failure after the grant', grantedRequest, grantFailed],
+      ['a late cancel after the grant', grantedRequest, cancelled],
+      ['an approval after the revocation', revokedRequest, approved],
+      ['a cancel after the revocation', revokedRequest, cancelled],
+      ['a second grant after an extension', [...grantedRequest, extended], granted],
+    ])('%s changes nothing', (_, history, draft) => {
+      spec
+        .given(history)
+        .when(...observe(draft))
+        .thenNothing();
     });
 
-    it('an approval after a cancel leaves the request cancelled', () => {
-      expect(statusAfter(requested, cancelled, approved)).toBe('cancelled');
+    it.each([
+      ['approval_opened', approvalOpened],
+      ['expired', expired],
+      ['revoke_failed', revokeFailed],
+    ])('%s leaves the status to the events that follow', (_, draft) => {
+      spec
+        .given(grantedRequest)
+        .when(...observe(draft))
+        .thenNothing();
     });
 
-    it('an approval or cancel after a denial leaves the request denied', () => {
-      expect(statusAfter(requested, denied, approved, cancelled)).toBe('denied');
-    });
-
-    it('a grant after a cancel shows the access that really exists', () => {
-      expect(statusAfter(requested, approved, cancelled, granted)).toBe('granted');
-    });
-
-    it('a late failure or cancel does not hide a grant', () => {
-      expect(statusAfter(requested, approved, granted, grantFailed, cancelled)).toBe('granted');
-    });
-
-    it('nothing reopens a revoked request; a late grant is recorded as history', () => {
-      const state = given(requested, approved, revoked, granted, extended, approved, cancelled);
-      expect(state).toMatchObject({ status: 'revoked', grantedAt: '2026-01-01T00:01:00.000Z', revokedAt: '2026-01-01T00:16:01.000Z' });
-    });
-
-    it('an extension before the grant waits for it', () => {
-      expect(() => given(requested, approved, extended)).toThrow(NotReadyYet);
-    });
-
-    it('an event for a request not recorded yet waits for it', () => {
-      expect(() => given(approved)).toThrow(NotReadyYet);
-    });
-
-    it('expiry and failed revocations leave the status to the revocation that follows', () => {
-      const expired = event({ type: 'expired', data: { expiresAt: '2026-01-01T00:16:00.000Z' } });
-      const revokeFailed = event({ type: 'revoke_failed', data: { reason: 'okta unavailable', attempt: 1 } });
-      expect(statusAfter(requested, approved, granted, expired, revokeFailed)).toBe('granted');
+    it('every event of a whole life heard a second time changes nothing', () => {
+      const life: EventDraft[] = [requested, approvalOpened, approvedStep, approved, granted, extended, revokeRequested, expired, revoked];
+      for (const draft of life) {
+        spec
+          .given(life)
+          .when(...observe(draft))
+          .thenNothing();
+      }
     });
   });
 });

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { sampleEvent, waitFor } from '@jit/events/testing';
+import { RequestPipeline } from '../src/requests/request.pipeline.js';
 import { asApiKey, startIntake, type IntakeHarness } from './support/intake.js';
 
 const request = { applicationId: 'aws-prod-console', duration: '1h', justification: 'deploy 2026.1' };
@@ -62,10 +65,16 @@ describe('request status', () => {
     expect((await h.call('GET', `/v1/requests/${id}`, { headers: asApiKey() })).body.status).toBe('pending');
   });
 
-  it('a denial and a failed grant show their reasons', async () => {
+  it("a denial shows the approver's comment, a policy denial says why, and a failed grant shows its reason", async () => {
     const denied = await newRequest();
-    await h.publish(denied, { type: 'denied', data: { by: 'bob@example.com', reason: 'not on call this week' } });
+    await h.publish(denied, {
+      type: 'denied',
+      data: { by: 'bob@example.com', reason: 'denied_by_approver', comment: 'not on call this week' },
+    });
     expect(await h.statusBecomes(denied, 'denied')).toMatchObject({ reason: 'not on call this week' });
+    const noApprover = await newRequest();
+    await h.publish(noApprover, { type: 'denied', data: { by: 'service:approval', reason: 'no_eligible_approver' } });
+    expect(await h.statusBecomes(noApprover, 'denied')).toMatchObject({ reason: 'no one is eligible to approve this request' });
     const failed = await newRequest();
     await h.publish(failed, { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } });
     await h.publish(failed, { type: 'grant_failed', data: { reason: 'Okta user not found' } });
@@ -130,5 +139,21 @@ describe('request status', () => {
     const answer = await h.call('POST', `/v1/requests/${pending}/revoke`, { headers: asApiKey('alice@example.com') });
     expect(answer.status).toBe(409);
     expect((await h.publishedEvents()).length).toBe(before);
+  });
+
+  it('an event for a request not recorded yet is retried, never dead-lettered, and applies once the request exists', async () => {
+    const id = randomUUID();
+    const retriedBefore = await h.handledCount('approved', 'not_yet');
+    const approved = await h.publish(id, { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } });
+    await waitFor(async () => (await h.handledCount('approved', 'not_yet')) >= retriedBefore + 2, { what: 'the approval to be retried' });
+    expect(await h.deadLetters()).toBe(0);
+
+    const requested = sampleEvent('requested', id);
+    await h.app
+      .get(RequestPipeline)
+      .run({ requestId: id, command: { type: 'observe', event: requested }, actor: 'service:test', cause: requested });
+    await h.processed(approved);
+    expect(await h.statusBecomes(id, 'approved')).toMatchObject({ requester: 'alice@example.com', createdAt: requested.occurredAt });
+    expect(await h.deadLetters()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { ConfigError } from '@jit/platform';
 import { Catalog, parseCatalog } from './catalog.js';
 
 /** Where the repository is, so a relative catalog path works whether the process starts there or in the service folder. */
@@ -11,24 +11,16 @@ const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const DEMO_CATALOG_FILE = 'apps/intake/catalog.demo.json';
 
 /**
- * `CATALOG_FILE`: the path of the catalog, read and validated once at start-up so a bad file stops
- * the service with a message naming the bad field. A relative path is looked up from the working
- * directory, then from the repository root.
+ * The catalog at `CATALOG_FILE`, read once at start-up; a file that cannot be read or is not a valid
+ * catalog stops the service with a message naming the file and the first bad field.
  */
-export const catalogFileSetting = z
-  .string()
-  .min(1)
-  .default(DEMO_CATALOG_FILE)
-  .transform((path, ctx) => {
-    const loaded = loadCatalogFile(path);
-    if ('error' in loaded) {
-      ctx.addIssue({ code: 'custom', message: loaded.error });
-      return z.NEVER;
-    }
-    return loaded;
-  });
+export function readCatalog(path: string): Catalog {
+  const loaded = loadCatalogFile(path);
+  if ('error' in loaded) throw new ConfigError(`CATALOG_FILE: ${loaded.error}`);
+  return loaded;
+}
 
-/** Reads and validates a catalog file. */
+/** Reads and validates a catalog file. A relative path is looked up from the working directory, then from the repository root. */
 export function loadCatalogFile(path: string): Catalog | { error: string } {
   const file = locate(path);
   let json: unknown;

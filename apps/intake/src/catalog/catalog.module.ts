@@ -3,11 +3,12 @@ import { SERVICE_CONFIG } from '@jit/platform';
 import type { IntakeConfig } from '../config.js';
 import { Catalog } from './catalog.js';
 import { CatalogController } from './catalog.controller.js';
+import { readCatalog } from './catalog.file.js';
 
-/** The application catalog, loaded and validated with the configuration at start-up. */
+/** The application catalog, read from `CATALOG_FILE` once at start-up. */
 @Module({
   controllers: [CatalogController],
-  providers: [{ provide: Catalog, inject: [SERVICE_CONFIG], useFactory: (config: IntakeConfig) => config.CATALOG_FILE }],
+  providers: [{ provide: Catalog, inject: [SERVICE_CONFIG], useFactory: (config: IntakeConfig) => readCatalog(config.CATALOG_FILE) }],
   exports: [Catalog],
 })
 export class CatalogModule {}

@@ -23,18 +23,6 @@ export function parseDuration(text: string): number | undefined {
   return undefined;
 }
 
-/** Writes seconds in the shorthand, largest units first: 5400 → `1h30m`. */
-export function formatDuration(seconds: number): string {
-  let rest = seconds;
-  let text = '';
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const count = Math.floor(rest / UNIT_SECONDS[unit]);
-    if (count > 0) text += `${count}${unit}`;
-    rest -= count * UNIT_SECONDS[unit];
-  }
-  return text || '0s';
-}
-
 function total(parts: (string | undefined)[], units: (keyof typeof UNIT_SECONDS)[]): number | undefined {
   const seconds = parts.reduce((sum, part, i) => sum + (part === undefined ? 0 : Number(part) * UNIT_SECONDS[units[i]]), 0);
   return seconds > 0 && seconds <= MAX_SECONDS ? seconds : undefined;

@@ -1,50 +1,23 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { EventContext, OnEvent, type AccessEvent } from '@jit/events';
-import { RequestsService } from './requests.service.js';
+import { EventContext, OnEvent, type AccessEvent, type PipelineOutcome } from '@jit/events';
+import type { RequestState } from './request.decider.js';
+import { RequestPipeline } from './request.pipeline.js';
 
-/** Keeps each request's status in step with what approval and the provisioner report. */
+/** Keeps each request's status in step with what approval, the provisioner and intake itself publish. */
 @Controller()
 export class RequestEventsHandler {
-  constructor(@Inject(RequestsService) private readonly requests: RequestsService) {}
+  constructor(@Inject(RequestPipeline) private readonly pipeline: RequestPipeline) {}
 
-  @OnEvent('approved')
-  onApproved(@Payload() event: AccessEvent<'approved'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('denied')
-  onDenied(@Payload() event: AccessEvent<'denied'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('cancelled')
-  onCancelled(@Payload() event: AccessEvent<'cancelled'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('granted')
-  onGranted(@Payload() event: AccessEvent<'granted'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('grant_failed')
-  onGrantFailed(@Payload() event: AccessEvent<'grant_failed'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('extended')
-  onExtended(@Payload() event: AccessEvent<'extended'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('revoke_requested')
-  onRevokeRequested(@Payload() event: AccessEvent<'revoke_requested'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
-  }
-
-  @OnEvent('revoked')
-  onRevoked(@Payload() event: AccessEvent<'revoked'>, @Ctx() ctx: EventContext): Promise<void> {
-    return this.requests.apply(event, ctx.manager);
+  /** Folds the event into its request, inside the consumer's inbox transaction; "not yet" is retried by the consumer. */
+  @OnEvent('approved', 'denied', 'cancelled', 'granted', 'grant_failed', 'extended', 'revoke_requested', 'revoked')
+  observe(@Payload() event: AccessEvent, @Ctx() ctx: EventContext): Promise<PipelineOutcome<RequestState>> {
+    return this.pipeline.run({
+      requestId: event.requestId,
+      command: { type: 'observe', event },
+      actor: 'service:intake',
+      cause: event,
+      manager: ctx.manager,
+    });
   }
 }

@@ -1,21 +1,33 @@
-import type { AccessEvent, EventDraft } from '@jit/events';
-import { ConflictError, ValidationError, type DomainError } from '@jit/platform';
+import {
+  accept,
+  ConflictError,
+  formatDuration,
+  nothing,
+  notYet,
+  NotFoundError,
+  refuse,
+  ValidationError,
+  type AccessEvent,
+  type Decider,
+  type Decision,
+  type DenyReason,
+} from '@jit/events';
 import type { Application } from '../catalog/catalog.js';
-import { formatDuration } from '../catalog/duration.js';
 
 /** Every status a request can show. */
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;
 /** Where a request stands, as its requester sees it. */
 export type RequestStatus = (typeof requestStatuses)[number];
 
-/** What intake knows of one request: what was asked and what has happened since. */
-export interface RequestState {
+/** A request intake has recorded: what was asked and what has happened since. */
+export interface RecordedRequest {
+  recorded: true;
   requester: string;
   applicationId: string;
   durationSeconds: number;
   justification: string;
   status: RequestStatus;
-  /** Why it was denied, failed or revoked. */
+  /** Why it was denied, cancelled, failed or revoked, in words the requester can read. */
   reason: string | null;
   createdAt: string;
   grantedAt: string | null;
@@ -25,64 +37,109 @@ export interface RequestState {
   revokeRequestedAt: string | null;
 }
 
-/** What a caller can ask of a request. */
+/** A request before its `requested` event: nothing is known of it. */
+export interface UnknownRequest {
+  recorded: false;
+}
+
+/** What intake knows of one request. */
+export type RequestState = UnknownRequest | RecordedRequest;
+
+/** The events intake decides; everything else it only observes. */
+export type RequestEventType = 'requested' | 'cancelled' | 'revoke_requested';
+
+/** What can be asked of a request: a caller's command, or an event another service published about it. */
 export type RequestCommand =
   | { type: 'submit'; requester: string; application: Application; durationSeconds: number; justification: string }
   | { type: 'cancel'; by: string }
-  | { type: 'relinquish'; by: string };
+  | { type: 'relinquish'; by: string }
+  | { type: 'observe'; event: AccessEvent };
 
-/** An event that cannot apply yet because an earlier one has not arrived; the consumer retries it. */
-export class NotReadyYet extends Error {
-  override name = 'NotReadyYet';
-}
+type Command<T extends RequestCommand['type']> = Extract<RequestCommand, { type: T }>;
 
-/** The rules of a request: the events a command leads to in the given state, or why it is refused. */
-export function decide(command: RequestCommand, state: RequestState | undefined, now: Date): EventDraft[] | DomainError {
-  switch (command.type) {
-    case 'submit':
-      return submit(command, state);
-    case 'cancel':
-      if (!state) return new ConflictError('the request does not exist');
-      if (state.status !== 'pending' && state.status !== 'approved') {
-        return new ConflictError(`the request is ${state.status}; only a pending or approved request can be cancelled`);
+const unknownRequest: UnknownRequest = { recorded: false };
+
+/** A denial as the requester reads it when the approver left no comment. */
+const denyReasonText: Record<DenyReason, string> = {
+  denied_by_approver: 'denied by the approver',
+  no_eligible_approver: 'no one is eligible to approve this request',
+};
+
+/** The rules of a request, from submission to revocation, and the status read model folded from its events. */
+export const requestDecider: Decider<RequestCommand, RequestState, RequestEventType> = {
+  initialState: unknownRequest,
+  decide(command, state, now) {
+    switch (command.type) {
+      case 'submit':
+        return submit(command, state);
+      case 'cancel':
+        return cancel(command, state);
+      case 'relinquish':
+        return relinquish(command, state, now);
+      case 'observe':
+        return observe(command.event, state);
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
       }
-      return [{ type: 'cancelled', data: { by: command.by } }];
-    case 'relinquish':
-      if (!state) return new ConflictError('the request does not exist');
-      if (state.status !== 'granted') return new ConflictError(`the request is ${state.status}; only granted access can be relinquished`);
-      // Asked already: the revocation is on its way, asking again changes nothing.
-      if (state.revokeRequestedAt) return [];
-      if (state.expiresAt && Date.parse(state.expiresAt) <= now.getTime()) {
-        return new ConflictError(`the access expired at ${state.expiresAt} and is being revoked`);
-      }
-      // The requester gives access back; anyone else allowed to end it (an API key) is an admin.
-      return [{ type: 'revoke_requested', data: { reason: command.by === state.requester ? 'relinquished' : 'admin', by: command.by } }];
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
     }
-  }
-}
+  },
+  evolve,
+};
 
-function submit(command: Extract<RequestCommand, { type: 'submit' }>, state: RequestState | undefined): EventDraft[] | DomainError {
-  if (state) return new ConflictError('the request exists already');
+function submit(command: Command<'submit'>, state: RequestState): Decision<RequestEventType> {
+  if (state.recorded) return refuse(new ConflictError('the request exists already'));
   const { application, durationSeconds, justification, requester } = command;
   if (durationSeconds < application.minDurationSeconds || durationSeconds > application.maxDurationSeconds) {
     const bounds = `between ${formatDuration(application.minDurationSeconds)} and ${formatDuration(application.maxDurationSeconds)}`;
-    return new ValidationError(
-      `duration: ${formatDuration(durationSeconds)} is out of bounds; ${application.id} can be granted for ${bounds}`,
-      {
+    return refuse(
+      new ValidationError(`duration: ${formatDuration(durationSeconds)} is out of bounds; ${application.id} can be granted for ${bounds}`, {
         field: 'duration',
         minDurationSeconds: application.minDurationSeconds,
         maxDurationSeconds: application.maxDurationSeconds,
-      },
+      }),
     );
   }
-  if (!justification.trim()) return new ValidationError('justification: must not be empty', { field: 'justification' });
+  if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
   const { id, name, oktaGroupId, owners, approval } = application;
-  return [
-    { type: 'requested', data: { requester, application: { id, name, oktaGroupId, owners, approval }, durationSeconds, justification } },
-  ];
+  return accept({
+    type: 'requested',
+    data: { requester, application: { id, name, oktaGroupId, owners, approval }, durationSeconds, justification },
+  });
+}
+
+function cancel(command: Command<'cancel'>, state: RequestState): Decision<RequestEventType> {
+  if (!state.recorded) return refuse(new NotFoundError('the request does not exist'));
+  if (!isOpen(state)) {
+    return refuse(new ConflictError(`the request is ${state.status}; only a pending or approved request can be cancelled`));
+  }
+  return accept({ type: 'cancelled', data: { by: command.by } });
+}
+
+function relinquish(command: Command<'relinquish'>, state: RequestState, now: Date): Decision<RequestEventType> {
+  if (!state.recorded) return refuse(new NotFoundError('the request does not exist'));
+  if (state.status !== 'granted')
+    return refuse(new ConflictError(`the request is ${state.status}; only granted access can be relinquished`));
+  if (state.revokeRequestedAt) return nothing(`revocation was asked for at ${state.revokeRequestedAt} and is on its way`);
+  if (state.expiresAt && Date.parse(state.expiresAt) <= now.getTime()) {
+    return refuse(new ConflictError(`the access expired at ${state.expiresAt} and is being revoked`));
+  }
+  // The requester gives access back; anyone else allowed to end it (an API key) is an admin.
+  const reason = command.by === state.requester ? 'relinquished' : 'admin';
+  return accept({ type: 'revoke_requested', data: { reason, by: command.by } });
+}
+
+/** Another service's event: folded in as it is (the pipeline folds the cause), once the request it needs is recorded. */
+function observe(event: AccessEvent, state: RequestState): Decision<RequestEventType> {
+  if (!state.recorded) {
+    // The row commits before `requested` is published, so anything else arriving first is a request still on its way.
+    return event.type === 'requested' ? accept() : notYet(`${event.type} arrived before the request was recorded`);
+  }
+  if (event.type === 'extended' && state.status !== 'granted' && state.status !== 'revoked') {
+    return notYet(`extended arrived before the request was granted`);
+  }
+  if (sameState(evolve(state, event), state)) return nothing(`${event.type} changes nothing for a ${state.status} request`);
+  return accept();
 }
 
 /**
@@ -90,16 +147,16 @@ function submit(command: Extract<RequestCommand, { type: 'submit' }>, state: Req
  * a settled request backwards, except that access which really exists is always shown: a `granted`
  * after a cancel, denial or failure means the provider holds the membership, so the request shows
  * `granted` until `revoked` arrives. `revoked` is final and applies from any status.
- * Throws `NotReadyYet` for an event that needs one that has not arrived.
  */
-export function evolve(state: RequestState | undefined, event: AccessEvent): RequestState {
-  if (event.type === 'requested') return state ?? started(event);
-  if (!state) throw new NotReadyYet(`${event.type} arrived before the request ${event.requestId} was recorded`);
+function evolve(state: RequestState, event: AccessEvent): RequestState {
+  if (!state.recorded) return event.type === 'requested' ? started(event) : state;
   switch (event.type) {
     case 'approved':
       return event.data.final && state.status === 'pending' ? { ...state, status: 'approved' } : state;
     case 'denied':
-      return state.status === 'pending' ? { ...state, status: 'denied', reason: event.data.reason } : state;
+      return state.status === 'pending'
+        ? { ...state, status: 'denied', reason: event.data.comment ?? denyReasonText[event.data.reason] }
+        : state;
     case 'cancelled':
       return isOpen(state) ? { ...state, status: 'cancelled', reason: event.data.reason ?? null } : state;
     case 'grant_failed':
@@ -114,6 +171,10 @@ export function evolve(state: RequestState | undefined, event: AccessEvent): Req
       return state.status === 'revoked'
         ? state
         : { ...state, status: 'revoked', reason: event.data.reason, revokedAt: event.data.revokedAt };
+    // A second `requested` is a replay. Who may approve is approval's to show (GET /v1/approvals) and the
+    // audit log's to prove. Expiry and failed revocations leave the status to the `revoked` that follows.
+    case 'requested':
+    case 'approval_opened':
     case 'expired':
     case 'revoke_failed':
       return state;
@@ -124,8 +185,9 @@ export function evolve(state: RequestState | undefined, event: AccessEvent): Req
   }
 }
 
-function started(event: AccessEvent<'requested'>): RequestState {
+function started(event: AccessEvent<'requested'>): RecordedRequest {
   return {
+    recorded: true,
     requester: event.data.requester,
     applicationId: event.data.application.id,
     durationSeconds: event.data.durationSeconds,
@@ -140,22 +202,28 @@ function started(event: AccessEvent<'requested'>): RequestState {
   };
 }
 
-function isOpen(state: RequestState): boolean {
+function isOpen(state: RecordedRequest): boolean {
   return state.status === 'pending' || state.status === 'approved';
 }
 
-function granted(state: RequestState, event: AccessEvent<'granted'>): RequestState {
+function granted(state: RecordedRequest, event: AccessEvent<'granted'>): RecordedRequest {
   // Already granted: a second `granted` must not undo an extension.
   if (state.status === 'granted') return state;
-  const times = { grantedAt: state.grantedAt ?? event.data.grantedAt, expiresAt: state.expiresAt ?? event.data.expiresAt };
   // Revoked before this arrived: the grant is history, recorded without reopening the request.
-  if (state.status === 'revoked') return { ...state, ...times };
+  if (state.status === 'revoked') {
+    return { ...state, grantedAt: state.grantedAt ?? event.data.grantedAt, expiresAt: state.expiresAt ?? event.data.expiresAt };
+  }
   return { ...state, status: 'granted', reason: null, grantedAt: event.data.grantedAt, expiresAt: event.data.expiresAt };
 }
 
-function extended(state: RequestState, event: AccessEvent<'extended'>): RequestState {
-  if (state.status === 'revoked') return state;
-  if (state.status !== 'granted') throw new NotReadyYet(`extended arrived before the request ${event.requestId} was granted`);
+function extended(state: RecordedRequest, event: AccessEvent<'extended'>): RecordedRequest {
+  if (state.status !== 'granted') return state;
   const later = !state.expiresAt || Date.parse(event.data.expiresAt) > Date.parse(state.expiresAt);
   return later ? { ...state, expiresAt: event.data.expiresAt } : state;
+}
+
+/** Whether two states hold the same values. */
+export function sameState(a: RequestState, b: RequestState): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof RecordedRequest>;
+  return [...keys].every((key) => (a as Partial<RecordedRequest>)[key] === (b as Partial<RecordedRequest>)[key]);
 }

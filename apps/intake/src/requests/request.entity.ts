@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RequestState, RequestStatus } from './request.decider.js';
+import type { RecordedRequest, RequestStatus } from './request.decider.js';
 
 /** A row of the `requests` table: a request and its current status (the read model). */
 @Entity({ name: 'requests' })
@@ -49,8 +49,9 @@ export class RequestRecord {
 }
 
 /** The decider's view of a row. */
-export function stateOf(record: RequestRecord): RequestState {
+export function stateOf(record: RequestRecord): RecordedRequest {
   return {
+    recorded: true,
     requester: record.requester,
     applicationId: record.applicationId,
     durationSeconds: record.durationSeconds,
@@ -66,7 +67,7 @@ export function stateOf(record: RequestRecord): RequestState {
 }
 
 /** The columns that follow from a state. */
-export function columnsOf(state: RequestState): Omit<RequestRecord, 'id' | 'idempotencyKey' | 'updatedAt'> {
+export function columnsOf(state: RecordedRequest): Omit<RequestRecord, 'id' | 'idempotencyKey' | 'updatedAt'> {
   return {
     requester: state.requester,
     applicationId: state.applicationId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '@jit/platform';
+import { parseInput } from '@jit/platform';
 import { DURATION_FORMAT, parseDuration } from '../catalog/duration.js';
 import { requestStatuses, type RequestStatus } from './request.decider.js';
 
@@ -70,30 +70,20 @@ const IdempotencyKey = z
 
 /** Checks a `POST /v1/requests` body. */
 export function parseSubmit(body: unknown): SubmitInput {
-  return parse(SubmitBody, body ?? {});
+  return parseInput(SubmitBody, body ?? {});
 }
 
 /** Checks the query of `GET /v1/requests`. */
 export function parseListFilter(query: unknown): ListFilter {
-  return parse(ListQuery, query);
+  return parseInput(ListQuery, query, { where: '(query)' });
 }
 
 /** Checks an `Idempotency-Key` header, if one was sent. */
 export function parseIdempotencyKey(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : parse(IdempotencyKey, header, 'Idempotency-Key');
+  return header === undefined ? undefined : parseInput(IdempotencyKey, header, { field: 'Idempotency-Key' });
 }
 
 /** Checks a request id from the path; anything but a uuid cannot name a request. */
 export function isRequestId(id: string): boolean {
   return z.uuid().safeParse(id).success;
-}
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    field: field ?? (issue.path.map(String).join('.') || '(body)'),
-    message: issue.message,
-  }));
-  throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
 }

@@ -1,12 +1,17 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '@jit/platform';
 import { parseIdempotencyKey, parseListFilter, parseSubmit } from './request.input.js';
-import { RequestsService, type RequestView, type Submitted } from './requests.service.js';
+import { RequestCommands } from './request-commands.js';
+import { RequestQueries } from './request-queries.js';
+import type { RequestView, Submitted } from './request.view.js';
 
 /** The requests API: ask for access, follow the request, cancel it or end the access early. */
 @Controller('v1/requests')
 export class RequestsController {
-  constructor(@Inject(RequestsService) private readonly requests: RequestsService) {}
+  constructor(
+    @Inject(RequestCommands) private readonly commands: RequestCommands,
+    @Inject(RequestQueries) private readonly queries: RequestQueries,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -15,29 +20,29 @@ export class RequestsController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<Submitted> {
-    return this.requests.submit(principal, parseSubmit(body), parseIdempotencyKey(idempotencyKey));
+    return this.commands.submit(principal, parseSubmit(body), parseIdempotencyKey(idempotencyKey));
   }
 
   @Get()
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<{ requests: RequestView[] }> {
-    return { requests: await this.requests.list(principal, parseListFilter(query)) };
+    return { requests: await this.queries.list(principal, parseListFilter(query)) };
   }
 
   @Get(':id')
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
-    return this.requests.get(principal, id);
+    return this.queries.get(principal, id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
-    return this.requests.cancel(principal, id);
+    return this.commands.cancel(principal, id);
   }
 
   /** Accepted: the access ends when the provisioner confirms, and the status then turns `revoked`. */
   @Post(':id/revoke')
   @HttpCode(202)
   revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
-    return this.requests.relinquish(principal, id);
+    return this.commands.relinquish(principal, id);
   }
 }

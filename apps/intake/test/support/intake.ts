@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft, type EventType } from '@jit/events';
-import { connectTestNats, deleteTopology, streamEvents, waitFor } from '@jit/events/testing';
-import { startTestService } from '@jit/platform/testing';
+import { connectTestNats, createTestDatabase, deleteTopology, streamEvents, testTopology, waitFor } from '@jit/events/testing';
+import { startTestService, testServiceEnv } from '@jit/platform/testing';
 import { intakeService } from '../../src/service.js';
 
 /** The demo API key the tests authenticate with. */
@@ -23,6 +27,7 @@ export interface Answer<B = any> {
 /** A running intake service with what its tests need around it. */
 export interface IntakeHarness {
   url: string;
+  app: INestApplication;
   js: JetStreamClient;
   jsm: JetStreamManager;
   dataSource: DataSource;
@@ -33,6 +38,10 @@ export interface IntakeHarness {
   publish<T extends EventType>(requestId: string, draft: EventDraft<T>): Promise<AccessEvent<T>>;
   /** Waits until intake's consumer has applied (or skipped) an event. */
   processed(event: AccessEvent): Promise<void>;
+  /** How many events of a type intake's consumer has handled with an outcome (`handled`, `not_yet`, ...), from `/metrics`. */
+  handledCount(type: EventType, outcome: string): Promise<number>;
+  /** How many events are in the dead-letter stream. */
+  deadLetters(): Promise<number>;
   /** Polls `GET /v1/requests/:id` until its status is `status`. */
   statusBecomes(id: string, status: string): Promise<any>;
   close(): Promise<void>;
@@ -59,6 +68,7 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Pr
 
   return {
     url: service.url,
+    app: service.app,
     js,
     jsm,
     dataSource,
@@ -79,6 +89,16 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Pr
         what: `intake to process ${event.type} ${event.id}`,
       });
     },
+    async handledCount(type, outcome) {
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      const line = metrics
+        .split('\n')
+        .find((l) => l.startsWith(`jit_events_handled_total{consumer="intake",type="${type}",outcome="${outcome}"}`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    },
+    async deadLetters() {
+      return (await jsm.streams.info(topology.deadLetterStream)).state.messages;
+    },
     statusBecomes(id, status) {
       return waitFor(
         async () => {
@@ -94,4 +114,36 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Pr
       await nc.close();
     },
   };
+}
+
+/** How a process ended and what it wrote to stderr. */
+export interface ProcessRun {
+  code: number | null;
+  stderr: string;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Longest a process that should stop at start-up may run before the test gives up on it. */
+const START_UP_LIMIT_MS = 30_000;
+
+/** Runs intake's `main.ts` as its own process, with its own database and streams, until it exits. */
+export async function runIntakeProcess(name: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  const topology = testTopology(name);
+  const databaseUrl = await createTestDatabase(name);
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/intake/src/main.ts'], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...testServiceEnv(intakeService, databaseUrl, topology, { NO_COLOR: '1', ...env }) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const limit = setTimeout(() => child.kill('SIGKILL'), START_UP_LIMIT_MS);
+  // 'close' comes after stderr is drained; 'exit' may come before.
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearTimeout(limit);
+  const nc = await connectTestNats();
+  await deleteTopology(nc, topology);
+  await nc.close();
+  return { code, stderr };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ConfigError, type BaseConfig } from '@jit/platform';
+import type { BaseConfig, ConfigRules } from '@jit/platform';
 
 const TOKEN_REQUIRED = 'required: an Okta API token (SSWS) with read access to users';
+const SIGNING_SECRET_REQUIRED = "required when SLACK_BOT_TOKEN is set (the Slack app's signing secret)";
 
 /** The approval service's own settings: where the directory (Okta) and the chat (Slack) are. */
 export const approvalEnvSchema = z.object({
@@ -14,12 +15,23 @@ export const approvalEnvSchema = z.object({
   SLACK_API_URL: z
     .url({ protocol: /^https?$/, error: 'expected the Slack Web API base URL, e.g. https://slack.com/api/' })
     .default('https://slack.com/api/'),
-  /** How often the Slack notification outbox is drained; also the first retry delay. */
+  /** How often the notification outbox is drained; also the first retry delay. */
   SLACK_NOTIFY_TICK_MS: z.coerce.number().int().positive().default(1000),
 });
 
+/** Rules between the approval service's variables, checked with the schema at start-up. */
+export const approvalConfigRules: ConfigRules<typeof approvalEnvSchema> = (values, ctx) => {
+  // Slack without its signing secret would post approval questions whose buttons could never be verified.
+  if (values.SLACK_BOT_TOKEN && !values.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: SIGNING_SECRET_REQUIRED });
+  }
+};
+
 /** The approval service's validated configuration. */
 export type ApprovalConfig = BaseConfig & z.infer<typeof approvalEnvSchema>;
+
+/** The Nest injection token of the `SlackSettings` (null without Slack). */
+export const SLACK_SETTINGS = Symbol('SLACK_SETTINGS');
 
 /** How to reach Slack, when it is configured. */
 export interface SlackSettings {
@@ -28,14 +40,9 @@ export interface SlackSettings {
   apiUrl: string;
 }
 
-/** The Slack settings, or undefined to run without Slack; a token without a signing secret is a configuration error. */
+/** The Slack settings of a validated configuration, or undefined to run without Slack. */
 export function slackSettingsOf(config: ApprovalConfig): SlackSettings | undefined {
-  if (!config.SLACK_BOT_TOKEN) return undefined;
-  if (!config.SLACK_SIGNING_SECRET) {
-    // Cross-variable rules cannot live in the env schema: the platform merges only its shape.
-    throw new ConfigError(
-      "invalid configuration for approval: SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (the app's signing secret)",
-    );
-  }
+  // The rules above make the token and the secret come together.
+  if (!config.SLACK_BOT_TOKEN || !config.SLACK_SIGNING_SECRET) return undefined;
   return { token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, apiUrl: config.SLACK_API_URL };
 }

@@ -1,17 +1,19 @@
 import type { ServiceDefinition } from '@jit/platform';
 import { ApprovalRecord } from './approvals/approval.entity.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
-import { approvalEnvSchema } from './config.js';
+import { approvalConfigRules, approvalEnvSchema } from './config.js';
 import { CreateApprovals1764000000100 } from './migrations/1764000000100-create-approvals.js';
 import { CreateSlackNotifications1764000000200 } from './migrations/1764000000200-create-slack-notifications.js';
+import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
 /** Approvals: who must approve each request, in which order, and their decisions, on the web and in Slack. */
-export const approvalService: ServiceDefinition = {
+export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
   name: 'approval',
   defaultPort: 3001,
   env: approvalEnvSchema,
+  rules: approvalConfigRules,
   imports: [ApprovalsModule, SlackEventsModule],
   entities: [ApprovalRecord],
-  migrations: [CreateApprovals1764000000100, CreateSlackNotifications1764000000200],
+  migrations: [CreateApprovals1764000000100, CreateSlackNotifications1764000000200, RenameNotifications1764000000300],
 };

@@ -1,104 +1,167 @@
-import { ManualClock, createEvent, type ApprovalPolicy, type EventDraft, type RequestedData } from '@jit/events';
-import { ConflictError, DomainError, NotFoundError } from '@jit/platform';
-import {
-  decide,
-  evolve,
-  needsManager,
-  openApproval,
-  type Approval,
-  type ApprovalCommand,
-  type ApprovalDraft,
-  type ApprovalEvent,
-} from '../src/approvals/approval.decider.js';
+import { ConflictError, NotFoundError, type ApprovalPolicy, type EventDraft, type ResolvedStage } from '@jit/events';
+import { DeciderSpecification, sampleData, specRequestId, specStart, type WhenOptions } from '@jit/events/testing';
+import { approvalDecider, needsManager, type ApprovalCommand } from '../src/approvals/approval.decider.js';
 import { NotAnApproverError, SelfApprovalError } from '../src/approvals/approval.errors.js';
 
-const requestId = '7b0f3f0e-4f1a-4b8e-9d55-5a8f3c1e2d10';
+const spec = DeciderSpecification.for(approvalDecider);
+
 const alice = 'alice@example.com';
 const bob = 'bob@example.com';
 const carol = 'carol@example.com';
 const dave = 'dave@example.com';
-const clock = new ManualClock('2026-01-01T09:00:00.000Z');
-
-function requested(approval: ApprovalPolicy, requester = alice, owners = [carol]): RequestedData {
-  return {
-    requester,
-    application: { id: 'github-admin', name: 'GitHub admin', oktaGroupId: '00g1githubadmin00003', owners, approval },
-    durationSeconds: 3600,
-    justification: 'INC-7',
-  };
-}
-
-/** Given a request (and the manager the directory knows), opened and then changed by `events`. */
-function given(data: RequestedData, manager: string | undefined, ...events: EventDraft<'approved' | 'denied' | 'cancelled'>[]): Approval {
-  return events.reduce(
-    (approval, draft) => evolve(approval, createEvent(draft, { requestId, actor: 'test' }, clock) as ApprovalEvent),
-    openApproval(requestId, data, manager),
-  );
-}
-
-/** When `command` is decided on `approval`, then: its drafts, or the error. */
-function when(approval: Approval | undefined, command: ApprovalCommand): ApprovalDraft[] | DomainError {
-  return decide(command, approval);
-}
-
-/** Applies the drafts a decision produced. */
-function apply(approval: Approval, drafts: ApprovalDraft[] | DomainError): Approval {
-  if (drafts instanceof DomainError) throw drafts;
-  return drafts.reduce((state, draft) => evolve(state, createEvent(draft, { requestId, actor: 'test' }, clock)), approval);
-}
 
 const managerPolicy: ApprovalPolicy = { kind: 'manager' };
 const managerThenOwners: ApprovalPolicy = { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] };
 
-describe('approval decider', () => {
+/** `alice` (or `requester`) asks for an hour of GitHub admin, owned by `owners`, under `approval`. */
+function requested(approval: ApprovalPolicy, requester = alice, owners = [carol]) {
+  return {
+    type: 'requested',
+    data: {
+      requester,
+      application: { id: 'github-admin', name: 'GitHub admin', oktaGroupId: '00g1githubadmin00003', owners, approval },
+      durationSeconds: 3600,
+      justification: 'INC-7',
+    },
+  } satisfies EventDraft<'requested'>;
+}
+
+function opened(...stages: ResolvedStage[]) {
+  return { type: 'approval_opened', data: { stages } } satisfies EventDraft<'approval_opened'>;
+}
+
+function approved(stage: number, approver: string, final: boolean, comment?: string) {
+  return { type: 'approved', data: { stage, approver, final, ...(comment ? { comment } : {}) } } satisfies EventDraft<'approved'>;
+}
+
+function denied(by: string, comment?: string) {
+  return { type: 'denied', data: { by, reason: 'denied_by_approver', ...(comment ? { comment } : {}) } } satisfies EventDraft<'denied'>;
+}
+
+const policyDenial = { type: 'denied', data: { by: 'policy', reason: 'no_eligible_approver' } } satisfies EventDraft<'denied'>;
+const autoApproval = approved(0, 'policy:auto', true);
+const cancelled = { type: 'cancelled', data: { by: alice } } satisfies EventDraft<'cancelled'>;
+
+/** The `open` command for a request (with the manager the directory knows), and the request as its cause. */
+function opening(request: EventDraft<'requested'>, manager?: string): [ApprovalCommand, WhenOptions] {
+  return [{ kind: 'open', requested: request.data, manager }, { cause: request }];
+}
+
+/** The `observe_cancelled` command, with the cancellation as its cause. */
+const observingCancelled: [ApprovalCommand, WhenOptions] = [{ kind: 'observe_cancelled' }, { cause: cancelled }];
+
+/** A request under the manager policy whose approval is open, waiting for bob. */
+const waitingForBob = [requested(managerPolicy), opened({ source: 'manager', approvers: [bob] })];
+
+/** A request under the manager-then-owners policy whose approval is open, waiting for bob, then carol. */
+const staged = [requested(managerThenOwners), opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [carol] })];
+
+describe('approval rules', () => {
   describe('opening a request', () => {
-    it('approves an auto-approved request at once, finally, on behalf of the policy', () => {
-      const approval = given(requested({ kind: 'auto' }), undefined);
+    it('approves an auto-approved request at once, finally, on behalf of the policy, with no stage to decide', () => {
+      const state = spec
+        .given([])
+        .when(...opening(requested({ kind: 'auto' })))
+        .then([opened(), autoApproval]);
 
-      const drafts = when(approval, { kind: 'open' });
-
-      expect(drafts).toEqual([{ type: 'approved', data: { stage: 0, approver: 'policy:auto', final: true } }]);
-      expect(apply(approval, drafts).state).toBe('approved');
+      expect(state).toMatchObject({
+        state: 'approved',
+        stages: [],
+        decisions: [{ stage: 0, by: 'policy:auto', outcome: 'approved', at: specStart }],
+      });
     });
 
     it("makes the requester's manager the one approver of a manager policy and waits", () => {
-      const approval = given(requested(managerPolicy), bob);
+      const state = spec
+        .given([])
+        .when(...opening(requested(managerPolicy), bob))
+        .then([opened({ source: 'manager', approvers: [bob] })]);
 
-      expect(when(approval, { kind: 'open' })).toEqual([]);
-      expect(approval).toMatchObject({ state: 'pending', stage: 0, approvers: [bob], stages: [[bob]] });
+      expect(state).toEqual({
+        requestId: specRequestId,
+        requester: alice,
+        application: requested(managerPolicy).data.application,
+        durationSeconds: 3600,
+        justification: 'INC-7',
+        stages: [[bob]],
+        stage: 0,
+        approvers: [bob],
+        decisions: [],
+        state: 'pending',
+      });
     });
 
-    it('resolves every stage in order: manager, owners, listed users', () => {
+    it('resolves every stage in order, naming where its approvers came from: manager, owners, listed users', () => {
       const policy: ApprovalPolicy = {
         kind: 'stages',
         stages: [{ kind: 'manager' }, { kind: 'owners' }, { kind: 'users', users: [dave] }],
       };
 
-      const approval = given(requested(policy), bob);
+      const state = spec
+        .given([])
+        .when(...opening(requested(policy), bob))
+        .then([
+          opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [carol] }, { source: 'users', approvers: [dave] }),
+        ]);
 
-      expect(approval.stages).toEqual([[bob], [carol], [dave]]);
-      expect(approval.approvers).toEqual([bob]);
+      expect(state).toMatchObject({ state: 'pending', stages: [[bob], [carol], [dave]], stage: 0, approvers: [bob] });
     });
 
-    it('never lets the requester approve, even when the policy names them', () => {
-      const approval = given(requested({ kind: 'stages', stages: [{ kind: 'owners' }] }, carol, [carol, dave]), undefined);
+    it('never makes the requester an approver, and names each approver once, even when the policy lists them twice', () => {
+      const policy: ApprovalPolicy = { kind: 'stages', stages: [{ kind: 'owners' }, { kind: 'users', users: [dave, carol, bob, dave] }] };
 
-      expect(approval.approvers).toEqual([dave]);
+      spec
+        .given([])
+        .when(...opening(requested(policy, carol, [carol, dave, dave])))
+        .then([opened({ source: 'owners', approvers: [dave] }, { source: 'users', approvers: [dave, bob] })]);
     });
 
     it('denies a request whose manager is unknown: nobody is eligible to approve', () => {
-      const approval = given(requested(managerPolicy), undefined);
+      const state = spec
+        .given([])
+        .when(...opening(requested(managerPolicy)))
+        .then([opened({ source: 'manager', approvers: [] }), policyDenial]);
 
-      const drafts = when(approval, { kind: 'open' });
-
-      expect(drafts).toEqual([{ type: 'denied', data: { by: 'policy', reason: 'no eligible approver' } }]);
-      expect(apply(approval, drafts).state).toBe('denied');
+      expect(state).toMatchObject({
+        state: 'denied',
+        decisions: [{ stage: 0, by: 'policy', outcome: 'denied', reason: 'no_eligible_approver' }],
+      });
     });
 
     it('denies a request when a later stage has only the requester as approver', () => {
-      const approval = given(requested(managerThenOwners, carol, [carol]), bob);
+      spec
+        .given([])
+        .when(...opening(requested(managerThenOwners, carol, [carol]), bob))
+        .then([opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [] }), policyDenial]);
+    });
 
-      expect(when(approval, { kind: 'open' })).toEqual([{ type: 'denied', data: { by: 'policy', reason: 'no eligible approver' } }]);
+    it('denies a request whose requester the directory names as their own manager', () => {
+      spec
+        .given([])
+        .when(...opening(requested(managerPolicy, bob), bob))
+        .then([opened({ source: 'manager', approvers: [] }), policyDenial]);
+    });
+
+    it('opens the approval of a request it heard of but whose approvers are not resolved yet', () => {
+      spec
+        .given([requested(managerPolicy)])
+        .when(...opening(requested(managerPolicy), bob))
+        .then([opened({ source: 'manager', approvers: [bob] })]);
+    });
+
+    it('does nothing when a request arrives again, whatever its approval has become', () => {
+      spec
+        .given(waitingForBob)
+        .when(...opening(requested(managerPolicy), bob))
+        .thenNothing();
+      spec
+        .given([requested({ kind: 'auto' }), opened(), autoApproval])
+        .when(...opening(requested({ kind: 'auto' })))
+        .thenNothing();
+      spec
+        .given([...waitingForBob, cancelled])
+        .when(...opening(requested(managerPolicy), bob))
+        .thenNothing();
     });
 
     it('asks the directory for a manager only when the policy needs one', () => {
@@ -108,117 +171,231 @@ describe('approval decider', () => {
         ),
       ).toEqual([false, true, true, false]);
     });
-
-    it('decides nothing more when an opened request is opened again', () => {
-      const approval = given(requested({ kind: 'auto' }), undefined, {
-        type: 'approved',
-        data: { stage: 0, approver: 'policy:auto', final: true },
-      });
-
-      expect(when(approval, { kind: 'open' })).toEqual([]);
-    });
   });
 
   describe('deciding', () => {
-    it('gives the final approval when the only approver approves', () => {
-      const approval = given(requested(managerPolicy), bob);
+    it('gives the final approval when the only approver approves, with their comment', () => {
+      const state = spec
+        .given(waitingForBob)
+        .when({ kind: 'approve', by: bob, comment: 'ok' }, { at: '2026-01-01T09:00:00.000Z' })
+        .then([approved(0, bob, true, 'ok')]);
 
-      const drafts = when(approval, { kind: 'approve', by: bob, comment: 'ok' });
-
-      expect(drafts).toEqual([{ type: 'approved', data: { stage: 0, approver: bob, final: true, comment: 'ok' } }]);
-      expect(apply(approval, drafts)).toMatchObject({
+      expect(state).toMatchObject({
         state: 'approved',
-        decisions: [{ stage: 0, by: bob, outcome: 'approved', comment: 'ok' }],
+        stage: 0,
+        decisions: [{ stage: 0, by: bob, outcome: 'approved', comment: 'ok', at: '2026-01-01T09:00:00.000Z' }],
       });
     });
 
-    it('moves a staged request to the next stage on a non-final approval, and only the next stage approves it', () => {
-      const approval = apply(
-        given(requested(managerThenOwners), bob),
-        when(given(requested(managerThenOwners), bob), { kind: 'approve', by: bob }),
-      );
+    it('marks a first-stage approval of a staged request as not final and moves to the next stage', () => {
+      const state = spec
+        .given(staged)
+        .when({ kind: 'approve', by: bob })
+        .then([approved(0, bob, false)]);
 
-      expect(approval).toMatchObject({ state: 'pending', stage: 1, approvers: [carol] });
-      expect(when(approval, { kind: 'approve', by: bob })).toBeInstanceOf(NotAnApproverError);
-      expect(when(approval, { kind: 'approve', by: carol })).toEqual([
-        { type: 'approved', data: { stage: 1, approver: carol, final: true } },
-      ]);
+      expect(state).toMatchObject({ state: 'pending', stage: 1, approvers: [carol] });
     });
 
-    it('marks a first-stage approval of a staged request as not final', () => {
-      expect(when(given(requested(managerThenOwners), bob), { kind: 'approve', by: bob })).toEqual([
-        { type: 'approved', data: { stage: 0, approver: bob, final: false } },
-      ]);
+    it('lets only the next stage approve once the first approved, and its approval is final', () => {
+      const afterBob = [...staged, approved(0, bob, false)];
+
+      spec
+        .given(afterBob)
+        .when({ kind: 'approve', by: bob })
+        .thenRefused(NotAnApproverError, `${bob} is not an approver of stage 1 of this request`);
+      const state = spec
+        .given(afterBob)
+        .when({ kind: 'approve', by: carol })
+        .then([approved(1, carol, true)]);
+
+      expect(state).toMatchObject({
+        state: 'approved',
+        stage: 1,
+        decisions: [
+          { stage: 0, by: bob, outcome: 'approved' },
+          { stage: 1, by: carol, outcome: 'approved' },
+        ],
+      });
     });
 
-    it('denies with the approver and their comment as the reason', () => {
-      const approval = given(requested(managerPolicy), bob);
+    it("denies with the approver as `by`, the system's reason, and the approver's words as the comment", () => {
+      const state = spec
+        .given(waitingForBob)
+        .when({ kind: 'deny', by: bob, comment: 'not during the freeze' })
+        .then([denied(bob, 'not during the freeze')]);
 
-      const drafts = when(approval, { kind: 'deny', by: bob, comment: 'not during the freeze' });
-
-      expect(drafts).toEqual([{ type: 'denied', data: { by: bob, reason: 'not during the freeze' } }]);
-      expect(apply(approval, drafts).state).toBe('denied');
+      expect(state).toMatchObject({
+        state: 'denied',
+        decisions: [{ stage: 0, by: bob, outcome: 'denied', reason: 'denied_by_approver', comment: 'not during the freeze' }],
+      });
     });
 
-    it('gives a denial without comment a reason anyway', () => {
-      expect(when(given(requested(managerPolicy), bob), { kind: 'deny', by: bob })).toEqual([
-        { type: 'denied', data: { by: bob, reason: 'denied by approver' } },
-      ]);
+    it('denies without a comment when the approver gave none', () => {
+      spec
+        .given(waitingForBob)
+        .when({ kind: 'deny', by: bob })
+        .then([denied(bob)]);
+    });
+
+    it('waits to decide a request whose approvers are not resolved yet', () => {
+      spec
+        .given([requested(managerPolicy)])
+        .when({ kind: 'approve', by: bob })
+        .thenNotYet();
     });
   });
 
   describe('refusing', () => {
-    it('never lets a requester approve their own request, even when the directory names them as their own manager', () => {
-      const approval = given(requested(managerPolicy, bob), bob);
+    it('never lets a requester approve or deny their own request (403)', () => {
+      const refusal = spec
+        .given(waitingForBob)
+        .when({ kind: 'approve', by: alice })
+        .thenRefused(SelfApprovalError, 'a requester can never decide on their own request');
+      spec.given(waitingForBob).when({ kind: 'deny', by: alice }).thenRefused(SelfApprovalError);
 
-      expect(when(approval, { kind: 'approve', by: bob })).toBeInstanceOf(SelfApprovalError);
-      expect(when(given(requested(managerPolicy), bob), { kind: 'approve', by: alice })).toBeInstanceOf(SelfApprovalError);
+      expect(refusal.status).toBe(403);
     });
 
-    it('refuses a decision by someone who is not an approver of the current stage', () => {
-      const refusal = when(given(requested(managerPolicy), bob), { kind: 'approve', by: dave });
+    it('never lets a requester approve when the directory named them as their own manager', () => {
+      spec
+        .given([requested(managerPolicy, bob), opened({ source: 'manager', approvers: [] }), policyDenial])
+        .when({ kind: 'approve', by: bob })
+        .thenRefused(SelfApprovalError);
+    });
 
-      expect(refusal).toBeInstanceOf(NotAnApproverError);
-      expect((refusal as DomainError).status).toBe(403);
+    it('refuses a decision by someone who is not an approver of the current stage (403)', () => {
+      const refusal = spec
+        .given(waitingForBob)
+        .when({ kind: 'approve', by: dave })
+        .thenRefused(NotAnApproverError, `${dave} is not an approver of stage 0 of this request`);
+
+      expect(refusal.status).toBe(403);
     });
 
     it('a second approval of a denied request is rejected and grants nothing', () => {
-      const approval = given(requested(managerPolicy), bob, { type: 'denied', data: { by: bob, reason: 'no' } });
+      const refusal = spec
+        .given([...waitingForBob, denied(bob, 'no')])
+        .when({ kind: 'approve', by: bob })
+        .thenRefused(ConflictError, /^the request is already denied$/);
 
-      const refusal = when(approval, { kind: 'approve', by: bob });
-
-      expect(refusal).toBeInstanceOf(ConflictError);
-      expect((refusal as DomainError).message).toBe('the request is already denied');
+      expect(refusal.status).toBe(409);
     });
 
     it('a second decision on an approved request is rejected', () => {
-      const approval = given(requested(managerPolicy), bob, { type: 'approved', data: { stage: 0, approver: bob, final: true } });
-
-      expect(when(approval, { kind: 'deny', by: bob })).toBeInstanceOf(ConflictError);
+      spec
+        .given([...waitingForBob, approved(0, bob, true)])
+        .when({ kind: 'deny', by: bob })
+        .thenRefused(ConflictError, /^the request is already approved$/);
     });
 
     it('a decision after the requester cancelled is rejected', () => {
-      const approval = given(requested(managerPolicy), bob, { type: 'cancelled', data: { by: alice } });
-
-      expect(approval.state).toBe('cancelled');
-      expect((when(approval, { kind: 'approve', by: bob }) as DomainError).message).toBe('the request is already cancelled');
+      spec
+        .given([...waitingForBob, cancelled])
+        .when({ kind: 'approve', by: bob })
+        .thenRefused(ConflictError, /^the request is already cancelled$/);
     });
 
-    it('answers not found for a request it never heard of', () => {
-      expect(when(undefined, { kind: 'approve', by: bob })).toBeInstanceOf(NotFoundError);
+    it('answers not found for a request it never heard of (404)', () => {
+      const refusal = spec.given([]).when({ kind: 'approve', by: bob }).thenRefused(NotFoundError, 'no approval is known for this request');
+
+      expect(refusal.status).toBe(404);
     });
   });
 
-  describe('cancelling', () => {
-    it('keeps a denied request denied when a cancellation arrives late', () => {
-      expect(
-        given(
-          requested(managerPolicy),
-          bob,
-          { type: 'denied', data: { by: bob, reason: 'no' } },
-          { type: 'cancelled', data: { by: alice } },
-        ).state,
-      ).toBe('denied');
+  describe('observing a cancellation', () => {
+    it('closes a pending approval, so no decision on it counts any more', () => {
+      const state = spec
+        .given(waitingForBob)
+        .when(...observingCancelled)
+        .then([]);
+
+      expect(state).toMatchObject({ state: 'cancelled', stage: 0, approvers: [bob], decisions: [] });
+    });
+
+    it('closes an approval that was approved before the cancellation arrived', () => {
+      const state = spec
+        .given([...waitingForBob, approved(0, bob, true)])
+        .when(...observingCancelled)
+        .then([]);
+
+      expect(state).toMatchObject({ state: 'cancelled' });
+    });
+
+    it('keeps a denied request denied when a cancellation arrives late, whether decided or rebuilt from the stream', () => {
+      spec
+        .given([...waitingForBob, denied(bob)])
+        .when(...observingCancelled)
+        .thenNothing();
+      spec
+        .given([...waitingForBob, denied(bob), cancelled])
+        .when({ kind: 'approve', by: bob })
+        .thenRefused(ConflictError, /^the request is already denied$/);
+    });
+
+    it('does nothing for a cancellation seen twice', () => {
+      spec
+        .given([...waitingForBob, cancelled])
+        .when(...observingCancelled)
+        .thenNothing();
+    });
+
+    it('waits for the approval when the cancellation arrives before it is open', () => {
+      spec
+        .given([])
+        .when(...observingCancelled)
+        .thenNotYet();
+      spec
+        .given([requested(managerPolicy)])
+        .when(...observingCancelled)
+        .thenNotYet();
+    });
+  });
+
+  describe('state rebuilt from the stream', () => {
+    it('folds the request, the resolved stages and each decision into the approval, and ignores what other services publish', () => {
+      const state = spec
+        .given([
+          ...staged,
+          { ...approved(0, bob, false, 'fine by me'), at: '2026-01-01T08:00:00.000Z' },
+          { type: 'granted', data: sampleData.granted },
+          { type: 'extended', data: sampleData.extended },
+        ])
+        .when({ kind: 'approve', by: carol }, { at: '2026-01-01T09:00:00.000Z' })
+        .then([approved(1, carol, true)]);
+
+      expect(state).toEqual({
+        requestId: specRequestId,
+        requester: alice,
+        application: requested(managerThenOwners).data.application,
+        durationSeconds: 3600,
+        justification: 'INC-7',
+        stages: [[bob], [carol]],
+        stage: 1,
+        approvers: [carol],
+        decisions: [
+          { stage: 0, by: bob, outcome: 'approved', comment: 'fine by me', at: '2026-01-01T08:00:00.000Z' },
+          { stage: 1, by: carol, outcome: 'approved', at: '2026-01-01T09:00:00.000Z' },
+        ],
+        state: 'approved',
+      });
+    });
+
+    it('knows no approval from decisions heard without their request', () => {
+      spec
+        .given([approved(0, bob, false), denied(bob), cancelled, opened({ source: 'manager', approvers: [bob] })])
+        .when({ kind: 'approve', by: bob })
+        .thenRefused(NotFoundError);
+    });
+
+    it('ignores every event type that is not about approval', () => {
+      const others = (['granted', 'grant_failed', 'expired', 'revoke_requested', 'revoked', 'revoke_failed', 'extended'] as const).map(
+        (type) => ({ type, data: sampleData[type] }) as EventDraft,
+      );
+
+      spec
+        .given([...waitingForBob, ...others])
+        .when({ kind: 'approve', by: bob })
+        .then([approved(0, bob, true)]);
     });
   });
 });

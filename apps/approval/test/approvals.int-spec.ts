@@ -107,8 +107,14 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe('forbidden');
-    expect(await outboxed(requested.requestId)).toBe(0);
-    expect(await eventsOfRequest(nc, service.topology, requested.requestId)).toEqual([requested]);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
+    await waitFor(async () => (await eventsOf(nc, service.topology, 'approval_opened', requested.requestId)).length === 1, {
+      what: 'the opening on the stream',
+    });
+    expect(await eventsOfRequest(nc, service.topology, requested.requestId)).toEqual([
+      requested,
+      expect.objectContaining({ type: 'approval_opened', data: { stages: [{ source: 'manager', approvers: [bob] }] } }),
+    ]);
   });
 
   it('refuses someone who is not an approver of the request (403) and publishes nothing', async () => {
@@ -119,10 +125,10 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     expect(answer.status).toBe(403);
     expect(answer.body.error.message).toContain('not an approver');
-    expect(await outboxed(requested.requestId)).toBe(0);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
   });
 
-  it('publishes a denial with the reason, and a second decision is rejected (409) and publishes nothing', async () => {
+  it("publishes a denial with the approver's comment, and a second decision is rejected (409) and publishes nothing", async () => {
     const requested = await request({ kind: 'manager' });
     await opened(requested.requestId);
 
@@ -135,11 +141,12 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect(again.status).toBe(409);
     expect(again.body.error.message).toBe('the request is already denied');
     await waitFor(async () => (await eventsOf(nc, service.topology, 'denied', requested.requestId)).length === 1, { what: 'the denial' });
-    expect(await outboxed(requested.requestId)).toBe(1);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened', 'denied']);
     const events = await eventsOfRequest(nc, service.topology, requested.requestId);
     expect(events.map((e) => [e.type, e.data])).toEqual([
       ['requested', requested.data],
-      ['denied', { by: bob, reason: 'not during the freeze' }],
+      ['approval_opened', { stages: [{ source: 'manager', approvers: [bob] }] }],
+      ['denied', { by: bob, reason: 'denied_by_approver', comment: 'not during the freeze' }],
     ]);
   });
 
@@ -150,7 +157,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     const answers = await Promise.all([decide(requested.requestId, bob, 'approve'), decide(requested.requestId, bob, 'deny')]);
 
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
-    expect(await outboxed(requested.requestId)).toBe(1);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened', answers[0].status === 200 ? 'approved' : 'denied']);
   });
 
   it('requires the manager and then the application owner, in that order, for a staged policy', async () => {
@@ -182,6 +189,31 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     ]);
   });
 
+  it('publishes who may approve each stage, as resolved when the request arrived, in an approval_opened event', async () => {
+    const requested = await request({
+      kind: 'stages',
+      stages: [{ kind: 'manager' }, { kind: 'owners' }, { kind: 'users', users: [dave, alice, dave] }],
+    });
+
+    const [opening] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'approval_opened', requested.requestId);
+        return found.length > 0 && found;
+      },
+      { what: 'the approval opening on the stream' },
+    );
+
+    expect(opening).toMatchObject({ actor: 'service:approval', causationId: requested.id, correlationId: requested.requestId });
+    expect(opening.data).toEqual({
+      stages: [
+        { source: 'manager', approvers: [bob] },
+        { source: 'owners', approvers: [carol] },
+        { source: 'users', approvers: [dave] },
+      ],
+    });
+    expect((await eventsOfRequest(nc, service.topology, requested.requestId)).map((e) => e.type)).toEqual(['requested', 'approval_opened']);
+  });
+
   it('denies a request nobody but the requester could approve (no manager in Okta)', async () => {
     const requested = await request({ kind: 'manager' }, bob);
 
@@ -193,7 +225,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
       { what: 'the policy denial' },
     );
 
-    expect(denied.data).toEqual({ by: 'policy', reason: 'no eligible approver' });
+    expect(denied.data).toEqual({ by: 'policy', reason: 'no_eligible_approver' });
   });
 
   it('waits out an Okta outage: the request is retried and gets its manager, never denied for want of one', async () => {
@@ -206,7 +238,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     });
 
     expect(sim.faults()).toEqual([]);
-    expect(await outboxed(requested.requestId)).toBe(0);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
   });
 
   it('opens an approval once even when the request arrives twice, and approves it once', async () => {
@@ -218,7 +250,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
       what: 'the second delivery to be handled',
     });
 
-    expect(await outboxed(requested.requestId)).toBe(1);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened', 'approved']);
   });
 
   it('rejects a decision on a cancelled request (409)', async () => {
@@ -242,7 +274,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     expect(answer.status).toBe(409);
     expect(answer.body.error.message).toBe('the request is already cancelled');
-    expect(await outboxed(requested.requestId)).toBe(0);
+    expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
   });
 
   it('answers 400 naming the bad field, and 404 for a request it never heard of', async () => {

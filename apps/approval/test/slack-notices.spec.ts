@@ -1,119 +1,143 @@
-import { ManualClock, createEvent, type RequestedData } from '@jit/events';
-import { evolve, openApproval, type Approval } from '../src/approvals/approval.decider.js';
-import { durationText, noticesOf, summaryOf } from '../src/slack/notices.js';
+import type { EventDraft, RequestedData, ResolvedStage } from '@jit/events';
+import { specEvent, specRequestId as requestId } from '@jit/events/testing';
+import { approvalDecider, isApproval, type Approval, type ApprovalState } from '../src/approvals/approval.decider.js';
+import { noticesOf, summaryOf } from '../src/notifications/notices.js';
 
-const requestId = '0b9e1c3a-6f0e-4d55-9a55-7d1c1d1e2f30';
-const clock = new ManualClock('2026-03-02T10:00:00.000Z');
+const alice = 'alice@example.com';
+const bob = 'bob@example.com';
+const carol = 'carol@example.com';
 
-function requested(approval: RequestedData['application']['approval']): RequestedData {
+function requested(approval: RequestedData['application']['approval'], durationSeconds = 7200): EventDraft<'requested'> {
   return {
-    requester: 'alice@example.com',
-    application: {
-      id: 'aws-prod-console',
-      name: 'AWS production console',
-      oktaGroupId: '00g1awsprodconsole02',
-      owners: ['carol@example.com'],
-      approval,
+    type: 'requested',
+    data: {
+      requester: alice,
+      application: {
+        id: 'aws-prod-console',
+        name: 'AWS production console',
+        oktaGroupId: '00g1awsprodconsole02',
+        owners: [carol],
+        approval,
+      },
+      durationSeconds,
+      justification: 'INC-4242',
     },
-    durationSeconds: 7200,
-    justification: 'INC-4242',
   };
 }
 
-function approved(approval: Approval, approver: string, final: boolean): Approval {
-  return evolve(
-    approval,
-    createEvent({ type: 'approved', data: { stage: approval.stage, approver, final } }, { requestId, actor: approver }, clock),
-  );
+function opened(...stages: ResolvedStage[]): EventDraft<'approval_opened'> {
+  return { type: 'approval_opened', data: { stages } };
 }
 
-function denied(approval: Approval, by: string, reason: string): Approval {
-  return evolve(approval, createEvent({ type: 'denied', data: { by, reason } }, { requestId, actor: by }, clock));
+function approved(stage: number, approver: string, final: boolean): EventDraft<'approved'> {
+  return { type: 'approved', data: { stage, approver, final } };
 }
+
+const cancelled: EventDraft<'cancelled'> = { type: 'cancelled', data: { by: alice } };
+
+/** The state that `events` lead to, from `state`. */
+function after(state: ApprovalState, ...events: EventDraft[]): Approval {
+  const next = events.map((draft) => specEvent(draft)).reduce(approvalDecider.evolve, state);
+  if (!isApproval(next)) throw new Error(`expected an opened approval, got ${next.state}`);
+  return next;
+}
+
+const nothingYet = approvalDecider.initialState;
 
 describe('the chat notices of an approval change', () => {
-  const staged = openApproval(
-    requestId,
+  const staged = after(
+    nothingYet,
     requested({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] }),
-    'bob@example.com',
+    opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [carol] }),
   );
 
   it('asks every approver of the first stage when a request is opened, and nobody else', () => {
-    expect(noticesOf(undefined, staged)).toEqual([{ kind: 'ask', requestId, approver: 'bob@example.com', summary: summaryOf(staged) }]);
+    expect(noticesOf(nothingYet, staged)).toEqual([{ kind: 'ask', requestId, approver: bob, summary: summaryOf(staged) }]);
   });
 
   it('puts the outcome on the decided stage and asks the next stage when a stage is approved', () => {
-    const next = approved(staged, 'bob@example.com', false);
+    const next = after(staged, approved(0, bob, false));
 
     expect(noticesOf(staged, next)).toEqual([
-      { kind: 'update', requestId, stage: 0, outcome: 'Approved by bob@example.com', summary: summaryOf(staged) },
-      { kind: 'ask', requestId, approver: 'carol@example.com', summary: { ...summaryOf(staged), stage: 1 } },
+      { kind: 'update', requestId, stage: 0, outcome: `Approved by ${bob}`, summary: summaryOf(staged) },
+      { kind: 'ask', requestId, approver: carol, summary: { ...summaryOf(staged), stage: 1 } },
     ]);
   });
 
   it('tells the requester who approved, once the final stage approves', () => {
-    const second = approved(staged, 'bob@example.com', false);
+    const second = after(staged, approved(0, bob, false));
 
-    expect(noticesOf(second, approved(second, 'carol@example.com', true))).toEqual([
-      { kind: 'update', requestId, stage: 1, outcome: 'Approved by carol@example.com', summary: summaryOf(second) },
+    expect(noticesOf(second, after(second, approved(1, carol, true)))).toEqual([
+      { kind: 'update', requestId, stage: 1, outcome: `Approved by ${carol}`, summary: summaryOf(second) },
+      { kind: 'tell', requestId, login: alice, text: `Your request for AWS production console (2h) was approved by ${carol}` },
+    ]);
+  });
+
+  it("tells the requester who denied, in the approver's own words", () => {
+    const denial: EventDraft<'denied'> = {
+      type: 'denied',
+      data: { by: bob, reason: 'denied_by_approver', comment: 'not during the freeze' },
+    };
+
+    expect(noticesOf(staged, after(staged, denial))).toEqual([
+      { kind: 'update', requestId, stage: 0, outcome: `Denied by ${bob}: not during the freeze`, summary: summaryOf(staged) },
       {
         kind: 'tell',
         requestId,
-        login: 'alice@example.com',
-        text: 'Your request for AWS production console (2h) was approved by carol@example.com',
+        login: alice,
+        text: `Your request for AWS production console (2h) was denied by ${bob}: not during the freeze`,
       },
     ]);
   });
 
-  it('tells the requester who denied and why', () => {
-    expect(noticesOf(staged, denied(staged, 'bob@example.com', 'not during the freeze'))).toEqual([
-      { kind: 'update', requestId, stage: 0, outcome: 'Denied by bob@example.com: not during the freeze', summary: summaryOf(staged) },
-      {
-        kind: 'tell',
-        requestId,
-        login: 'alice@example.com',
-        text: 'Your request for AWS production console (2h) was denied by bob@example.com: not during the freeze',
-      },
+  it('tells who denied and nothing more when the approver gave no comment', () => {
+    const denial: EventDraft<'denied'> = { type: 'denied', data: { by: bob, reason: 'denied_by_approver' } };
+
+    expect(noticesOf(staged, after(staged, denial))).toEqual([
+      { kind: 'update', requestId, stage: 0, outcome: `Denied by ${bob}`, summary: summaryOf(staged) },
+      { kind: 'tell', requestId, login: alice, text: `Your request for AWS production console (2h) was denied by ${bob}` },
     ]);
   });
 
   it('tells the requester at once when the policy decides, and asks nobody', () => {
-    const auto = approved(openApproval(requestId, requested({ kind: 'auto' }), undefined), 'policy:auto', true);
-    const nobody = denied(openApproval(requestId, requested({ kind: 'manager' }), undefined), 'policy', 'no eligible approver');
+    const auto = after(nothingYet, requested({ kind: 'auto' }), opened(), approved(0, 'policy:auto', true));
+    const nobody = after(nothingYet, requested({ kind: 'manager' }), opened({ source: 'manager', approvers: [] }), {
+      type: 'denied',
+      data: { by: 'policy', reason: 'no_eligible_approver' },
+    });
 
-    expect(noticesOf(undefined, auto)).toEqual([
-      {
-        kind: 'tell',
-        requestId,
-        login: 'alice@example.com',
-        text: 'Your request for AWS production console (2h) was approved automatically',
-      },
+    expect(noticesOf(nothingYet, auto)).toEqual([
+      { kind: 'tell', requestId, login: alice, text: 'Your request for AWS production console (2h) was approved automatically' },
     ]);
-    expect(noticesOf(undefined, nobody)).toEqual([
-      {
-        kind: 'tell',
-        requestId,
-        login: 'alice@example.com',
-        text: 'Your request for AWS production console (2h) was denied: no eligible approver',
-      },
+    expect(noticesOf(nothingYet, nobody)).toEqual([
+      { kind: 'tell', requestId, login: alice, text: 'Your request for AWS production console (2h) was denied: no eligible approver' },
     ]);
   });
 
   it("closes the approvers' messages of a cancelled request without telling the requester", () => {
-    const cancelled = { ...staged, state: 'cancelled' as const };
-
-    expect(noticesOf(staged, cancelled)).toEqual([
+    expect(noticesOf(staged, after(staged, cancelled))).toEqual([
       { kind: 'update', requestId, stage: 0, outcome: 'Cancelled by the requester', summary: summaryOf(staged) },
     ]);
   });
 
   it('says nothing when a decided request changes again', () => {
-    const done = approved(approved(staged, 'bob@example.com', false), 'carol@example.com', true);
+    const done = after(staged, approved(0, bob, false), approved(1, carol, true));
 
-    expect(noticesOf(done, { ...done, state: 'cancelled' })).toEqual([]);
+    expect(noticesOf(done, after(done, cancelled))).toEqual([]);
   });
 
-  it('says durations as people do', () => {
-    expect([durationText(7200), durationText(5400), durationText(2700), durationText(86_400)]).toEqual(['2h', '1h 30m', '45m', '24h']);
+  it('says durations the one way the system does, down to the second', () => {
+    const texts = [5400, 2700, 86_400, 90, 20].map(
+      (seconds) =>
+        noticesOf(nothingYet, after(nothingYet, requested({ kind: 'auto' }, seconds), opened(), approved(0, 'policy:auto', true)))[0],
+    );
+
+    expect(texts.map((notice) => notice.kind === 'tell' && notice.text.match(/\((.*)\)/)?.[1])).toEqual([
+      '1h30m',
+      '45m',
+      '24h',
+      '1m30s',
+      '20s',
+    ]);
   });
 });

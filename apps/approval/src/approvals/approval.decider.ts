@@ -1,21 +1,38 @@
-import type { AccessEvent, ApprovalPolicy, EventDraft, RequestedData } from '@jit/events';
-import { ConflictError, NotFoundError, type DomainError } from '@jit/platform';
+import {
+  ConflictError,
+  NotFoundError,
+  accept,
+  notYet,
+  nothing,
+  refuse,
+  type AccessEvent,
+  type ApprovalPolicy,
+  type Decider,
+  type Decision,
+  type DenyReason,
+  type EventDraft,
+  type RequestedData,
+  type ResolvedStage,
+} from '@jit/events';
 import { NotAnApproverError, SelfApprovalError } from './approval.errors.js';
 
-/** Where an approval stands. */
+/** Where an opened approval stands. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
 
 /** One decision taken on a request, by a person or by the policy. */
-export interface Decision {
+export interface StageDecision {
   stage: number;
   by: string;
   outcome: 'approved' | 'denied';
+  /** Why a request was denied, in the system's words. */
+  reason?: DenyReason;
+  /** What the person who decided said. */
   comment?: string;
   at: string;
 }
 
-/** The approval of one request: who must decide, in which order, and what was decided. */
-export interface Approval {
+/** A request as it arrived, before its approvers were resolved. */
+export interface RequestFacts {
   requestId: string;
   requester: string;
   /** The application as it was when the request was made, policy and owners included. */
@@ -24,25 +41,37 @@ export interface Approval {
   durationSeconds: number;
   /** Why the requester needs it. */
   justification: string;
+}
+
+/** The approval of one request: who must decide, in which order, and what was decided. */
+export interface Approval extends RequestFacts {
   /** The approvers of each stage, resolved once when the request arrived. */
   stages: string[][];
   /** The stage waiting for a decision (or the last one decided). */
   stage: number;
   /** Who may decide the current stage. */
   approvers: string[];
-  decisions: Decision[];
+  decisions: StageDecision[];
   state: ApprovalStatus;
 }
 
+/** What the service knows of a request: nothing, the request alone (approvers not resolved yet), or its approval. */
+export type ApprovalState = { state: 'unknown' } | ({ state: 'requested' } & RequestFacts) | Approval;
+
 /** What can be asked of an approval. */
 export type ApprovalCommand =
-  { kind: 'open' } | { kind: 'approve'; by: string; comment?: string } | { kind: 'deny'; by: string; comment?: string };
+  /** Open the approval of a request that arrived, with the requester's manager as the directory knows them. */
+  | { kind: 'open'; requested: RequestedData; manager: string | undefined }
+  | { kind: 'approve'; by: string; comment?: string }
+  | { kind: 'deny'; by: string; comment?: string }
+  /** The requester withdrew the request (the `cancelled` event is the cause). */
+  | { kind: 'observe_cancelled' };
 
-/** The events an approval decides. */
-export type ApprovalDraft = EventDraft<'approved' | 'denied'>;
+/** The event types an approval produces. */
+export type ApprovalProduced = 'approval_opened' | 'approved' | 'denied';
 
-/** The events that change an approval once it exists. */
-export type ApprovalEvent = AccessEvent<'approved' | 'denied' | 'cancelled'>;
+/** An event an approval produces, before it is stamped. */
+export type ApprovalDraft = EventDraft<ApprovalProduced>;
 
 /** Who approves on behalf of an `auto` policy. */
 export const AUTO_APPROVER = 'policy:auto';
@@ -50,8 +79,10 @@ export const AUTO_APPROVER = 'policy:auto';
 /** Who denies a request that nobody but its requester could approve. */
 export const POLICY_DENIER = 'policy';
 
-/** Why a request with an empty stage is denied. */
-export const NO_ELIGIBLE_APPROVER = 'no eligible approver';
+/** Whether the service holds an opened approval (rather than nothing, or a request whose approvers are not resolved). */
+export function isApproval(state: ApprovalState): state is Approval {
+  return state.state !== 'unknown' && state.state !== 'requested';
+}
 
 /** Whether resolving a policy's approvers needs the requester's manager (so the directory is asked only then). */
 export function needsManager(policy: ApprovalPolicy): boolean {
@@ -70,90 +101,106 @@ export function needsManager(policy: ApprovalPolicy): boolean {
 }
 
 /**
- * The approval a new request needs, pending at its first stage. Each stage's approvers come from
- * the policy snapshot in the request; the requester is never one of them.
+ * The rules of an approval. Opening resolves each stage's approvers from the policy snapshot in
+ * the request (never the requester) and lets the policy decide at once when it can; a person
+ * decides only the current stage of a pending approval they are an approver of.
  */
-export function openApproval(requestId: string, requested: RequestedData, manager: string | undefined): Approval {
-  const stages = resolveStages(requested.application, manager).map((approvers) =>
-    unique(approvers.filter((a) => a !== requested.requester)),
-  );
-  return {
-    requestId,
-    requester: requested.requester,
-    application: requested.application,
-    durationSeconds: requested.durationSeconds,
-    justification: requested.justification,
-    stages,
-    stage: 0,
-    approvers: stages[0] ?? [],
-    decisions: [],
-    state: 'pending',
-  };
-}
+export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalProduced> = {
+  initialState: { state: 'unknown' },
 
-/** Decides the events a command produces, or the rule it breaks. Pure: no I/O, no clock. */
-export function decide(command: ApprovalCommand, approval: Approval | undefined): ApprovalDraft[] | DomainError {
-  if (!approval) return new NotFoundError('no approval is known for this request');
-  switch (command.kind) {
-    case 'open':
-      return opening(approval);
-    case 'approve':
-    case 'deny': {
-      const refusal = refuseDecision(approval, command.by);
-      if (refusal) return refusal;
-      return command.kind === 'approve' ? [approvalStep(approval, command.by, command.comment)] : [denial(command.by, command.comment)];
+  decide(command, state): Decision<ApprovalProduced> {
+    switch (command.kind) {
+      case 'open':
+        if (isApproval(state)) return nothing(`the approval is already open (${state.state})`);
+        return accept<ApprovalProduced>(...opening(command.requested, command.manager));
+      case 'approve':
+      case 'deny':
+        return deciding(command, state);
+      case 'observe_cancelled':
+        if (!isApproval(state)) return notYet('the approval of the cancelled request is not open yet');
+        if (state.state === 'cancelled') return nothing('the approval is already cancelled');
+        if (state.state === 'denied') return nothing('a denied request stays denied');
+        return accept();
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
+      }
     }
-    default: {
-      const _exhaustive: never = command;
-      return _exhaustive;
+  },
+
+  evolve(state, event: AccessEvent): ApprovalState {
+    switch (event.type) {
+      case 'requested':
+        return state.state === 'unknown' ? { state: 'requested', ...factsOf(event) } : state;
+      case 'approval_opened':
+        return state.state === 'requested' ? opened(state, event.data.stages) : state;
+      case 'approved':
+        return isApproval(state) ? approvedStep(state, event) : state;
+      case 'denied':
+        return isApproval(state) ? deniedAt(state, event) : state;
+      case 'cancelled':
+        return isApproval(state) && state.state !== 'denied' ? { ...state, state: 'cancelled' } : state;
+      case 'granted':
+      case 'grant_failed':
+      case 'expired':
+      case 'revoke_requested':
+      case 'revoked':
+      case 'revoke_failed':
+      case 'extended':
+        return state;
+      default: {
+        const _exhaustive: never = event;
+        return _exhaustive;
+      }
     }
+  },
+};
+
+/** The approval a new request needs, and the decision the policy takes at once: approve when nobody need, deny when a stage has nobody. */
+function opening(requested: RequestedData, manager: string | undefined): ApprovalDraft[] {
+  const stages = resolveStages(requested.application, manager).map(({ source, approvers }) => ({
+    source,
+    approvers: unique(approvers.filter((approver) => approver !== requested.requester)),
+  }));
+  const open: ApprovalDraft = { type: 'approval_opened', data: { stages } };
+  if (stages.length === 0) return [open, { type: 'approved', data: { stage: 0, approver: AUTO_APPROVER, final: true } }];
+  if (stages.some((stage) => stage.approvers.length === 0)) {
+    return [open, { type: 'denied', data: { by: POLICY_DENIER, reason: 'no_eligible_approver' } }];
   }
+  return [open];
 }
 
-/** Applies an event to an approval. */
-export function evolve(approval: Approval, event: ApprovalEvent): Approval {
-  switch (event.type) {
-    case 'approved': {
-      const { stage, approver, final, comment } = event.data;
-      const decisions = [...approval.decisions, decision(stage, approver, 'approved', comment, event.occurredAt)];
-      if (final) return { ...approval, stage, decisions, state: 'approved' };
-      const next = stage + 1;
-      return { ...approval, stage: next, approvers: approval.stages[next] ?? [], decisions };
-    }
-    case 'denied': {
-      const { by, reason } = event.data;
-      return {
-        ...approval,
-        decisions: [...approval.decisions, decision(approval.stage, by, 'denied', reason, event.occurredAt)],
-        state: 'denied',
-      };
-    }
-    case 'cancelled':
-      return approval.state === 'denied' ? approval : { ...approval, state: 'cancelled' };
-    default: {
-      const _exhaustive: never = event;
-      return _exhaustive;
-    }
-  }
+function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>, state: ApprovalState): Decision<ApprovalProduced> {
+  const { by, comment } = command;
+  if (state.state === 'unknown') return refuse(new NotFoundError('no approval is known for this request'));
+  if (by === state.requester) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
+  if (!isApproval(state)) return notYet('the approvers of this request are not resolved yet');
+  if (state.state !== 'pending') return refuse(new ConflictError(`the request is already ${state.state}`, { state: state.state }));
+  if (!state.approvers.includes(by))
+    return refuse(new NotAnApproverError(`${by} is not an approver of stage ${state.stage} of this request`));
+  const said = comment ? { comment } : {};
+  if (command.kind === 'deny') return accept<ApprovalProduced>({ type: 'denied', data: { by, reason: 'denied_by_approver', ...said } });
+  const final = state.stage === state.stages.length - 1;
+  return accept<ApprovalProduced>({ type: 'approved', data: { stage: state.stage, approver: by, final, ...said } });
 }
 
-function resolveStages(application: RequestedData['application'], manager: string | undefined): string[][] {
+function resolveStages(application: RequestedData['application'], manager: string | undefined): ResolvedStage[] {
   const policy = application.approval;
   const managers = manager ? [manager] : [];
   switch (policy.kind) {
     case 'auto':
       return [];
     case 'manager':
-      return [managers];
+      return [{ source: 'manager', approvers: managers }];
     case 'stages':
-      return policy.stages.map((stage) => {
+      return policy.stages.map((stage): ResolvedStage => {
         switch (stage.kind) {
           case 'manager':
-            return managers;
+            return { source: 'manager', approvers: managers };
           case 'owners':
-            return application.owners;
+            return { source: 'owners', approvers: application.owners };
           case 'users':
-            return stage.users;
+            return { source: 'users', approvers: stage.users };
           default: {
             const _exhaustive: never = stage;
             return _exhaustive;
@@ -167,36 +214,38 @@ function resolveStages(application: RequestedData['application'], manager: strin
   }
 }
 
-/** The decision taken the moment a request arrives: by the policy, or none (people decide). */
-function opening(approval: Approval): ApprovalDraft[] {
-  if (approval.state !== 'pending' || approval.decisions.length > 0) return [];
-  if (approval.stages.length === 0) return [{ type: 'approved', data: { stage: 0, approver: AUTO_APPROVER, final: true } }];
-  if (approval.stages.some((approvers) => approvers.length === 0)) {
-    return [{ type: 'denied', data: { by: POLICY_DENIER, reason: NO_ELIGIBLE_APPROVER } }];
-  }
-  return [];
+function factsOf(event: AccessEvent<'requested'>): RequestFacts {
+  const { requester, application, durationSeconds, justification } = event.data;
+  return { requestId: event.requestId, requester, application, durationSeconds, justification };
 }
 
-function refuseDecision(approval: Approval, by: string): DomainError | undefined {
-  if (by === approval.requester) return new SelfApprovalError('a requester can never decide on their own request');
-  if (approval.state !== 'pending') return new ConflictError(`the request is already ${approval.state}`, { state: approval.state });
-  if (!approval.approvers.includes(by)) {
-    return new NotAnApproverError(`${by} is not an approver of stage ${approval.stage} of this request`);
-  }
-  return undefined;
+function opened({ state: _requested, ...facts }: Extract<ApprovalState, { state: 'requested' }>, stages: ResolvedStage[]): Approval {
+  const approvers = stages.map((stage) => stage.approvers);
+  return { ...facts, stages: approvers, stage: 0, approvers: approvers[0] ?? [], decisions: [], state: 'pending' };
 }
 
-function approvalStep(approval: Approval, by: string, comment: string | undefined): ApprovalDraft {
-  const final = approval.stage === approval.stages.length - 1;
-  return { type: 'approved', data: { stage: approval.stage, approver: by, final, ...(comment ? { comment } : {}) } };
+function approvedStep(approval: Approval, event: AccessEvent<'approved'>): Approval {
+  const { stage, approver, final, comment } = event.data;
+  const decisions = [
+    ...approval.decisions,
+    { stage, by: approver, outcome: 'approved' as const, ...(comment ? { comment } : {}), at: event.occurredAt },
+  ];
+  if (final) return { ...approval, stage, decisions, state: 'approved' };
+  const next = stage + 1;
+  return { ...approval, stage: next, approvers: approval.stages[next] ?? [], decisions };
 }
 
-function denial(by: string, comment: string | undefined): ApprovalDraft {
-  return { type: 'denied', data: { by, reason: comment || 'denied by approver' } };
-}
-
-function decision(stage: number, by: string, outcome: Decision['outcome'], comment: string | undefined, at: string): Decision {
-  return { stage, by, outcome, ...(comment ? { comment } : {}), at };
+function deniedAt(approval: Approval, event: AccessEvent<'denied'>): Approval {
+  const { by, reason, comment } = event.data;
+  const decision: StageDecision = {
+    stage: approval.stage,
+    by,
+    outcome: 'denied',
+    reason,
+    ...(comment ? { comment } : {}),
+    at: event.occurredAt,
+  };
+  return { ...approval, decisions: [...approval.decisions, decision], state: 'denied' };
 }
 
 function unique(values: string[]): string[] {

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RequestedData } from '@jit/events';
-import type { Approval, ApprovalStatus, Decision } from './approval.decider.js';
+import type { Approval, ApprovalStatus, StageDecision } from './approval.decider.js';
 
 /** The stored approval of one request (table `approvals`). */
 @Entity({ name: 'approvals' })
@@ -33,7 +33,7 @@ export class ApprovalRecord {
   approvers: string[];
 
   @Column('jsonb')
-  decisions: Decision[];
+  decisions: StageDecision[];
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
@@ -48,7 +48,7 @@ export function approvalOf(record: ApprovalRecord): Approval {
   return { requestId, requester, application, durationSeconds, justification, state, stage, stages, approvers, decisions };
 }
 
-/** The row to store for an approval. */
+/** The row to store for a newly opened approval. */
 export function recordOf(approval: Approval, times: { createdAt: Date; updatedAt: Date }): ApprovalRecord {
   return Object.assign(new ApprovalRecord(), approval, times);
 }

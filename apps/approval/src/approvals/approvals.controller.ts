@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, ValidationError, actsAsItself, type Principal } from '@jit/platform';
+import { CurrentPrincipal, actsAsItself, parseInput, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -23,7 +23,7 @@ export class ApprovalsController {
   /** The approvals the caller may decide now; an API key acting as itself sees every one. */
   @Get()
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<{ approvals: ApprovalView[] }> {
-    const { state } = parse(ListQuery, query);
+    const { state } = parseInput(ListQuery, query, { where: 'query' });
     const records = await this.approvals.list({ state, approver: actsAsItself(principal) ? undefined : principal.subject });
     return { approvals: records.map(viewOf) };
   }
@@ -36,10 +36,11 @@ export class ApprovalsController {
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ requestId: string; state: string; stage: number }> {
-    parse(z.object({ requestId: RequestId }), { requestId });
-    const { decision, comment } = parse(DecisionBody, body);
-    const decided = await this.approvals.decide(requestId, { kind: decision, by: principal.subject, ...(comment ? { comment } : {}) });
-    return { requestId, state: decided.state, stage: decided.stage };
+    parseInput(RequestId, requestId, { field: 'requestId' });
+    const { decision, comment } = parseInput(DecisionBody, body);
+    const result = await this.approvals.decide(requestId, { kind: decision, by: principal.subject, ...(comment ? { comment } : {}) });
+    if (result.kind === 'refused') throw result.error;
+    return { requestId, state: result.approval.state, stage: result.approval.stage };
   }
 }
 
@@ -74,12 +75,4 @@ function viewOf(record: ApprovalRecord): ApprovalView {
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
-}
-
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
-  throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
 }

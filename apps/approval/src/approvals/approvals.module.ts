@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module.js';
-import { ChatModule } from '../slack/chat.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ApprovalEventsHandler } from './approval-events.handler.js';
+import { ApprovalStore } from './approval.store.js';
 import { Approvals } from './approvals.js';
 import { ApprovalsController } from './approvals.controller.js';
 
-/** Approval state, its decisions, the web approvals API and the chat notices of each change. */
+/** Approval state, its decisions, the web approvals API and the notices of each change. */
 @Module({
-  imports: [DirectoryModule, ChatModule],
+  imports: [DirectoryModule, NotificationsModule],
   controllers: [ApprovalsController, ApprovalEventsHandler],
-  providers: [Approvals],
+  providers: [Approvals, ApprovalStore],
   exports: [Approvals],
 })
 export class ApprovalsModule {}

@@ -1,5 +1,13 @@
-import { AUTO_APPROVER, POLICY_DENIER, type Approval } from '../approvals/approval.decider.js';
-import type { RequestSummary } from './chat.js';
+import { formatDuration } from '@jit/events';
+import {
+  AUTO_APPROVER,
+  POLICY_DENIER,
+  isApproval,
+  type Approval,
+  type ApprovalState,
+  type StageDecision,
+} from '../approvals/approval.decider.js';
+import type { RequestSummary } from '../slack/chat.js';
 
 /** Something to tell people in the chat once an approval changed. */
 export type Notice =
@@ -8,36 +16,28 @@ export type Notice =
   | { kind: 'tell'; requestId: string; login: string; text: string };
 
 /**
- * What to tell whom when an approval goes from `before` (undefined: it was just opened) to `after`:
- * ask the approvers of a stage that became current, put the outcome on the messages of a stage that
- * was decided, and tell the requester the final answer. Pure.
+ * What to tell whom when an approval goes from `before` (not yet an approval: it was just opened)
+ * to `after`: ask the approvers of a stage that became current, put the outcome on the messages of
+ * a stage that was decided, and tell the requester the final answer. Pure.
  */
-export function noticesOf(before: Approval | undefined, after: Approval): Notice[] {
+export function noticesOf(before: ApprovalState, after: Approval): Notice[] {
   const notices: Notice[] = [];
   const requestId = after.requestId;
-  const wasPending = before?.state === 'pending';
-  const stageMoved = before !== undefined && before.stage !== after.stage;
+  const justOpened = !isApproval(before);
+  const wasPending = isApproval(before) && before.state === 'pending';
+  const stageMoved = isApproval(before) && before.stage !== after.stage;
   if (wasPending && (stageMoved || after.state !== 'pending')) {
     const stage = before.stage;
     notices.push({ kind: 'update', requestId, stage, outcome: outcomeOf(after, stage), summary: summaryOf(before) });
   }
-  if (after.state === 'pending' && (before === undefined || stageMoved)) {
+  if (after.state === 'pending' && (justOpened || stageMoved)) {
     const summary = summaryOf(after);
     notices.push(...after.approvers.map((approver) => ({ kind: 'ask' as const, requestId, approver, summary })));
   }
-  if ((before === undefined || wasPending) && (after.state === 'approved' || after.state === 'denied')) {
+  if ((justOpened || wasPending) && (after.state === 'approved' || after.state === 'denied')) {
     notices.push({ kind: 'tell', requestId, login: after.requester, text: answerText(after) });
   }
   return notices;
-}
-
-/** How long access would last, as people say it: `2h`, `1h 30m`, `45m`. */
-export function durationText(seconds: number): string {
-  const minutes = Math.round(seconds / 60);
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest}m`;
-  return rest === 0 ? `${hours}h` : `${hours}h ${rest}m`;
 }
 
 /** What an approver of the approval's current stage is shown. */
@@ -52,22 +52,28 @@ export function summaryOf(approval: Approval): RequestSummary {
   };
 }
 
-/** What became of a stage, for its approvers' messages. */
+/** What became of a stage, for its approvers' messages, e.g. "Denied by bob@example.com: not during the freeze". */
 function outcomeOf(after: Approval, stage: number): string {
   if (after.state === 'cancelled') return 'Cancelled by the requester';
   const decision = after.decisions.findLast((d) => d.stage === stage);
   if (!decision) return `Closed: the request is ${after.state}`;
-  if (decision.outcome === 'denied') return `Denied by ${decision.by}${decision.comment ? `: ${decision.comment}` : ''}`;
+  if (decision.outcome === 'denied') return `Denied by ${decision.by}${said(decision)}`;
   return `Approved by ${decision.by}`;
 }
 
 /** The requester's final answer, e.g. "Your request for AWS production console (2h) was approved by bob@example.com". */
 function answerText(after: Approval): string {
-  const request = `Your request for ${after.application.name} (${durationText(after.durationSeconds)})`;
+  const request = `Your request for ${after.application.name} (${formatDuration(after.durationSeconds)})`;
   const decision = after.decisions.at(-1);
   if (after.state === 'approved') {
     return decision?.by === AUTO_APPROVER ? `${request} was approved automatically` : `${request} was approved by ${decision?.by}`;
   }
   const by = decision && decision.by !== POLICY_DENIER ? ` by ${decision.by}` : '';
-  return `${request} was denied${by}${decision?.comment ? `: ${decision.comment}` : ''}`;
+  return `${request} was denied${by}${decision ? said(decision) : ''}`;
+}
+
+/** The words after a denial: the approver's comment, or why the policy denied. */
+function said(decision: StageDecision): string {
+  if (decision.comment) return `: ${decision.comment}`;
+  return decision.reason === 'no_eligible_approver' ? ': no eligible approver' : '';
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { tableOf } from '@jit/events';
+import { DataSource } from 'typeorm';
+import { backoffDelay, tableOf } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
+import { Chat, ChatUnavailableError, type MessageRef } from '../slack/chat.js';
 import type { ApprovalConfig } from '../config.js';
-import { Chat, ChatUnavailableError } from './chat.js';
 import type { Notice } from './notices.js';
 
 /** Notices sent per tick at most, so shutdown never waits long. */
@@ -15,7 +15,13 @@ const MAX_ATTEMPTS = 12;
 /** Longest wait between two attempts. */
 const MAX_DELAY_MS = 5 * 60_000;
 
-interface PendingRow {
+/**
+ * How long a claimed notice is left to the replica that claimed it. Longer than any send (each chat
+ * call times out after 10 s); a replica that dies mid-send leaves the notice to another after it.
+ */
+const LEASE_MS = 60_000;
+
+interface ClaimedRow {
   id: string;
   notice: Notice;
   attempts: number;
@@ -23,11 +29,12 @@ interface PendingRow {
 
 /**
  * Sends the recorded chat notices, oldest first and in order per request (an outcome waits for the
- * question it answers), retrying failures with exponential backoff. Rows are claimed with
- * `FOR UPDATE SKIP LOCKED`, so replicas share the work and never send a notice twice at once.
+ * question it answers), retrying failures with backoff. A notice is claimed in a statement of its
+ * own (`FOR UPDATE SKIP LOCKED`, then a lease), sent with no transaction open and no lock held, and
+ * its result committed in a short transaction, so a slow chat costs time, never connections.
  */
 @Injectable()
-export class ChatNotificationRelay extends PeriodicTask {
+export class NotificationRelay extends PeriodicTask {
   constructor(
     private readonly dataSource: DataSource,
     private readonly chat: Chat,
@@ -42,67 +49,87 @@ export class ChatNotificationRelay extends PeriodicTask {
 
   async tick(): Promise<number> {
     let sent = 0;
-    while (this.running && sent < BATCH && (await this.dataSource.transaction((manager) => this.sendNext(manager)))) sent += 1;
+    while (this.running && sent < BATCH) {
+      const row = await this.claimNext();
+      if (!row) break;
+      await this.deliver(row);
+      sent += 1;
+    }
     return sent;
   }
 
-  /** Sends the next due notice; false when none is due. */
-  private async sendNext(manager: EntityManager): Promise<boolean> {
-    const table = tableOf(manager, 'slack_notifications');
-    // Retry times come from the database's clock, like the claim itself, so replicas agree on what is due.
-    const [row] = (await manager.query(
-      `SELECT id, notice, attempts FROM ${table} n
-       WHERE state = 'pending' AND next_attempt_at <= now()
-         AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
-       ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    )) as PendingRow[];
-    if (!row) return false;
-    try {
-      await this.send(manager, row.notice);
-      await manager.query(`UPDATE ${table} SET state = 'sent', attempts = attempts + 1, last_error = NULL, done_at = now() WHERE id = $1`, [
-        row.id,
-      ]);
-    } catch (error) {
-      await this.retryLater(manager, row, error);
-    }
-    return true;
+  /**
+   * Claims the next due notice by moving its next attempt past the lease. Retry times and leases
+   * come from the database's clock, so replicas agree on what is due; an earlier notice of the same
+   * request that is still pending (claimed or not) holds the later ones back.
+   */
+  private async claimNext(): Promise<ClaimedRow | undefined> {
+    const table = this.table('notifications');
+    const [rows] = (await this.dataSource.query(
+      `UPDATE ${table} SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
+       WHERE id = (
+         SELECT id FROM ${table} n
+         WHERE state = 'pending' AND next_attempt_at <= now()
+           AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
+         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, notice, attempts`,
+      [LEASE_MS],
+    )) as [ClaimedRow[], number];
+    return rows[0];
   }
 
-  private async send(manager: EntityManager, notice: Notice): Promise<void> {
-    const messages = tableOf(manager, 'slack_messages');
+  private async deliver(row: ClaimedRow): Promise<void> {
+    let posted: MessageRef | undefined;
+    try {
+      posted = await this.send(row.notice);
+    } catch (error) {
+      await this.retryLater(row, error);
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      if (posted && row.notice.kind === 'ask') {
+        await manager.query(
+          `INSERT INTO ${this.table('chat_messages')} (request_id, stage, approver, channel, ts) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT DO NOTHING`,
+          [row.notice.requestId, row.notice.summary.stage, row.notice.approver, posted.channel, posted.ts],
+        );
+      }
+      await manager.query(
+        `UPDATE ${this.table('notifications')} SET state = 'sent', attempts = attempts + 1, last_error = NULL, done_at = now() WHERE id = $1`,
+        [row.id],
+      );
+    });
+  }
+
+  /** Sends one notice to the chat; answers the message it posted, when it posted an approval question. */
+  private async send(notice: Notice): Promise<MessageRef | undefined> {
+    const messages = this.table('chat_messages');
     switch (notice.kind) {
       case 'ask': {
         const { requestId, approver, summary } = notice;
-        const asked = await manager.query(`SELECT 1 FROM ${messages} WHERE request_id = $1 AND stage = $2 AND approver = $3`, [
+        const asked = await this.dataSource.query(`SELECT 1 FROM ${messages} WHERE request_id = $1 AND stage = $2 AND approver = $3`, [
           requestId,
           summary.stage,
           approver,
         ]);
-        if (asked.length > 0) return;
+        if (asked.length > 0) return undefined;
         const message = await this.chat.askForApproval({ approver, summary, requestId });
-        if (!message) {
-          this.logger.warn({ requestId, approver }, 'approver is not in the chat; they can decide on the web');
-          return;
-        }
-        await manager.query(
-          `INSERT INTO ${messages} (request_id, stage, approver, channel, ts) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [requestId, summary.stage, approver, message.channel, message.ts],
-        );
-        return;
+        if (!message) this.logger.warn({ requestId, approver }, 'approver is not in the chat; they can decide on the web');
+        return message;
       }
       case 'update': {
         const { requestId, stage, outcome, summary } = notice;
-        const posted = (await manager.query(`SELECT channel, ts FROM ${messages} WHERE request_id = $1 AND stage = $2 ORDER BY approver`, [
-          requestId,
-          stage,
-        ])) as { channel: string; ts: string }[];
+        const posted = (await this.dataSource.query(
+          `SELECT channel, ts FROM ${messages} WHERE request_id = $1 AND stage = $2 ORDER BY approver`,
+          [requestId, stage],
+        )) as MessageRef[];
         // chat.update is idempotent, so a retry after a partial failure rewrites every message again.
         for (const message of posted) await this.chat.updateDecision({ message, summary, requestId, outcome });
-        return;
+        return undefined;
       }
       case 'tell':
         await this.chat.tellRequester(notice.login, notice.text);
-        return;
+        return undefined;
       default: {
         const _exhaustive: never = notice;
         throw new Error(`unknown notice ${JSON.stringify(_exhaustive)}`);
@@ -110,25 +137,31 @@ export class ChatNotificationRelay extends PeriodicTask {
     }
   }
 
-  private async retryLater(manager: EntityManager, row: PendingRow, error: unknown): Promise<void> {
+  private async retryLater(row: ClaimedRow, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
     const reason = error instanceof Error ? error.message : String(error);
     const context = { notificationId: row.id, requestId: row.notice.requestId, kind: row.notice.kind, attempts, err: reason };
+    const table = this.table('notifications');
     if (attempts >= MAX_ATTEMPTS) {
       this.logger.error(context, 'giving up on a chat notice');
-      await manager.query(
-        `UPDATE ${tableOf(manager, 'slack_notifications')} SET state = 'failed', attempts = $2, last_error = $3, done_at = now() WHERE id = $1`,
-        [row.id, attempts, reason],
-      );
+      await this.dataSource.query(`UPDATE ${table} SET state = 'failed', attempts = $2, last_error = $3, done_at = now() WHERE id = $1`, [
+        row.id,
+        attempts,
+        reason,
+      ]);
       return;
     }
-    const backoff = Math.min(this.intervalMs * 2 ** (attempts - 1), MAX_DELAY_MS);
+    const backoff = backoffDelay(attempts, { baseMs: this.intervalMs, maxMs: MAX_DELAY_MS });
     const delayMs = Math.max(backoff, error instanceof ChatUnavailableError ? error.retryAfterMs : 0);
     this.logger.warn({ ...context, delayMs }, 'chat notice failed; retrying later');
-    await manager.query(
-      `UPDATE ${tableOf(manager, 'slack_notifications')}
-       SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000) WHERE id = $1`,
+    await this.dataSource.query(
+      `UPDATE ${table} SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+       WHERE id = $1`,
       [row.id, attempts, reason, delayMs],
     );
+  }
+
+  private table(name: string): string {
+    return tableOf(this.dataSource, name);
   }
 }

@@ -46,6 +46,12 @@ export abstract class Chat {
 
   /** Sends a person a direct message; a person the chat does not know is skipped. */
   abstract tellRequester(login: string, text: string): Promise<void>;
+
+  /** The login (e-mail) of a chat member, by the chat's own id for them; undefined when the chat cannot say. */
+  abstract loginOf(memberId: string): Promise<string | undefined>;
+
+  /** Sends a member, by the chat's own id for them, a direct message (e.g. why their click did nothing). */
+  abstract tellMember(memberId: string, text: string): Promise<void>;
 }
 
 /** The chat failed in a way that may pass (outage, rate limit, network); try again after `retryAfterMs` at the earliest. */
@@ -70,4 +76,10 @@ export class NoChat extends Chat {
   async updateDecision(): Promise<void> {}
 
   async tellRequester(): Promise<void> {}
+
+  async loginOf(): Promise<undefined> {
+    return undefined;
+  }
+
+  async tellMember(): Promise<void> {}
 }

@@ -1,6 +1,6 @@
 import { webApi, type types } from '@slack/bolt';
+import { formatDuration } from '@jit/events';
 import { Chat, ChatUnavailableError, type ApprovalAsk, type DecisionUpdate, type MessageRef, type RequestSummary } from './chat.js';
-import { durationText } from './notices.js';
 
 /** How to reach Slack's Web API. */
 export interface SlackChatOptions {
@@ -43,7 +43,7 @@ export class SlackChat extends Chat {
     const posted = await this.call(() =>
       this.client.chat.postMessage({
         channel,
-        text: `${summary.requester} asks for ${summary.applicationName} (${durationText(summary.durationSeconds)}): approve or deny?`,
+        text: `${summary.requester} asks for ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
         blocks: [...describe(summary, requestId), decisionButtons(requestId)],
       }),
     );
@@ -66,13 +66,12 @@ export class SlackChat extends Chat {
     if (channel) await this.call(() => this.client.chat.postMessage({ channel, text }));
   }
 
-  /** The login (e-mail) of a Slack member; undefined for a member Slack does not know or who has no e-mail. */
+  /** A member's Slack user id to their e-mail; undefined for a member Slack does not know or who has no e-mail. */
   async loginOf(slackUserId: string): Promise<string | undefined> {
     const answer = await this.call(() => this.client.users.info({ user: slackUserId }), ['user_not_found']);
     return answer?.user?.profile?.email?.toLowerCase() ?? undefined;
   }
 
-  /** Tells a member, by Slack id, why their button click did nothing. */
   async tellMember(slackUserId: string, text: string): Promise<void> {
     const channel = await this.openDm(slackUserId);
     await this.call(() => this.client.chat.postMessage({ channel, text }));
@@ -117,7 +116,7 @@ export class SlackChat extends Chat {
 
 function describe(summary: RequestSummary, requestId: string): Block[] {
   const lines = [
-    `*${escape(summary.requester)}* asks for *${escape(summary.applicationName)}* for *${durationText(summary.durationSeconds)}*`,
+    `*${escape(summary.requester)}* asks for *${escape(summary.applicationName)}* for *${formatDuration(summary.durationSeconds)}*`,
     `>${escape(summary.justification)}`,
   ];
   const stage = summary.stages > 1 ? `Stage ${summary.stage + 1} of ${summary.stages} · ` : '';

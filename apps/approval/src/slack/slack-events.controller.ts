@@ -3,9 +3,9 @@ import type { Request } from 'express';
 import { isValidSlackRequest } from '@slack/bolt';
 import { z } from 'zod';
 import { Clock } from '@jit/events';
-import { NotFoundError, Public, SERVICE_CONFIG, UnauthenticatedError, ValidationError } from '@jit/platform';
-import type { ApprovalConfig } from '../config.js';
-import { SlackChat, APPROVE_ACTION, DENY_ACTION } from './slack-chat.js';
+import { NotFoundError, Public, UnauthenticatedError, ValidationError, parseInput } from '@jit/platform';
+import { SLACK_SETTINGS, type SlackSettings } from '../config.js';
+import { APPROVE_ACTION, DENY_ACTION } from './slack-chat.js';
 import { SlackDecisions } from './slack-decisions.js';
 
 /** The part of a `block_actions` payload a decision needs. */
@@ -21,8 +21,7 @@ const RequestId = z.uuid();
 @Controller()
 export class SlackEventsController {
   constructor(
-    @Inject(SlackChat) private readonly slack: SlackChat | null,
-    @Inject(SERVICE_CONFIG) private readonly config: ApprovalConfig,
+    @Inject(SLACK_SETTINGS) private readonly slack: SlackSettings | null,
     private readonly clock: Clock,
     private readonly decisions: SlackDecisions,
   ) {}
@@ -40,12 +39,10 @@ export class SlackEventsController {
     @Headers('x-slack-signature') signature: string | undefined,
     @Headers('x-slack-request-timestamp') timestamp: string | undefined,
   ): Promise<void> {
-    const slack = this.slack;
-    const signingSecret = this.config.SLACK_SIGNING_SECRET;
-    if (!slack || !signingSecret) throw new NotFoundError('Slack is not configured');
+    if (!this.slack) throw new NotFoundError('Slack is not configured');
     const raw = request.rawBody?.toString('utf8') ?? '';
     const genuine = isValidSlackRequest({
-      signingSecret,
+      signingSecret: this.slack.signingSecret,
       body: raw,
       headers: { 'x-slack-signature': signature ?? '', 'x-slack-request-timestamp': Number(timestamp) },
       nowMilliseconds: this.clock.now().getTime(),
@@ -54,13 +51,11 @@ export class SlackEventsController {
 
     const payload = payloadOf(raw);
     if (payload?.type !== 'block_actions') return;
-    const parsed = BlockActions.safeParse(payload);
-    if (!parsed.success) throw new ValidationError('payload: not a block_actions payload', { issues: parsed.error.issues });
-    for (const action of parsed.data.actions) {
+    const { user, actions } = parseInput(BlockActions, payload, { where: 'payload' });
+    for (const action of actions) {
       if (action.action_id !== APPROVE_ACTION && action.action_id !== DENY_ACTION) continue;
-      const requestId = RequestId.safeParse(action.value);
-      if (!requestId.success) throw new ValidationError('payload.actions.value: expected a request id');
-      await this.decisions.onClick(slack, { slackUserId: parsed.data.user.id, decision: action.action_id, requestId: requestId.data });
+      const requestId = parseInput(RequestId, action.value, { field: 'payload.actions.value' });
+      await this.decisions.onClick({ memberId: user.id, decision: action.action_id, requestId });
     }
   }
 }

@@ -24,8 +24,8 @@ export interface ApprovalTestBed {
   call(method: string, path: string, options?: { as?: string; body?: unknown }): Promise<Response>;
   /** Decides on a request through the web API. */
   decide(requestId: string, as: string, decision: string, comment?: string): Promise<{ status: number; body: Record<string, any> }>;
-  /** Events of a request ever recorded to publish: a refused decision must leave none behind. */
-  outboxed(requestId: string): Promise<number>;
+  /** The types of the events of a request ever recorded to publish, oldest first: a refused decision must add none. */
+  outboxed(requestId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -89,8 +89,11 @@ export async function startApprovalTestBed(options: {
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     },
     async outboxed(requestId) {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM approval.outbox WHERE event->>'requestId' = $1`, [requestId]);
-      return rows[0].n as number;
+      const { rows } = await db.query(
+        `SELECT event->>'type' AS type FROM approval.outbox WHERE event->>'requestId' = $1 ORDER BY position`,
+        [requestId],
+      );
+      return rows.map((row) => row.type as string);
     },
     async close() {
       await service.stop();

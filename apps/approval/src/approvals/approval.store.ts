@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { StateChange, StateStore } from '@jit/events';
+import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { approvalDecider, isApproval, type ApprovalState } from './approval.decider.js';
+import { ApprovalRecord, approvalOf, recordOf } from './approval.entity.js';
+
+/**
+ * Approvals in the `approvals` table, one row per opened approval. Saving also records what the
+ * change should tell people, in the same transaction, so a notice exists exactly when its change does.
+ */
+@Injectable()
+export class ApprovalStore implements StateStore<ApprovalState> {
+  constructor(private readonly notifications: NotificationOutbox) {}
+
+  /** The row is locked until the transaction ends, so of two concurrent decisions the second sees the first's outcome. */
+  async load(manager: EntityManager, requestId: string): Promise<ApprovalState> {
+    const record = await manager.getRepository(ApprovalRecord).findOne({ where: { requestId }, lock: { mode: 'pessimistic_write' } });
+    return record ? approvalOf(record) : approvalDecider.initialState;
+  }
+
+  async save(manager: EntityManager, requestId: string, next: ApprovalState, { before, now }: StateChange<ApprovalState>): Promise<void> {
+    // Every accepted command leaves an approval: opening resolves one at once, every other command needs one.
+    if (!isApproval(next)) throw new Error(`request ${requestId}: only an opened approval is stored, not one in state ${next.state}`);
+    const approvals = manager.getRepository(ApprovalRecord);
+    if (isApproval(before)) {
+      const { state, stage, stages, approvers, decisions } = next;
+      await approvals.update({ requestId }, { state, stage, stages, approvers, decisions, updatedAt: now });
+    } else {
+      await approvals.insert(recordOf(next, { createdAt: now, updatedAt: now }));
+    }
+    await this.notifications.record(manager, before, next);
+  }
+}

@@ -1,6 +1,6 @@
 import { createCloudClient, type CloudClient } from 'jira.js';
-import { VendorRejectedError, isRejection, statusOf } from '@jit/vendors';
-import type { Ticketing } from './ticketing.js';
+import { isRejection, statusOf } from '@jit/vendors';
+import { TicketRejectedError, TicketingUnavailableError, type Ticketing } from './ticketing.js';
 
 /** How the Jira adapter reaches Jira Cloud and where it files tickets. */
 export interface JiraOptions {
@@ -23,7 +23,7 @@ function adf(text: string) {
   };
 }
 
-/** `Ticketing` over Jira Cloud issues, with jira.js (REST API v3). */
+/** `Ticketing` over Jira Cloud issues, with jira.js (REST API v3); the only code here that sees Jira's errors. */
 export class JiraTicketing implements Ticketing {
   private readonly jira: CloudClient;
 
@@ -59,16 +59,18 @@ export class JiraTicketing implements Ticketing {
     }
     const issue = await this.call(() => this.jira.issues.getIssue({ issueIdOrKey: key, fields: ['status'] }));
     if (issue.fields?.status?.statusCategory?.key === 'done') return;
-    throw new Error(`Jira issue ${key} offers no "${DONE}" transition`);
+    throw new TicketRejectedError(`Jira issue ${key} offers no "${DONE}" transition`);
   }
 
+  /** Runs a Jira call and speaks the port's errors: a 4xx that names a wrong request is rejected, the rest is worth retrying. */
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
       const status = statusOf(error);
-      if (isRejection(status)) throw new VendorRejectedError('jira', status, (error as Error).message);
-      throw error;
+      const message = `Jira answered ${status ?? 'nothing'}: ${(error as Error).message}`;
+      if (isRejection(status)) throw new TicketRejectedError(message, { cause: error });
+      throw new TicketingUnavailableError(message, { cause: error });
     }
   }
 }

@@ -1,7 +1,20 @@
 /** Injection token of the ticketing port. */
 export const TICKETING = Symbol('TICKETING');
 
-/** The ticket that records a grant. Transient failures throw; rejections throw `VendorRejectedError`. */
+/** The ticketing system refused a call for a reason retrying alone cannot fix (a missing project, issue or transition). */
+export class TicketRejectedError extends Error {
+  override name = 'TicketRejectedError';
+}
+
+/** The ticketing system could not be reached or failed; the caller should try again later. */
+export class TicketingUnavailableError extends Error {
+  override name = 'TicketingUnavailableError';
+}
+
+/**
+ * The tickets that record grants. Calls fail with `TicketRejectedError` when the request itself is
+ * wrong and with `TicketingUnavailableError` otherwise.
+ */
 export interface Ticketing {
   /** Opens a ticket and returns its key. */
   open(ticket: { summary: string; description: string }): Promise<string>;

@@ -7,7 +7,25 @@ export interface GroupMember {
   login: string;
 }
 
-/** Group membership in the identity provider. Transient failures throw; rejections throw `VendorRejectedError`. */
+/** The identity provider refused a call for a reason retrying cannot fix (an unknown group, an invalid membership). */
+export class IdentityRejectedError extends Error {
+  override name = 'IdentityRejectedError';
+}
+
+/** The group does not exist in the identity provider. */
+export class GroupNotFoundError extends IdentityRejectedError {
+  override name = 'GroupNotFoundError';
+}
+
+/** The identity provider could not be reached or kept failing; the caller should try again later. */
+export class IdentityUnavailableError extends Error {
+  override name = 'IdentityUnavailableError';
+}
+
+/**
+ * Group membership in the identity provider. Calls fail with `IdentityRejectedError` (or its
+ * `GroupNotFoundError`) when retrying cannot help, and with `IdentityUnavailableError` otherwise.
+ */
 export interface IdentityProvider {
   /** The provider's user id of a login, or undefined when there is no such user. */
   findUserId(login: string): Promise<string | undefined>;
@@ -15,8 +33,6 @@ export interface IdentityProvider {
   addToGroup(userId: string, groupId: string): Promise<void>;
   /** Ends the membership; removing a non-member (or from a group that is gone) counts as done. */
   removeFromGroup(userId: string, groupId: string): Promise<void>;
-  /** Whether the user is a member of the group. */
-  isMember(userId: string, groupId: string): Promise<boolean>;
-  /** Every member of the group, across all pages. */
+  /** Every member of the group, across all pages; `GroupNotFoundError` when the group does not exist. */
   listMembers(groupId: string): Promise<GroupMember[]>;
 }

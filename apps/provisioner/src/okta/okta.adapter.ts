@@ -1,5 +1,11 @@
-import { OktaClient } from '@jit/vendors';
-import type { GroupMember, IdentityProvider } from './identity-provider.js';
+import { OktaClient, VendorRejectedError } from '@jit/vendors';
+import {
+  GroupNotFoundError,
+  IdentityRejectedError,
+  IdentityUnavailableError,
+  type GroupMember,
+  type IdentityProvider,
+} from './identity-provider.js';
 
 /** How the Okta adapter reaches Okta. */
 export interface OktaOptions {
@@ -7,14 +13,14 @@ export interface OktaOptions {
   token: string;
   /** In-place retries of a call that hit 429, 5xx or the network. */
   maxRetries: number;
-  /** Per-request timeout, so a hung connection cannot hold a grant's transaction open. */
+  /** Per-request timeout, so a hung connection cannot hold a claimed grant past its lease. */
   timeoutMs?: number;
 }
 
 /** Longest wait for a rate-limit window to reset before giving up to the caller's retry. */
 const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
-/** `IdentityProvider` over Okta groups, through the shared `OktaClient`. */
+/** `IdentityProvider` over Okta groups, through the shared `OktaClient`; the only code here that sees Okta's errors. */
 export class OktaIdentityProvider implements IdentityProvider {
   private readonly okta: OktaClient;
 
@@ -30,22 +36,36 @@ export class OktaIdentityProvider implements IdentityProvider {
   }
 
   async findUserId(login: string): Promise<string | undefined> {
-    return (await this.okta.findUser(login))?.id;
+    return translated(async () => (await this.okta.findUser(login))?.id);
   }
 
   addToGroup(userId: string, groupId: string): Promise<void> {
-    return this.okta.addToGroup(userId, groupId);
+    return translated(() => this.okta.addToGroup(userId, groupId));
   }
 
   removeFromGroup(userId: string, groupId: string): Promise<void> {
-    return this.okta.removeFromGroup(userId, groupId);
-  }
-
-  isMember(userId: string, groupId: string): Promise<boolean> {
-    return this.okta.isMember(userId, groupId);
+    return translated(() => this.okta.removeFromGroup(userId, groupId));
   }
 
   listMembers(groupId: string): Promise<GroupMember[]> {
-    return this.okta.listMembers(groupId);
+    // Listing names only the group, so Okta's 404 can only mean the group is gone.
+    return translated(() => this.okta.listMembers(groupId), { notFound: GroupNotFoundError });
+  }
+}
+
+/**
+ * Runs an Okta call and speaks the port's errors: a refusal retrying cannot fix is rejected, and
+ * anything else (rate limits and outages that outlasted the client's retries, bad credentials that
+ * an operator will fix) is worth trying again later.
+ */
+async function translated<T>(call: () => Promise<T>, { notFound = IdentityRejectedError } = {}): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof VendorRejectedError) {
+      const rejected = error.status === 404 ? notFound : IdentityRejectedError;
+      throw new rejected(`Okta answered ${error.status}: ${error.message}`, { cause: error });
+    }
+    throw new IdentityUnavailableError(`Okta is unavailable: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -14,12 +14,31 @@ export const provisionerEnvSchema = z.object({
   JIRA_API_TOKEN: z.string().min(1),
   JIRA_PROJECT_KEY: z.string().min(1).default('JIT'),
   JIRA_ISSUE_TYPE: z.string().min(1).default('Task'),
-  /** How often the revocation loop looks for grants to revoke. */
+  /** How often the granting loop looks for approved grants when none is waiting; a backlog is drained without pause. */
+  GRANT_TICK_MS: ms.default(500),
+  /** Delay after the first failed grant attempt (Okta unavailable); doubles per attempt, with jitter. */
+  GRANT_BACKOFF_BASE_MS: ms.default(1000),
+  /** Longest delay between grant attempts. */
+  GRANT_BACKOFF_MAX_MS: ms.default(60_000),
+  /** How often the revocation loop looks for grants to revoke when none is waiting. */
   REVOKE_TICK_MS: ms.default(1000),
-  /** Delay after the first failed revocation attempt; doubles per attempt. */
+  /** Delay after the first failed revocation attempt; doubles per attempt, with jitter. */
   REVOKE_BACKOFF_BASE_MS: ms.default(1000),
   /** Longest delay between revocation attempts. */
   REVOKE_BACKOFF_MAX_MS: ms.default(60_000),
+  /** How often the ticket loop looks for Jira tickets to open or close when none is waiting. */
+  TICKET_TICK_MS: ms.default(1000),
+  /** Delay after the first failed Jira attempt; doubles per attempt, with jitter. */
+  TICKET_BACKOFF_BASE_MS: ms.default(1000),
+  /** Longest delay between Jira attempts. */
+  TICKET_BACKOFF_MAX_MS: ms.default(300_000),
+  /**
+   * How long a loop's claim on a grant lasts. A replica that dies mid-call is taken over when it runs
+   * out, so it must outlast the slowest vendor call sequence (Okta's rate-limit waits included).
+   */
+  CLAIM_LEASE_MS: ms.default(120_000),
+  /** Grants (or tickets) each loop claims per round and works on side by side. */
+  CLAIM_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** `report` only records members no grant explains; `enforce` also removes them and revokes overdue grants. */
   RECONCILE_MODE: z.enum(['report', 'enforce']).default('report'),
   /** How often the reconciliation loop compares managed Okta groups with grants. */

@@ -2,14 +2,16 @@ import type { ServiceDefinition } from '@jit/platform';
 import { GrantsModule } from './grants/grants.module.js';
 import { CreateGrants1764000000100 } from './migrations/1764000000100-create-grants.js';
 import { CreateReconciliationFindings1764000000200 } from './migrations/1764000000200-create-reconciliation-findings.js';
+import { AddGrantLeases1764000000300 } from './migrations/1764000000300-add-grant-leases.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
 
 /** Provisioner: grants in Okta and their Jira tickets, from grant to revocation, and reconciliation of Okta against them. */
 export const provisionerService: ServiceDefinition = {
   name: 'provisioner',
   defaultPort: 3002,
   env: provisionerEnvSchema,
-  imports: [GrantsModule, ReconciliationModule],
-  migrations: [CreateGrants1764000000100, CreateReconciliationFindings1764000000200],
+  imports: [GrantsModule, TicketsModule, ReconciliationModule],
+  migrations: [CreateGrants1764000000100, CreateReconciliationFindings1764000000200, AddGrantLeases1764000000300],
 };

@@ -1,126 +1,427 @@
-import type { RequestedData } from '@jit/events';
-import { decide, type Grant } from '../src/grants/grant.decider.js';
+import type { EventDraft } from '@jit/events';
+import { DeciderSpecification, specEvent, specRequestId, type GivenEvent } from '@jit/events/testing';
+import { grantDecider, type Grant, type ObservedEvent } from '../src/grants/grant.decider.js';
+import { requested as requestedData } from './support/requested.js';
 
-const requestId = '3f6b2a4e-8a1c-4c55-9d2e-1f2a3b4c5d6e';
-const now = new Date('2026-01-01T10:00:00.000Z');
-const request: RequestedData = {
-  requester: 'alice@example.com',
-  application: {
-    id: 'aws-prod-console',
-    name: 'AWS Production Console',
+const spec = DeciderSpecification.for(grantDecider);
+
+const requested = { type: 'requested', data: requestedData('alice@example.com') } satisfies EventDraft<'requested'>;
+const approvedAt = '2026-01-01T00:05:00.000Z';
+const approved = {
+  type: 'approved',
+  data: { stage: 1, approver: 'bob@example.com', final: true, comment: 'ok for INC-1234' },
+  at: approvedAt,
+} satisfies GivenEvent;
+const firstStage = { type: 'approved', data: { stage: 0, approver: 'carol@example.com', final: false } } satisfies EventDraft<'approved'>;
+const cancelled = { type: 'cancelled', data: { by: 'alice@example.com' } } satisfies EventDraft<'cancelled'>;
+const grantedAt = '2026-01-01T00:06:00.000Z';
+const granted = {
+  type: 'granted',
+  data: {
+    requester: 'alice@example.com',
+    applicationId: 'aws-prod-console',
     oktaGroupId: '00g1awsprodconsole02',
-    owners: [],
-    approval: { kind: 'auto' },
+    oktaUserId: '00u1alice0000000000a',
+    grantedAt,
+    expiresAt: '2026-01-01T02:06:00.000Z',
   },
-  durationSeconds: 3600,
-  justification: 'INC-1',
-};
-const requested: Grant = {
-  requestId,
+} satisfies EventDraft<'granted'>;
+const expired = { type: 'expired', data: { expiresAt: granted.data.expiresAt } } satisfies EventDraft<'expired'>;
+const relinquished = {
+  type: 'revoke_requested',
+  data: { reason: 'relinquished', by: 'alice@example.com' },
+} satisfies EventDraft<'revoke_requested'>;
+const revokedAt = '2026-01-01T02:06:05.000Z';
+const revoked = { type: 'revoked', data: { reason: 'expired', revokedAt } } satisfies EventDraft<'revoked'>;
+const grantFailed = {
+  type: 'grant_failed',
+  data: { reason: 'alice@example.com is not a user in Okta' },
+} satisfies EventDraft<'grant_failed'>;
+
+const approvedGrant = [requested, approved];
+const activeGrant = [...approvedGrant, granted];
+const revokingGrant = [...activeGrant, expired];
+
+/** The `observe` command for an event, and that event as its cause, as the handler runs it. */
+function observing(
+  draft: EventDraft<ObservedEvent['type']>,
+  at?: string,
+): [{ kind: 'observe'; event: ObservedEvent }, { cause: ObservedEvent }] {
+  const event = specEvent(draft, at) as ObservedEvent;
+  return [{ kind: 'observe', event }, { cause: event }];
+}
+
+const recorded: Grant = {
+  requestId: specRequestId,
   requester: 'alice@example.com',
   applicationId: 'aws-prod-console',
   applicationName: 'AWS Production Console',
   oktaGroupId: '00g1awsprodconsole02',
-  durationSeconds: 3600,
-  justification: 'INC-1',
+  durationSeconds: 7200,
+  justification: 'INC-1234 database failover',
   status: 'requested',
-  attempts: 0,
 };
-const granting: Grant = { ...requested, status: 'granting' };
-const active: Grant = {
-  ...requested,
-  status: 'active',
-  oktaUserId: '00ualice',
-  ticketKey: 'JIT-1',
-  grantedAt: now,
-  expiresAt: new Date('2026-01-01T11:00:00.000Z'),
-};
-const revoking: Grant = { ...active, status: 'revoking', revokeReason: 'expired', nextAttemptAt: now };
-const backoff = { baseMs: 1000, maxMs: 60_000 };
 
 describe('grant rules', () => {
-  it('records a request once', () => {
-    expect(decide({ kind: 'record_request', requestId, request }, undefined, now)).toEqual({ kind: 'apply', grant: requested, events: [] });
-    expect(decide({ kind: 'record_request', requestId, request }, requested, now)).toMatchObject({ kind: 'skip' });
-  });
-
-  it('an approval for a request not seen yet waits for it', () => {
-    expect(decide({ kind: 'start_grant' }, undefined, now)).toMatchObject({ kind: 'not_ready' });
-  });
-
-  it('completing a grant publishes granted that expires after the requested duration', () => {
-    const decision = decide({ kind: 'complete_grant', oktaUserId: '00ualice', ticketKey: 'JIT-1' }, granting, now);
-    expect(decision).toEqual({
-      kind: 'apply',
-      grant: active,
-      events: [
-        {
-          type: 'granted',
-          data: {
-            requester: 'alice@example.com',
-            applicationId: 'aws-prod-console',
-            oktaGroupId: '00g1awsprodconsole02',
-            oktaUserId: '00ualice',
-            grantedAt: '2026-01-01T10:00:00.000Z',
-            expiresAt: '2026-01-01T11:00:00.000Z',
-            ticketKey: 'JIT-1',
-          },
-        },
-      ],
+  describe('requested', () => {
+    it('records the request once', () => {
+      expect(
+        spec
+          .given([])
+          .when(...observing(requested))
+          .then([]),
+      ).toEqual(recorded);
+      spec
+        .given([requested])
+        .when(...observing(requested))
+        .thenNothing();
     });
   });
 
-  it('a cancelled request is never granted', () => {
-    const cancelled = decide({ kind: 'cancel' }, requested, now);
-    expect(cancelled).toEqual({ kind: 'apply', grant: { ...requested, status: 'cancelled' }, events: [] });
-    expect(decide({ kind: 'start_grant' }, { ...requested, status: 'cancelled' }, now)).toMatchObject({ kind: 'skip' });
-  });
+  describe('approved', () => {
+    it('the final approval makes the grant due, with its deadline recorded before Okta is ever called', () => {
+      const state = spec
+        .given([requested])
+        .when(...observing(approved, approvedAt))
+        .then([]);
+      expect(state).toEqual({
+        ...recorded,
+        status: 'granting',
+        approvedBy: 'bob@example.com',
+        approvalComment: 'ok for INC-1234',
+        deadline: new Date('2026-01-01T02:05:00.000Z'),
+      });
+    });
 
-  it('a cancellation during granting waits until the grant settles, and is ignored once access exists', () => {
-    expect(decide({ kind: 'cancel' }, granting, now)).toMatchObject({ kind: 'not_ready' });
-    expect(decide({ kind: 'cancel' }, active, now)).toMatchObject({ kind: 'skip' });
-  });
+    it('an approval for a request not seen yet waits for it', () => {
+      spec
+        .given([])
+        .when(...observing(approved))
+        .thenNotYet();
+    });
 
-  it('a failed grant publishes grant_failed with the reason', () => {
-    expect(decide({ kind: 'fail_grant', reason: 'no such user' }, granting, now)).toEqual({
-      kind: 'apply',
-      grant: { ...granting, status: 'failed', lastError: 'no such user' },
-      events: [{ type: 'grant_failed', data: { reason: 'no such user' } }],
+    it('an approval step that is not the final one grants nothing', () => {
+      spec
+        .given([requested])
+        .when(...observing(firstStage))
+        .thenNothing();
+      expect(
+        spec
+          .given([requested, firstStage])
+          .when(...observing(approved))
+          .then([]),
+      ).toMatchObject({ status: 'granting' });
+    });
+
+    it('a final approval of a cancelled request grants nothing', () => {
+      spec
+        .given([requested, cancelled])
+        .when(...observing(approved))
+        .thenNothing();
+      spec.given([requested, cancelled, approved]).when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }).thenNothing();
+    });
+
+    it('a second final approval changes nothing', () => {
+      spec
+        .given(approvedGrant)
+        .when(...observing(approved))
+        .thenNothing();
+      spec
+        .given(activeGrant)
+        .when(...observing(approved))
+        .thenNothing();
     });
   });
 
-  it('an expiry or revoke request queues an active grant for revocation once, keeping the first reason', () => {
-    expect(decide({ kind: 'start_revocation', reason: 'expired' }, active, now)).toEqual({
-      kind: 'apply',
-      grant: { ...revoking, attempts: 0 },
-      events: [],
+  describe('complete_grant', () => {
+    it('publishes granted, expiring the requested duration after the membership was confirmed', () => {
+      const state = spec
+        .given(approvedGrant)
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }, { at: grantedAt })
+        .then([granted]);
+      expect(state).toMatchObject({
+        status: 'active',
+        oktaUserId: '00u1alice0000000000a',
+        grantedAt: new Date(grantedAt),
+        expiresAt: new Date('2026-01-01T02:06:00.000Z'),
+      });
     });
-    expect(decide({ kind: 'start_revocation', reason: 'relinquished' }, revoking, now)).toMatchObject({ kind: 'skip' });
-    expect(decide({ kind: 'start_revocation', reason: 'expired' }, { ...revoking, status: 'revoked' }, now)).toMatchObject({
-      kind: 'skip',
+
+    it('after the request was cancelled still publishes granted, and moves straight to revoking it (admin)', () => {
+      const afterCancel = spec
+        .given(approvedGrant)
+        .when(...observing(cancelled))
+        .then([]);
+      expect(afterCancel).toMatchObject({ status: 'granting', endRequested: 'admin' });
+
+      const state = spec
+        .given([...approvedGrant, cancelled])
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }, { at: grantedAt })
+        .then([granted]);
+      expect(state).toMatchObject({ status: 'revoking', revokeReason: 'admin', endRequested: undefined });
+      spec
+        .given([...approvedGrant, cancelled, granted])
+        .when({ kind: 'confirm_revocation' }, { at: revokedAt })
+        .then([{ type: 'revoked', data: { reason: 'admin', revokedAt } }]);
+    });
+
+    it('once the grant settled, or before it is approved, changes nothing', () => {
+      const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' } as const;
+      spec.given([]).when(completion).thenNothing();
+      spec.given([requested]).when(completion).thenNothing();
+      spec.given(activeGrant).when(completion).thenNothing();
+      spec
+        .given([...approvedGrant, grantFailed])
+        .when(completion)
+        .thenNothing();
     });
   });
 
-  it('a revocation before the grant exists waits for it', () => {
-    expect(decide({ kind: 'start_revocation', reason: 'relinquished' }, granting, now)).toMatchObject({ kind: 'not_ready' });
+  describe('fail_grant', () => {
+    it('publishes grant_failed with the reason', () => {
+      const state = spec.given(approvedGrant).when({ kind: 'fail_grant', reason: grantFailed.data.reason }).then([grantFailed]);
+      expect(state).toMatchObject({ status: 'failed', failureReason: grantFailed.data.reason });
+    });
+
+    it('drops an end of access asked for meanwhile: there is no access to end', () => {
+      const state = spec
+        .given([...approvedGrant, cancelled])
+        .when({ kind: 'fail_grant', reason: grantFailed.data.reason })
+        .then([grantFailed]);
+      expect(state).toMatchObject({ status: 'failed', endRequested: undefined });
+    });
+
+    it('once the grant settled changes nothing', () => {
+      spec.given([]).when({ kind: 'fail_grant', reason: 'late' }).thenNothing();
+      spec.given(activeGrant).when({ kind: 'fail_grant', reason: 'late' }).thenNothing();
+      spec
+        .given([...approvedGrant, grantFailed])
+        .when({ kind: 'fail_grant', reason: 'late' })
+        .thenNothing();
+    });
   });
 
-  it('each failed revocation attempt publishes revoke_failed and backs off exponentially up to the cap', () => {
-    const first = decide({ kind: 'fail_revocation', error: 'Okta 503', backoff }, revoking, now);
-    expect(first).toEqual({
-      kind: 'apply',
-      grant: { ...revoking, attempts: 1, lastError: 'Okta 503', nextAttemptAt: new Date('2026-01-01T10:00:01.000Z') },
-      events: [{ type: 'revoke_failed', data: { reason: 'Okta 503', attempt: 1 } }],
+  describe('cancelled', () => {
+    it('a request cancelled before its approval is never granted', () => {
+      expect(
+        spec
+          .given([requested])
+          .when(...observing(cancelled))
+          .then([]),
+      ).toMatchObject({ status: 'cancelled' });
     });
-    const tenth = decide({ kind: 'fail_revocation', error: 'Okta 503', backoff }, { ...revoking, attempts: 9 }, now);
-    expect(tenth).toMatchObject({ grant: { attempts: 10, nextAttemptAt: new Date('2026-01-01T10:01:00.000Z') } });
+
+    it('a cancellation of access that exists revokes it (admin)', () => {
+      expect(
+        spec
+          .given(activeGrant)
+          .when(...observing(cancelled))
+          .then([]),
+      ).toMatchObject({ status: 'revoking', revokeReason: 'admin' });
+    });
+
+    it('a cancellation for a request not seen yet waits for it', () => {
+      spec
+        .given([])
+        .when(...observing(cancelled))
+        .thenNotYet();
+    });
+
+    it('changes nothing once cancelled, already ending, failed or revoked', () => {
+      spec
+        .given([requested, cancelled])
+        .when(...observing(cancelled))
+        .thenNothing();
+      spec
+        .given([...approvedGrant, cancelled])
+        .when(...observing(cancelled))
+        .thenNothing();
+      spec
+        .given(revokingGrant)
+        .when(...observing(cancelled))
+        .thenNothing();
+      spec
+        .given([...approvedGrant, grantFailed])
+        .when(...observing(cancelled))
+        .thenNothing();
+      spec
+        .given([...revokingGrant, revoked])
+        .when(...observing(cancelled))
+        .thenNothing();
+    });
   });
 
-  it('a confirmed revocation publishes revoked with its reason and time', () => {
-    expect(decide({ kind: 'confirm_revocation' }, revoking, now)).toEqual({
-      kind: 'apply',
-      grant: { ...revoking, status: 'revoked', revokedAt: now, nextAttemptAt: undefined },
-      events: [{ type: 'revoked', data: { reason: 'expired', revokedAt: '2026-01-01T10:00:00.000Z' } }],
+  describe('expired and revoke_requested', () => {
+    it('an expiry queues an active grant for revocation', () => {
+      expect(
+        spec
+          .given(activeGrant)
+          .when(...observing(expired))
+          .then([]),
+      ).toMatchObject({ status: 'revoking', revokeReason: 'expired' });
     });
+
+    it('a revoke request queues an active grant for revocation with its reason', () => {
+      expect(
+        spec
+          .given(activeGrant)
+          .when(...observing(relinquished))
+          .then([]),
+      ).toMatchObject({
+        status: 'revoking',
+        revokeReason: 'relinquished',
+      });
+    });
+
+    it('a second end of access keeps the first reason', () => {
+      spec
+        .given(revokingGrant)
+        .when(...observing(relinquished))
+        .thenNothing();
+      spec
+        .given([...activeGrant, relinquished])
+        .when(...observing(expired))
+        .thenNothing();
+    });
+
+    it('an expiry or revoke request for a request not seen yet waits for it', () => {
+      spec
+        .given([])
+        .when(...observing(expired))
+        .thenNotYet();
+      spec
+        .given([])
+        .when(...observing(relinquished))
+        .thenNotYet();
+    });
+
+    it('a revoke request while the grant is in progress is kept and applied the moment access exists', () => {
+      expect(
+        spec
+          .given(approvedGrant)
+          .when(...observing(relinquished))
+          .then([]),
+      ).toMatchObject({
+        status: 'granting',
+        endRequested: 'relinquished',
+      });
+      spec
+        .given([...approvedGrant, relinquished])
+        .when(...observing(expired))
+        .thenNothing();
+      const state = spec
+        .given([...approvedGrant, relinquished])
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }, { at: grantedAt })
+        .then([granted]);
+      expect(state).toMatchObject({ status: 'revoking', revokeReason: 'relinquished' });
+    });
+
+    it('changes nothing once revoked, failed or cancelled', () => {
+      spec
+        .given([...revokingGrant, revoked])
+        .when(...observing(relinquished))
+        .thenNothing();
+      spec
+        .given([...approvedGrant, grantFailed])
+        .when(...observing(expired))
+        .thenNothing();
+      spec
+        .given([requested, cancelled])
+        .when(...observing(relinquished))
+        .thenNothing();
+    });
+  });
+
+  describe('confirm_revocation', () => {
+    it('publishes revoked with its reason and time', () => {
+      const state = spec.given(revokingGrant).when({ kind: 'confirm_revocation' }, { at: revokedAt }).then([revoked]);
+      expect(state).toMatchObject({ status: 'revoked', revokeReason: 'expired', revokedAt: new Date(revokedAt) });
+    });
+
+    it('changes nothing unless a revocation is under way', () => {
+      spec.given([]).when({ kind: 'confirm_revocation' }).thenNothing();
+      spec.given(activeGrant).when({ kind: 'confirm_revocation' }).thenNothing();
+      spec
+        .given([...revokingGrant, revoked])
+        .when({ kind: 'confirm_revocation' })
+        .thenNothing();
+    });
+  });
+
+  describe('fail_revocation', () => {
+    it('publishes revoke_failed with the attempt and leaves the revocation pending', () => {
+      const state = spec
+        .given(revokingGrant)
+        .when({ kind: 'fail_revocation', error: 'Okta is unavailable: 503', attempt: 3 })
+        .then([{ type: 'revoke_failed', data: { reason: 'Okta is unavailable: 503', attempt: 3 } }]);
+      expect(state).toMatchObject({ status: 'revoking', revokeReason: 'expired' });
+    });
+
+    it('an attempt that failed without a message still says why', () => {
+      spec
+        .given(revokingGrant)
+        .when({ kind: 'fail_revocation', error: '', attempt: 1 })
+        .then([{ type: 'revoke_failed', data: { reason: 'unknown error', attempt: 1 } }]);
+    });
+
+    it('changes nothing unless a revocation is under way', () => {
+      spec.given([]).when({ kind: 'fail_revocation', error: 'x', attempt: 1 }).thenNothing();
+      spec.given(activeGrant).when({ kind: 'fail_revocation', error: 'x', attempt: 1 }).thenNothing();
+      spec
+        .given([...revokingGrant, revoked])
+        .when({ kind: 'fail_revocation', error: 'x', attempt: 1 })
+        .thenNothing();
+    });
+  });
+
+  describe('revoke_overdue', () => {
+    const reconciliation = { type: 'revoke_requested', data: { reason: 'reconciliation', by: 'service:provisioner' } } as const;
+
+    it('asks for the revocation of a grant still active past its expiry, and starts it', () => {
+      const state = spec.given(activeGrant).when({ kind: 'revoke_overdue' }, { at: '2026-01-01T02:06:00.000Z' }).then([reconciliation]);
+      expect(state).toMatchObject({ status: 'revoking', revokeReason: 'reconciliation' });
+    });
+
+    it('ends a grant never completed by its deadline as soon as it completes', () => {
+      const state = spec.given(approvedGrant).when({ kind: 'revoke_overdue' }, { at: '2026-01-01T02:05:00.000Z' }).then([reconciliation]);
+      expect(state).toMatchObject({ status: 'granting', endRequested: 'reconciliation' });
+    });
+
+    it('changes nothing before the expiry or deadline, or once an end is under way', () => {
+      spec.given(activeGrant).when({ kind: 'revoke_overdue' }, { at: '2026-01-01T02:05:59.999Z' }).thenNothing();
+      spec.given(approvedGrant).when({ kind: 'revoke_overdue' }, { at: '2026-01-01T02:04:59.999Z' }).thenNothing();
+      spec
+        .given([...approvedGrant, cancelled])
+        .when({ kind: 'revoke_overdue' }, { at: '2026-01-02T00:00:00.000Z' })
+        .thenNothing();
+      spec.given(revokingGrant).when({ kind: 'revoke_overdue' }, { at: '2026-01-02T00:00:00.000Z' }).thenNothing();
+      spec.given([]).when({ kind: 'revoke_overdue' }).thenNothing();
+    });
+  });
+
+  it('events the grant does not act on leave it as it is', () => {
+    const others: GivenEvent[] = [
+      { type: 'approval_opened', data: { stages: [{ source: 'manager', approvers: ['bob@example.com'] }] } },
+      { type: 'denied', data: { by: 'bob@example.com', reason: 'denied_by_approver' } },
+      { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T05:00:00.000Z' } },
+      { type: 'revoke_failed', data: { reason: 'Okta is unavailable: 503', attempt: 1 } },
+    ];
+    const plain = spec
+      .given([requested])
+      .when(...observing(approved, approvedAt))
+      .then([]);
+    expect(
+      spec
+        .given([requested, ...others])
+        .when(...observing(approved, approvedAt))
+        .then([]),
+    ).toEqual(plain);
+    const revokedPlain = spec.given(revokingGrant).when({ kind: 'confirm_revocation' }, { at: revokedAt }).then([revoked]);
+    expect(
+      spec
+        .given([...revokingGrant, ...others])
+        .when({ kind: 'confirm_revocation' }, { at: revokedAt })
+        .then([revoked]),
+    ).toEqual(revokedPlain);
   });
 });

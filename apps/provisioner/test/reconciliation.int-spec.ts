@@ -161,12 +161,13 @@ describe('reconciliation', () => {
 
   it('a member added by a grant still in progress is left alone', async () => {
     const requestId = randomUUID();
-    // Granting commits `granting` before it calls Okta, so the membership can appear before the grant is active.
+    // Granting commits `granting` before it calls Okta, so the membership can appear before the grant is active;
+    // this one is claimed by another replica's granting loop, in the middle of its Okta call.
     await enforcingDb.query(
       `INSERT INTO provisioner.grants (request_id, requester, application_id, application_name, okta_group_id, duration_seconds,
-         justification, status, created_at, updated_at)
-       VALUES ($1, $2, 'demo-sandbox', 'Demo sandbox', $3, 3600, 'testing', 'granting', $4, $4)`,
-      [requestId, dave.email, sandbox.id, new Date(clock.now().getTime() - 60_000)],
+         justification, status, lease_owner, lease_until, created_at, updated_at)
+       VALUES ($1, $2, 'demo-sandbox', 'Demo sandbox', $3, 3600, 'testing', 'granting', 'another-replica', $5, $4, $4)`,
+      [requestId, dave.email, sandbox.id, new Date(clock.now().getTime() - 60_000), new Date(clock.now().getTime() + 3_600_000)],
     );
     try {
       await addBehindTheBack(sandbox.id, dave.oktaId);

@@ -1,9 +1,15 @@
-import type { EventDraft, RequestedData, RevokeReason } from '@jit/events';
+import { accept, notYet, nothing, type AccessEvent, type Decider, type Decision, type RevokeReason } from '@jit/events';
 
-/** Where a grant is in its life. */
+/** The actor of every event the provisioner publishes. */
+export const PROVISIONER_ACTOR = 'service:provisioner';
+
+/**
+ * Where a grant is in its life. `granting` is approved and waiting for (or in the middle of) the
+ * Okta call: a membership may exist from then on, so its deadline is already recorded.
+ */
 export type GrantStatus = 'requested' | 'granting' | 'active' | 'revoking' | 'revoked' | 'failed' | 'cancelled';
 
-/** One request's grant, as the provisioner knows it. */
+/** One request's grant, as the provisioner knows it from the request's events. */
 export interface Grant {
   requestId: string;
   requester: string;
@@ -13,92 +19,62 @@ export interface Grant {
   durationSeconds: number;
   justification: string;
   status: GrantStatus;
+  approvedBy?: string;
+  approvalComment?: string;
+  /** When access must be over even if the grant never completes: the final approval's time plus the duration. */
+  deadline?: Date;
+  /** An end of access asked for before access existed; it is applied the moment access exists. */
+  endRequested?: RevokeReason;
   oktaUserId?: string;
-  ticketKey?: string;
   grantedAt?: Date;
   expiresAt?: Date;
   revokeReason?: RevokeReason;
   revokedAt?: Date;
-  /** Failed revocation attempts so far. */
-  attempts: number;
-  nextAttemptAt?: Date;
-  lastError?: string;
+  failureReason?: string;
 }
 
-/** How long to wait between revocation attempts. */
-export interface Backoff {
-  baseMs: number;
-  maxMs: number;
-}
+/** What the provisioner knows of a request: nothing before its `requested` event, then its grant. */
+export type GrantState = Grant | undefined;
 
-/** What can happen to a grant. */
+/** The events of other services that a grant acts on. */
+export type ObservedEvent = AccessEvent<'requested' | 'approved' | 'cancelled' | 'expired' | 'revoke_requested'>;
+
+/** The event types the grant rules produce. */
+export type GrantEventType = 'granted' | 'grant_failed' | 'revoked' | 'revoke_failed' | 'revoke_requested';
+
+/** What can happen to a grant: an event heard from another service, or the result of a loop's vendor call. */
 export type GrantCommand =
-  | { kind: 'record_request'; requestId: string; request: RequestedData }
-  | { kind: 'cancel' }
-  | { kind: 'start_grant' }
-  | { kind: 'complete_grant'; oktaUserId: string; ticketKey: string }
+  | { kind: 'observe'; event: ObservedEvent }
+  /** Okta confirmed the membership. */
+  | { kind: 'complete_grant'; oktaUserId: string }
+  /** Okta refused the grant for good; no membership was made. */
   | { kind: 'fail_grant'; reason: string }
-  | { kind: 'start_revocation'; reason: RevokeReason }
+  /** Okta confirmed the membership is gone. */
   | { kind: 'confirm_revocation' }
-  | { kind: 'fail_revocation'; error: string; backoff: Backoff };
+  /** A revocation attempt failed; `attempt` counts them, the first being 1. */
+  | { kind: 'fail_revocation'; error: string; attempt: number }
+  /** The reconciliation found the grant holding access past its expiry (or deadline) with no `expired` heard. */
+  | { kind: 'revoke_overdue' };
 
-/** The grant to store and the events to publish, or why nothing happens now. */
-export type GrantDecision =
-  | { kind: 'apply'; grant: Grant; events: EventDraft[] }
-  /** Nothing to do: the command was already applied, or the grant is past the point where it matters. */
-  | { kind: 'skip'; reason: string }
-  /** The grant is not ready for this yet (an earlier event has not arrived): retry later. */
-  | { kind: 'not_ready'; reason: string };
-
-const apply = (grant: Grant, events: EventDraft[] = []): GrantDecision => ({ kind: 'apply', grant, events });
-const skip = (reason: string): GrantDecision => ({ kind: 'skip', reason });
-const notReady = (reason: string): GrantDecision => ({ kind: 'not_ready', reason });
+type GrantDecision = Decision<GrantEventType>;
 
 /**
- * The rules of a grant: requested → granting → active → revoking → revoked, or failed / cancelled
- * before access exists. Once access exists it can only end through revocation, and a revocation
- * stays pending until the identity provider confirms it.
+ * The rules of a grant: requested → granting (approved; deadline recorded) → active → revoking →
+ * revoked, or failed / cancelled before access exists. Once access exists it only ends through a
+ * revocation, which stays pending until Okta confirms it. An end of access asked for while the
+ * grant is still on its way (a cancellation racing the final approval, say) is kept and applied
+ * as soon as the grant completes, so it can never be lost or leave access behind.
  */
-export function decide(command: GrantCommand, grant: Grant | undefined, now: Date): GrantDecision {
-  if (command.kind === 'record_request') {
-    if (grant) return skip('request already recorded');
-    const { request } = command;
-    return apply({
-      requestId: command.requestId,
-      requester: request.requester,
-      applicationId: request.application.id,
-      applicationName: request.application.name,
-      oktaGroupId: request.application.oktaGroupId,
-      durationSeconds: request.durationSeconds,
-      justification: request.justification,
-      status: 'requested',
-      attempts: 0,
-    });
-  }
-  if (!grant) return notReady('the request has not been recorded yet');
+export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
+  initialState: undefined,
 
-  switch (command.kind) {
-    case 'cancel':
-      if (grant.status === 'requested') return apply({ ...grant, status: 'cancelled' });
-      if (grant.status === 'granting') return notReady('a grant is in progress; cancel once it settles');
-      return skip(`grant is ${grant.status}`);
-    case 'start_grant':
-      if (grant.status === 'requested') return apply({ ...grant, status: 'granting' });
-      if (grant.status === 'granting') return apply(grant);
-      return skip(`grant is ${grant.status}`);
-    case 'complete_grant': {
-      if (grant.status !== 'granting') return skip(`grant is ${grant.status}`);
-      const expiresAt = new Date(now.getTime() + grant.durationSeconds * 1000);
-      const active: Grant = {
-        ...grant,
-        status: 'active',
-        oktaUserId: command.oktaUserId,
-        ticketKey: command.ticketKey,
-        grantedAt: now,
-        expiresAt,
-      };
-      return apply(active, [
-        {
+  decide(command, grant, now): GrantDecision {
+    switch (command.kind) {
+      case 'observe':
+        return observe(command.event, grant);
+      case 'complete_grant':
+        if (grant?.status !== 'granting') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
+        return accept({
           type: 'granted',
           data: {
             requester: grant.requester,
@@ -106,37 +82,132 @@ export function decide(command: GrantCommand, grant: Grant | undefined, now: Dat
             oktaGroupId: grant.oktaGroupId,
             oktaUserId: command.oktaUserId,
             grantedAt: now.toISOString(),
-            expiresAt: expiresAt.toISOString(),
-            ticketKey: command.ticketKey,
+            expiresAt: new Date(now.getTime() + grant.durationSeconds * 1000).toISOString(),
           },
-        },
-      ]);
-    }
-    case 'fail_grant':
-      if (grant.status !== 'requested' && grant.status !== 'granting') return skip(`grant is ${grant.status}`);
-      return apply({ ...grant, status: 'failed', lastError: command.reason }, [{ type: 'grant_failed', data: { reason: command.reason } }]);
-    case 'start_revocation':
-      if (grant.status === 'active') {
-        return apply({ ...grant, status: 'revoking', revokeReason: command.reason, attempts: 0, nextAttemptAt: now });
+        });
+      case 'fail_grant':
+        if (grant?.status !== 'granting') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
+        return accept({ type: 'grant_failed', data: { reason: command.reason } });
+      case 'confirm_revocation':
+        if (grant?.status !== 'revoking') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
+        return accept({ type: 'revoked', data: { reason: grant.revokeReason ?? 'admin', revokedAt: now.toISOString() } });
+      case 'fail_revocation':
+        if (grant?.status !== 'revoking') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
+        return accept({ type: 'revoke_failed', data: { reason: command.error || 'unknown error', attempt: command.attempt } });
+      case 'revoke_overdue':
+        if (!isOverdue(grant, now)) return nothing(`the grant is ${grant?.status ?? 'unknown'} and not overdue`);
+        return accept({ type: 'revoke_requested', data: { reason: 'reconciliation', by: PROVISIONER_ACTOR } });
+      default: {
+        const _exhaustive: never = command;
+        return _exhaustive;
       }
-      if (grant.status === 'requested' || grant.status === 'granting') return notReady('access has not been granted yet');
-      return skip(`grant is ${grant.status}`);
-    case 'confirm_revocation':
-      if (grant.status !== 'revoking') return skip(`grant is ${grant.status}`);
-      return apply({ ...grant, status: 'revoked', revokedAt: now, nextAttemptAt: undefined }, [
-        { type: 'revoked', data: { reason: grant.revokeReason ?? 'admin', revokedAt: now.toISOString() } },
-      ]);
-    case 'fail_revocation': {
-      if (grant.status !== 'revoking') return skip(`grant is ${grant.status}`);
-      const attempt = grant.attempts + 1;
-      const delay = Math.min(command.backoff.maxMs, command.backoff.baseMs * 2 ** (attempt - 1));
-      return apply({ ...grant, attempts: attempt, lastError: command.error, nextAttemptAt: new Date(now.getTime() + delay) }, [
-        { type: 'revoke_failed', data: { reason: command.error || 'unknown error', attempt } },
-      ]);
     }
+  },
+
+  evolve(grant, event): GrantState {
+    switch (event.type) {
+      case 'requested':
+        return grant ?? recordRequest(event);
+      case 'approved':
+        if (grant?.status !== 'requested' || !event.data.final) return grant;
+        return {
+          ...grant,
+          status: 'granting',
+          approvedBy: event.data.approver,
+          approvalComment: event.data.comment,
+          deadline: new Date(Date.parse(event.occurredAt) + grant.durationSeconds * 1000),
+        };
+      case 'cancelled':
+        if (grant?.status === 'requested') return { ...grant, status: 'cancelled' };
+        // Access may be on its way; whoever cancels a granted request is acting as an admin.
+        return endAccess(grant, 'admin');
+      case 'expired':
+        return endAccess(grant, 'expired');
+      case 'revoke_requested':
+        return endAccess(grant, event.data.reason);
+      case 'granted':
+        if (grant?.status !== 'granting') return grant;
+        return {
+          ...grant,
+          status: grant.endRequested ? 'revoking' : 'active',
+          revokeReason: grant.endRequested,
+          endRequested: undefined,
+          oktaUserId: event.data.oktaUserId,
+          grantedAt: new Date(event.data.grantedAt),
+          expiresAt: new Date(event.data.expiresAt),
+        };
+      case 'grant_failed':
+        if (grant?.status !== 'granting') return grant;
+        return { ...grant, status: 'failed', endRequested: undefined, failureReason: event.data.reason };
+      case 'revoked':
+        if (grant?.status !== 'revoking') return grant;
+        return { ...grant, status: 'revoked', revokeReason: event.data.reason, revokedAt: new Date(event.data.revokedAt) };
+      // Attempts and the time of the next one are the revocation loop's bookkeeping, not a rule.
+      case 'revoke_failed':
+      case 'approval_opened':
+      case 'denied':
+      case 'extended':
+        return grant;
+      default: {
+        const _exhaustive: never = event;
+        return _exhaustive;
+      }
+    }
+  },
+};
+
+function observe(event: ObservedEvent, grant: GrantState): GrantDecision {
+  if (event.type === 'requested') return grant ? nothing('the request is recorded already') : accept();
+  if (!grant) return notYet('the request has not been recorded yet');
+  switch (event.type) {
+    case 'approved':
+      if (!event.data.final) return nothing('an approval step that is not the final one');
+      return grant.status === 'requested' ? accept() : nothing(`the grant is ${grant.status}`);
+    case 'cancelled':
+      if (grant.status === 'requested') return accept();
+      return canEndAccess(grant) ? accept() : nothing(`the grant is ${grant.status}`);
+    case 'expired':
+    case 'revoke_requested':
+      return canEndAccess(grant)
+        ? accept()
+        : nothing(`the grant is ${grant.status}${grant.endRequested ? ', its end asked for already' : ''}`);
     default: {
-      const _exhaustive: never = command;
+      const _exhaustive: never = event;
       return _exhaustive;
     }
   }
+}
+
+function recordRequest(event: AccessEvent<'requested'>): Grant {
+  const { data } = event;
+  return {
+    requestId: event.requestId,
+    requester: data.requester,
+    applicationId: data.application.id,
+    applicationName: data.application.name,
+    oktaGroupId: data.application.oktaGroupId,
+    durationSeconds: data.durationSeconds,
+    justification: data.justification,
+    status: 'requested',
+  };
+}
+
+/** Whether an end of access would change anything: access exists, or may yet, and no end is pending. */
+function canEndAccess(grant: Grant): boolean {
+  if (grant.status === 'active') return true;
+  return (grant.status === 'requested' || grant.status === 'granting') && !grant.endRequested;
+}
+
+/** Active access starts its revocation; access still on its way keeps the first reason to end it. */
+function endAccess(grant: GrantState, reason: RevokeReason): GrantState {
+  if (!grant || !canEndAccess(grant)) return grant;
+  if (grant.status === 'active') return { ...grant, status: 'revoking', revokeReason: reason };
+  return { ...grant, endRequested: reason };
+}
+
+/** Active past its expiry, or still granting past its deadline with no end pending. */
+function isOverdue(grant: GrantState, now: Date): boolean {
+  if (grant?.status === 'active') return grant.expiresAt !== undefined && grant.expiresAt <= now;
+  if (grant?.status === 'granting') return !grant.endRequested && grant.deadline !== undefined && grant.deadline <= now;
+  return false;
 }

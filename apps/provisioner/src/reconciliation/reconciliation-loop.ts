@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, schemaOf } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
-import { decide } from '../grants/grant.decider.js';
-import { claimOverdueGrants, saveGrant } from '../grants/grant.store.js';
-import { IDENTITY_PROVIDER, type GroupMember, type IdentityProvider } from '../okta/identity-provider.js';
+import { PROVISIONER_ACTOR, type Grant } from '../grants/grant.decider.js';
+import { GrantPipeline } from '../grants/grant.pipeline.js';
+import { overdueGrants } from '../grants/grant.store.js';
+import { GroupNotFoundError, IDENTITY_PROVIDER, type GroupMember, type IdentityProvider } from '../okta/identity-provider.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
-import { VendorRejectedError } from '@jit/vendors';
 import { unexplainedMembers } from './membership.js';
 import { reconciliationMetrics } from './reconciliation.metrics.js';
 import { grantedGroups, membershipReasons, recordFinding, type Finding } from './reconciliation.store.js';
@@ -21,15 +21,17 @@ const EXPIRY_GRACE_MS = 60_000;
 const OVERDUE_BATCH_SIZE = 100;
 
 /**
- * Grants that may hold a membership: `granting` commits before Okta is called, so a member it adds
- * is always explained; `revoking` holds it until the revocation loop confirms the removal.
+ * Grants that may hold a membership: `granting` commits (with its deadline) before Okta is called,
+ * so a member it adds is always explained; `revoking` holds it until the revocation loop confirms
+ * the removal.
  */
 const HOLDING_STATUSES = ['granting', 'active', 'revoking'] as const;
 
 /**
  * Access never outlives its grant, even when an event is lost or someone edits Okta by hand:
  * compares every managed Okta group with the grants that explain its members, and in `enforce`
- * mode removes the rest and hands grants still active past their expiry to the revocation loop.
+ * mode removes the rest and asks the grant rules to revoke grants still holding access past their
+ * expiry (or, never completed, past their deadline).
  * In `report` mode it only logs, counts and records what it finds. A session advisory lock keeps
  * replicas from reconciling at the same time.
  */
@@ -40,6 +42,7 @@ export class ReconciliationLoop extends PeriodicTask {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly grants: GrantPipeline,
     private readonly clock: Clock,
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
@@ -88,35 +91,45 @@ export class ReconciliationLoop extends PeriodicTask {
     return findings;
   }
 
-  /** Grants still active well past their expiry, whose `expired` event never arrived. */
-  private reviewOverdueGrants(): Promise<Finding[]> {
+  /** Grants holding access well past their expiry or deadline, whose `expired` event never arrived. */
+  private async reviewOverdueGrants(): Promise<Finding[]> {
+    const cutoff = new Date(this.clock.now().getTime() - EXPIRY_GRACE_MS);
+    const findings: Finding[] = [];
+    for (const grant of await overdueGrants(this.dataSource.manager, cutoff, OVERDUE_BATCH_SIZE)) {
+      findings.push(await this.handleOverdue(grant));
+    }
+    return findings;
+  }
+
+  /** Reports (and in enforce mode revokes, through the grant rules) one overdue grant, with its finding in the same transaction. */
+  private handleOverdue(grant: Grant): Promise<Finding> {
     return this.dataSource.transaction(async (manager) => {
-      const now = this.clock.now();
-      const findings: Finding[] = [];
-      for (const grant of await claimOverdueGrants(manager, new Date(now.getTime() - EXPIRY_GRACE_MS), OVERDUE_BATCH_SIZE)) {
-        let action: Finding['action'] = 'reported';
-        if (this.enforce) {
-          const decision = decide({ kind: 'start_revocation', reason: 'reconciliation' }, grant, now);
-          if (decision.kind === 'apply') {
-            await saveGrant(manager, decision.grant, now);
-            action = 'revocation_started';
-          }
-        }
-        const finding: Finding = {
-          kind: 'overdue_grant',
-          oktaGroupId: grant.oktaGroupId,
-          oktaUserId: grant.oktaUserId,
-          login: grant.requester,
+      let action: Finding['action'] = 'reported';
+      if (this.enforce) {
+        const outcome = await this.grants.run({
           requestId: grant.requestId,
-          action,
-          foundAt: now,
-        };
-        await recordFinding(manager, finding);
-        this.metrics.overdueGrants.inc({ action });
-        this.logger.warn({ requestId: grant.requestId, expiresAt: grant.expiresAt, action }, 'grant still active past its expiry');
-        findings.push(finding);
+          command: { kind: 'revoke_overdue' },
+          actor: PROVISIONER_ACTOR,
+          manager,
+        });
+        if (outcome.kind === 'done') action = 'revocation_started';
       }
-      return findings;
+      const finding: Finding = {
+        kind: 'overdue_grant',
+        oktaGroupId: grant.oktaGroupId,
+        oktaUserId: grant.oktaUserId,
+        login: grant.requester,
+        requestId: grant.requestId,
+        action,
+        foundAt: this.clock.now(),
+      };
+      await recordFinding(manager, finding);
+      this.metrics.overdueGrants.inc({ action });
+      this.logger.warn(
+        { requestId: grant.requestId, status: grant.status, expiresAt: grant.expiresAt, deadline: grant.deadline, action },
+        'grant holds access past its expiry',
+      );
+      return finding;
     });
   }
 
@@ -138,7 +151,7 @@ export class ReconciliationLoop extends PeriodicTask {
     try {
       return await this.idp.listMembers(groupId);
     } catch (error) {
-      if (!(error instanceof VendorRejectedError && error.status === 404)) throw error;
+      if (!(error instanceof GroupNotFoundError)) throw error;
       this.logger.warn({ oktaGroupId: groupId }, 'managed group not found in Okta; nobody can hold access through it');
       return [];
     }

@@ -1,7 +1,7 @@
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { EventContext, JetStreamServer, OnEvent, subjectFor, type AccessEvent } from '@jit/events';
+import { EventContext, JetStreamServer, OnEvent, PrepareEvent, notYet, subjectFor, type AccessEvent, type NotYet } from '@jit/events';
 import { sampleEvent, waitFor } from '@jit/events/testing';
 import { effectsTable, openHarness, type Harness } from './fixtures/harness.js';
 import { recordEffect } from './fixtures/record-effect.js';
@@ -13,6 +13,29 @@ class GrantsHandler {
     await recordEffect({ ...event, requestId: `${event.requestId}:${event.data.oktaGroupId}` }, ctx.manager, ctx.delivery);
   }
 
+  /** How many times `approved` answered "not yet", and the open transactions its preparation saw. */
+  static notYetAnswers = 0;
+  static transactionsSeenWhilePreparing: number[] = [];
+
+  @PrepareEvent('approved')
+  async lookUpApprover(@Payload() event: AccessEvent<'approved'>): Promise<string> {
+    const [{ open }] = await h.dataSource.query(
+      `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    GrantsHandler.transactionsSeenWhilePreparing.push(open);
+    return `${event.data.approver} (looked up)`;
+  }
+
+  @OnEvent('approved')
+  async onApproved(@Payload() event: AccessEvent<'approved'>, @Ctx() ctx: EventContext): Promise<NotYet | void> {
+    if (GrantsHandler.notYetAnswers < 3) {
+      GrantsHandler.notYetAnswers += 1;
+      await recordEffect(event, ctx.manager, ctx.delivery);
+      return notYet('waiting for the request');
+    }
+    await recordEffect({ ...event, requestId: `${event.requestId}:${String(ctx.prepared)}` }, ctx.manager, ctx.delivery);
+  }
+
   @OnEvent('expired')
   async onExpired(@Payload() event: AccessEvent<'expired'>, @Ctx() ctx: EventContext): Promise<void> {
     await recordEffect(event, ctx.manager, ctx.delivery);
@@ -20,11 +43,12 @@ class GrantsHandler {
   }
 }
 
+let h: Harness;
+
 @Module({ controllers: [GrantsHandler] })
 class HandlersModule {}
 
 describe('the NestJS JetStream transport', () => {
-  let h: Harness;
   let app: INestMicroservice;
 
   beforeAll(async () => {
@@ -66,5 +90,22 @@ describe('the NestJS JetStream transport', () => {
     const effects = await h.dataSource.query(`SELECT 1 FROM ${effectsTable} WHERE request_id = 'nest-2'`);
     const inbox = await h.dataSource.query(`SELECT 1 FROM svc.inbox WHERE event_id = $1`, [event.id]);
     expect({ effects, inbox }).toEqual({ effects: [], inbox: [] });
+  });
+
+  it('a handler that answers "not yet" is retried rather than acked, and its preparation runs with no transaction open', async () => {
+    const deadLettersBefore = (await h.jsm.streams.info(h.topology.deadLetterStream)).state.messages;
+    const event = sampleEvent('approved', 'nest-3');
+    await h.js.publish(subjectFor(h.topology, 'approved'), JSON.stringify(event), { msgID: event.id });
+    const rows = await waitFor(
+      async () => {
+        const found = await h.dataSource.query(`SELECT request_id FROM ${effectsTable} WHERE request_id LIKE 'nest-3%'`);
+        return found.length > 0 && found;
+      },
+      { what: 'the effect after three "not yet" answers' },
+    );
+    expect(rows).toEqual([{ request_id: 'nest-3:bob@example.com (looked up)' }]);
+    expect(GrantsHandler.notYetAnswers).toBe(3);
+    expect(GrantsHandler.transactionsSeenWhilePreparing).toEqual([0, 0, 0, 0]);
+    expect((await h.jsm.streams.info(h.topology.deadLetterStream)).state.messages).toBe(deadLettersBefore);
   });
 });

@@ -17,3 +17,12 @@ export async function claimEvent(
   );
   return rows.length === 1;
 }
+
+/** Whether `consumer` has applied `eventId` already (a read outside any transaction; the claim stays the guard). */
+export async function isClaimed(manager: EntityManager, claim: { consumer: string; eventId: string }): Promise<boolean> {
+  const rows: unknown[] = await manager.query(`SELECT 1 FROM ${tableOf(manager, 'inbox')} WHERE consumer = $1 AND event_id = $2`, [
+    claim.consumer,
+    claim.eventId,
+  ]);
+  return rows.length > 0;
+}

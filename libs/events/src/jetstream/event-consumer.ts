@@ -3,7 +3,7 @@ import { headers } from '@nats-io/transport-node';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, type Decoded } from '../contracts/decode.js';
 import type { AccessEvent } from '../contracts/registry.js';
-import { claimEvent } from '../inbox/inbox.js';
+import { claimEvent, isClaimed } from '../inbox/inbox.js';
 import { silentLogger, type EventLogger } from '../logger.js';
 import { eventMetrics } from '../metrics.js';
 import { isNotYet, isRefused } from '../decider/pipeline.js';
@@ -23,10 +23,19 @@ export interface Delivery {
  * Applies one event inside the transaction that also records it in the inbox. It may answer with a
  * pipeline outcome: `not_yet` rolls the transaction back and retries later, `refused` dead-letters.
  */
-export type EventHandlerFn = (event: AccessEvent, manager: EntityManager, delivery: Delivery) => Promise<unknown>;
+export type EventHandlerFn = (event: AccessEvent, manager: EntityManager, delivery: Delivery, prepared?: unknown) => Promise<unknown>;
+
+/**
+ * Work for one event that must run with no transaction open (a vendor lookup): it runs before the
+ * inbox transaction and its result reaches the handler. It may run more than once for one event.
+ */
+export type PrepareFn = (event: AccessEvent, delivery: Delivery) => Promise<unknown>;
 
 /** Finds the handler of an event type; undefined means the consumer ignores that type. */
 export type HandlerLookup = (type: AccessEvent['type']) => EventHandlerFn | undefined;
+
+/** Finds the preparation of an event type, if it has one. */
+export type PrepareLookup = (type: AccessEvent['type']) => PrepareFn | undefined;
 
 /** Headers of a dead letter, so ops can see why and retry it. */
 export const DeadLetterHeaders = {
@@ -44,6 +53,7 @@ export interface EventConsumerOptions {
   topology: Topology;
   settings: ConsumerSettings;
   handlers: HandlerLookup;
+  preparers?: PrepareLookup;
   logger?: EventLogger;
   /** Requests handled at once; events of one request are always handled one after another. */
   concurrency?: number;
@@ -167,6 +177,13 @@ export class EventConsumer {
     // Tell the server a slow handler is still working, so it does not redeliver to another replica.
     const heartbeat = setInterval(() => msg.working(), Math.max(500, this.options.settings.ackWaitMs / 2));
     try {
+      const prepare = this.options.preparers?.(event.type);
+      if (prepare && (await this.seen(event.id))) {
+        clearInterval(heartbeat);
+        await this.ack(msg);
+        return { outcome: 'duplicate', type: event.type };
+      }
+      const prepared = prepare ? await prepare(event, delivery) : undefined;
       const applied = await this.options.dataSource.transaction(async (manager) => {
         const first = await claimEvent(manager, {
           consumer: delivery.consumer,
@@ -175,7 +192,7 @@ export class EventConsumer {
           streamSeq: delivery.streamSeq,
         });
         if (!first) return false;
-        const answer = await handler(event, manager, delivery);
+        const answer = await handler(event, manager, delivery, prepared);
         if (isNotYet(answer)) throw new NotYetSignal(answer.reason);
         if (isRefused(answer)) throw new NonRetryableEventError(`${answer.error.name}: ${answer.error.message}`);
         return true;
@@ -185,9 +202,14 @@ export class EventConsumer {
       return { outcome: applied ? 'handled' : 'duplicate', type: event.type };
     } catch (error) {
       clearInterval(heartbeat);
-      if (error instanceof NotYetSignal) return { outcome: this.notYet(msg, key, error.reason, eventContext), type: event.type };
+      if (error instanceof NotYetSignal) return { outcome: this.notYet(msg, error.reason, eventContext), type: event.type };
       return { outcome: await this.failed(msg, key, error, eventContext), type: event.type };
     }
+  }
+
+  /** Whether this consumer applied the event already, so a redelivery does no vendor work again. */
+  private async seen(eventId: string): Promise<boolean> {
+    return isClaimed(this.options.dataSource.manager, { consumer: this.options.settings.name, eventId });
   }
 
   private decode(msg: JsMsg): Decoded {
@@ -206,12 +228,12 @@ export class EventConsumer {
 
   /**
    * An event that arrived before its predecessor: normal with several replicas or after a retry, so
-   * it is logged at debug and retried with the backoff, and never counted as a failure.
+   * it is logged at debug and retried with the backoff, and never counted as a failure. The events
+   * behind it are not held back, since one of them may be the predecessor it waits for.
    */
-  private notYet(msg: JsMsg, key: string, reason: string, context: Record<string, unknown>): Outcome {
+  private notYet(msg: JsMsg, reason: string, context: Record<string, unknown>): Outcome {
     const { backoffMs } = this.options.settings;
     const delay = backoffMs[Math.min(msg.info.deliveryCount - 1, backoffMs.length - 1)] ?? 1000;
-    this.blocked.set(key, Date.now() + delay);
     msg.nak(delay);
     this.logger.debug({ ...context, reason, deliveries: msg.info.deliveryCount, retryInMs: delay }, 'event not applicable yet; will retry');
     return 'not_yet';

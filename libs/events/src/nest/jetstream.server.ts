@@ -2,9 +2,10 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { AccessEvent } from '../contracts/registry.js';
-import { EventConsumer, type EventConsumerOptions, type EventHandlerFn } from '../jetstream/event-consumer.js';
+import { EventConsumer, type EventConsumerOptions, type EventHandlerFn, type PrepareFn } from '../jetstream/event-consumer.js';
 import { ensureConsumer } from '../jetstream/setup.js';
-import { EventContext } from './event-context.js';
+import { EventContext, PrepareContext } from './event-context.js';
+import { preparePattern } from './on-event.js';
 
 /** The JetStream transport's options: the consumer's, without the handlers, which come from `@OnEvent` methods. */
 export interface JetStreamServerOptions extends Omit<EventConsumerOptions, 'handlers'> {
@@ -27,7 +28,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     try {
       const { manager, ...rest } = this.options;
       await ensureConsumer(manager, rest.topology, rest.settings);
-      this.consumer = new EventConsumer({ ...rest, handlers: (type) => this.handlerOf(type) });
+      this.consumer = new EventConsumer({ ...rest, handlers: (type) => this.handlerOf(type), preparers: (type) => this.preparerOf(type) });
       await this.consumer.start();
       callback();
     } catch (error) {
@@ -51,9 +52,19 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private handlerOf(type: AccessEvent['type']): EventHandlerFn | undefined {
     const handler = this.getHandlerByPattern(type);
     if (!handler) return undefined;
-    return async (event, manager, delivery) => {
-      const result = await handler(event, new EventContext([manager, delivery]));
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    return async (event, manager, delivery, prepared) => {
+      // The handler's answer (a pipeline outcome) is what tells the consumer to retry or dead-letter.
+      const result: unknown = await handler(event, new EventContext([manager, delivery, prepared]));
+      return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+    };
+  }
+
+  private preparerOf(type: AccessEvent['type']): PrepareFn | undefined {
+    const prepare = this.getHandlerByPattern(preparePattern(type));
+    if (!prepare) return undefined;
+    return async (event, delivery) => {
+      const result: unknown = await prepare(event, new PrepareContext([delivery]));
+      return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
     };
   }
 }

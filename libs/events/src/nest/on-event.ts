@@ -9,3 +9,17 @@ import type { EventType } from '../contracts/registry.js';
 export function OnEvent(...types: [EventType, ...EventType[]]): MethodDecorator {
   return EventPattern(types.length === 1 ? types[0] : types) as MethodDecorator;
 }
+
+/** The pattern a preparation of an event type is registered under. */
+export function preparePattern(type: EventType): string {
+  return `prepare:${type}`;
+}
+
+/**
+ * Marks a method that prepares the handling of an event type with no transaction open (a vendor
+ * lookup, say). It receives the event (`@Payload()`); what it returns reaches the `@OnEvent`
+ * handler as `ctx.prepared`. A failure retries the event like a failing handler.
+ */
+export function PrepareEvent(type: EventType): MethodDecorator {
+  return EventPattern(preparePattern(type)) as MethodDecorator;
+}

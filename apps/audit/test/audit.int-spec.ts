@@ -80,10 +80,20 @@ describe('audit store', () => {
   it('rejects a bad filter with a 400 naming it, and a non-auditor with a 403', async () => {
     const bad = await get('/v1/audit/events?type=teleported');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^type: expected one of requested/);
+    expect(bad.body).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: expect.stringMatching(/^type: expected one of requested/),
+        details: { issues: [{ field: 'type', message: expect.stringMatching(/^expected one of requested/) }] },
+      },
+    });
     const unknown = await get('/v1/audit/events?colour=blue');
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.message).toMatch(/colour/);
+    expect(unknown.body.error.message).toMatch(/^colour: /);
+    expect(unknown.body.error.details.issues).toEqual([{ field: 'colour', message: expect.any(String) }]);
+    const limit = await get('/v1/audit/events?limit=0');
+    expect(limit.status).toBe(400);
+    expect(limit.body.error.details.issues).toEqual([{ field: 'limit', message: expect.any(String) }]);
     expect((await get('/v1/audit/verify', { 'on-behalf-of': 'alice@example.com' })).status).toBe(403);
     expect((await get('/v1/audit/verify', { 'on-behalf-of': 'dave@example.com' })).status).toBe(200);
     expect((await fetch(`${service.url}/v1/audit/verify`)).status).toBe(401);
@@ -170,7 +180,31 @@ describe('audit store', () => {
       `${ended},alice@example.com,${app},00gdemosandbox,"INC-1, ""db down""",bob@example.com,2026-05-01T10:00:00.000Z,2026-05-01T12:00:00.000Z,2026-05-01T11:30:00.000Z,relinquished`,
     );
     expect(lines).toHaveLength(3);
-    expect((await get('/v1/audit/access-report?from=yesterday')).body.error.message).toMatch(/^from: expected an ISO 8601 date-time/);
+    const badWindow = await get('/v1/audit/access-report?from=yesterday');
+    expect(badWindow.status).toBe(400);
+    expect(badWindow.body.error).toMatchObject({ code: 'invalid_request', details: { issues: [{ field: 'from' }] } });
+    expect(badWindow.body.error.message).toMatch(/^from: expected an ISO 8601 date-time/);
+  });
+
+  it('records who could approve (approval_opened) under the request, so an auditor finds it by requester and application', async () => {
+    const requestId = randomUUID();
+    await publish(sampleEvent('requested', requestId));
+    const opened = sampleEvent('approval_opened', requestId);
+    await publish(opened);
+    const found = await waitFor(
+      async () => {
+        const { body } = await get(
+          `/v1/audit/events?requestId=${requestId}&requester=alice@example.com&applicationId=demo-sandbox&type=approval_opened`,
+        );
+        return body.events.length === 1 && body.events[0];
+      },
+      { what: 'the approval_opened event' },
+    );
+    expect(found).toMatchObject({
+      id: opened.id,
+      type: 'approval_opened',
+      data: { stages: [{ source: 'users', approvers: ['bob@example.com'] }] },
+    });
   });
 
   it('refuses to update or delete a stored event', async () => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { EntityManager } from 'typeorm';
-import { tableOf } from '@jit/events';
+import type { AccessEvent } from '@jit/events';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
 
@@ -46,59 +45,92 @@ export const accessReportColumns: (keyof AccessPeriod)[] = [
   'revokeReason',
 ];
 
-interface Row {
-  request_id: string;
-  requester: string;
-  application_id: string;
-  okta_group_id: string;
+/** What is known of one request so far, while its events are read in stream order. */
+interface RequestFacts {
   justification: string | null;
-  approvers: string[] | null;
-  granted_at: Date;
-  expires_at: Date;
-  revoked_at: Date | null;
-  revoke_reason: string | null;
+  approvers: string[];
+  grants: AccessEvent<'granted'>[];
+  extendedTo: Date | null;
+  revoked: AccessEvent<'revoked'> | null;
 }
 
 /**
- * Who held access when: one period per `granted` event, ending at its `revoked` event (or still
- * open), with the latest expiry after extensions. A period is in the window when it overlaps
- * [from, to).
+ * Who held access when: one period per `granted` event, ending at its request's first `revoked`
+ * event (or still open), with the latest expiry after extensions. A period is in the window when
+ * it overlaps [from, to). `events` are decoded events (latest version), each request's in stream
+ * order; periods are ordered by grant time, then in the order the requests came.
  */
-export async function accessReport(manager: EntityManager, query: AccessReportQuery): Promise<AccessPeriod[]> {
-  const t = tableOf(manager, 'audit_events');
-  const rows: Row[] = await manager.query(
-    `SELECT g.request_id, g.requester, g.application_id,
-            g.event->'data'->>'oktaGroupId' AS okta_group_id,
-            (g.event->'data'->>'grantedAt')::timestamptz AS granted_at,
-            greatest((g.event->'data'->>'expiresAt')::timestamptz, x.extended_to) AS expires_at,
-            (SELECT r.event->'data'->>'justification' FROM ${t} r WHERE r.request_id = g.request_id AND r.type = 'requested' LIMIT 1) AS justification,
-            (SELECT array_agg(a.event->'data'->>'approver' ORDER BY a.stream_seq) FROM ${t} a WHERE a.request_id = g.request_id AND a.type = 'approved') AS approvers,
-            v.revoked_at, v.revoke_reason
-     FROM ${t} g
-     LEFT JOIN LATERAL (SELECT max((e.event->'data'->>'expiresAt')::timestamptz) AS extended_to
-                        FROM ${t} e WHERE e.request_id = g.request_id AND e.type = 'extended') x ON true
-     LEFT JOIN LATERAL (SELECT (r.event->'data'->>'revokedAt')::timestamptz AS revoked_at, r.event->'data'->>'reason' AS revoke_reason
-                        FROM ${t} r WHERE r.request_id = g.request_id AND r.type = 'revoked' ORDER BY r.stream_seq LIMIT 1) v ON true
-     WHERE g.type = 'granted'
-       AND ($1::text IS NULL OR g.application_id = $1)
-       AND ($2::text IS NULL OR g.requester = $2)
-       AND ($3::timestamptz IS NULL OR coalesce(v.revoked_at, 'infinity') >= $3)
-       AND ($4::timestamptz IS NULL OR (g.event->'data'->>'grantedAt')::timestamptz < $4)
-     ORDER BY granted_at, g.request_id`,
-    [query.applicationId ?? null, query.requester ?? null, query.from ?? null, query.to ?? null],
+export function accessPeriods(events: readonly AccessEvent[], query: AccessReportQuery): AccessPeriod[] {
+  const requests = new Map<string, RequestFacts>();
+  for (const event of events) {
+    const facts = requests.get(event.requestId) ?? { justification: null, approvers: [], grants: [], extendedTo: null, revoked: null };
+    requests.set(event.requestId, learn(facts, event));
+  }
+  const from = query.from === undefined ? undefined : new Date(query.from);
+  const to = query.to === undefined ? undefined : new Date(query.to);
+  const inWindow = (period: AccessPeriod): boolean =>
+    (!from || period.revokedAt === null || new Date(period.revokedAt) >= from) && (!to || new Date(period.grantedAt) < to);
+  const periods = [...requests.entries()].flatMap(([requestId, facts]) =>
+    facts.grants
+      .filter((grant) => inScope(grant, query))
+      .map((grant) => periodOf(requestId, facts, grant))
+      .filter(inWindow),
   );
-  return rows.map((row) => ({
-    requestId: row.request_id,
-    requester: row.requester,
-    applicationId: row.application_id,
-    oktaGroupId: row.okta_group_id,
-    justification: row.justification,
-    approvers: row.approvers ?? [],
-    grantedAt: row.granted_at.toISOString(),
-    expiresAt: row.expires_at.toISOString(),
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-    revokeReason: row.revoke_reason,
-  }));
+  // A stable sort keeps the requests' own order among grants of the same instant.
+  return periods.sort((a, b) => new Date(a.grantedAt).getTime() - new Date(b.grantedAt).getTime());
+}
+
+function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
+  switch (event.type) {
+    case 'requested':
+      return facts.justification === null ? { ...facts, justification: event.data.justification } : facts;
+    case 'approved':
+      return { ...facts, approvers: [...facts.approvers, event.data.approver] };
+    case 'granted':
+      return { ...facts, grants: [...facts.grants, event] };
+    case 'extended':
+      return { ...facts, extendedTo: later(new Date(event.data.expiresAt), facts.extendedTo) };
+    case 'revoked':
+      return facts.revoked ? facts : { ...facts, revoked: event };
+    case 'approval_opened':
+    case 'denied':
+    case 'cancelled':
+    case 'grant_failed':
+    case 'expired':
+    case 'revoke_requested':
+    case 'revoke_failed':
+      return facts;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+function inScope(grant: AccessEvent<'granted'>, query: AccessReportQuery): boolean {
+  return (
+    (query.applicationId === undefined || grant.data.applicationId === query.applicationId) &&
+    (query.requester === undefined || grant.data.requester === query.requester)
+  );
+}
+
+function periodOf(requestId: string, facts: RequestFacts, grant: AccessEvent<'granted'>): AccessPeriod {
+  return {
+    requestId,
+    requester: grant.data.requester,
+    applicationId: grant.data.applicationId,
+    oktaGroupId: grant.data.oktaGroupId,
+    justification: facts.justification,
+    approvers: facts.approvers,
+    grantedAt: new Date(grant.data.grantedAt).toISOString(),
+    expiresAt: later(new Date(grant.data.expiresAt), facts.extendedTo).toISOString(),
+    revokedAt: facts.revoked ? new Date(facts.revoked.data.revokedAt).toISOString() : null,
+    revokeReason: facts.revoked?.data.reason ?? null,
+  };
+}
+
+function later(a: Date, b: Date | null): Date {
+  return b && b > a ? b : a;
 }
 
 /** RFC 4180 CSV: a header line, then one line per period; approvers joined with spaces. */

@@ -46,12 +46,30 @@ export class Recorder {
   }
 }
 
-/** Who and what an event is about: from its own data, or from the request's earlier events. */
+/** Who and what an event is about: from its own data when it says, else from the request's earlier events. */
 function subjectOf(
   event: AccessEvent,
   earlier?: { requester: string; application_id: string },
 ): { requester: string | null; applicationId: string | null } {
-  if (event.type === 'requested') return { requester: event.data.requester, applicationId: event.data.application.id };
-  if (event.type === 'granted') return { requester: event.data.requester, applicationId: event.data.applicationId };
-  return { requester: earlier?.requester ?? null, applicationId: earlier?.application_id ?? null };
+  switch (event.type) {
+    case 'requested':
+      return { requester: event.data.requester, applicationId: event.data.application.id };
+    case 'granted':
+      return { requester: event.data.requester, applicationId: event.data.applicationId };
+    case 'approval_opened':
+    case 'approved':
+    case 'denied':
+    case 'cancelled':
+    case 'grant_failed':
+    case 'expired':
+    case 'revoke_requested':
+    case 'revoked':
+    case 'revoke_failed':
+    case 'extended':
+      return { requester: earlier?.requester ?? null, applicationId: earlier?.application_id ?? null };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
 }

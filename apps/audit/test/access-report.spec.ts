@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { GrantedV1, ManualClock, createEvent, eventRegistry, type AccessEvent, type EventDraft, type EventRegistry } from '@jit/events';
+import { sampleData } from '@jit/events/testing';
+import { readStoredEvent } from '../src/records/stored-event.js';
+import { accessPeriods } from '../src/queries/access-report.js';
+
+const requestId = '0b6f5d1e-2c1a-4c55-9d0e-6f3f1e2a7b10';
+
+/** An event as the audit store keeps it: plain JSON, in the version it was written in. */
+function stored(draft: EventDraft, at: string): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(createEvent(draft, { requestId, actor: 'service:test' }, new ManualClock(at))));
+}
+
+describe('reading recorded events', () => {
+  it('a denied v1 row reads as v2, with the approver words moved from reason to comment', () => {
+    const v1 = {
+      ...stored({ type: 'denied', data: sampleData.denied }, '2026-01-01T00:00:00.000Z'),
+      version: 1,
+      data: { by: 'bob@example.com', reason: 'use the staging app instead' },
+    };
+
+    expect(readStoredEvent(v1)).toMatchObject({
+      type: 'denied',
+      version: 2,
+      data: { by: 'bob@example.com', reason: 'denied_by_approver', comment: 'use the staging app instead' },
+    });
+  });
+
+  it('a row that no longer decodes is a broken contract, not an empty answer', () => {
+    const row = { ...stored({ type: 'expired', data: sampleData.expired }, '2026-01-01T00:00:00.000Z'), type: 'teleported' };
+    expect(() => readStoredEvent(row)).toThrow(/no longer decodes: unknown event type "teleported"/);
+  });
+});
+
+describe('access report', () => {
+  it('reads a grant recorded in an older version through its upcaster, not by a JSON path of that version', () => {
+    // A registry in which `granted` v1 named the expiry `until`, and v2 (today's shape) renamed it.
+    const GrantedWithUntil = GrantedV1.omit({ expiresAt: true }).extend({ until: z.iso.datetime({ offset: true }) });
+    const registry: EventRegistry = {
+      ...eventRegistry,
+      granted: {
+        versions: { 1: GrantedWithUntil, 2: GrantedV1 },
+        latest: 2,
+        schema: GrantedV1,
+        upcasters: {
+          1: (data) => {
+            const { until, ...rest } = data as z.infer<typeof GrantedWithUntil>;
+            return { ...rest, expiresAt: until };
+          },
+        },
+      },
+    };
+    const { expiresAt: _, ...grantedData } = { ...sampleData.granted, grantedAt: '2026-01-01T10:00:00.000Z' };
+    const grantedV1 = {
+      ...stored({ type: 'granted', data: sampleData.granted }, '2026-01-01T10:00:00.000Z'),
+      version: 1,
+      data: { ...grantedData, until: '2026-01-01T11:00:00.000Z' },
+    };
+    const rows = [stored({ type: 'requested', data: sampleData.requested }, '2026-01-01T09:59:00.000Z'), grantedV1];
+
+    const events: AccessEvent[] = rows.map((row) => readStoredEvent(row, registry));
+
+    expect(accessPeriods(events, {})).toEqual([
+      {
+        requestId,
+        requester: 'alice@example.com',
+        applicationId: 'demo-sandbox',
+        oktaGroupId: '00gdemosandbox',
+        justification: 'INC-42',
+        approvers: [],
+        grantedAt: '2026-01-01T10:00:00.000Z',
+        expiresAt: '2026-01-01T11:00:00.000Z',
+        revokedAt: null,
+        revokeReason: null,
+      },
+    ]);
+  });
+});

@@ -37,8 +37,12 @@ describe('provisioner', () => {
         JIRA_HOST: sim.url,
         JIRA_EMAIL: 'jit-bot@example.com',
         JIRA_API_TOKEN: 'jira-token',
+        GRANT_TICK_MS: '50',
+        GRANT_BACKOFF_BASE_MS: '100',
         REVOKE_TICK_MS: '50',
         REVOKE_BACKOFF_BASE_MS: '100',
+        TICKET_TICK_MS: '50',
+        TICKET_BACKOFF_BASE_MS: '100',
       },
     });
     db = new pg.Client({ connectionString: service.databaseUrl });
@@ -55,6 +59,20 @@ describe('provisioner', () => {
 
   beforeEach(() => sim.reset());
 
+  // The ticket loop runs behind the Okta work: let it finish before the simulator is reset for the next test.
+  afterEach(() =>
+    waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM provisioner.grants
+           WHERE granted_at IS NOT NULL AND (ticket_key IS NULL OR (status = 'revoked' AND ticket_closed_at IS NULL))`,
+        );
+        return rows.length === 0;
+      },
+      { what: 'every Jira step done' },
+    ),
+  );
+
   async function oktaMembers(groupId: string): Promise<string[]> {
     const response = await fetch(`${sim.url}/api/v1/groups/${groupId}/users`, { headers: { authorization: 'SSWS x' } });
     const users = (await response.json()) as Array<{ id: string }>;
@@ -64,6 +82,17 @@ describe('provisioner', () => {
   async function jiraIssue(key: string): Promise<{ status: number; body: any }> {
     const response = await fetch(`${sim.url}/rest/api/3/issue/${key}`, { headers: { authorization: jiraAuth } });
     return { status: response.status, body: await response.json() };
+  }
+
+  /** The key of the ticket the ticket loop opened for a grant. */
+  async function ticketKeyOf(requestId: string): Promise<string> {
+    return waitFor(
+      async () => {
+        const { rows } = await db.query(`SELECT ticket_key FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+        return rows[0]?.ticket_key ?? undefined;
+      },
+      { what: `the Jira ticket of ${requestId}` },
+    );
   }
 
   async function single<T extends AccessEvent['type']>(type: T, requestId: string): Promise<AccessEvent<T>> {
@@ -84,8 +113,8 @@ describe('provisioner', () => {
     return { requestId, granted: await single('granted', requestId) };
   }
 
-  it('a final approval adds the requester to the Okta group, opens a Jira issue and publishes granted until grantedAt + duration', async () => {
-    const { granted } = await grantAlice();
+  it('a final approval adds the requester to the Okta group and publishes granted until grantedAt + duration; a Jira issue records it', async () => {
+    const { requestId, granted } = await grantAlice();
 
     expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
     expect(granted.data).toMatchObject({
@@ -95,16 +124,17 @@ describe('provisioner', () => {
       oktaUserId: alice.oktaId,
     });
     expect(Date.parse(granted.data.expiresAt) - Date.parse(granted.data.grantedAt)).toBe(7200 * 1000);
-    const issue = await jiraIssue(granted.data.ticketKey!);
+    const issue = await jiraIssue(await ticketKeyOf(requestId));
     expect(issue.status).toBe(200);
     expect(issue.body.fields).toMatchObject({
       summary: 'JIT access: alice@example.com → AWS Production Console for 2h',
       status: { name: 'To Do' },
     });
     expect(JSON.stringify(issue.body.fields.description)).toContain(granted.requestId);
+    expect(JSON.stringify(issue.body.fields.description)).toContain('Approved by: bob@example.com');
   });
 
-  it('an expiry removes the membership, closes the Jira issue and publishes revoked (expired)', async () => {
+  it('an expiry removes the membership, publishes revoked (expired), and the Jira issue is commented on and closed', async () => {
     const { requestId, granted } = await grantAlice();
 
     await publish(
@@ -116,8 +146,17 @@ describe('provisioner', () => {
 
     expect(revoked.data.reason).toBe('expired');
     expect(await oktaMembers(aws.id)).toEqual([]);
-    const issue = await jiraIssue(granted.data.ticketKey!);
+    const key = await ticketKeyOf(requestId);
+    const issue = await waitFor(
+      async () => {
+        const found = await jiraIssue(key);
+        return found.body.fields?.status?.name === 'Done' && found;
+      },
+      { what: 'the Jira issue closed' },
+    );
     expect(issue.body.fields.status).toMatchObject({ name: 'Done' });
+    const comments = await fetch(`${sim.url}/rest/api/3/issue/${key}/comment`, { headers: { authorization: jiraAuth } });
+    expect(JSON.stringify(await comments.json())).toContain('Access revoked (expired)');
   });
 
   it('retries a revocation through Okta outages until Okta confirms, publishing revoke_failed for each failed attempt', async () => {
@@ -156,8 +195,8 @@ describe('provisioner', () => {
     expect(rows).toEqual([{ status: 'failed', ticket_key: null }]);
   });
 
-  it('an approval redelivered after a failure past the Jira call opens no second Jira issue', async () => {
-    // The first attempt to activate the grant fails after the issue is opened, as a crash before commit would.
+  it('a grant whose result failed to commit after the Okta call is retried and granted once, with one Jira issue', async () => {
+    // The first attempt to activate the grant fails after Okta added the member, as a crash before commit would.
     await db.query(`CREATE SEQUENCE provisioner.activation_faults`);
     await db.query(`CREATE FUNCTION provisioner.fail_first_activation() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -168,11 +207,11 @@ describe('provisioner', () => {
       `CREATE TRIGGER fail_first_activation BEFORE INSERT OR UPDATE ON provisioner.grants FOR EACH ROW EXECUTE FUNCTION provisioner.fail_first_activation()`,
     );
     try {
-      const { requestId, granted } = await grantAlice();
+      const { requestId } = await grantAlice();
 
       const { rows } = await db.query(`SELECT last_value FROM provisioner.activation_faults`);
       expect(Number(rows[0].last_value)).toBeGreaterThanOrEqual(2);
-      expect(granted.data.ticketKey).toBe('JIT-1');
+      expect(await ticketKeyOf(requestId)).toBe('JIT-1');
       expect((await jiraIssue('JIT-2')).status).toBe(404);
       expect(await eventsOf(nc, service.topology, 'granted', requestId)).toHaveLength(1);
       expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
@@ -181,6 +220,51 @@ describe('provisioner', () => {
       await db.query(`DROP FUNCTION provisioner.fail_first_activation()`);
       await db.query(`DROP SEQUENCE provisioner.activation_faults`);
     }
+  });
+
+  it('a Jira outage delays only the ticket: access is granted and revoked on time, and the ticket follows once Jira is back', async () => {
+    sim.addFault({ vendor: 'jira', path: '/*', status: 503 });
+    const { requestId, granted } = await grantAlice();
+    expect(granted.data.ticketKey).toBeUndefined();
+    expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM provisioner.grants WHERE request_id = $1 AND ticket_attempts > 0`, [requestId])).rowCount === 1,
+      { what: 'a failed attempt at the ticket' },
+    );
+
+    await publish(
+      nc,
+      service.topology,
+      event(requestId, { type: 'revoke_requested', data: { reason: 'relinquished', by: alice.email } }, alice.email),
+    );
+    expect((await single('revoked', requestId)).data.reason).toBe('relinquished');
+    expect(await oktaMembers(aws.id)).toEqual([]);
+    const { rows } = await db.query(`SELECT ticket_key FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+    expect(rows).toEqual([{ ticket_key: null }]);
+
+    await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
+    const key = await ticketKeyOf(requestId);
+    await waitFor(async () => (await jiraIssue(key)).body.fields?.status?.name === 'Done', { what: 'the late ticket opened and closed' });
+  });
+
+  it('a grant completed after its request was cancelled is revoked at once (admin), leaving no access behind', async () => {
+    const requestId = randomUUID();
+    // Okta takes its time adding the member, so the cancellation arrives while the grant is in flight.
+    sim.addFault({ vendor: 'okta', method: 'PUT', path: '/api/v1/groups/*', latencyMs: 1500, count: 1 });
+    await publish(nc, service.topology, event(requestId, { type: 'requested', data: requested(alice.email) }, alice.email));
+    await publish(nc, service.topology, event(requestId, finalApproval, 'bob@example.com'));
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM provisioner.grants WHERE request_id = $1 AND lease_owner IS NOT NULL`, [requestId])).rowCount === 1,
+      { what: 'the grant claimed by the granting loop' },
+    );
+    await publish(nc, service.topology, event(requestId, { type: 'cancelled', data: { by: alice.email } }, alice.email));
+
+    const revoked = await single('revoked', requestId);
+    expect(revoked.data.reason).toBe('admin');
+    expect(await eventsOf(nc, service.topology, 'granted', requestId)).toHaveLength(1);
+    expect(await oktaMembers(aws.id)).toEqual([]);
   });
 
   it('a cancelled request is never granted, even if a final approval follows', async () => {

@@ -1,18 +1,10 @@
-import type { AccessEvent, RevokeReason } from '@jit/events';
-import type { Grant } from './grant.decider.js';
-
-/** A duration as people write it: 2h, 45m, 1h30m. */
-export function formatDuration(seconds: number): string {
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = seconds % 60;
-  const parts = [hours && `${hours}h`, minutes && `${minutes}m`, rest && `${rest}s`].filter(Boolean);
-  return parts.length > 0 ? parts.join('') : '0s';
-}
+import { formatDuration, type RevokeReason } from '@jit/events';
+import type { Grant } from '../grants/grant.decider.js';
 
 /** The ticket that records a grant: who gets what for how long, why, and who approved it. */
-export function grantTicket(grant: Grant, approval: AccessEvent<'approved'>): { summary: string; description: string } {
+export function grantTicket(grant: Grant): { summary: string; description: string } {
   const duration = formatDuration(grant.durationSeconds);
+  const approval = grant.approvedBy ? `${grant.approvedBy}${grant.approvalComment ? ` (${grant.approvalComment})` : ''}` : 'unknown';
   return {
     summary: `JIT access: ${grant.requester} → ${grant.applicationName} for ${duration}`,
     description: [
@@ -20,7 +12,7 @@ export function grantTicket(grant: Grant, approval: AccessEvent<'approved'>): { 
       `Application: ${grant.applicationName} (${grant.applicationId}), Okta group ${grant.oktaGroupId}`,
       `Duration: ${duration}`,
       `Justification: ${grant.justification}`,
-      `Approved by: ${approval.data.approver}${approval.data.comment ? ` (${approval.data.comment})` : ''}`,
+      `Approved by: ${approval}`,
       `Request id: ${grant.requestId}`,
     ].join('\n'),
   };

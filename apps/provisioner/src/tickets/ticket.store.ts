@@ -1,0 +1,87 @@
+import type { EntityManager } from 'typeorm';
+import { tableOf } from '@jit/events';
+import type { Grant } from '../grants/grant.decider.js';
+import { toGrant, type GrantRow, type Retry } from '../grants/grant.store.js';
+import type { Lease } from '../leases/leased-loop.js';
+
+/** The next Jira step of a grant: open its ticket once access exists, comment on and close it once access is revoked. */
+export type TicketWork =
+  | { step: 'open'; grant: Grant; attempts: number }
+  | { step: 'close'; grant: Grant; ticketKey: string; commented: boolean; attempts: number };
+
+/**
+ * Leases up to `limit` grants with a Jira step due: granted with no ticket yet, or revoked with the
+ * ticket still open. The ticket lease is separate from the Okta one, so Jira never waits for Okta
+ * nor Okta for Jira.
+ */
+export async function claimTicketWork(manager: EntityManager, lease: Lease, limit: number): Promise<TicketWork[]> {
+  const table = tableOf(manager, 'grants');
+  const [rows]: [GrantRow[], number] = await manager.query(
+    `UPDATE ${table} SET ticket_lease_owner = $1, ticket_lease_until = $2
+     WHERE request_id IN (
+       SELECT request_id FROM ${table}
+       WHERE granted_at IS NOT NULL AND ticket_closed_at IS NULL AND (ticket_key IS NULL OR status = 'revoked')
+         AND (ticket_next_attempt_at IS NULL OR ticket_next_attempt_at <= $3)
+         AND (ticket_lease_until IS NULL OR ticket_lease_until <= $3)
+       ORDER BY ticket_next_attempt_at NULLS FIRST, granted_at
+       LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [lease.owner, lease.until, lease.now, limit],
+  );
+  return rows.map((row) =>
+    row.ticket_key === null
+      ? { step: 'open', grant: toGrant(row), attempts: row.ticket_attempts }
+      : {
+          step: 'close',
+          grant: toGrant(row),
+          ticketKey: row.ticket_key,
+          commented: row.ticket_commented_at !== null,
+          attempts: row.ticket_attempts,
+        },
+  );
+}
+
+/** Gives the ticket lease up if `owner` (a query parameter) holds it; progress is recorded whoever holds it now. */
+const releasedBy = (owner: string): string =>
+  `ticket_lease_owner = NULLIF(ticket_lease_owner, ${owner}), ticket_lease_until = CASE WHEN ticket_lease_owner = ${owner} THEN NULL ELSE ticket_lease_until END`;
+
+/** Records the ticket opened for a grant (keeping the first if a racing attempt opened another) and ends the step. */
+export async function recordTicketOpened(manager: EntityManager, requestId: string, owner: string, key: string): Promise<void> {
+  await manager.query(
+    `UPDATE ${tableOf(manager, 'grants')}
+     SET ticket_key = COALESCE(ticket_key, $3), ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL,
+       ${releasedBy('$2')}
+     WHERE request_id = $1`,
+    [requestId, owner, key],
+  );
+}
+
+/** Records that the revocation comment is on the ticket, so a retry of the close does not comment twice. */
+export async function recordTicketCommented(manager: EntityManager, requestId: string, at: Date): Promise<void> {
+  await manager.query(
+    `UPDATE ${tableOf(manager, 'grants')} SET ticket_commented_at = COALESCE(ticket_commented_at, $2) WHERE request_id = $1`,
+    [requestId, at],
+  );
+}
+
+/** Records that a grant's ticket is closed: its Jira work is over. */
+export async function recordTicketClosed(manager: EntityManager, requestId: string, owner: string, at: Date): Promise<void> {
+  await manager.query(
+    `UPDATE ${tableOf(manager, 'grants')}
+     SET ticket_closed_at = $3, ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL,
+       ${releasedBy('$2')}
+     WHERE request_id = $1`,
+    [requestId, owner, at],
+  );
+}
+
+/** Gives a grant's Jira step back to be tried again at `retry.nextAttemptAt`, if `owner` still holds it. */
+export async function retryTicketWork(manager: EntityManager, requestId: string, owner: string, retry: Retry): Promise<void> {
+  await manager.query(
+    `UPDATE ${tableOf(manager, 'grants')}
+     SET ticket_attempts = $3, ticket_next_attempt_at = $4, ticket_error = $5, ticket_lease_owner = NULL, ticket_lease_until = NULL
+     WHERE request_id = $1 AND ticket_lease_owner = $2`,
+    [requestId, owner, retry.attempts, retry.nextAttemptAt, retry.error],
+  );
+}

@@ -1,17 +1,25 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { EventContext, OnEvent, type AccessEvent, type PipelineOutcome } from '@jit/events';
+import { EventContext, OnEvent, PrepareEvent, type AccessEvent, type PipelineOutcome } from '@jit/events';
 import type { ApprovalState } from './approval.decider.js';
 import { Approvals } from './approvals.js';
 
-/** Keeps approvals in step with the request's life: opened on `requested`, closed on `cancelled`. The consumer acts on the outcome. */
+/**
+ * Keeps approvals in step with the request's life: opened on `requested` (the manager looked up
+ * before the transaction opens), closed on `cancelled`. The consumer acts on the outcome.
+ */
 @Controller()
 export class ApprovalEventsHandler {
   constructor(private readonly approvals: Approvals) {}
 
+  @PrepareEvent('requested')
+  managerOf(@Payload() event: AccessEvent<'requested'>): Promise<string | undefined> {
+    return this.approvals.managerOf(event);
+  }
+
   @OnEvent('requested')
   onRequested(@Payload() event: AccessEvent<'requested'>, @Ctx() ctx: EventContext): Promise<PipelineOutcome<ApprovalState>> {
-    return this.approvals.open(event, ctx.manager);
+    return this.approvals.open(event, ctx.prepared as string | undefined, ctx.manager);
   }
 
   @OnEvent('cancelled')

@@ -40,11 +40,22 @@ export class Approvals {
     this.pipeline = new DecisionPipeline({ decider: approvalDecider, store, outbox, clock, dataSource });
   }
 
-  /** A request arrived: resolve its approvers, open its approval and publish any decision the policy takes at once. */
-  async open(event: AccessEvent<'requested'>, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+  /**
+   * The requester's manager, when the policy needs one. Asked with no transaction open, before
+   * deciding: a directory outage throws here, so the event is retried rather than the request
+   * denied for want of a manager.
+   */
+  async managerOf(event: AccessEvent<'requested'>): Promise<string | undefined> {
     const { requester, application } = event.data;
-    // Asked before deciding: a directory outage throws here, so the event is retried rather than the request denied for want of a manager.
-    const requesterManager = needsManager(application.approval) ? await this.directory.managerOf(requester) : undefined;
+    return needsManager(application.approval) ? this.directory.managerOf(requester) : undefined;
+  }
+
+  /** A request arrived: open its approval with the approvers resolved and publish any decision the policy takes at once. */
+  async open(
+    event: AccessEvent<'requested'>,
+    requesterManager: string | undefined,
+    manager: EntityManager,
+  ): Promise<PipelineOutcome<ApprovalState>> {
     const outcome = await this.pipeline.run({
       requestId: event.requestId,
       command: { kind: 'open', requested: event.data, manager: requesterManager },

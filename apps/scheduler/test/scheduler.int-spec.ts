@@ -135,6 +135,22 @@ describe('scheduler', () => {
       await service.app.get(TimerLoop).tick();
       expect(await expiredInOutbox(db, requestId)).toBe(0);
     });
+
+    it('an extension that arrives before its grant is retried until the grant has armed the timer', async () => {
+      const requestId = randomUUID();
+      const expiresAt = new Date(clock.now().getTime() + 15 * 60_000);
+      const later = new Date(expiresAt.getTime() + 60 * 60_000);
+      const extended = createEvent(
+        { type: 'extended', data: { by: 'bob@example.com', expiresAt: later.toISOString() } },
+        { requestId, actor: 'bob@example.com' },
+        clock,
+      );
+      await publish(nc, service.topology, extended);
+      await publish(nc, service.topology, grantedEvent(requestId, clock, expiresAt.toISOString()));
+
+      await waitFor(async () => (await timerOf(db, requestId))?.fires_at.getTime() === later.getTime(), { what: 'the moved timer' });
+      expect(await timerOf(db, requestId)).toEqual({ status: 'pending', fires_at: later });
+    });
   });
 
   it('fires an expiry that passed while the scheduler was down', async () => {

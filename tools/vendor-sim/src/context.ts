@@ -1,3 +1,4 @@
+import type { People } from './directory/people.js';
 import type { FaultRegistry } from './faults/registry.js';
 import type { JiraStore } from './jira/store.js';
 import type { OktaDirectory } from './okta/directory.js';
@@ -18,6 +19,8 @@ export interface SimContext {
   /** Base URL written into `self` links and the token issuer; fixed once the server listens. */
   baseUrl: string;
   readonly credentials: SimCredentials;
+  /** The company's people, shared by the Okta org and the Slack workspace. */
+  readonly people: People;
   readonly okta: OktaDirectory;
   readonly oktaRateLimit: RateLimiter;
   readonly oidc: OidcIssuer;

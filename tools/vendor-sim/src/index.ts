@@ -2,6 +2,8 @@ export { startVendorSim, DEFAULT_AUDIENCE, DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE } 
 export type { VendorSim, VendorSimOptions } from './server.js';
 export { seedPeople, seedGroups, seedJiraProject, seedSlackTeam } from './seed/directory.js';
 export type { SeedPerson, SeedPersonKey, SeedGroup, SeedGroupKey } from './seed/directory.js';
+export { generatedPerson, MAX_GENERATED_PEOPLE } from './seed/people.js';
+export type { Person } from './directory/people.js';
 export { SLACK_BOT } from './slack/workspace.js';
 export type { SlackMessage } from './slack/workspace.js';
 export type { FaultSpec, Vendor } from './faults/fault-spec.js';

@@ -1,22 +1,29 @@
-import { startVendorSim } from './server.js';
+import { optionsFromEnv } from './config.js';
+import { startVendorSim, type VendorSimOptions } from './server.js';
 
-// Standalone simulator: `VENDOR_SIM_PORT` (default 4010), `VENDOR_SIM_HOST` (default 0.0.0.0 so containers can
-// reach it), `VENDOR_SIM_PUBLIC_URL` when clients reach it under another name, and optional fixed credentials.
-const env = process.env;
+function optionsOrExit(): VendorSimOptions {
+  try {
+    return optionsFromEnv(process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+const options = optionsOrExit();
 const sim = await startVendorSim({
-  port: Number(env.VENDOR_SIM_PORT ?? 4010),
-  host: env.VENDOR_SIM_HOST ?? '0.0.0.0',
-  publicUrl: env.VENDOR_SIM_PUBLIC_URL,
-  oktaRateLimitPerMinute: env.VENDOR_SIM_OKTA_RATE_LIMIT ? Number(env.VENDOR_SIM_OKTA_RATE_LIMIT) : undefined,
-  audience: env.VENDOR_SIM_AUDIENCE,
-  oktaApiToken: env.VENDOR_SIM_OKTA_TOKEN,
-  jiraEmail: env.VENDOR_SIM_JIRA_EMAIL,
-  jiraApiToken: env.VENDOR_SIM_JIRA_TOKEN,
-  slackToken: env.VENDOR_SIM_SLACK_TOKEN,
+  ...options,
   log: (line) => process.stdout.write(`${JSON.stringify({ service: 'vendor-sim', ...line })}\n`),
 });
 process.stdout.write(
-  `${JSON.stringify({ time: new Date().toISOString(), service: 'vendor-sim', msg: 'vendor-sim listening', url: sim.url, issuer: sim.issuer })}\n`,
+  `${JSON.stringify({
+    time: new Date().toISOString(),
+    service: 'vendor-sim',
+    msg: 'vendor-sim listening',
+    url: sim.url,
+    issuer: sim.issuer,
+    generatedPeople: options.generatedPeople ?? 0,
+  })}\n`,
 );
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

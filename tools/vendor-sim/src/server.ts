@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { SimContext, SimCredentials } from './context.js';
 import { issuerOf } from './context.js';
+import { People } from './directory/people.js';
 import { FaultRegistry, type ActiveFault } from './faults/registry.js';
 import type { FaultSpec } from './faults/fault-spec.js';
 import { requestLog, type RequestLogLine } from './http/request-log.js';
@@ -13,6 +14,8 @@ import { OidcIssuer, type MintedToken } from './okta/oidc.js';
 import { oktaOidcRouter } from './okta/oidc-routes.js';
 import { RateLimiter } from './okta/rate-limit.js';
 import { oktaManagementRouter } from './okta/routes.js';
+import { seedGroups } from './seed/directory.js';
+import { seedDirectory } from './seed/people.js';
 import type { SlackMessage } from './slack/workspace.js';
 import { SlackWorkspace } from './slack/workspace.js';
 import { slackRouter } from './slack/routes.js';
@@ -36,6 +39,11 @@ export interface VendorSimOptions extends SimCredentials {
   oktaRateLimitPerMinute?: number;
   /** `aud` of minted tokens; default `api://jit-access`. */
   audience?: string;
+  /**
+   * How many generated people (`user0001@example.com` …, see `generatedPerson`) join the four demo people, in Okta and
+   * in Slack alike; default 0.
+   */
+  generatedPeople?: number;
   /** Receives one line per request. */
   log?: (line: RequestLogLine) => void;
 }
@@ -68,6 +76,8 @@ export interface VendorSim {
 
 /** Starts the Okta, Jira Cloud and Slack simulator on one HTTP server. */
 export async function startVendorSim(options: VendorSimOptions = {}): Promise<VendorSim> {
+  const seed = seedDirectory(options.generatedPeople ?? 0);
+  const people = new People(seed);
   const ctx: SimContext = {
     baseUrl: '',
     credentials: {
@@ -76,11 +86,12 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
       jiraApiToken: options.jiraApiToken,
       slackToken: options.slackToken,
     },
-    okta: new OktaDirectory(),
+    people,
+    okta: new OktaDirectory(people, { people: seed, groups: Object.values(seedGroups) }),
     oktaRateLimit: new RateLimiter(options.oktaRateLimitPerMinute ?? DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE),
     oidc: await OidcIssuer.create(options.audience ?? DEFAULT_AUDIENCE),
     jira: new JiraStore(),
-    slack: new SlackWorkspace(),
+    slack: new SlackWorkspace(people),
     faults: new FaultRegistry(),
   };
 
@@ -106,7 +117,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     issuer: issuerOf(ctx),
     jwksUri: `${issuerOf(ctx)}/v1/keys`,
     audience: ctx.oidc.audience,
-    mintToken: (request) => ctx.oidc.mint(issuerOf(ctx), { ...request, user: ctx.okta.findUser(request.sub) }),
+    mintToken: (request) => ctx.oidc.mint(issuerOf(ctx), { ...request, user: ctx.okta.findUser(request.sub)?.person }),
     groupMembers: (groupId) => ctx.okta.memberIds(groupId),
     slackMessages: (email) => {
       const person = ctx.slack.findByEmail(email);

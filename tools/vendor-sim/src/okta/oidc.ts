@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
-import type { SeedPerson } from '../seed/directory.js';
+import type { Person } from '../directory/people.js';
 
 /** Path of the simulated custom authorization server, as Okta names its default one. */
 export const AUTHORIZATION_SERVER_PATH = '/oauth2/default';
@@ -11,7 +11,7 @@ const SIM_CLIENT_ID = '0oa1vendorsimclient0';
 /** What to put into a minted access token. */
 export interface MintRequest {
   sub: string;
-  user?: SeedPerson;
+  user?: Person;
   scopes?: string[];
   expiresIn?: number;
 }

@@ -1,36 +1,35 @@
-import type { SeedGroup, SeedPerson } from '../seed/directory.js';
-import { seedPeople } from '../seed/directory.js';
-import { OKTA_SEED_TIME } from './directory.js';
+import type { Person } from '../directory/people.js';
+import type { OktaGroup, OktaUser } from './directory.js';
 
-/** Okta's default user type id for the org (every seeded user has it). */
+/** Okta's default user type id for the org (every simulated user has it). */
 const DEFAULT_USER_TYPE_ID = 'oty1defaultusertype0';
 
-/** A user as `GET /api/v1/users/{id}` and the member lists return it (Okta's `User` schema). */
-export function userJson(user: SeedPerson, baseUrl: string): Record<string, unknown> {
-  const manager = user.managerKey ? seedPeople[user.managerKey] : undefined;
-  const self = `${baseUrl}/api/v1/users/${user.oktaId}`;
+/** A user as `GET /api/v1/users/{id}`, `POST /api/v1/users` and the member lists return it (Okta's `User` schema). */
+export function userJson({ person, account }: OktaUser, manager: Person | undefined, baseUrl: string): Record<string, unknown> {
+  const self = `${baseUrl}/api/v1/users/${person.oktaId}`;
   return {
-    id: user.oktaId,
-    status: 'ACTIVE',
-    created: OKTA_SEED_TIME,
-    activated: OKTA_SEED_TIME,
-    statusChanged: OKTA_SEED_TIME,
+    id: person.oktaId,
+    status: account.status,
+    created: account.created,
+    activated: account.activated,
+    statusChanged: account.statusChanged,
     lastLogin: null,
-    lastUpdated: OKTA_SEED_TIME,
-    passwordChanged: OKTA_SEED_TIME,
+    lastUpdated: account.lastUpdated,
+    passwordChanged: account.passwordChanged,
     type: { id: DEFAULT_USER_TYPE_ID },
     profile: {
-      firstName: user.firstName,
-      lastName: user.lastName,
-      displayName: `${user.firstName} ${user.lastName}`,
-      title: user.title,
+      firstName: person.firstName,
+      lastName: person.lastName,
+      displayName: `${person.firstName} ${person.lastName}`,
+      title: person.title,
       mobilePhone: null,
       secondEmail: null,
-      login: user.email,
-      email: user.email,
+      login: person.login,
+      email: person.email,
       // Okta's base profile carries the manager both as an id and as a display name.
-      managerId: manager?.oktaId ?? null,
+      managerId: person.managerId,
       manager: manager ? `${manager.firstName} ${manager.lastName}` : null,
+      ...person.otherProfile,
     },
     credentials: { password: {}, provider: { type: 'OKTA', name: 'OKTA' } },
     _links: {
@@ -40,13 +39,13 @@ export function userJson(user: SeedPerson, baseUrl: string): Record<string, unkn
   };
 }
 
-/** A group as `GET /api/v1/groups/{id}` and `GET /api/v1/users/{id}/groups` return it (Okta's `Group` schema). */
-export function groupJson(group: SeedGroup, baseUrl: string, lastMembershipUpdated: string): Record<string, unknown> {
+/** A group as the group operations and `GET /api/v1/users/{id}/groups` return it (Okta's `Group` schema). */
+export function groupJson(group: OktaGroup, baseUrl: string, lastMembershipUpdated: string): Record<string, unknown> {
   const self = `${baseUrl}/api/v1/groups/${group.id}`;
   return {
     id: group.id,
-    created: OKTA_SEED_TIME,
-    lastUpdated: OKTA_SEED_TIME,
+    created: group.created,
+    lastUpdated: group.lastUpdated,
     lastMembershipUpdated,
     objectClass: ['okta:user_group'],
     type: 'OKTA_GROUP',

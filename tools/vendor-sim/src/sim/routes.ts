@@ -13,8 +13,12 @@ export const tokenRequestSchema = z
   })
   .strict();
 
-/** Returns the simulator to its seed state: no memberships, issues, messages or faults, a fresh rate-limit window. */
+/**
+ * Returns the simulator to its seed state: only the seeded people and groups, everyone ACTIVE, no memberships,
+ * issues, messages or faults, a fresh rate-limit window.
+ */
 export function resetState(ctx: SimContext): void {
+  ctx.people.reset();
   ctx.okta.reset();
   ctx.oktaRateLimit.reset();
   ctx.jira.reset();
@@ -39,7 +43,7 @@ export function simRouter(ctx: SimContext): Router {
   router.post('/token', async (req, res) => {
     const parsed = tokenRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) return sendInvalidBody(res, parsed.error);
-    const user = ctx.okta.findUser(parsed.data.sub);
+    const user = ctx.okta.findUser(parsed.data.sub)?.person;
     res.json(await ctx.oidc.mint(issuerOf(ctx), { ...parsed.data, user }));
   });
 

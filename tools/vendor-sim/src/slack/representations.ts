@@ -1,11 +1,12 @@
-import { seedSlackTeam, type SeedPerson } from '../seed/directory.js';
+import type { Person } from '../directory/people.js';
+import { seedSlackTeam } from '../seed/directory.js';
 import { SLACK_BOT, type SlackMessage } from './workspace.js';
 
 /** When the seeded members were last updated, in epoch seconds. */
 const SEED_UPDATED = 1_767_603_600;
 
 /** A member as `users.info` and `users.lookupByEmail` return it (Slack's `objs_user`). */
-export function slackUserJson(person: SeedPerson): Record<string, unknown> {
+export function slackUserJson(person: Person): Record<string, unknown> {
   const realName = `${person.firstName} ${person.lastName}`;
   const avatar = (size: number) => `https://secure.gravatar.com/avatar/${person.slackId.toLowerCase()}.jpg?s=${size}`;
   return {
@@ -19,7 +20,7 @@ export function slackUserJson(person: SeedPerson): Record<string, unknown> {
     tz_label: 'Greenwich Mean Time',
     tz_offset: 0,
     profile: {
-      title: person.title,
+      title: person.title ?? '',
       phone: '',
       skype: '',
       real_name: realName,

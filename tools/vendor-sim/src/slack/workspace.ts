@@ -1,4 +1,4 @@
-import { seedPeople, type SeedPerson } from '../seed/directory.js';
+import type { People, Person } from '../directory/people.js';
 
 /** Member id and bot id of the app the simulator's bot token belongs to. */
 export const SLACK_BOT = { userId: 'U0JITBOT001', botId: 'B0JITBOT001' } as const;
@@ -12,34 +12,36 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
 }
 
-/** The simulated workspace: the seeded members, the app's DMs with them and the messages it posted there. */
+/** The simulated workspace: every person of the company's directory as a member, the app's DMs with them and its messages there. */
 export class SlackWorkspace {
   private readonly messages = new Map<string, SlackMessage[]>();
   private readonly openDms = new Set<string>();
   private lastTs = 0;
 
+  constructor(private readonly people: People) {}
+
   /** Finds a member by e-mail (case-insensitive, as Slack matches addresses). */
-  findByEmail(email: string): SeedPerson | undefined {
-    return Object.values(seedPeople).find((p) => p.email.toLowerCase() === email.toLowerCase());
+  findByEmail(email: string): Person | undefined {
+    return this.people.findByEmail(email);
   }
 
   /** Finds a member by Slack id. */
-  findById(userId: string): SeedPerson | undefined {
-    return Object.values(seedPeople).find((p) => p.slackId === userId);
+  findById(userId: string): Person | undefined {
+    return this.people.findBySlackId(userId);
   }
 
   /** The id of the app's DM with a member: `D` + the member id without its `U`, stable across resets. */
-  dmChannelOf(person: SeedPerson): string {
+  dmChannelOf(person: Person): string {
     return `D${person.slackId.slice(1)}`;
   }
 
   /** The member a DM channel belongs to. */
-  personOfChannel(channel: string): SeedPerson | undefined {
-    return Object.values(seedPeople).find((p) => this.dmChannelOf(p) === channel);
+  personOfChannel(channel: string): Person | undefined {
+    return channel.startsWith('D') ? this.people.findBySlackId(`U${channel.slice(1)}`) : undefined;
   }
 
   /** Opens the DM with a member; returns whether it was already open. */
-  openDm(person: SeedPerson): boolean {
+  openDm(person: Person): boolean {
     const channel = this.dmChannelOf(person);
     const alreadyOpen = this.openDms.has(channel);
     this.openDms.add(channel);

@@ -3,9 +3,18 @@ import { WebClient } from '@slack/web-api';
 import { createCloudClient } from 'jira.js';
 import type { VendorSim } from '../../src/index.js';
 
-/** The Okta SDK pointed at the simulator, with the SDK's own 429 retries switched off so tests see the 429. */
+/**
+ * The Okta SDK pointed at the simulator, with the SDK's own 429 retries switched off so tests see the 429, and its
+ * response cache off as the product has it: the cache keys reads by the resource's `self` link and forgets them only on
+ * writes to that same URL, so a change made by login, by another client or by a reset would read stale.
+ */
 export function oktaClient(sim: VendorSim): okta.Client {
-  return new okta.Client({ orgUrl: sim.url, token: 'test-api-token', requestExecutor: new okta.RequestExecutor() });
+  return new okta.Client({
+    orgUrl: sim.url,
+    token: 'test-api-token',
+    requestExecutor: new okta.RequestExecutor(),
+    cacheMiddleware: null,
+  });
 }
 
 /** jira.js pointed at the simulator; a response that does not match jira.js's schema fails the test. */

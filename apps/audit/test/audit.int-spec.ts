@@ -60,6 +60,22 @@ describe('audit store', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it('keeps an event exactly as it was published, older versions included, and the chain verifies over it', async () => {
+    const requestId = randomUUID();
+    await publish(sampleEvent('requested', requestId));
+    const v1 = { ...sampleEvent('denied', requestId), version: 1, data: { by: 'bob@example.com', reason: 'not on call this week' } };
+    await publish(v1 as AccessEvent);
+    const { body } = await waitFor(
+      async () => {
+        const answer = await get(`/v1/audit/requests/${requestId}/timeline`);
+        return answer.body.events?.length === 2 && answer;
+      },
+      { what: 'both events recorded' },
+    );
+    expect(body.events[1]).toMatchObject({ id: v1.id, version: 1, data: v1.data });
+    expect((await get('/v1/audit/verify')).body).toMatchObject({ ok: true });
+  });
+
   it('filters events by requester, application and type, and pages with a cursor', async () => {
     const requestId = randomUUID();
     await recordLifecycle(requestId);

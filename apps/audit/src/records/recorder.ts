@@ -3,7 +3,10 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { Clock, EventContext, OnEvent, eventTypes, tableOf, type AccessEvent, type EventType } from '@jit/events';
 import { GENESIS_HASH, linkHash } from '../chain/hash.js';
 
-/** Appends every access event to the hash-chained store, exactly once (the inbox drops redeliveries). */
+/**
+ * Appends every access event to the hash-chained store, exactly once (the inbox drops redeliveries).
+ * It keeps the envelope as published, not as upcast for handlers: the chain covers what was on the stream.
+ */
 @Controller()
 export class Recorder {
   constructor(private readonly clock: Clock) {}
@@ -22,7 +25,8 @@ export class Recorder {
     const position = tail ? Number(tail.position) + 1 : 1;
     const prevHash: string = tail?.hash ?? GENESIS_HASH;
     const recordedAt = this.clock.now().toISOString();
-    const hash = linkHash(prevHash, { position, streamSeq: delivery.streamSeq, recordedAt, event });
+    const published = delivery.published as AccessEvent;
+    const hash = linkHash(prevHash, { position, streamSeq: delivery.streamSeq, recordedAt, event: published });
     const { requester, applicationId } = subjectOf(event, subject);
     await manager.query(
       `INSERT INTO ${table} (position, stream_seq, event_id, type, request_id, actor, requester, application_id, occurred_at, recorded_at, event, prev_hash, hash)
@@ -38,7 +42,7 @@ export class Recorder {
         applicationId,
         event.occurredAt,
         recordedAt,
-        event,
+        published,
         prevHash,
         hash,
       ],

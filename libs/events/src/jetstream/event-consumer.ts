@@ -17,6 +17,8 @@ export interface Delivery {
   stream: string;
   streamSeq: number;
   deliveryCount: number;
+  /** The envelope exactly as it was published, before any upcasting: what an archive must keep. */
+  published: unknown;
 }
 
 /**
@@ -173,6 +175,7 @@ export class EventConsumer {
       stream: this.options.topology.stream,
       streamSeq: msg.seq,
       deliveryCount: msg.info.deliveryCount,
+      published: msg.json(),
     };
     // Tell the server a slow handler is still working, so it does not redeliver to another replica.
     const heartbeat = setInterval(() => msg.working(), Math.max(500, this.options.settings.ackWaitMs / 2));

@@ -37,8 +37,8 @@ export const provisionerEnvSchema = z.object({
    * out, so it must outlast the slowest vendor call sequence (Okta's rate-limit waits included).
    */
   CLAIM_LEASE_MS: ms.default(120_000),
-  /** Grants (or tickets) each loop claims per round and works on side by side. */
-  CLAIM_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Grants (or tickets) each loop works on side by side; a slow vendor call holds one of these, never a connection. */
+  LOOP_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   /** `report` only records members no grant explains; `enforce` also removes them and revokes overdue grants. */
   RECONCILE_MODE: z.enum(['report', 'enforce']).default('report'),
   /** How often the reconciliation loop compares managed Okta groups with grants. */

@@ -26,7 +26,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
-    super(clock, { batchSize: config.CLAIM_BATCH_SIZE, leaseMs: config.CLAIM_LEASE_MS });
+    super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
   }
 
   protected get intervalMs(): number {

@@ -10,20 +10,21 @@ export interface Lease {
   until: Date;
 }
 
-/** How much a leased loop claims at once and for how long. */
+/** How much a leased loop works on at once and how long its claims last. */
 export interface LeaseSettings {
-  /** Items claimed per round and worked on side by side. */
-  batchSize: number;
+  /** Items worked on side by side; a slow vendor call holds one of these slots, never a connection. */
+  concurrency: number;
   /** How long a claim lasts; a replica that dies holding one is taken over once it runs out. */
   leaseMs: number;
 }
 
 /**
- * A loop that never holds a transaction or a row lock while it calls a vendor: each round claims
- * due items with a lease in one short statement, works on them (vendor calls, then each result
- * committed in its own short transaction), and claims again at once while it finds a full batch,
- * so a backlog drains without waiting for the next tick. An item whose work fails is handed to
- * `retryLater`; if even that fails, its lease runs out and another round takes it over.
+ * A loop that never holds a transaction or a row lock while it calls a vendor: it claims due items
+ * with a lease in one short statement, works on them side by side (vendor calls, then each result
+ * committed in its own short transaction), and claims more as slots free up or `intervalMs` passes,
+ * so a backlog drains without waiting for the next tick and new work is not stuck behind a slow
+ * call. An item whose work fails is handed to `retryLater`; if even that fails, its lease runs out
+ * and another round takes it over.
  */
 export abstract class LeasedLoop<Item> extends PeriodicTask {
   /** Whose leases these are: host, process and loop, so ops can tell replicas apart in the table. */
@@ -48,17 +49,38 @@ export abstract class LeasedLoop<Item> extends PeriodicTask {
   /** What identifies an item in logs. */
   protected abstract describe(item: Item): Record<string, unknown>;
 
-  /** Works through every item due now, a batch at a time; returns how many it worked on. */
+  /** Works through every item due now and any that fall due meanwhile; returns how many it worked on. */
   async tick(): Promise<number> {
+    const inFlight = new Set<Promise<void>>();
     let total = 0;
-    let claimed: Item[];
+    let claimed: number;
     do {
-      const now = this.clock.now();
-      claimed = await this.claim({ owner: this.owner, now, until: new Date(now.getTime() + this.lease.leaseMs) }, this.lease.batchSize);
-      await Promise.all(claimed.map((item) => this.attempt(item)));
-      total += claimed.length;
-    } while (this.running && claimed.length === this.lease.batchSize);
+      claimed = 0;
+      const free = this.lease.concurrency - inFlight.size;
+      if (free > 0) {
+        const now = this.clock.now();
+        const items = await this.claim({ owner: this.owner, now, until: new Date(now.getTime() + this.lease.leaseMs) }, free);
+        for (const item of items) {
+          const work: Promise<void> = this.attempt(item).finally(() => inFlight.delete(work));
+          inFlight.add(work);
+        }
+        claimed = items.length;
+        total += claimed;
+      }
+      if (inFlight.size > 0) await this.oneSettledOrPause(inFlight);
+    } while (this.running && (claimed > 0 || inFlight.size > 0));
+    await Promise.all(inFlight);
     return total;
+  }
+
+  private async oneSettledOrPause(inFlight: Set<Promise<void>>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const pause = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.intervalMs)));
+    try {
+      await Promise.race([...inFlight, pause]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async attempt(item: Item): Promise<void> {

@@ -30,7 +30,7 @@ export class TicketLoop extends LeasedLoop<TicketWork> {
     @Inject(TICKETING) private readonly ticketing: Ticketing,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
-    super(clock, { batchSize: config.CLAIM_BATCH_SIZE, leaseMs: config.CLAIM_LEASE_MS });
+    super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
   }
 
   protected get intervalMs(): number {

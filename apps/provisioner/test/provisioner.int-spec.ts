@@ -79,6 +79,12 @@ describe('provisioner', () => {
     return users.map((u) => u.id);
   }
 
+  async function metric(labels: string): Promise<number> {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`jit_events_handled_total{${labels}}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  }
+
   async function jiraIssue(key: string): Promise<{ status: number; body: any }> {
     const response = await fetch(`${sim.url}/rest/api/3/issue/${key}`, { headers: { authorization: jiraAuth } });
     return { status: response.status, body: await response.json() };
@@ -265,6 +271,18 @@ describe('provisioner', () => {
     expect(revoked.data.reason).toBe('admin');
     expect(await eventsOf(nc, service.topology, 'granted', requestId)).toHaveLength(1);
     expect(await oktaMembers(aws.id)).toEqual([]);
+  });
+
+  it('an approval that arrives before its request waits for it and is then granted', async () => {
+    const requestId = randomUUID();
+    const notYet = () => metric(`consumer="provisioner",type="approved",outcome="not_yet"`);
+    const before = await notYet();
+    await publish(nc, service.topology, event(requestId, finalApproval, 'bob@example.com'));
+    await waitFor(async () => (await notYet()) > before, { what: 'the early approval answered "not yet"' });
+    await publish(nc, service.topology, event(requestId, { type: 'requested', data: requested(alice.email) }, alice.email));
+
+    await single('granted', requestId);
+    expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
   });
 
   it('a cancelled request is never granted, even if a final approval follows', async () => {

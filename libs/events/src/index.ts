@@ -25,6 +25,7 @@ export * from './jetstream/topology.js';
 export * from './jetstream/setup.js';
 export * from './jetstream/errors.js';
 export * from './jetstream/event-consumer.js';
+export * from './notify/pg-listener.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './outbox/outbox-record.entity.js';

@@ -1,9 +1,14 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 
+/** The shortest wait between ticks: work due now but held by another replica is not polled in a busy loop. */
+const MIN_WAIT_MS = 10;
+
 /**
- * Runs `tick()` from application bootstrap until shutdown, one tick at a time, `intervalMs` after
- * the previous one ends. Shutdown waits for the tick in flight, so its transaction commits or rolls
- * back before the connections close. A failed tick is logged and the next one runs as usual.
+ * Runs `tick()` from application bootstrap until shutdown, one tick at a time. After a tick it
+ * waits `intervalMs`, or less when `msUntilNextDue()` knows the next work falls due sooner, and
+ * `wake()` (a NOTIFY that work was committed, say) cuts any wait short. Shutdown waits for the tick
+ * in flight, so its transaction commits or rolls back before the connections close. A failed tick
+ * is logged and the next one runs as usual.
  */
 export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
@@ -11,14 +16,19 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
   protected running = false;
   private timeout?: NodeJS.Timeout;
   private current?: Promise<unknown>;
+  /** Set by a `wake()` during a tick: work may have arrived after the tick looked. */
+  private wokenDuringTick = false;
 
-  /** Milliseconds between the end of one tick and the start of the next. */
+  /** Milliseconds between the end of one tick and the start of the next, at most. */
   protected abstract get intervalMs(): number;
 
   /** One round of work. */
   abstract tick(): Promise<unknown>;
 
-  onApplicationBootstrap(): void {
+  /** Milliseconds until the next known work falls due (0 or less: now); undefined when none is known. */
+  protected msUntilNextDue?(): Promise<number | undefined>;
+
+  async onApplicationBootstrap(): Promise<void> {
     this.running = true;
     this.schedule(0);
   }
@@ -29,20 +39,35 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
     await this.current?.catch(() => undefined);
   }
 
+  /** Runs a tick now, or right after the one in flight, instead of waiting. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.current) {
+      this.wokenDuringTick = true;
+      return;
+    }
+    clearTimeout(this.timeout);
+    this.schedule(0);
+  }
+
   private schedule(delayMs: number): void {
-    this.timeout = setTimeout(() => void this.run(), delayMs);
+    this.timeout = setTimeout(() => void this.run(), Math.max(0, delayMs));
   }
 
   private async run(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running || this.current) return;
+    this.wokenDuringTick = false;
     this.current = this.tick();
+    let delay = this.intervalMs;
     try {
       await this.current;
+      if (this.wokenDuringTick) delay = 0;
+      else if (this.msUntilNextDue) delay = Math.min(delay, Math.max(MIN_WAIT_MS, (await this.msUntilNextDue()) ?? delay));
     } catch (error) {
       this.logger.error({ err: error }, `${this.constructor.name} tick failed; retrying on the next tick`);
     } finally {
       this.current = undefined;
-      if (this.running) this.schedule(this.intervalMs);
+      if (this.running) this.schedule(delay);
     }
   }
 }

@@ -1,22 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '@jit/events';
+import { Clock, PgListener } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
 import { TimerPipeline } from './timer.pipeline.js';
-import { claimDueTimers } from './timer.store.js';
+import { claimDueTimers, nextFiresAt, timersChannel } from './timer.store.js';
 
 /** Timers fired per transaction; a larger backlog drains over consecutive ticks without waiting. */
 const BATCH_SIZE = 100;
 
 /**
- * Fires due timers: every tick it claims pending timers whose time has come and asks the timer
- * rules to fire each one, so its `fired` state and its `expired` event commit together. Timers
- * live in Postgres, so expiries that passed while no scheduler ran fire on the first tick after
- * start-up.
+ * Fires due timers: each round claims pending timers whose time has come and asks the timer rules
+ * to fire each one, so its `fired` state and its `expired` event commit together. Between rounds it
+ * sleeps until the next timer is due (woken at once when a timer is armed or moved), with
+ * `SCHEDULER_TICK_MS` as the longest sleep. Timers live in Postgres, so expiries that passed while
+ * no scheduler ran fire on the first round after start-up.
  */
 @Injectable()
 export class TimerLoop extends PeriodicTask {
+  private readonly listener: PgListener;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly timers: TimerPipeline,
@@ -24,10 +27,28 @@ export class TimerLoop extends PeriodicTask {
     @Inject(SERVICE_CONFIG) private readonly config: SchedulerConfig,
   ) {
     super();
+    this.listener = new PgListener(dataSource, timersChannel(dataSource), () => this.wake());
   }
 
   protected get intervalMs(): number {
     return this.config.SCHEDULER_TICK_MS;
+  }
+
+  override async onApplicationBootstrap(): Promise<void> {
+    await this.listener.listen();
+    await super.onApplicationBootstrap();
+  }
+
+  override async beforeApplicationShutdown(): Promise<void> {
+    await super.beforeApplicationShutdown();
+    await this.listener.close();
+  }
+
+  protected override async msUntilNextDue(): Promise<number | undefined> {
+    // A lost LISTEN connection is taken up again here; until then the wait is bounded by the tick.
+    await this.listener.listen();
+    const next = await nextFiresAt(this.dataSource.manager);
+    return next && next.getTime() - this.clock.now().getTime();
   }
 
   /** Fires every timer due now, in batches; returns how many fired. */

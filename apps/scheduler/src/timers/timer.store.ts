@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { tableOf, type StateStore } from '@jit/events';
+import type { DataSource, EntityManager } from 'typeorm';
+import { announce, tableOf, workChannel, type StateStore } from '@jit/events';
 import { timerDecider, type TimerState } from './timer.decider.js';
 
 interface TimerRow {
@@ -33,8 +33,23 @@ export const timerStore: StateStore<TimerState> = {
        ON CONFLICT (request_id) DO UPDATE SET fires_at = $2, status = $3, fired_at = $4, updated_at = $5`,
       [requestId, next.firesAt, next.status, next.status === 'fired' ? next.firedAt : null, now],
     );
+    // A timer armed or moved may now be the next one due: the loop recomputes its wait.
+    if (next.status === 'pending') await announce(manager, timersChannel(manager));
   },
 };
+
+/** The channel a committed timer change is announced on. */
+export function timersChannel(source: DataSource | EntityManager): string {
+  return workChannel(source, 'timers');
+}
+
+/** When the next pending timer fires, if any. */
+export async function nextFiresAt(manager: EntityManager): Promise<Date | undefined> {
+  const [row]: { next: Date | null }[] = await manager.query(
+    `SELECT min(fires_at) AS next FROM ${tableOf(manager, 'timers')} WHERE status = 'pending'`,
+  );
+  return row?.next ? new Date(row.next) : undefined;
+}
 
 /**
  * Claims up to `limit` due timers for this transaction and returns their request ids. `SKIP LOCKED`

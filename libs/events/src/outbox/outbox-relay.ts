@@ -1,8 +1,8 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { backoffDelay } from '../retry/backoff.js';
 import { silentLogger, type EventLogger } from '../logger.js';
+import { PgListener } from '../notify/pg-listener.js';
 import { outboxChannel, schemaOf, tableOf } from '../schema.js';
 import { eventMetrics } from '../metrics.js';
 
@@ -46,7 +46,7 @@ export class OutboxRelay {
   private wake?: () => void;
   /** Set by a NOTIFY; a notification that arrives mid-batch must not be lost to the next sleep. */
   private notified = false;
-  private listener?: PoolClient;
+  private readonly listener: PgListener;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -55,6 +55,7 @@ export class OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.schema = schemaOf(options.dataSource);
+    this.listener = new PgListener(options.dataSource, outboxChannel(this.schema), () => this.notify(), this.logger);
   }
 
   /** Starts publishing in the background. */
@@ -69,7 +70,7 @@ export class OutboxRelay {
     this.running = false;
     this.notify();
     await this.loop;
-    await this.unlisten();
+    await this.listener.close();
   }
 
   /** Publishes everything pending now; returns how many rows were published. For tests and ops. */
@@ -86,7 +87,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
-      await this.listen();
+      await this.listener.listen();
       let full = false;
       this.notified = false;
       try {
@@ -141,37 +142,6 @@ export class OutboxRelay {
       id,
       String(error),
     ]);
-  }
-
-  /** Subscribes to the schema's NOTIFY channel; a lost connection falls back to polling until re-acquired. */
-  private async listen(): Promise<void> {
-    if (this.listener) return;
-    try {
-      const pool = (this.options.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
-      const client = await pool.connect();
-      client.on('notification', () => this.notify());
-      client.on('error', (error) => {
-        this.logger.warn({ err: error, schema: this.schema }, 'outbox LISTEN connection lost');
-        if (this.listener === client) this.listener = undefined;
-        client.release(error);
-      });
-      await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
-      this.listener = client;
-    } catch (error) {
-      this.logger.warn({ err: error, schema: this.schema }, 'outbox relay cannot LISTEN; polling');
-    }
-  }
-
-  private async unlisten(): Promise<void> {
-    const client = this.listener;
-    this.listener = undefined;
-    if (!client) return;
-    try {
-      await client.query(`UNLISTEN "${outboxChannel(this.schema)}"`);
-      client.release();
-    } catch (error) {
-      client.release(error as Error);
-    }
   }
 
   private notify(): void {

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { assertPublishable } from '../contracts/decode.js';
 import type { AccessEvent } from '../contracts/registry.js';
 import { subjectFor, type Topology } from '../jetstream/topology.js';
+import { announce } from '../notify/pg-listener.js';
 import { outboxChannel, schemaOf, tableOf } from '../schema.js';
 
 /**
@@ -18,7 +19,6 @@ export class Outbox {
     const values = events.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
     const params = events.flatMap((event) => [event.id, subjectFor(this.topology, event.type), event]);
     await manager.query(`INSERT INTO ${tableOf(manager, 'outbox')} (id, subject, event) VALUES ${values}`, params);
-    // Postgres delivers a NOTIFY only when the transaction commits, so the relay never wakes early.
-    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(schemaOf(manager))]);
+    await announce(manager, outboxChannel(schemaOf(manager)));
   }
 }

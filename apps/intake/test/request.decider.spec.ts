@@ -86,6 +86,8 @@ const everyEvent: { [T in EventType]: EventDraft<T> } = {
   revoked,
   revoke_failed: revokeFailed,
   extended,
+  ticket_opened: { type: 'ticket_opened', data: { ticketKey: 'JIT-7' } },
+  ticket_closed: { type: 'ticket_closed', data: { ticketKey: 'JIT-7' } },
 };
 const otherServicesEvents = Object.values(everyEvent).filter((draft) => draft.type !== 'requested');
 

@@ -332,6 +332,48 @@ describe('grant rules', () => {
     });
   });
 
+  describe('record_ticket_opened and record_ticket_closed', () => {
+    const opened = { type: 'ticket_opened', data: { ticketKey: 'JIT-7' } } satisfies EventDraft<'ticket_opened'>;
+    const closed = { type: 'ticket_closed', data: { ticketKey: 'JIT-7' } } satisfies EventDraft<'ticket_closed'>;
+
+    it('records the ticket of granted access once, keeping the first key a racing attempt recorded', () => {
+      const state = spec.given(activeGrant).when({ kind: 'record_ticket_opened', ticketKey: 'JIT-7' }).then([opened]);
+      expect(state).toMatchObject({ ticketKey: 'JIT-7', status: 'active' });
+      spec
+        .given([...activeGrant, opened])
+        .when({ kind: 'record_ticket_opened', ticketKey: 'JIT-8' })
+        .thenNothing();
+    });
+
+    it('a ticket is opened only for access that was granted', () => {
+      spec.given([]).when({ kind: 'record_ticket_opened', ticketKey: 'JIT-7' }).thenNotYet();
+      spec.given(approvedGrant).when({ kind: 'record_ticket_opened', ticketKey: 'JIT-7' }).thenNotYet();
+    });
+
+    it('closes the ticket once access is revoked, and only once', () => {
+      const state = spec
+        .given([...revokingGrant, opened, revoked])
+        .when({ kind: 'record_ticket_closed' })
+        .then([closed]);
+      expect(state).toMatchObject({ ticketClosed: true, status: 'revoked' });
+      spec
+        .given([...revokingGrant, opened, revoked, closed])
+        .when({ kind: 'record_ticket_closed' })
+        .thenNothing();
+    });
+
+    it('a ticket does not close while access is still held or before it was opened', () => {
+      spec
+        .given([...activeGrant, opened])
+        .when({ kind: 'record_ticket_closed' })
+        .thenNotYet();
+      spec
+        .given([...revokingGrant, revoked])
+        .when({ kind: 'record_ticket_closed' })
+        .thenNotYet();
+    });
+  });
+
   describe('confirm_revocation', () => {
     it('publishes revoked with its reason and time', () => {
       const state = spec.given(revokingGrant).when({ kind: 'confirm_revocation' }, { at: revokedAt }).then([revoked]);

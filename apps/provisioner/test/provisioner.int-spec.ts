@@ -130,7 +130,9 @@ describe('provisioner', () => {
       oktaUserId: alice.oktaId,
     });
     expect(Date.parse(granted.data.expiresAt) - Date.parse(granted.data.grantedAt)).toBe(7200 * 1000);
-    const issue = await jiraIssue(await ticketKeyOf(requestId));
+    const opened = await single('ticket_opened', requestId);
+    expect(opened.data.ticketKey).toBe(await ticketKeyOf(requestId));
+    const issue = await jiraIssue(opened.data.ticketKey);
     expect(issue.status).toBe(200);
     expect(issue.body.fields).toMatchObject({
       summary: 'JIT access: alice@example.com → AWS Production Console for 2h',
@@ -252,6 +254,13 @@ describe('provisioner', () => {
     await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
     const key = await ticketKeyOf(requestId);
     await waitFor(async () => (await jiraIssue(key)).body.fields?.status?.name === 'Done', { what: 'the late ticket opened and closed' });
+    // The audit trail shows the ticket's lag: opened after access was granted, and even after it ended.
+    const opened = await single('ticket_opened', requestId);
+    const closed = await single('ticket_closed', requestId);
+    expect(opened.data).toEqual({ ticketKey: key });
+    expect(closed.data).toEqual({ ticketKey: key });
+    expect(Date.parse(opened.occurredAt)).toBeGreaterThan(Date.parse(granted.occurredAt));
+    expect(Date.parse(closed.occurredAt)).toBeGreaterThanOrEqual(Date.parse(opened.occurredAt));
   });
 
   it('a grant completed after its request was cancelled is revoked at once (admin), leaving no access behind', async () => {

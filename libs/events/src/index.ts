@@ -20,6 +20,8 @@ export * from './contracts/revoke-reason.js';
 export * from './contracts/revoke-requested.js';
 export * from './contracts/revoked.js';
 export * from './contracts/revoke-failed.js';
+export * from './contracts/ticket-opened.js';
+export * from './contracts/ticket-closed.js';
 export * from './contracts/extended.js';
 export * from './jetstream/topology.js';
 export * from './jetstream/setup.js';

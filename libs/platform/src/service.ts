@@ -81,7 +81,8 @@ export async function createService(
     ],
   };
   // rawBody keeps the exact bytes next to the parsed body, for signature checks such as Slack's.
-  const app = await NestFactory.create(root, { bufferLogs: true, rawBody: true });
+  // abortOnError: false makes a failed start-up throw to the caller (a test, or runService) instead of exiting the process.
+  const app = await NestFactory.create(root, { bufferLogs: true, rawBody: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ApiExceptionFilter());
 

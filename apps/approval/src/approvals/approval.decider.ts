@@ -147,6 +147,8 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
       case 'revoked':
       case 'revoke_failed':
       case 'extended':
+      case 'ticket_opened':
+      case 'ticket_closed':
         return state;
       default: {
         const _exhaustive: never = event;

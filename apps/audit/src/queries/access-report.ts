@@ -99,6 +99,8 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
     case 'expired':
     case 'revoke_requested':
     case 'revoke_failed':
+    case 'ticket_opened':
+    case 'ticket_closed':
       return facts;
     default: {
       const _exhaustive: never = event;

@@ -70,6 +70,8 @@ function subjectOf(
     case 'revoked':
     case 'revoke_failed':
     case 'extended':
+    case 'ticket_opened':
+    case 'ticket_closed':
       return { requester: earlier?.requester ?? null, applicationId: earlier?.application_id ?? null };
     default: {
       const _exhaustive: never = event;

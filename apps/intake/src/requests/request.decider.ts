@@ -177,6 +177,8 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
     case 'approval_opened':
     case 'expired':
     case 'revoke_failed':
+    case 'ticket_opened':
+    case 'ticket_closed':
       return state;
     default: {
       const _exhaustive: never = event;

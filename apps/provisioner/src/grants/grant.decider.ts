@@ -31,6 +31,10 @@ export interface Grant {
   revokeReason?: RevokeReason;
   revokedAt?: Date;
   failureReason?: string;
+  /** The ticket that records the grant, once opened. */
+  ticketKey?: string;
+  /** Whether the ticket says how access ended and is done. */
+  ticketClosed?: boolean;
 }
 
 /** What the provisioner knows of a request: nothing before its `requested` event, then its grant. */
@@ -40,7 +44,8 @@ export type GrantState = Grant | undefined;
 export type ObservedEvent = AccessEvent<'requested' | 'approved' | 'cancelled' | 'expired' | 'revoke_requested'>;
 
 /** The event types the grant rules produce. */
-export type GrantEventType = 'granted' | 'grant_failed' | 'revoked' | 'revoke_failed' | 'revoke_requested';
+export type GrantEventType =
+  'granted' | 'grant_failed' | 'revoked' | 'revoke_failed' | 'revoke_requested' | 'ticket_opened' | 'ticket_closed';
 
 /** What can happen to a grant: an event heard from another service, or the result of a loop's vendor call. */
 export type GrantCommand =
@@ -54,7 +59,11 @@ export type GrantCommand =
   /** A revocation attempt failed; `attempt` counts them, the first being 1. */
   | { kind: 'fail_revocation'; error: string; attempt: number }
   /** The reconciliation found the grant holding access past its expiry (or deadline) with no `expired` heard. */
-  | { kind: 'revoke_overdue' };
+  | { kind: 'revoke_overdue' }
+  /** Jira opened the grant's ticket. */
+  | { kind: 'record_ticket_opened'; ticketKey: string }
+  /** Jira closed the grant's ticket after the revocation. */
+  | { kind: 'record_ticket_closed' };
 
 type GrantDecision = Decision<GrantEventType>;
 
@@ -97,6 +106,15 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
       case 'revoke_overdue':
         if (!isOverdue(grant, now)) return nothing(`the grant is ${grant?.status ?? 'unknown'} and not overdue`);
         return accept({ type: 'revoke_requested', data: { reason: 'reconciliation', by: PROVISIONER_ACTOR } });
+      case 'record_ticket_opened':
+        if (!grant?.grantedAt) return notYet('no access was granted for a ticket to record');
+        // A racing attempt may have opened a second ticket: the first one recorded stays the record.
+        if (grant.ticketKey) return nothing(`the grant is recorded in ${grant.ticketKey} already`);
+        return accept({ type: 'ticket_opened', data: { ticketKey: command.ticketKey } });
+      case 'record_ticket_closed':
+        if (!grant?.ticketKey || grant.status !== 'revoked') return notYet('the ticket closes once access is revoked');
+        if (grant.ticketClosed) return nothing(`${grant.ticketKey} is closed already`);
+        return accept({ type: 'ticket_closed', data: { ticketKey: grant.ticketKey } });
       default: {
         const _exhaustive: never = command;
         return _exhaustive;
@@ -142,6 +160,10 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
       case 'revoked':
         if (grant?.status !== 'revoking') return grant;
         return { ...grant, status: 'revoked', revokeReason: event.data.reason, revokedAt: new Date(event.data.revokedAt) };
+      case 'ticket_opened':
+        return grant && !grant.ticketKey ? { ...grant, ticketKey: event.data.ticketKey } : grant;
+      case 'ticket_closed':
+        return grant ? { ...grant, ticketClosed: true } : grant;
       // Attempts and the time of the next one are the revocation loop's bookkeeping, not a rule.
       case 'revoke_failed':
       case 'approval_opened':

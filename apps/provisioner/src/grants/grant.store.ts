@@ -26,6 +26,7 @@ export interface GrantRow {
   attempts: number;
   ticket_key: string | null;
   ticket_commented_at: Date | null;
+  ticket_closed_at: Date | null;
   ticket_attempts: number;
 }
 
@@ -52,6 +53,8 @@ export function toGrant(row: GrantRow): Grant {
     revokeReason: row.revoke_reason ?? undefined,
     revokedAt: date(row.revoked_at),
     failureReason: row.failure_reason ?? undefined,
+    ticketKey: row.ticket_key ?? undefined,
+    ticketClosed: row.ticket_closed_at !== null,
   };
 }
 
@@ -72,13 +75,15 @@ export const grantStore: StateStore<GrantState> = {
     await manager.query(
       `INSERT INTO ${tableOf(manager, 'grants')} AS g (request_id, requester, application_id, application_name, okta_group_id,
          duration_seconds, justification, status, approved_by, approval_comment, deadline, end_requested, okta_user_id, granted_at,
-         expires_at, revoke_reason, revoked_at, failure_reason, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+         expires_at, revoke_reason, revoked_at, failure_reason, ticket_key, ticket_closed_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, CASE WHEN $21 THEN $19::timestamptz END, $19, $19)
        ON CONFLICT (request_id) DO UPDATE SET status = EXCLUDED.status, approved_by = EXCLUDED.approved_by,
          approval_comment = EXCLUDED.approval_comment, deadline = EXCLUDED.deadline, end_requested = EXCLUDED.end_requested,
          okta_user_id = EXCLUDED.okta_user_id, granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at,
          revoke_reason = EXCLUDED.revoke_reason, revoked_at = EXCLUDED.revoked_at, failure_reason = EXCLUDED.failure_reason,
          updated_at = EXCLUDED.updated_at,
+         ticket_key = COALESCE(g.ticket_key, EXCLUDED.ticket_key),
+         ticket_closed_at = COALESCE(g.ticket_closed_at, EXCLUDED.ticket_closed_at),
          attempts = CASE WHEN g.status = EXCLUDED.status THEN g.attempts ELSE 0 END,
          next_attempt_at = CASE WHEN g.status = EXCLUDED.status THEN g.next_attempt_at END,
          last_error = CASE WHEN g.status = EXCLUDED.status THEN g.last_error END,
@@ -104,6 +109,8 @@ export const grantStore: StateStore<GrantState> = {
         grant.revokedAt ?? null,
         grant.failureReason ?? null,
         now,
+        grant.ticketKey ?? null,
+        grant.ticketClosed ?? false,
       ],
     );
   },

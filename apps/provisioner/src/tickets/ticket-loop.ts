@@ -5,6 +5,8 @@ import { SERVICE_CONFIG } from '@jit/platform';
 import { LeasedLoop, messageOf, type Lease } from '../leases/leased-loop.js';
 import { TICKETING, TicketRejectedError, type Ticketing } from '../jira/ticketing.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
+import { PROVISIONER_ACTOR } from '../grants/grant.decider.js';
+import { GrantPipeline } from '../grants/grant.pipeline.js';
 import { grantTicket, revocationComment } from './ticket-text.js';
 import {
   claimTicketWork,
@@ -26,6 +28,7 @@ import {
 export class TicketLoop extends LeasedLoop<TicketWork> {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly grants: GrantPipeline,
     clock: Clock,
     @Inject(TICKETING) private readonly ticketing: Ticketing,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
@@ -42,20 +45,26 @@ export class TicketLoop extends LeasedLoop<TicketWork> {
   }
 
   protected async work(work: TicketWork): Promise<void> {
-    const { manager } = this.dataSource;
     const { requestId, revokeReason, revokedAt } = work.grant;
     if (work.step === 'open') {
       const key = await this.ticketing.open(grantTicket(work.grant));
-      await recordTicketOpened(manager, requestId, this.owner, key);
+      // The key and `ticket_opened` commit together, so the audit trail shows how far the ticket lagged the grant.
+      await this.dataSource.transaction(async (manager) => {
+        await this.grants.run({ requestId, command: { kind: 'record_ticket_opened', ticketKey: key }, actor: PROVISIONER_ACTOR, manager });
+        await recordTicketOpened(manager, requestId, this.owner);
+      });
       this.logger.log({ requestId, ticketKey: key }, 'Jira ticket opened');
       return;
     }
     if (!work.commented) {
       await this.ticketing.comment(work.ticketKey, revocationComment(revokeReason ?? 'admin', revokedAt ?? this.clock.now()));
-      await recordTicketCommented(manager, requestId, this.clock.now());
+      await recordTicketCommented(this.dataSource.manager, requestId, this.clock.now());
     }
     await this.ticketing.close(work.ticketKey);
-    await recordTicketClosed(manager, requestId, this.owner, this.clock.now());
+    await this.dataSource.transaction(async (manager) => {
+      await this.grants.run({ requestId, command: { kind: 'record_ticket_closed' }, actor: PROVISIONER_ACTOR, manager });
+      await recordTicketClosed(manager, requestId, this.owner);
+    });
     this.logger.log({ requestId, ticketKey: work.ticketKey }, 'Jira ticket closed');
   }
 

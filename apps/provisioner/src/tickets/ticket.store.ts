@@ -46,14 +46,13 @@ export async function claimTicketWork(manager: EntityManager, lease: Lease, limi
 const releasedBy = (owner: string): string =>
   `ticket_lease_owner = NULLIF(ticket_lease_owner, ${owner}), ticket_lease_until = CASE WHEN ticket_lease_owner = ${owner} THEN NULL ELSE ticket_lease_until END`;
 
-/** Records the ticket opened for a grant (keeping the first if a racing attempt opened another) and ends the step. */
-export async function recordTicketOpened(manager: EntityManager, requestId: string, owner: string, key: string): Promise<void> {
+/** Ends the opening step once the ticket is recorded (by the grant rules, as `ticket_opened`). */
+export async function recordTicketOpened(manager: EntityManager, requestId: string, owner: string): Promise<void> {
   await manager.query(
     `UPDATE ${tableOf(manager, 'grants')}
-     SET ticket_key = COALESCE(ticket_key, $3), ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL,
-       ${releasedBy('$2')}
+     SET ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL, ${releasedBy('$2')}
      WHERE request_id = $1`,
-    [requestId, owner, key],
+    [requestId, owner],
   );
 }
 
@@ -65,14 +64,13 @@ export async function recordTicketCommented(manager: EntityManager, requestId: s
   );
 }
 
-/** Records that a grant's ticket is closed: its Jira work is over. */
-export async function recordTicketClosed(manager: EntityManager, requestId: string, owner: string, at: Date): Promise<void> {
+/** Ends the closing step once the closed ticket is recorded (by the grant rules, as `ticket_closed`): its Jira work is over. */
+export async function recordTicketClosed(manager: EntityManager, requestId: string, owner: string): Promise<void> {
   await manager.query(
     `UPDATE ${tableOf(manager, 'grants')}
-     SET ticket_closed_at = $3, ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL,
-       ${releasedBy('$2')}
+     SET ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL, ${releasedBy('$2')}
      WHERE request_id = $1`,
-    [requestId, owner, at],
+    [requestId, owner],
   );
 }
 

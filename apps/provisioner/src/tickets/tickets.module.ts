@@ -3,10 +3,12 @@ import { SERVICE_CONFIG } from '@jit/platform';
 import { JiraTicketing } from '../jira/jira.adapter.js';
 import { TICKETING } from '../jira/ticketing.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
+import { GrantsModule } from '../grants/grants.module.js';
 import { TicketLoop } from './ticket-loop.js';
 
 /** Jira's record of each grant, kept by its own loop beside the Okta work. */
 @Module({
+  imports: [GrantsModule],
   providers: [
     TicketLoop,
     {

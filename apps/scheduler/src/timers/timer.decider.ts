@@ -54,6 +54,8 @@ export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
       case 'grant_failed':
       case 'revoke_requested':
       case 'revoke_failed':
+      case 'ticket_opened':
+      case 'ticket_closed':
         return state;
       default: {
         const _exhaustive: never = event;

@@ -11,6 +11,8 @@ import { RequestedV1 } from './requested.js';
 import { RevokeFailedV1 } from './revoke-failed.js';
 import { RevokeRequestedV1 } from './revoke-requested.js';
 import { RevokedV1 } from './revoked.js';
+import { TicketClosedV1 } from './ticket-closed.js';
+import { TicketOpenedV1 } from './ticket-opened.js';
 import type { Envelope } from './envelope.js';
 
 /** Turns the data of version N into the data of version N + 1. */
@@ -43,10 +45,12 @@ export const eventRegistry = {
   cancelled: define(CancelledV1),
   granted: define(GrantedV1),
   grant_failed: define(GrantFailedV1),
+  ticket_opened: define(TicketOpenedV1),
   expired: define(ExpiredV1),
   revoke_requested: define(RevokeRequestedV1),
   revoked: define(RevokedV1),
   revoke_failed: define(RevokeFailedV1),
+  ticket_closed: define(TicketClosedV1),
   extended: define(ExtendedV1),
 } satisfies Record<string, EventDefinition>;
 

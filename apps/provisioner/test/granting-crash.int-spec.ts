@@ -40,6 +40,8 @@ describe('a provisioner killed after the Okta add and before the result commits'
       name: 'provisioner_crash',
       env: { ...vendorEnv, GRANT_TICK_MS: '3600000' },
     });
+    // Stopped at once (a NOTIFY would wake it otherwise); the test runs its ticks by hand.
+    await service.app.get(GrantingLoop).beforeApplicationShutdown();
     db = new pg.Client({ connectionString: service.databaseUrl });
     await db.connect();
   });

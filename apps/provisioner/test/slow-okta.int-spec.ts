@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { SystemClock, createEvent, type AccessEvent, type EventDraft } from '@jit/events';
 import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
@@ -48,13 +47,9 @@ describe('provisioner with a slow Okta', () => {
         REVOKE_TICK_MS: '50',
         TICKET_TICK_MS: '50',
         RECONCILE_INTERVAL_MS: '3600000',
+        DATABASE_POOL_SIZE: String(POOL_SIZE),
       },
     });
-    // The platform has no pool setting of its own: cap node-postgres's pool in place (it reads `max` on every checkout)
-    // and wait for the connections opened at start-up beyond the cap to idle out.
-    const pool = (service.app.get(DataSource).driver as unknown as { master: pg.Pool & { options: { max: number } } }).master;
-    pool.options.max = POOL_SIZE;
-    await waitFor(() => pool.totalCount <= POOL_SIZE, { what: `the pool down to ${POOL_SIZE} connections`, timeoutMs: 30_000 });
     sampler = new pg.Client({ connectionString: service.databaseUrl });
     await sampler.connect();
   });
@@ -83,7 +78,8 @@ describe('provisioner with a slow Okta', () => {
           `SELECT count(*)::int AS connections,
              COALESCE(max(EXTRACT(EPOCH FROM clock_timestamp() - state_change) * 1000)
                FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')), 0)::float AS idle_in_transaction_ms
-           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+             AND query NOT LIKE 'LISTEN %'`,
         );
         seen.samples += 1;
         seen.longestIdleInTransactionMs = Math.max(seen.longestIdleInTransactionMs, rows[0].idle_in_transaction_ms);

@@ -14,6 +14,8 @@ export const baseEnvSchema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' })
     .default('postgres://postgres@127.0.0.1:5432/jit'),
+  /** Connections in the service's Postgres pool, for short transactions only (LISTEN uses one more of its own). */
+  DATABASE_POOL_SIZE: positiveInt.default(20),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JETSTREAM_STREAM: z

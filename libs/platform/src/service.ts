@@ -69,6 +69,7 @@ export async function createService(
     schema: definition.name,
     entities: definition.entities,
     migrations: definition.migrations,
+    poolSize: config.DATABASE_POOL_SIZE,
   });
   const root: DynamicModule = {
     module: ServiceRootModule,

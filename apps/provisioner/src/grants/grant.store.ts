@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { tableOf, type RevokeReason, type StateStore } from '@jit/events';
-import type { Lease } from '../leases/leased-loop.js';
+import { announceWork, type Lease } from '../leases/leased-loop.js';
 import type { Grant, GrantState, GrantStatus } from './grant.decider.js';
 
 /** A row of the grants table: the grant rules' state, then the loops' bookkeeping. */
@@ -70,10 +70,19 @@ export const grantStore: StateStore<GrantState> = {
     return rows[0] && toGrant(rows[0]);
   },
 
-  async save(manager, requestId, grant, { now }) {
+  async save(manager, requestId, grant, { before, now }) {
     if (!grant) return;
-    await manager.query(
-      `INSERT INTO ${tableOf(manager, 'grants')} AS g (request_id, requester, application_id, application_name, okta_group_id,
+    await upsertGrant(manager, requestId, grant, now);
+    if (before?.status === grant.status) return;
+    // Wake the loop that has work now: Okta for a grant or a revocation, Jira for a ticket to open or close.
+    if (grant.status === 'granting' || grant.status === 'revoking') await announceWork(manager, grant.status);
+    if (grant.status === 'active' || grant.status === 'revoked') await announceWork(manager, 'tickets');
+  },
+};
+
+async function upsertGrant(manager: EntityManager, requestId: string, grant: Grant, now: Date): Promise<void> {
+  await manager.query(
+    `INSERT INTO ${tableOf(manager, 'grants')} AS g (request_id, requester, application_id, application_name, okta_group_id,
          duration_seconds, justification, status, approved_by, approval_comment, deadline, end_requested, okta_user_id, granted_at,
          expires_at, revoke_reason, revoked_at, failure_reason, ticket_key, ticket_closed_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, CASE WHEN $21 THEN $19::timestamptz END, $19, $19)
@@ -89,32 +98,31 @@ export const grantStore: StateStore<GrantState> = {
          last_error = CASE WHEN g.status = EXCLUDED.status THEN g.last_error END,
          lease_owner = CASE WHEN g.status = EXCLUDED.status THEN g.lease_owner END,
          lease_until = CASE WHEN g.status = EXCLUDED.status THEN g.lease_until END`,
-      [
-        requestId,
-        grant.requester,
-        grant.applicationId,
-        grant.applicationName,
-        grant.oktaGroupId,
-        grant.durationSeconds,
-        grant.justification,
-        grant.status,
-        grant.approvedBy ?? null,
-        grant.approvalComment ?? null,
-        grant.deadline ?? null,
-        grant.endRequested ?? null,
-        grant.oktaUserId ?? null,
-        grant.grantedAt ?? null,
-        grant.expiresAt ?? null,
-        grant.revokeReason ?? null,
-        grant.revokedAt ?? null,
-        grant.failureReason ?? null,
-        now,
-        grant.ticketKey ?? null,
-        grant.ticketClosed ?? false,
-      ],
-    );
-  },
-};
+    [
+      requestId,
+      grant.requester,
+      grant.applicationId,
+      grant.applicationName,
+      grant.oktaGroupId,
+      grant.durationSeconds,
+      grant.justification,
+      grant.status,
+      grant.approvedBy ?? null,
+      grant.approvalComment ?? null,
+      grant.deadline ?? null,
+      grant.endRequested ?? null,
+      grant.oktaUserId ?? null,
+      grant.grantedAt ?? null,
+      grant.expiresAt ?? null,
+      grant.revokeReason ?? null,
+      grant.revokedAt ?? null,
+      grant.failureReason ?? null,
+      now,
+      grant.ticketKey ?? null,
+      grant.ticketClosed ?? false,
+    ],
+  );
+}
 
 /** A grant claimed for its Okta work, with the attempts made so far in its current status. */
 export interface OktaWork {

@@ -27,6 +27,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
+    this.wakeOnAnnouncements(dataSource, 'granting');
   }
 
   protected get intervalMs(): number {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Clock } from '@jit/events';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PgListener, announce, workChannel, type Clock } from '@jit/events';
 import { PeriodicTask } from '@jit/platform';
 
 /** A claim on work: who holds it and until when, measured on the loop's clock like `now`. */
@@ -35,6 +36,29 @@ export abstract class LeasedLoop<Item> extends PeriodicTask {
     private readonly lease: LeaseSettings,
   ) {
     super();
+  }
+
+  private listener?: PgListener;
+
+  /** Wakes the loop whenever a transaction that commits work announces it on `work` (see `announceWork`). */
+  protected wakeOnAnnouncements(dataSource: DataSource, work: LoopWork): void {
+    this.listener = new PgListener(dataSource, workChannel(dataSource, work), () => this.wake());
+  }
+
+  override async onApplicationBootstrap(): Promise<void> {
+    await this.listener?.listen();
+    await super.onApplicationBootstrap();
+  }
+
+  override async beforeApplicationShutdown(): Promise<void> {
+    await super.beforeApplicationShutdown();
+    await this.listener?.close();
+  }
+
+  protected override async msUntilNextDue(): Promise<number | undefined> {
+    // A lost LISTEN connection is taken up again between rounds; until then the tick bounds the wait.
+    await this.listener?.listen();
+    return undefined;
   }
 
   /** Claims up to `limit` due items under `lease`. */
@@ -100,4 +124,12 @@ export abstract class LeasedLoop<Item> extends PeriodicTask {
 /** An error's message, for the events and columns that record why an attempt failed. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The kinds of work the provisioner's loops wait for. */
+export type LoopWork = 'granting' | 'revoking' | 'tickets';
+
+/** Tells the loop doing `work` that some is due, once the caller's transaction commits. */
+export function announceWork(manager: EntityManager, work: LoopWork): Promise<void> {
+  return announce(manager, workChannel(manager, work));
 }

@@ -1,9 +1,9 @@
-import type { PoolClient } from 'pg';
+import pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { silentLogger, type EventLogger } from '../logger.js';
 import { schemaOf } from '../schema.js';
 
-/** The NOTIFY channel of one kind of work in one service's schema, e.g. `provisioner_revocations`. */
+/** The NOTIFY channel of one kind of work in one service's schema, e.g. `provisioner_revoking`. */
 export function workChannel(source: DataSource | EntityManager, work: string): string {
   return `${schemaOf(source)}_${work}`;
 }
@@ -18,12 +18,90 @@ export async function announce(manager: EntityManager, channel: string): Promise
 }
 
 /**
- * Holds one pooled connection that LISTENs on a channel and calls `onNotify` for each notification.
- * Notifications only shorten a wait: a lost connection is logged and re-acquired on the next
- * `listen()`, and the caller keeps polling meanwhile.
+ * One connection per data source that LISTENs on every channel its listeners want. It is a
+ * connection of its own, outside the pool: a LISTEN holds its connection for good, and the pool is
+ * for short transactions (a pool of 4 must not lose all 4 to listeners).
+ */
+class NotificationHub {
+  private client?: pg.Client;
+  private connecting?: Promise<pg.Client | undefined>;
+  private readonly handlers = new Map<string, Set<() => void>>();
+
+  constructor(private readonly url: string) {}
+
+  /**
+   * Adds a handler (again is a no-op) and makes sure the connection is up and listens on its
+   * channel; false when Postgres cannot be reached now. A new connection listens on every channel.
+   */
+  async subscribe(channel: string, handler: () => void, logger: EventLogger): Promise<boolean> {
+    const connected = this.client;
+    const known = this.handlers.get(channel);
+    if (known) known.add(handler);
+    else this.handlers.set(channel, new Set([handler]));
+    if (!connected) return (await this.connect(logger)) !== undefined;
+    if (!known) await connected.query(`LISTEN "${channel}"`);
+    return true;
+  }
+
+  /** Removes a handler; the last one out closes the connection. */
+  async unsubscribe(channel: string, handler: () => void): Promise<void> {
+    const set = this.handlers.get(channel);
+    set?.delete(handler);
+    if (set?.size === 0) this.handlers.delete(channel);
+    if (this.handlers.size > 0 || !this.client) return;
+    const client = this.client;
+    this.client = undefined;
+    await client.end().catch(() => undefined);
+  }
+
+  private connect(logger: EventLogger): Promise<pg.Client | undefined> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.open(logger).finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async open(logger: EventLogger): Promise<pg.Client | undefined> {
+    const client = new pg.Client({ connectionString: this.url });
+    try {
+      await client.connect();
+      client.on('notification', (message) => this.handlers.get(message.channel)?.forEach((handler) => handler()));
+      client.on('error', (error) => {
+        logger.warn({ err: error }, 'LISTEN connection lost; polling until it is back');
+        if (this.client === client) this.client = undefined;
+        void client.end().catch(() => undefined);
+      });
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN "${channel}"`);
+      this.client = client;
+      return client;
+    } catch (error) {
+      logger.warn({ err: error }, 'cannot LISTEN; polling');
+      await client.end().catch(() => undefined);
+      return undefined;
+    }
+  }
+}
+
+const hubs = new WeakMap<DataSource, NotificationHub>();
+
+function hubOf(dataSource: DataSource): NotificationHub {
+  let hub = hubs.get(dataSource);
+  if (!hub) {
+    const { url } = dataSource.options as { url?: string };
+    if (!url) throw new Error('LISTEN needs the data source to be configured with a url');
+    hub = new NotificationHub(url);
+    hubs.set(dataSource, hub);
+  }
+  return hub;
+}
+
+/**
+ * Calls `onNotify` for each notification on a channel. Notifications only shorten a wait: a lost
+ * connection is logged and taken up again on the next `listen()`, and the caller keeps polling
+ * meanwhile. Every listener of a data source shares one connection, outside the pool.
  */
 export class PgListener {
-  private client?: PoolClient;
+  private subscribed = false;
+  private readonly handler = (): void => this.onNotify();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,37 +110,16 @@ export class PgListener {
     private readonly logger: EventLogger = silentLogger,
   ) {}
 
-  /** Subscribes, unless subscribed already; returns whether it is listening. */
+  /** Subscribes, or takes a lost connection up again; cheap when already listening. Returns whether it is listening. */
   async listen(): Promise<boolean> {
-    if (this.client) return true;
-    try {
-      const pool = (this.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
-      const client = await pool.connect();
-      client.on('notification', () => this.onNotify());
-      client.on('error', (error) => {
-        this.logger.warn({ err: error, channel: this.channel }, 'LISTEN connection lost; polling until it is back');
-        if (this.client === client) this.client = undefined;
-        client.release(error);
-      });
-      await client.query(`LISTEN "${this.channel}"`);
-      this.client = client;
-      return true;
-    } catch (error) {
-      this.logger.warn({ err: error, channel: this.channel }, 'cannot LISTEN; polling');
-      return false;
-    }
+    this.subscribed = true;
+    return hubOf(this.dataSource).subscribe(this.channel, this.handler, this.logger);
   }
 
-  /** Unsubscribes and gives the connection back. */
+  /** Unsubscribes; the last listener of a data source closes the shared connection. */
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (!client) return;
-    try {
-      await client.query(`UNLISTEN "${this.channel}"`);
-      client.release();
-    } catch (error) {
-      client.release(error as Error);
-    }
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    await hubOf(this.dataSource).unsubscribe(this.channel, this.handler);
   }
 }

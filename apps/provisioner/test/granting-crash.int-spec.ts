@@ -10,6 +10,7 @@ import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type Vendo
 import { GrantingLoop } from '../src/grants/granting-loop.js';
 import { provisionerService } from '../src/service.js';
 import { requested } from './support/requested.js';
+import { simulatorEnv } from './support/vendor-env.js';
 
 const clock = new SystemClock();
 const aws = seedGroups.awsProdConsole;
@@ -27,14 +28,7 @@ describe('a provisioner killed after the Okta add and before the result commits'
   beforeAll(async () => {
     sim = await startVendorSim({ log: (line) => calls.push(line) });
     nc = await connectTestNats();
-    vendorEnv = {
-      OKTA_ORG_URL: sim.url,
-      OKTA_API_TOKEN: 'okta-token',
-      JIRA_HOST: sim.url,
-      JIRA_EMAIL: 'jit-bot@example.com',
-      JIRA_API_TOKEN: 'jira-token',
-      CLAIM_LEASE_MS: String(LEASE_MS),
-    };
+    vendorEnv = simulatorEnv(sim, { CLAIM_LEASE_MS: String(LEASE_MS) });
     // This replica's granting loop runs only when the test says so, so the doomed process claims the grant first.
     service = await startTestService(provisionerService, {
       name: 'provisioner_crash',

@@ -7,9 +7,10 @@ import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { provisionerService } from '../src/service.js';
 import { requested } from './support/requested.js';
+import { jiraAccount, simulatorEnv } from './support/vendor-env.js';
 
 const clock = new SystemClock();
-const jiraAuth = `Basic ${Buffer.from('jit-bot@example.com:jira-token').toString('base64')}`;
+const jiraAuth = `Basic ${Buffer.from(`${jiraAccount.email}:${jiraAccount.token}`).toString('base64')}`;
 const aws = seedGroups.awsProdConsole;
 const alice = seedPeople.alice;
 
@@ -29,21 +30,16 @@ describe('provisioner', () => {
     sim = await startVendorSim();
     nc = await connectTestNats();
     service = await startTestService(provisionerService, {
-      env: {
-        OKTA_ORG_URL: sim.url,
-        OKTA_API_TOKEN: 'okta-token',
+      env: simulatorEnv(sim, {
         // Each injected fault should reach the revocation loop rather than be absorbed by in-place retries.
         OKTA_MAX_RETRIES: '0',
-        JIRA_HOST: sim.url,
-        JIRA_EMAIL: 'jit-bot@example.com',
-        JIRA_API_TOKEN: 'jira-token',
         GRANT_TICK_MS: '50',
         GRANT_BACKOFF_BASE_MS: '100',
         REVOKE_TICK_MS: '50',
         REVOKE_BACKOFF_BASE_MS: '100',
         TICKET_TICK_MS: '50',
         TICKET_BACKOFF_BASE_MS: '100',
-      },
+      }),
     });
     db = new pg.Client({ connectionString: service.databaseUrl });
     await db.connect();

@@ -8,6 +8,7 @@ import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type Vendo
 import { ReconciliationLoop } from '../src/reconciliation/reconciliation-loop.js';
 import { provisionerService } from '../src/service.js';
 import { requested } from './support/requested.js';
+import { simulatorEnv } from './support/vendor-env.js';
 
 type TestService = Awaited<ReturnType<typeof startTestService>>;
 
@@ -30,17 +31,8 @@ describe('reconciliation', () => {
   let reportingDb: pg.Client;
 
   function vendorEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-    return {
-      OKTA_ORG_URL: sim.url,
-      OKTA_API_TOKEN: 'okta-token',
-      JIRA_HOST: sim.url,
-      JIRA_EMAIL: 'jit-bot@example.com',
-      JIRA_API_TOKEN: 'jira-token',
-      REVOKE_TICK_MS: '50',
-      // Rounds are driven by the tests.
-      RECONCILE_INTERVAL_MS: '3600000',
-      ...extra,
-    };
+    // Rounds are driven by the tests.
+    return simulatorEnv(sim, { REVOKE_TICK_MS: '50', RECONCILE_INTERVAL_MS: '3600000', ...extra });
   }
 
   beforeAll(async () => {

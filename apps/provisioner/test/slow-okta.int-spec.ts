@@ -6,6 +6,7 @@ import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@ji
 import { startTestService } from '@jit/platform/testing';
 import { generatedPerson, seedGroups, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { provisionerService } from '../src/service.js';
+import { simulatorEnv } from './support/vendor-env.js';
 import { requested } from './support/requested.js';
 
 const clock = new SystemClock();
@@ -37,18 +38,13 @@ describe('provisioner with a slow Okta', () => {
     nc = await connectTestNats();
     service = await startTestService(provisionerService, {
       name: 'provisioner_slow',
-      env: {
-        OKTA_ORG_URL: sim.url,
-        OKTA_API_TOKEN: 'okta-token',
-        JIRA_HOST: sim.url,
-        JIRA_EMAIL: 'jit-bot@example.com',
-        JIRA_API_TOKEN: 'jira-token',
+      env: simulatorEnv(sim, {
         GRANT_TICK_MS: '50',
         REVOKE_TICK_MS: '50',
         TICKET_TICK_MS: '50',
         RECONCILE_INTERVAL_MS: '3600000',
         DATABASE_POOL_SIZE: String(POOL_SIZE),
-      },
+      }),
     });
     sampler = new pg.Client({ connectionString: service.databaseUrl });
     await sampler.connect();

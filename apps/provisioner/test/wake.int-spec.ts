@@ -6,6 +6,7 @@ import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { provisionerService } from '../src/service.js';
 import { requested } from './support/requested.js';
+import { simulatorEnv } from './support/vendor-env.js';
 
 const clock = new SystemClock();
 const alice = seedPeople.alice;
@@ -22,16 +23,7 @@ describe('provisioner loops are woken when work commits', () => {
     const never = '600000';
     service = await startTestService(provisionerService, {
       name: 'provisioner_wake',
-      env: {
-        OKTA_ORG_URL: sim.url,
-        OKTA_API_TOKEN: 'okta-token',
-        JIRA_HOST: sim.url,
-        JIRA_EMAIL: 'jit-bot@example.com',
-        JIRA_API_TOKEN: 'jira-token',
-        GRANT_TICK_MS: never,
-        REVOKE_TICK_MS: never,
-        TICKET_TICK_MS: never,
-      },
+      env: simulatorEnv(sim, { GRANT_TICK_MS: never, REVOKE_TICK_MS: never, TICKET_TICK_MS: never }),
     });
   });
 

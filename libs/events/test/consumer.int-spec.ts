@@ -12,6 +12,7 @@ import {
   type AccessEvent,
   type ConsumerSettings,
   type EventHandlerFn,
+  type EventLogger,
   notYet,
   refuse,
 } from '@jit/events';
@@ -43,7 +44,7 @@ describe('idempotent JetStream consumer', () => {
     return { name: `c${++serial}`, ackWaitMs: 2000, maxDeliver: 3, backoffMs: [100, 200], maxAckPending: 100, ...overrides };
   }
 
-  async function startConsumer(s: ConsumerSettings, handler: EventHandlerFn, concurrency?: number): Promise<void> {
+  async function startConsumer(s: ConsumerSettings, handler: EventHandlerFn, concurrency?: number, logger?: EventLogger): Promise<void> {
     await ensureConsumer(h.jsm, h.topology, s);
     const consumer = new EventConsumer({
       jetstream: h.js,
@@ -52,6 +53,7 @@ describe('idempotent JetStream consumer', () => {
       settings: s,
       handlers: () => handler,
       concurrency,
+      logger,
     });
     consumers.push(consumer);
     await consumer.start();
@@ -248,17 +250,7 @@ describe('idempotent JetStream consumer', () => {
       // The effect written above must roll back with the "not yet".
       return notYet('the request has not been recorded yet');
     };
-    await ensureConsumer(h.jsm, h.topology, s);
-    const consumer = new EventConsumer({
-      jetstream: h.js,
-      dataSource: h.dataSource,
-      topology: h.topology,
-      settings: s,
-      handlers: () => handler,
-      logger,
-    });
-    consumers.push(consumer);
-    await consumer.start();
+    await startConsumer(s, handler, undefined, logger);
 
     await publish(sampleEvent('approved', 'early-1'));
     await waitFor(() => early > s.maxDeliver + 1, { what: 'the early event retried beyond max_deliver' });

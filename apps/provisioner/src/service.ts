@@ -3,6 +3,7 @@ import { GrantsModule } from './grants/grants.module.js';
 import { CreateGrants1764000000100 } from './migrations/1764000000100-create-grants.js';
 import { CreateReconciliationFindings1764000000200 } from './migrations/1764000000200-create-reconciliation-findings.js';
 import { AddGrantLeases1764000000300 } from './migrations/1764000000300-add-grant-leases.js';
+import { CreateReconciliationLease1764000000400 } from './migrations/1764000000400-create-reconciliation-lease.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -13,5 +14,10 @@ export const provisionerService: ServiceDefinition = {
   defaultPort: 3002,
   env: provisionerEnvSchema,
   imports: [GrantsModule, TicketsModule, ReconciliationModule],
-  migrations: [CreateGrants1764000000100, CreateReconciliationFindings1764000000200, AddGrantLeases1764000000300],
+  migrations: [
+    CreateGrants1764000000100,
+    CreateReconciliationFindings1764000000200,
+    AddGrantLeases1764000000300,
+    CreateReconciliationLease1764000000400,
+  ],
 };

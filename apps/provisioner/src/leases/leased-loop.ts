@@ -28,8 +28,8 @@ export interface LeaseSettings {
  * and another round takes it over.
  */
 export abstract class LeasedLoop<Item> extends PeriodicTask {
-  /** Whose leases these are: host, process and loop, so ops can tell replicas apart in the table. */
-  protected readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Whose leases these are. */
+  protected readonly owner = leaseOwner();
 
   constructor(
     protected readonly clock: Clock,
@@ -132,4 +132,9 @@ export type LoopWork = 'granting' | 'revoking' | 'tickets';
 /** Tells the loop doing `work` that some is due, once the caller's transaction commits. */
 export function announceWork(manager: EntityManager, work: LoopWork): Promise<void> {
   return announce(manager, workChannel(manager, work));
+}
+
+/** A name for a lease holder: host, process and loop, so ops can tell replicas apart in the tables. */
+export function leaseOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, schemaOf } from '@jit/events';
+import { Clock } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import { PROVISIONER_ACTOR, type Grant } from '../grants/grant.decider.js';
 import { GrantPipeline } from '../grants/grant.pipeline.js';
@@ -9,7 +9,15 @@ import { GroupNotFoundError, IDENTITY_PROVIDER, type GroupMember, type IdentityP
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { unexplainedMembers } from './membership.js';
 import { reconciliationMetrics } from './reconciliation.metrics.js';
-import { grantedGroups, membershipReasons, recordFinding, type Finding } from './reconciliation.store.js';
+import { leaseOwner } from '../leases/leased-loop.js';
+import {
+  grantedGroups,
+  membershipReasons,
+  recordFinding,
+  releaseReconciliationLease,
+  takeReconciliationLease,
+  type Finding,
+} from './reconciliation.store.js';
 
 /**
  * The scheduler fires `expired` at `expiresAt`; a grant still active this long after it is taken to
@@ -38,7 +46,8 @@ const HOLDING_STATUSES = ['granting', 'active', 'revoking'] as const;
 @Injectable()
 export class ReconciliationLoop extends PeriodicTask {
   private readonly metrics = reconciliationMetrics();
-  private readonly lockKey: string;
+  /** Whose reconciliation lease this replica takes. */
+  private readonly owner = leaseOwner();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,7 +57,6 @@ export class ReconciliationLoop extends PeriodicTask {
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
     super();
-    this.lockKey = `${schemaOf(dataSource)}:reconciliation`;
   }
 
   protected get intervalMs(): number {
@@ -61,19 +69,14 @@ export class ReconciliationLoop extends PeriodicTask {
 
   /** One reconciliation round and what it found; undefined when another replica is reconciling. */
   async tick(): Promise<Finding[] | undefined> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const { manager } = this.dataSource;
+    const now = this.clock.now();
+    // A lease row, not a lock: the round calls Okta, and must hold no connection while it does.
+    if (!(await takeReconciliationLease(manager, this.owner, now, new Date(now.getTime() + this.config.CLAIM_LEASE_MS)))) return undefined;
     try {
-      // A session lock (not a transaction) because the round calls Okta; it is released if the connection drops.
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [this.lockKey]);
-      if (!locked) return undefined;
-      try {
-        return await this.reconcile();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [this.lockKey]);
-      }
+      return await this.reconcile();
     } finally {
-      await runner.release();
+      await releaseReconciliationLease(manager, this.owner, this.clock.now());
     }
   }
 

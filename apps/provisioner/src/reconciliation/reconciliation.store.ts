@@ -58,3 +58,26 @@ export async function recordFinding(manager: EntityManager, finding: Finding): P
     ],
   );
 }
+
+/** The one reconciliation lease: whoever holds it reconciles; the others skip the round. */
+const LEASE_ID = 'reconciliation';
+
+/** Takes the reconciliation lease until `until` if nobody holds it (or its holder's ran out); one statement, no transaction kept open. */
+export async function takeReconciliationLease(manager: EntityManager, owner: string, now: Date, until: Date): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    `INSERT INTO ${tableOf(manager, 'reconciliation_lease')} AS l (id, owner, until) VALUES ($1, $2, $4)
+     ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner, until = EXCLUDED.until WHERE l.until <= $3 OR l.owner = $2
+     RETURNING owner`,
+    [LEASE_ID, owner, now, until],
+  );
+  return rows.length === 1;
+}
+
+/** Gives the reconciliation lease back, if `owner` still holds it. */
+export async function releaseReconciliationLease(manager: EntityManager, owner: string, now: Date): Promise<void> {
+  await manager.query(`UPDATE ${tableOf(manager, 'reconciliation_lease')} SET until = $3 WHERE id = $1 AND owner = $2`, [
+    LEASE_ID,
+    owner,
+    now,
+  ]);
+}

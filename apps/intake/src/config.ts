@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BaseConfig } from '@jit/platform';
-import { DEMO_CATALOG_FILE } from './catalog/catalog.file.js';
+import { DEMO_CATALOG_FILE } from '@jit/catalog';
 
 /** Intake's own environment variables. */
 export const intakeEnv = z.object({

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError, type EventDraft, type EventType } from '@jit/events';
 import { DeciderSpecification, specEvent, specStart, type GivenEvent, type WhenOptions } from '@jit/events/testing';
-import type { Application } from '../src/catalog/catalog.js';
+import type { Application } from '@jit/catalog';
 import { requestDecider, type RequestCommand } from '../src/requests/request.decider.js';
 
 const spec = DeciderSpecification.for(requestDecider);
@@ -9,6 +9,7 @@ const sandbox: Application = {
   id: 'demo-sandbox',
   name: 'Demo sandbox',
   oktaGroupId: '00g1demosandbox00001',
+  membership: 'exclusive',
   owners: ['carol@example.com'],
   minDurationSeconds: 10,
   maxDurationSeconds: 3600,

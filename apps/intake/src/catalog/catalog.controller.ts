@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { ApprovalPolicy } from '@jit/events';
-import { Catalog } from './catalog.js';
+import { Catalog } from '@jit/catalog';
 
 /** An application as `GET /v1/applications` lists it. */
 export interface ApplicationView {

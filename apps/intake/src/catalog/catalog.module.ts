@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@jit/platform';
 import type { IntakeConfig } from '../config.js';
-import { Catalog } from './catalog.js';
+import { Catalog } from '@jit/catalog';
 import { CatalogController } from './catalog.controller.js';
-import { readCatalog } from './catalog.file.js';
+import { readCatalog } from '@jit/catalog';
 
 /** The application catalog, read from `CATALOG_FILE` once at start-up. */
 @Module({

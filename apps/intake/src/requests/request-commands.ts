@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PipelineOutcome } from '@jit/events';
 import { ConflictError, NotFoundError, ValidationError, type Principal } from '@jit/platform';
-import { Catalog } from '../catalog/catalog.js';
+import { Catalog } from '@jit/catalog';
 import type { RequestCommand, RequestState } from './request.decider.js';
 import type { SubmitInput } from './request.input.js';
 import { RequestPipeline } from './request.pipeline.js';

@@ -12,7 +12,7 @@ import {
   type Decision,
   type DenyReason,
 } from '@jit/events';
-import type { Application } from '../catalog/catalog.js';
+import type { Application } from '@jit/catalog';
 
 /** Every status a request can show. */
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;

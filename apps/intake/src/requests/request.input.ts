@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '@jit/platform';
-import { DURATION_FORMAT, parseDuration } from '../catalog/duration.js';
+import { DURATION_FORMAT, parseDuration } from '@jit/catalog';
 import { requestStatuses, type RequestStatus } from './request.decider.js';
 
 /** A `POST /v1/requests` body once its shape is checked; the rules come later, in the decider. */

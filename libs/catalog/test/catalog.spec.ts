@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@jit/platform';
-import { Catalog, parseCatalog } from '../src/catalog/catalog.js';
-import { loadCatalogFile, readCatalog } from '../src/catalog/catalog.file.js';
+import { Catalog, loadCatalogFile, parseCatalog, readCatalog } from '@jit/catalog';
 
 const entry = {
   id: 'wiki',
@@ -23,7 +22,7 @@ function errorOf(json: unknown): string {
 
 describe('the application catalog', () => {
   it('loads the demo catalog with each approval mapped to the policy carried by requested events', () => {
-    const catalog = loadCatalogFile('apps/intake/catalog.demo.json');
+    const catalog = loadCatalogFile('libs/catalog/catalog.demo.json');
     if (!(catalog instanceof Catalog)) throw new Error(catalog.error);
     expect(
       catalog.applications.map(({ id, oktaGroupId, minDurationSeconds, maxDurationSeconds, approval }) => ({
@@ -92,6 +91,20 @@ describe('the application catalog', () => {
     writeFileSync(file, JSON.stringify({ applications: [{ ...entry, maxDuration: 'forever' }] }));
     expect(() => readCatalog(file)).toThrow(ConfigError);
     expect(() => readCatalog(file)).toThrow(`CATALOG_FILE: invalid catalog ${file}: applications.0.maxDuration: "forever" is not`);
-    expect(readCatalog('apps/intake/catalog.demo.json').find('demo-sandbox')?.name).toBe('Demo sandbox');
+    expect(readCatalog('libs/catalog/catalog.demo.json').find('demo-sandbox')?.name).toBe('Demo sandbox');
+  });
+
+  it('says whether each group is JIT-only or shared, shared unless told, and one group never both', () => {
+    const parsed = parseCatalog({
+      applications: [entry, { ...entry, id: 'wiki-admin', oktaGroupId: '00gwikiadmin', membership: 'exclusive' }],
+    });
+    if (!(parsed instanceof Catalog)) throw new Error(parsed.error);
+    expect(Object.fromEntries(parsed.groups())).toEqual({ '00gwiki': 'shared', '00gwikiadmin': 'exclusive' });
+    expect(errorOf({ applications: [entry, { ...entry, id: 'wiki-admin', membership: 'exclusive' }] })).toBe(
+      'applications.1.membership: group 00gwiki is "shared" for another application',
+    );
+    expect(errorOf({ applications: [{ ...entry, membership: 'sometimes' }] })).toMatch(
+      /^applications\.0\.membership: expected "exclusive" or "shared"/,
+    );
   });
 });

@@ -5,10 +5,10 @@ import { ConfigError } from '@jit/platform';
 import { Catalog, parseCatalog } from './catalog.js';
 
 /** Where the repository is, so a relative catalog path works whether the process starts there or in the service folder. */
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The demo catalog, relative to the repository root. */
-export const DEMO_CATALOG_FILE = 'apps/intake/catalog.demo.json';
+export const DEMO_CATALOG_FILE = 'libs/catalog/catalog.demo.json';
 
 /**
  * The catalog at `CATALOG_FILE`, read once at start-up; a file that cannot be read or is not a valid

@@ -1,4 +1,4 @@
-import { parseDuration } from '../src/catalog/duration.js';
+import { parseDuration } from '@jit/catalog';
 
 describe('durations', () => {
   it.each([

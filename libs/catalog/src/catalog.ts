@@ -2,12 +2,23 @@ import { z } from 'zod';
 import type { ApprovalPolicy } from '@jit/events';
 import { DURATION_FORMAT, parseDuration } from './duration.js';
 
-/** An application people can ask access to, as the rest of intake sees it. */
+/**
+ * Who may be in an application's Okta group. `exclusive`: the group is JIT-only, and reconciliation
+ * removes any member no grant explains. `shared`: the group also has members the system did not
+ * add; they are never removed, only reported, and a grant to someone already a member removes
+ * nothing when it ends.
+ */
+export const MembershipModes = ['exclusive', 'shared'] as const;
+export type MembershipMode = (typeof MembershipModes)[number];
+
+/** An application people can ask access to. */
 export interface Application {
   id: string;
   name: string;
   /** The Okta group whose membership is the access. */
   oktaGroupId: string;
+  /** Whether the group is JIT-only or shared with members the system did not add. */
+  membership: MembershipMode;
   /** Logins of the people who own the application (approvers of an `owners` stage). */
   owners: string[];
   minDurationSeconds: number;
@@ -49,6 +60,8 @@ const ApplicationEntry = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'),
     name: z.string().trim().min(1),
     oktaGroupId: z.string().trim().min(1),
+    // Shared unless said otherwise: a group is made JIT-only on purpose (see the README), never by default.
+    membership: z.enum(MembershipModes, { error: 'expected "exclusive" or "shared"' }).default('shared'),
     owners: z.array(login),
     minDuration: duration,
     maxDuration: duration,
@@ -66,6 +79,7 @@ const ApplicationEntry = z
     id: entry.id,
     name: entry.name,
     oktaGroupId: entry.oktaGroupId,
+    membership: entry.membership,
     owners: entry.owners,
     minDurationSeconds: entry.minDuration,
     maxDurationSeconds: entry.maxDuration,
@@ -75,10 +89,21 @@ const ApplicationEntry = z
 /** The catalog file: `{ "applications": [...] }`. */
 export const CatalogFileSchema = z.strictObject({ applications: z.array(ApplicationEntry) }).superRefine(({ applications }, ctx) => {
   const seen = new Set<string>();
+  const modes = new Map<string, MembershipMode>();
   applications.forEach((application, i) => {
     if (seen.has(application.id))
       ctx.addIssue({ code: 'custom', path: ['applications', i, 'id'], message: `duplicate id "${application.id}"` });
     seen.add(application.id);
+    // One group, one mode: a group cannot be JIT-only for one application and shared for another.
+    const mode = modes.get(application.oktaGroupId);
+    if (mode && mode !== application.membership) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['applications', i, 'membership'],
+        message: `group ${application.oktaGroupId} is "${mode}" for another application`,
+      });
+    }
+    modes.set(application.oktaGroupId, mode ?? application.membership);
   });
 });
 
@@ -93,6 +118,11 @@ export class Catalog {
   /** The application with this id, if the catalog has it. */
   find(id: string): Application | undefined {
     return this.byId.get(id);
+  }
+
+  /** Every Okta group behind an application, with its membership mode. */
+  groups(): ReadonlyMap<string, MembershipMode> {
+    return new Map(this.applications.map((application) => [application.oktaGroupId, application.membership]));
   }
 }
 

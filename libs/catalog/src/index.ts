@@ -1,0 +1,3 @@
+export * from './catalog.js';
+export * from './catalog.file.js';
+export * from './duration.js';

@@ -332,6 +332,43 @@ describe('grant rules', () => {
     });
   });
 
+  describe('end_access', () => {
+    it('closes a request not approved yet, saying why', () => {
+      const state = spec
+        .given([requested])
+        .when({ kind: 'end_access', reason: 'deprovisioned' })
+        .then([{ type: 'cancelled', data: { by: 'service:provisioner', reason: 'requester_deactivated' } }]);
+      expect(state).toMatchObject({ status: 'cancelled' });
+      spec
+        .given([requested])
+        .when({ kind: 'end_access', reason: 'application_removed' })
+        .then([{ type: 'cancelled', data: { by: 'service:provisioner', reason: 'application_removed' } }]);
+    });
+
+    it('revokes access that exists, and access on its way the moment it exists', () => {
+      const revoking = spec
+        .given(activeGrant)
+        .when({ kind: 'end_access', reason: 'deprovisioned' })
+        .then([{ type: 'revoke_requested', data: { reason: 'deprovisioned', by: 'service:provisioner' } }]);
+      expect(revoking).toMatchObject({ status: 'revoking', revokeReason: 'deprovisioned' });
+      const pending = spec
+        .given(approvedGrant)
+        .when({ kind: 'end_access', reason: 'application_removed' })
+        .then([{ type: 'revoke_requested', data: { reason: 'application_removed', by: 'service:provisioner' } }]);
+      expect(pending).toMatchObject({ status: 'granting', endRequested: 'application_removed' });
+    });
+
+    it('waits for a request not seen yet, and changes nothing once access ended or its end is under way', () => {
+      spec.given([]).when({ kind: 'end_access', reason: 'deprovisioned' }).thenNotYet();
+      spec.given(revokingGrant).when({ kind: 'end_access', reason: 'deprovisioned' }).thenNothing();
+      spec
+        .given([...revokingGrant, revoked])
+        .when({ kind: 'end_access', reason: 'deprovisioned' })
+        .thenNothing();
+      spec.given([requested, cancelled]).when({ kind: 'end_access', reason: 'application_removed' }).thenNothing();
+    });
+  });
+
   describe('record_ticket_opened and record_ticket_closed', () => {
     const opened = { type: 'ticket_opened', data: { ticketKey: 'JIT-7' } } satisfies EventDraft<'ticket_opened'>;
     const closed = { type: 'ticket_closed', data: { ticketKey: 'JIT-7' } } satisfies EventDraft<'ticket_closed'>;

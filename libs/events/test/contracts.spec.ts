@@ -93,3 +93,24 @@ describe('denied v1 → v2 upcaster', () => {
     });
   });
 });
+
+describe('revoked and revoke_requested v1 → v2 upcasters', () => {
+  it('reads every v1 revoked as the same v2, which also knows deprovisioned and application_removed', () => {
+    const v1 = {
+      ...sampleEvent('revoked', 'req-1'),
+      version: 1,
+      data: { reason: 'reconciliation', revokedAt: '2026-01-01T00:00:00.000Z' },
+    };
+    expect(decodeEvent(v1)).toEqual({ ok: true, event: { ...v1, version: 2 } });
+    expect(decodeEvent({ ...v1, data: { ...v1.data, reason: 'deprovisioned' } })).toMatchObject({ ok: false });
+    expect(decodeEvent({ ...v1, version: 2, data: { ...v1.data, reason: 'deprovisioned' } })).toMatchObject({ ok: true });
+  });
+
+  it('reads every v1 revoke_requested as the same v2', () => {
+    const v1 = { ...sampleEvent('revoke_requested', 'req-1'), version: 1, data: { reason: 'admin', by: 'apikey:ops' } };
+    expect(decodeEvent(v1)).toEqual({ ok: true, event: { ...v1, version: 2 } });
+    expect(decodeEvent({ ...v1, version: 2, data: { reason: 'application_removed', by: 'service:provisioner' } })).toMatchObject({
+      ok: true,
+    });
+  });
+});

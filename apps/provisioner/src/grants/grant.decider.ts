@@ -45,7 +45,10 @@ export type ObservedEvent = AccessEvent<'requested' | 'approved' | 'cancelled' |
 
 /** The event types the grant rules produce. */
 export type GrantEventType =
-  'granted' | 'grant_failed' | 'revoked' | 'revoke_failed' | 'revoke_requested' | 'ticket_opened' | 'ticket_closed';
+  'granted' | 'grant_failed' | 'revoked' | 'revoke_failed' | 'revoke_requested' | 'cancelled' | 'ticket_opened' | 'ticket_closed';
+
+/** Why the directory or the catalog ends a request, whatever its state. */
+export type EndReason = 'deprovisioned' | 'application_removed';
 
 /** What can happen to a grant: an event heard from another service, or the result of a loop's vendor call. */
 export type GrantCommand =
@@ -60,6 +63,12 @@ export type GrantCommand =
   | { kind: 'fail_revocation'; error: string; attempt: number }
   /** The reconciliation found the grant holding access past its expiry (or deadline) with no `expired` heard. */
   | { kind: 'revoke_overdue' }
+  /**
+   * The directory or the catalog took the ground from under a request (the requester was
+   * deactivated, or the application left the catalog): access that exists or may is revoked, and a
+   * request not approved yet is closed.
+   */
+  | { kind: 'end_access'; reason: EndReason }
   /** Jira opened the grant's ticket. */
   | { kind: 'record_ticket_opened'; ticketKey: string }
   /** Jira closed the grant's ticket after the revocation. */
@@ -106,6 +115,8 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
       case 'revoke_overdue':
         if (!isOverdue(grant, now)) return nothing(`the grant is ${grant?.status ?? 'unknown'} and not overdue`);
         return accept({ type: 'revoke_requested', data: { reason: 'reconciliation', by: PROVISIONER_ACTOR } });
+      case 'end_access':
+        return endFor(grant, command.reason);
       case 'record_ticket_opened':
         if (!grant?.grantedAt) return notYet('no access was granted for a ticket to record');
         // A racing attempt may have opened a second ticket: the first one recorded stays the record.
@@ -198,6 +209,19 @@ function observe(event: ObservedEvent, grant: GrantState): GrantDecision {
       return _exhaustive;
     }
   }
+}
+
+/** What `end_access` publishes: a close for a request not approved yet, a revocation for access that exists or may. */
+function endFor(grant: GrantState, reason: EndReason): GrantDecision {
+  if (!grant) return notYet('the request has not been recorded yet');
+  if (grant.status === 'requested') {
+    return accept({
+      type: 'cancelled',
+      data: { by: PROVISIONER_ACTOR, reason: reason === 'deprovisioned' ? 'requester_deactivated' : reason },
+    });
+  }
+  if (!canEndAccess(grant)) return nothing(`the grant is ${grant.status}${grant.endRequested ? ', its end asked for already' : ''}`);
+  return accept({ type: 'revoke_requested', data: { reason, by: PROVISIONER_ACTOR } });
 }
 
 function recordRequest(event: AccessEvent<'requested'>): Grant {

@@ -9,8 +9,8 @@ import { GrantFailedV1 } from './grant-failed.js';
 import { GrantedV1 } from './granted.js';
 import { RequestedV1 } from './requested.js';
 import { RevokeFailedV1 } from './revoke-failed.js';
-import { RevokeRequestedV1 } from './revoke-requested.js';
-import { RevokedV1 } from './revoked.js';
+import { RevokeRequestedV1, RevokeRequestedV2 } from './revoke-requested.js';
+import { RevokedV1, RevokedV2 } from './revoked.js';
 import { TicketClosedV1 } from './ticket-closed.js';
 import { TicketOpenedV1 } from './ticket-opened.js';
 import type { Envelope } from './envelope.js';
@@ -31,6 +31,11 @@ function define<S extends z.ZodType>(schema: S): EventDefinition<S> {
   return { versions: { 1: schema }, latest: 1, schema, upcasters: {} };
 }
 
+/** A v2 that only accepts more than v1 (a longer list of reasons, say): every v1 is a v2 as it is. */
+function widened<S extends z.ZodType>(v1: z.ZodType, v2: S): EventDefinition<S> {
+  return { versions: { 1: v1, 2: v2 }, latest: 2, schema: v2, upcasters: { 1: (data) => data } };
+}
+
 /** The one list of event types. A published version never changes: add a version and an upcaster. */
 export const eventRegistry = {
   requested: define(RequestedV1),
@@ -47,8 +52,8 @@ export const eventRegistry = {
   grant_failed: define(GrantFailedV1),
   ticket_opened: define(TicketOpenedV1),
   expired: define(ExpiredV1),
-  revoke_requested: define(RevokeRequestedV1),
-  revoked: define(RevokedV1),
+  revoke_requested: widened(RevokeRequestedV1, RevokeRequestedV2),
+  revoked: widened(RevokedV1, RevokedV2),
   revoke_failed: define(RevokeFailedV1),
   ticket_closed: define(TicketClosedV1),
   extended: define(ExtendedV1),

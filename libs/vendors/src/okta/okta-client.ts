@@ -33,6 +33,8 @@ export interface OktaMember {
 /** An Okta user, with the id of their manager when the profile names one. */
 export interface OktaUser extends OktaMember {
   managerId?: string;
+  /** Okta's lifecycle status: `ACTIVE`, `SUSPENDED`, `DEPROVISIONED`, `STAGED`, ... */
+  status: string;
 }
 
 /** A request executor that adds a timeout and leaves retries to `OktaClient` (the SDK's default executor retries 429s for up to a whole window). */
@@ -79,7 +81,12 @@ export class OktaClient {
       const user = await this.call(() => this.client.userApi.getUser({ userId: idOrLogin }));
       if (!user.id) return undefined;
       const managerId = user.profile?.managerId;
-      return { id: user.id, login: user.profile?.login ?? '', ...(managerId ? { managerId } : {}) };
+      return {
+        id: user.id,
+        login: user.profile?.login ?? '',
+        status: String(user.status ?? 'ACTIVE'),
+        ...(managerId ? { managerId } : {}),
+      };
     } catch (error) {
       if (error instanceof VendorRejectedError && error.status === 404) return undefined;
       throw error;

@@ -117,6 +117,40 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     ]);
   });
 
+  it('an approver suspended in the directory can no longer decide (403), and nothing is published', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+    const lifecycle = (action: string) =>
+      fetch(`${sim.url}/api/v1/users/${bob}/lifecycle/${action}`, { method: 'POST', headers: { authorization: `SSWS ${oktaToken}` } });
+    expect((await lifecycle('suspend')).status).toBe(200);
+    try {
+      const answer = await decide(requested.requestId, bob, 'approve');
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.message).toBe(`${bob} is not an active user in the directory and can decide nothing`);
+      expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
+    } finally {
+      expect((await lifecycle('unsuspend')).status).toBe(200);
+    }
+    expect((await decide(requested.requestId, bob, 'approve')).status).toBe(200);
+  });
+
+  it('a decision while the directory is down fails closed (503) and publishes nothing', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+    sim.addFault({ vendor: 'okta', path: '/api/v1/users/*', status: 503 });
+    try {
+      const answer = await decide(requested.requestId, bob, 'approve');
+      expect(answer.status).toBe(503);
+      expect(answer.body.error).toMatchObject({
+        code: 'unavailable',
+        message: expect.stringContaining(`cannot confirm ${bob} is an active user`),
+      });
+      expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
+    } finally {
+      await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
+    }
+  });
+
   it('refuses someone who is not an approver of the request (403) and publishes nothing', async () => {
     const requested = await request({ kind: 'manager' });
     await opened(requested.requestId);

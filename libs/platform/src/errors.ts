@@ -1,1 +1,9 @@
-export { DomainError, ValidationError, UnauthenticatedError, ForbiddenError, NotFoundError, ConflictError } from '@jit/events';
+export {
+  DomainError,
+  ValidationError,
+  UnauthenticatedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  UnavailableError,
+} from '@jit/events';

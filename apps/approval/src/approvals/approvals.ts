@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock, ConflictError, DecisionPipeline, Outbox, refuse, type AccessEvent, type PipelineOutcome, type Refused } from '@jit/events';
-import { Directory } from '../directory/directory.js';
+import {
+  Clock,
+  ConflictError,
+  DecisionPipeline,
+  ForbiddenError,
+  Outbox,
+  UnavailableError,
+  refuse,
+  type AccessEvent,
+  type PipelineOutcome,
+  type Refused,
+} from '@jit/events';
+import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import {
   approvalDecider,
   needsManager,
@@ -80,8 +91,18 @@ export class Approvals {
     });
   }
 
-  /** A person approves or denies, from the web or the chat; a refusal is an answer, not an exception. */
+  /**
+   * A person approves or denies, from the web or the chat; a refusal is an answer, not an exception.
+   * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
+   * sessions or Slack buttons say; asked before the transaction opens, and failing closed.
+   */
   async decide(requestId: string, command: DecisionCommand): Promise<DecisionResult> {
+    const active = await this.directory.isActive(command.by).catch((error: unknown) => {
+      if (error instanceof DirectoryUnavailableError)
+        throw new UnavailableError(`cannot confirm ${command.by} is an active user: ${error.message}`);
+      throw error;
+    });
+    if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
     const outcome = await this.pipeline.run({ requestId, command, actor: command.by });
     switch (outcome.kind) {
       case 'refused':

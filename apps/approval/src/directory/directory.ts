@@ -2,6 +2,8 @@
 export abstract class Directory {
   /** The login of the manager of the person with `login`; undefined when they have none or are unknown. */
   abstract managerOf(login: string): Promise<string | undefined>;
+  /** Whether the person with `login` is an active user (not deactivated, suspended or deleted). */
+  abstract isActive(login: string): Promise<boolean>;
 }
 
 /** The directory could not be reached or kept failing; the caller should try again later. */

@@ -30,11 +30,19 @@ export class OktaDirectory extends Directory {
     });
   }
 
-  async managerOf(login: string): Promise<string | undefined> {
+  managerOf(login: string): Promise<string | undefined> {
+    // Not "no manager" on an outage: the approval event must be retried later rather than routed without one.
+    return this.asked(() => this.okta.managerLogin(login));
+  }
+
+  async isActive(login: string): Promise<boolean> {
+    return (await this.asked(() => this.okta.findUser(login)))?.status === 'ACTIVE';
+  }
+
+  private async asked<T>(question: () => Promise<T>): Promise<T> {
     try {
-      return await this.okta.managerLogin(login);
+      return await question();
     } catch (error) {
-      // Not "no manager": the approval event must be retried later rather than routed without one.
       if (error instanceof VendorUnavailableError) throw new DirectoryUnavailableError(error.message, { cause: error });
       throw error;
     }

@@ -41,3 +41,9 @@ export class ConflictError extends DomainError {
   readonly status = 409;
   readonly code = 'conflict';
 }
+
+/** A system the answer depends on cannot be reached now; the caller may try again (503). */
+export class UnavailableError extends DomainError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+}

@@ -277,4 +277,25 @@ describe('idempotent JetStream consumer', () => {
     );
     expect(letter.header(DeadLetterHeaders.reason)).toMatch(/ConflictError: the grant is settled/);
   });
+
+  it('the events behind a dead-lettered event are still handled, never dropped by the delivery limit', async () => {
+    const s = settings({ maxDeliver: 3, backoffMs: [50] });
+    await startConsumer(s, async (event, manager, delivery) => {
+      if (event.type === 'approved') throw new Error('the approval cannot be applied');
+      await recordEffect(event, manager, delivery);
+    });
+    const [leader, ...followers] = (['approved', 'granted', 'expired', 'revoked'] as const).map((type) => sampleEvent(type, 'followers-1'));
+    for (const event of [leader, ...followers]) await publish(event);
+
+    await waitFor(async () => (await effects(s.name)).length === followers.length, { what: 'the followers handled' });
+    expect((await effects(s.name)).map((e) => e.event_id)).toEqual(followers.map((e) => e.id));
+    const letters = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter(
+      (m) => m.subject === deadLetterSubject(h.topology, s.name),
+    );
+    expect(letters.map((m) => JSON.parse(m.data).id)).toEqual([leader.id]);
+    expect(letters[0].header(DeadLetterHeaders.reason)).toMatch(
+      /failed on all 3 deliveries; last error: Error: the approval cannot be applied/,
+    );
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'nothing left with the server' });
+  });
 });

@@ -1,5 +1,7 @@
-import { startVendorSim, type VendorSim } from '../../tools/vendor-sim/src/index.js';
-import { connectTestNats, createTestDatabase, deleteTopology, testNatsUrl, testTopology } from '@jit/events/testing';
+import { startVendorSim, type VendorSim, type VendorSimOptions } from '../../tools/vendor-sim/src/index.js';
+import { connect } from '@nats-io/transport-node';
+import type { Topology } from '@jit/events';
+import { createTestDatabase, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
 import { startService, type ServiceProcess } from './processes.js';
 
 /** The five services, in start order. */
@@ -9,22 +11,51 @@ export type ServiceName = (typeof serviceNames)[number];
 /** The demo API key every e2e system accepts. */
 export const e2eApiKey = 'e2e-demo-api-key-0123456789';
 
+/** How a system is put together beyond its environment. */
+export interface SystemOptions {
+  /** The NATS server the services use; the shared test server unless a test brings its own. */
+  natsUrl?: string;
+  /** The database the services use; a fresh one on the shared test Postgres unless a test brings its own. */
+  databaseUrl?: string;
+  /** Processes per service; one unless told. */
+  replicas?: Partial<Record<ServiceName, number>>;
+  /** How the vendor simulator starts (generated people, say). */
+  sim?: Omit<VendorSimOptions, 'port'>;
+}
+
 /** Every service as its own process, against the real NATS, Postgres and the vendor simulator. */
 export interface RunningSystem {
   sim: VendorSim;
+  /** One live replica's URL per service, updated as replicas are killed and started. */
   urls: Record<ServiceName, string>;
+  /** The first replica each service started with. */
   services: Record<ServiceName, ServiceProcess>;
+  /** Every live replica of each service, oldest first. */
+  replicas: Record<ServiceName, ServiceProcess[]>;
   stream: string;
+  topology: Topology;
+  natsUrl: string;
+  databaseUrl: string;
+  /** The environment every service was started with. */
+  env: NodeJS.ProcessEnv;
+  /** Kills one replica (SIGKILL unless told), as a crash or the OOM killer would, and waits until it is gone. */
+  kill(name: ServiceName, replica?: ServiceProcess): Promise<void>;
+  /** Starts one more replica of a service, with `env` on top of the system's environment. */
+  start(name: ServiceName, env?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
+  /** Every replica's output so far, killed ones included, for a failure message. */
+  output(name: ServiceName): string;
   stop(): Promise<void>;
 }
 
 /** Starts the whole system with a database and streams of its own. */
-export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningSystem> {
-  const sim = await startVendorSim({ port: 0 });
+export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}, options: SystemOptions = {}): Promise<RunningSystem> {
+  const sim = await startVendorSim({ ...options.sim, port: 0 });
   const topology = testTopology(name);
+  const natsUrl = options.natsUrl ?? testNatsUrl;
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(name));
   const env: NodeJS.ProcessEnv = {
-    NATS_URL: testNatsUrl,
-    DATABASE_URL: await createTestDatabase(name),
+    NATS_URL: natsUrl,
+    DATABASE_URL: databaseUrl,
     JETSTREAM_STREAM: topology.stream,
     JETSTREAM_SUBJECT_PREFIX: topology.prefix,
     JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
@@ -48,28 +79,54 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
     ...Object.fromEntries(serviceNames.map((s) => [`${s.toUpperCase()}_PORT`, '0'])),
     ...extraEnv,
   };
-  const services = {} as Record<ServiceName, ServiceProcess>;
+  const replicas = Object.fromEntries(serviceNames.map((s) => [s, [] as ServiceProcess[]])) as Record<ServiceName, ServiceProcess[]>;
+  const killed: ServiceProcess[] = [];
+  const urls = {} as Record<ServiceName, string>;
+  const start = async (service: ServiceName, more: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => {
+    const started = await startService(service, { ...env, ...more });
+    replicas[service].push(started);
+    urls[service] = replicas[service][0].url;
+    return started;
+  };
+  const terminateAll = (): Promise<(number | null)[]> => Promise.all(serviceNames.flatMap((s) => replicas[s]).map((p) => p.terminate()));
   try {
-    const started = await Promise.all(serviceNames.map((s) => startService(s, env)));
-    started.forEach((service, i) => (services[serviceNames[i]] = service));
+    await Promise.all(serviceNames.flatMap((s) => Array.from({ length: options.replicas?.[s] ?? 1 }, () => start(s))));
   } catch (error) {
-    await Promise.all(Object.values(services).map((s) => s.terminate()));
+    await terminateAll();
     await sim.close();
     throw error;
   }
-  const urls = Object.fromEntries(serviceNames.map((s) => [s, services[s].url])) as Record<ServiceName, string>;
+  const services = Object.fromEntries(serviceNames.map((s) => [s, replicas[s][0]])) as Record<ServiceName, ServiceProcess>;
   return {
     sim,
     urls,
     services,
+    replicas,
     stream: topology.stream,
+    topology,
+    natsUrl,
+    databaseUrl,
+    env,
+    start,
+    async kill(service, replica = replicas[service][0]) {
+      await replica.kill();
+      replicas[service].splice(replicas[service].indexOf(replica), 1);
+      killed.push(replica);
+      if (replicas[service].length > 0) urls[service] = replicas[service][0].url;
+    },
+    output: (service) =>
+      [...killed, ...replicas[service]]
+        .filter((p) => p.name === service)
+        .map((p) => p.output())
+        .join('\n'),
     async stop() {
-      const codes = await Promise.all(Object.values(services).map((s) => s.terminate()));
+      const live = serviceNames.flatMap((s) => replicas[s].map((p) => p.name));
+      const codes = await terminateAll();
       await sim.close();
-      const nc = await connectTestNats();
+      const nc = await connect({ servers: natsUrl, name: 'jest' });
       await deleteTopology(nc, topology);
       await nc.close();
-      const unclean = serviceNames.filter((_, i) => codes[i] !== 0);
+      const unclean = [...new Set(live.filter((_, i) => codes[i] !== 0))];
       if (unclean.length) throw new Error(`services exited uncleanly: ${unclean.join(', ')}`);
     },
   };
@@ -139,4 +196,25 @@ export async function jiraIssue(system: RunningSystem, key: string): Promise<{ s
     headers: { authorization: `Basic ${Buffer.from('jit@example.com:e2e-jira-token').toString('base64')}`, accept: 'application/json' },
   });
   return { status: response.status, ...(response.ok ? ((await response.json()) as object) : {}) };
+}
+
+/** What a service's `/readyz` says of its NATS, Postgres and migrations; undefined when it does not answer. */
+export async function readiness(system: RunningSystem, name: ServiceName): Promise<Record<string, boolean> | undefined> {
+  try {
+    const response = await fetch(`${system.urls[name]}/readyz`);
+    return ((await response.json()) as { checks: Record<string, boolean> }).checks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until every service's `/readyz` reports `check` as `value`: every process noticed an outage, or its end. */
+export function waitForEveryService(system: RunningSystem, check: 'nats' | 'postgres', value: boolean, timeoutMs = 30_000): Promise<true> {
+  return waitFor(
+    async () => {
+      const all = await Promise.all(serviceNames.map((s) => readiness(system, s)));
+      return all.every((checks) => checks?.[check] === value);
+    },
+    { timeoutMs, intervalMs: 100, what: `every service to report ${check} ${value ? 'up' : 'down'}` },
+  );
 }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { DEMO_CATALOG_FILE } from '@jit/catalog';
 import type { BaseConfig } from '@jit/platform';
 
 const ms = z.coerce.number().int().positive();
 
 /** The provisioner's own settings. */
 export const provisionerEnvSchema = z.object({
+  /** The path of the application catalog (each group's membership mode), read once at start-up. */
+  CATALOG_FILE: z.string().trim().min(1, 'expected the path of the catalog file').default(DEMO_CATALOG_FILE),
   OKTA_ORG_URL: z.url(),
   OKTA_API_TOKEN: z.string().min(1),
   /** In-place retries of one Okta call on 429/5xx/network errors before the caller's own retry takes over. */

@@ -4,6 +4,7 @@ import { CreateGrants1764000000100 } from './migrations/1764000000100-create-gra
 import { CreateReconciliationFindings1764000000200 } from './migrations/1764000000200-create-reconciliation-findings.js';
 import { AddGrantLeases1764000000300 } from './migrations/1764000000300-add-grant-leases.js';
 import { CreateReconciliationLease1764000000400 } from './migrations/1764000000400-create-reconciliation-lease.js';
+import { AddGrantMembership1764000000500 } from './migrations/1764000000500-add-grant-membership.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -19,5 +20,6 @@ export const provisionerService: ServiceDefinition = {
     CreateReconciliationFindings1764000000200,
     AddGrantLeases1764000000300,
     CreateReconciliationLease1764000000400,
+    AddGrantMembership1764000000500,
   ],
 };

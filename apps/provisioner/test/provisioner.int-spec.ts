@@ -53,7 +53,12 @@ describe('provisioner', () => {
     await sim.close();
   });
 
-  beforeEach(() => sim.reset());
+  // Okta back to its seed and no grant left over: each test starts with nobody holding access, so an
+  // earlier test's grant of the same person and group never justifies a membership this one ends.
+  beforeEach(async () => {
+    sim.reset();
+    await db.query(`DELETE FROM provisioner.grants`);
+  });
 
   // The ticket loop runs behind the Okta work: let it finish before the simulator is reset for the next test.
   afterEach(() =>

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { tableOf, type RevokeReason, type StateStore } from '@jit/events';
+import type { DataSource, EntityManager } from 'typeorm';
+import { schemaOf, tableOf, type RevokeReason, type StateStore } from '@jit/events';
 import { announceWork, type Lease } from '../leases/leased-loop.js';
 import type { Grant, GrantState, GrantStatus } from './grant.decider.js';
 
@@ -28,7 +28,15 @@ export interface GrantRow {
   ticket_commented_at: Date | null;
   ticket_closed_at: Date | null;
   ticket_attempts: number;
+  membership: Membership | null;
 }
+
+/**
+ * How a grant stands on its Okta membership: `added` by this system (recorded before the add is
+ * tried, so a grant taken over after a crash knows it may have added it), or `preexisting`: the
+ * person was a member of the shared group before, and no grant of ours explained it.
+ */
+export type Membership = 'added' | 'preexisting';
 
 const date = (value: Date | null): Date | undefined => (value ? new Date(value) : undefined);
 
@@ -128,32 +136,70 @@ async function upsertGrant(manager: EntityManager, requestId: string, grant: Gra
 export interface OktaWork {
   grant: Grant;
   attempts: number;
+  membership?: Membership;
 }
 
 /**
  * Leases up to `limit` grants in `status` whose next Okta attempt is due and that nobody holds (or
- * whose holder's lease ran out, as a crashed replica's does). One statement, so the claim commits
- * at once; `SKIP LOCKED` passes over rows another replica is claiming or a pipeline is changing.
+ * whose holder's lease ran out, as a crashed replica's does), in one short transaction.
+ * `SKIP LOCKED` passes over rows another replica is claiming or a pipeline is changing.
+ *
+ * The Okta work of one person in one group is done one grant at a time, across loops and replicas:
+ * a grant is not claimed while another grant of the same person and group is leased. Whether a
+ * membership is added, kept or removed is decided from the other grants of that person and group,
+ * so none of them may be changing it at the same moment. A transaction-scoped advisory lock per
+ * person and group (taken in one order, so two claims never wait on each other in a circle) makes
+ * the check and the lease one step for concurrent claims.
  */
 export async function claimOktaWork(
-  manager: EntityManager,
+  dataSource: DataSource,
   status: 'granting' | 'revoking',
   lease: Lease,
   limit: number,
 ): Promise<OktaWork[]> {
-  const table = tableOf(manager, 'grants');
-  const [rows]: [GrantRow[], number] = await manager.query(
-    `UPDATE ${table} SET lease_owner = $1, lease_until = $2
-     WHERE request_id IN (
-       SELECT request_id FROM ${table}
-       WHERE status = $3 AND (next_attempt_at IS NULL OR next_attempt_at <= $4) AND (lease_until IS NULL OR lease_until <= $4)
+  return dataSource.transaction(async (manager) => {
+    const table = tableOf(manager, 'grants');
+    const othersLeased = `EXISTS (SELECT 1 FROM ${table} o
+      WHERE o.okta_group_id = g.okta_group_id AND o.requester = g.requester AND o.request_id <> g.request_id AND o.lease_until > $1)`;
+    const due: GrantRow[] = await manager.query(
+      `SELECT * FROM ${table} g
+       WHERE status = $2 AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND (lease_until IS NULL OR lease_until <= $1)
+         AND NOT ${othersLeased}
        ORDER BY next_attempt_at NULLS FIRST, updated_at
-       LIMIT $5
-       FOR UPDATE SKIP LOCKED)
-     RETURNING *`,
-    [lease.owner, lease.until, status, lease.now, limit],
-  );
-  return rows.map((row) => ({ grant: toGrant(row), attempts: row.attempts }));
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED`,
+      [lease.now, status, limit],
+    );
+    const candidates = onePerMember(due);
+    if (candidates.length === 0) return [];
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT key FROM unnest($1::text[]) AS key ORDER BY key) AS keys`,
+      [[...new Set(candidates.map((row) => memberKey(manager, row)))]],
+    );
+    const [rows]: [GrantRow[], number] = await manager.query(
+      `UPDATE ${table} g SET lease_owner = $2, lease_until = $3
+       WHERE request_id = ANY($4) AND NOT ${othersLeased}
+       RETURNING *`,
+      [lease.now, lease.owner, lease.until, candidates.map((row) => row.request_id)],
+    );
+    return rows.map((row) => ({ grant: toGrant(row), attempts: row.attempts, membership: row.membership ?? undefined }));
+  });
+}
+
+/** The first grant of each person and group, so one claim never leases two of them. */
+function onePerMember(rows: GrantRow[]): GrantRow[] {
+  const seen = new Set<string>();
+  return rows.filter((row) => {
+    const key = `${row.okta_group_id} ${row.requester}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The advisory lock key of one person in one group, within this service's schema. */
+function memberKey(manager: EntityManager, row: GrantRow): string {
+  return `${schemaOf(manager)}:membership:${row.okta_group_id}:${row.requester}`;
 }
 
 /** Gives a grant's Okta work back, leaving it due, if `owner` still holds it. */

@@ -1,13 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Catalog, type MembershipMode } from '@jit/catalog';
 import { Clock, backoffDelay } from '@jit/events';
 import { SERVICE_CONFIG } from '@jit/platform';
+import { membershipModes } from '../catalog/membership-mode.js';
 import { LeasedLoop, messageOf, type Lease } from '../leases/leased-loop.js';
 import { IDENTITY_PROVIDER, IdentityRejectedError, type IdentityProvider } from '../okta/identity-provider.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR, type Grant, type GrantCommand } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
-import { claimOktaWork, releaseOktaWork, retryOktaWork, type OktaWork } from './grant.store.js';
+import { claimOktaWork, releaseOktaWork, retryOktaWork, type Membership, type OktaWork } from './grant.store.js';
+import { addedByAnotherGrant, recordMembershipAdded, recordMembershipPreexisting } from './membership.store.js';
+
+/** What Okta made of a grant: the membership it stands on, or a refusal retrying cannot fix. */
+type GrantResult = { kind: 'complete_grant'; oktaUserId: string; membership: Membership } | { kind: 'fail_grant'; reason: string };
 
 /**
  * Makes approved grants real in Okta. The grant's deadline committed with its approval, so a
@@ -16,17 +22,24 @@ import { claimOktaWork, releaseOktaWork, retryOktaWork, type OktaWork } from './
  * Okta refuses for good) through the grant rules in a short transaction of its own. Okta's
  * membership PUT is idempotent, so a grant taken over after a crash (its lease ran out) is simply
  * added again, and the rules publish `granted` once.
+ *
+ * In a shared group, someone already a member whom no grant of ours explains is a permanent member:
+ * the grant records the membership as pre-existing, adds nothing, and its end removes nothing.
  */
 @Injectable()
 export class GrantingLoop extends LeasedLoop<OktaWork> {
+  private readonly modeOf: (groupId: string) => MembershipMode;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly grants: GrantPipeline,
     clock: Clock,
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
+    catalog: Catalog,
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
+    this.modeOf = membershipModes(catalog);
     this.wakeOnAnnouncements(dataSource, 'granting');
   }
 
@@ -35,33 +48,55 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
   }
 
   protected claim(lease: Lease, limit: number): Promise<OktaWork[]> {
-    return claimOktaWork(this.dataSource.manager, 'granting', lease, limit);
+    return claimOktaWork(this.dataSource, 'granting', lease, limit);
   }
 
-  protected async work({ grant }: OktaWork): Promise<void> {
-    const command = await this.grantInOkta(grant);
+  protected async work(work: OktaWork): Promise<void> {
+    const { grant } = work;
+    const result = await this.grantInOkta(work);
+    const command: GrantCommand = result.kind === 'complete_grant' ? { kind: 'complete_grant', oktaUserId: result.oktaUserId } : result;
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const result = await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });
+      const done = await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });
+      if (done.kind === 'done' && result.kind === 'complete_grant' && result.membership === 'preexisting') {
+        await recordMembershipPreexisting(manager, grant.requestId);
+      }
       await releaseOktaWork(manager, grant.requestId, this.owner);
-      return result;
+      return done;
     });
     const context = { requestId: grant.requestId, oktaGroupId: grant.oktaGroupId };
     if (outcome.kind !== 'done') this.logger.log({ ...context, outcome: outcome.kind }, 'grant settled meanwhile; nothing to commit');
-    else if (command.kind === 'fail_grant') this.logger.warn({ ...context, reason: command.reason }, 'grant failed');
-    else this.logger.log(context, 'access granted');
+    else if (result.kind === 'fail_grant') this.logger.warn({ ...context, reason: result.reason }, 'grant failed');
+    else this.logger.log({ ...context, membership: result.membership }, 'access granted');
   }
 
-  /** What Okta made of the grant: a membership, or a refusal retrying cannot fix. Anything else throws, to be retried. */
-  private async grantInOkta(grant: Grant): Promise<GrantCommand> {
+  /** What Okta made of the grant. Anything but a membership or a refusal retrying cannot fix throws, to be retried. */
+  private async grantInOkta(work: OktaWork): Promise<GrantResult> {
+    const { grant } = work;
     const userId = await this.idp.findUserId(grant.requester);
     if (!userId) return { kind: 'fail_grant', reason: `${grant.requester} is not a user in Okta` };
+    const membership = work.membership ?? (await this.membershipOf(grant, userId));
+    if (membership === 'preexisting') return { kind: 'complete_grant', oktaUserId: userId, membership };
+    if (!work.membership && !(await recordMembershipAdded(this.dataSource.manager, grant.requestId, this.owner))) {
+      throw new Error('the claim on the grant ran out before the membership was added');
+    }
     try {
       await this.idp.addToGroup(userId, grant.oktaGroupId);
     } catch (error) {
       if (error instanceof IdentityRejectedError) return { kind: 'fail_grant', reason: `Okta refused the membership: ${error.message}` };
       throw error;
     }
-    return { kind: 'complete_grant', oktaUserId: userId };
+    return { kind: 'complete_grant', oktaUserId: userId, membership };
+  }
+
+  /**
+   * Whether this grant adds the membership or finds it there before any grant of ours. Only a
+   * shared group keeps members the system did not add; in an exclusive group every membership is
+   * the grants', and a stray one is simply taken over (and removed when the grant ends).
+   */
+  private async membershipOf(grant: Grant, userId: string): Promise<Membership> {
+    if (this.modeOf(grant.oktaGroupId) === 'exclusive') return 'added';
+    if (!(await this.idp.isMember(userId, grant.oktaGroupId))) return 'added';
+    return (await addedByAnotherGrant(this.dataSource.manager, grant)) ? 'added' : 'preexisting';
   }
 
   protected async retryLater({ grant, attempts }: OktaWork, error: unknown): Promise<void> {

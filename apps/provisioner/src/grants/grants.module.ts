@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@jit/platform';
+import { CatalogModule } from '../catalog/catalog.module.js';
 import { IDENTITY_PROVIDER } from '../okta/identity-provider.js';
 import { OktaIdentityProvider } from '../okta/okta.adapter.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
@@ -10,6 +11,7 @@ import { RevocationLoop } from './revocation-loop.js';
 
 /** Grants from final approval to confirmed revocation, over Okta groups. */
 @Module({
+  imports: [CatalogModule],
   controllers: [GrantsHandler],
   providers: [
     GrantPipeline,

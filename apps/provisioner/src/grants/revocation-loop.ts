@@ -8,12 +8,18 @@ import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
 import { claimOktaWork, releaseOktaWork, retryOktaWork, type OktaWork } from './grant.store.js';
+import { justifiedByAnotherGrant } from './membership.store.js';
 
 /**
  * Revokes grants marked `revoking`: each round leases due grants, removes the Okta membership with
  * no transaction open and no row locked, and commits `revoked` through the grant rules. A failed
  * attempt commits `revoke_failed` and is tried again with backoff for as long as it takes: access
  * never outlives its grant. Removing a membership that is already gone counts as done.
+ *
+ * Memberships are counted, not toggled: the membership ends with the last grant that justifies it,
+ * and one that predates every grant (in a shared group) is never removed. The decision is read from
+ * the committed grants of the same person and group when the revocation runs; the claim keeps them
+ * from changing Okta meanwhile, and no transaction is open while Okta is called.
  */
 @Injectable()
 export class RevocationLoop extends LeasedLoop<OktaWork> {
@@ -33,17 +39,26 @@ export class RevocationLoop extends LeasedLoop<OktaWork> {
   }
 
   protected claim(lease: Lease, limit: number): Promise<OktaWork[]> {
-    return claimOktaWork(this.dataSource.manager, 'revoking', lease, limit);
+    return claimOktaWork(this.dataSource, 'revoking', lease, limit);
   }
 
-  protected async work({ grant }: OktaWork): Promise<void> {
-    // Every grant that reached `revoking` went through `granted`, which names the Okta user.
-    await this.idp.removeFromGroup(grant.oktaUserId!, grant.oktaGroupId);
+  protected async work(work: OktaWork): Promise<void> {
+    const { grant } = work;
+    const membership = await this.endMembership(work);
     await this.dataSource.transaction(async (manager) => {
       await this.grants.run({ requestId: grant.requestId, command: { kind: 'confirm_revocation' }, actor: PROVISIONER_ACTOR, manager });
       await releaseOktaWork(manager, grant.requestId, this.owner);
     });
-    this.logger.log({ requestId: grant.requestId, reason: grant.revokeReason }, 'access revoked');
+    this.logger.log({ requestId: grant.requestId, reason: grant.revokeReason, membership }, 'access revoked');
+  }
+
+  /** Removes the membership unless it predates the grant or another grant still justifies it; says which. */
+  private async endMembership({ grant, membership }: OktaWork): Promise<'removed' | 'preexisting' | 'kept_for_another_grant'> {
+    if (membership === 'preexisting') return 'preexisting';
+    if (await justifiedByAnotherGrant(this.dataSource.manager, grant)) return 'kept_for_another_grant';
+    // Every grant that reached `revoking` went through `granted`, which names the Okta user.
+    await this.idp.removeFromGroup(grant.oktaUserId!, grant.oktaGroupId);
+    return 'removed';
   }
 
   /** Publishes `revoke_failed` with the attempt's number and keeps the revocation due after a backoff. */

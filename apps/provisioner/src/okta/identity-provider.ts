@@ -33,6 +33,8 @@ export interface IdentityProvider {
   addToGroup(userId: string, groupId: string): Promise<void>;
   /** Ends the membership; removing a non-member (or from a group that is gone) counts as done. */
   removeFromGroup(userId: string, groupId: string): Promise<void>;
+  /** Whether the user is a member of the group; `GroupNotFoundError` when the group does not exist. */
+  isMember(userId: string, groupId: string): Promise<boolean>;
   /** Every member of the group, across all pages; `GroupNotFoundError` when the group does not exist. */
   listMembers(groupId: string): Promise<GroupMember[]>;
 }

@@ -47,6 +47,11 @@ export class OktaIdentityProvider implements IdentityProvider {
     return translated(() => this.okta.removeFromGroup(userId, groupId));
   }
 
+  isMember(userId: string, groupId: string): Promise<boolean> {
+    // The client answers from the group's listing, whose 404 can only mean the group is gone.
+    return translated(() => this.okta.isMember(userId, groupId), { notFound: GroupNotFoundError });
+  }
+
   listMembers(groupId: string): Promise<GroupMember[]> {
     // Listing names only the group, so Okta's 404 can only mean the group is gone.
     return translated(() => this.okta.listMembers(groupId), { notFound: GroupNotFoundError });

@@ -1,12 +1,16 @@
 import type { RequestedData } from '@jit/events';
 import { seedGroups } from '../../../../tools/vendor-sim/src/index.js';
 
-/** The data of a `requested` event for two hours of the AWS production console, granted into `groupId`. */
-export function requested(requester: string, groupId: string = seedGroups.awsProdConsole.id): RequestedData {
+/** The data of a `requested` event for two hours of the AWS production console (or `applicationId`), granted into `groupId`. */
+export function requested(
+  requester: string,
+  groupId: string = seedGroups.awsProdConsole.id,
+  applicationId = 'aws-prod-console',
+): RequestedData {
   return {
     requester,
     application: {
-      id: 'aws-prod-console',
+      id: applicationId,
       name: 'AWS Production Console',
       oktaGroupId: groupId,
       owners: ['carol@example.com'],

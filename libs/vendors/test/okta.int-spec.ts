@@ -35,8 +35,13 @@ describe('the Okta client (real SDK against the vendor simulator)', () => {
   });
 
   it('finds a user by login or id, with their manager, and answers undefined (404) for one Okta does not know', async () => {
-    await expect(okta.findUser(alice.email)).resolves.toEqual({ id: alice.oktaId, login: alice.email, managerId: bob.oktaId });
-    await expect(okta.findUser(bob.oktaId)).resolves.toEqual({ id: bob.oktaId, login: bob.email });
+    await expect(okta.findUser(alice.email)).resolves.toEqual({
+      id: alice.oktaId,
+      login: alice.email,
+      status: 'ACTIVE',
+      managerId: bob.oktaId,
+    });
+    await expect(okta.findUser(bob.oktaId)).resolves.toEqual({ id: bob.oktaId, login: bob.email, status: 'ACTIVE' });
     await expect(okta.findUser('nobody@example.com')).resolves.toBeUndefined();
     await expect(okta.managerLogin(alice.email)).resolves.toBe(bob.email);
     await expect(okta.managerLogin('nobody@example.com')).resolves.toBeUndefined();
@@ -128,4 +133,41 @@ describe('the Okta client under a spent rate-limit budget', () => {
     expect(elapsed).toBeGreaterThanOrEqual(2 * 300 - 20);
     expect(elapsed).toBeLessThan(5000);
   });
+});
+
+describe('the Okta clients of one org, sharing its rate budget', () => {
+  const budget = 20;
+  const requests: RequestLogLine[] = [];
+  let sim: VendorSim;
+
+  beforeAll(async () => {
+    sim = await startVendorSim({ port: 0, oktaRateLimitPerMinute: budget, log: (line) => requests.push(line) });
+  });
+  afterAll(() => sim.close());
+
+  /** Looks people up `calls` times, `concurrency` at a time, as one loop of a replica would. */
+  async function loop(okta: OktaClient, calls: number, concurrency: number): Promise<unknown[]> {
+    const logins = Object.values(seedPeople).map((person) => person.email);
+    const found: unknown[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < calls) found.push(await okta.findUser(logins[next++ % logins.length]));
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return found;
+  }
+
+  it('a burst half again the minute budget, from two loops at once, is paced into the next window: every call answered, none refused', async () => {
+    // Patient enough to wait for the window's reset rather than give up to a slower retry.
+    const patient = { orgUrl: sim.url, token: 'any', maxWaitMs: 65_000 };
+    const started = Date.now();
+
+    const found = await Promise.all([loop(new OktaClient(patient), 15, 5), loop(new OktaClient(patient), 15, 5)]);
+
+    expect(found.flat().filter(Boolean)).toHaveLength(30);
+    const statuses = requests.filter((line) => line.path.startsWith('/api/v1/')).map((line) => line.status);
+    expect(statuses).toEqual(Array(30).fill(200));
+    // The ten calls over the budget had to wait for the window that opened with the first call to reset.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(60_000);
+  }, 120_000);
 });

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import okta from '@okta/okta-sdk-nodejs';
 import { backoffDelay } from '@jit/events';
 import { VendorRejectedError, VendorUnavailableError, isRejection, statusOf } from '../vendor-errors.js';
+import { oktaRateBudget, type OktaRateBudget } from './rate-budget.js';
+import { readRateLimit, type HeaderSource } from './rate-limit-headers.js';
 
 /** How to reach Okta and how patiently to retry it. */
 export interface OktaClientOptions {
@@ -14,8 +16,9 @@ export interface OktaClientOptions {
   /** First back-off of a 5xx or network failure; doubles on each retry. Default 250 ms. */
   baseDelayMs?: number;
   /**
-   * Longest single wait, also for a 429 whose `X-Rate-Limit-Reset` is further away: then the
-   * caller's own, slower retry takes over. Default 5 s.
+   * Longest single wait: for the org's rate budget before a request (a paced slot, or the reset of a
+   * spent window), or between retries. A window that resets later is left to the caller's own,
+   * slower retry. Default 5 s.
    */
   maxWaitMs?: number;
   /** Per-request timeout, so a hung connection cannot hold the caller (or its transaction) up. Default 10 s. */
@@ -37,21 +40,40 @@ export interface OktaUser extends OktaMember {
   status: string;
 }
 
-/** A request executor that adds a timeout and leaves retries to `OktaClient` (the SDK's default executor retries 429s for up to a whole window). */
-class TimeoutRequestExecutor extends okta.RequestExecutor {
-  constructor(private readonly timeoutMs: number) {
+type OktaRequest = Parameters<okta.RequestExecutor['fetch']>[0];
+type OktaResponse = Awaited<ReturnType<okta.RequestExecutor['fetch']>>;
+
+/**
+ * Every HTTP request of a client, each page of a listing included: it waits for the org's rate
+ * budget, runs with a timeout, and tells the budget what Okta answered. Retries are left to
+ * `OktaClient` (the SDK's default executor retries 429s for up to a whole window).
+ */
+class BudgetedRequestExecutor extends okta.RequestExecutor {
+  constructor(
+    private readonly budget: OktaRateBudget,
+    private readonly settings: { timeoutMs: number; maxWaitMs: number },
+  ) {
     super();
   }
 
-  override fetch(request: Parameters<okta.RequestExecutor['fetch']>[0]): ReturnType<okta.RequestExecutor['fetch']> {
-    return super.fetch({ ...request, timeout: this.timeoutMs } as typeof request);
+  override async fetch(request: OktaRequest): Promise<OktaResponse> {
+    const ticket = await this.budget.take(this.settings.maxWaitMs);
+    let response: OktaResponse | undefined;
+    try {
+      response = await super.fetch({ ...request, timeout: this.settings.timeoutMs } as OktaRequest);
+      return response;
+    } finally {
+      this.budget.settle(ticket, response && readRateLimit(response.headers, response.status, Date.now()));
+    }
   }
 }
 
 /**
  * The one Okta adapter: users and group memberships over the Management API with
- * `@okta/okta-sdk-nodejs`. Every call retries 429 (until `X-Rate-Limit-Reset`, capped) and
- * 5xx/network failures (doubling back-off) in place; then throws `VendorUnavailableError`.
+ * `@okta/okta-sdk-nodejs`. Every request spends the org's one rate budget in this process
+ * (`oktaRateBudget`), which paces calls as it runs low and holds them until the reset once it is
+ * spent or Okta answers 429. Every call retries 429 (after that wait, capped) and 5xx/network
+ * failures (doubling back-off) in place; then throws `VendorUnavailableError`.
  * A request Okta refuses for good throws `VendorRejectedError`; 401/403 (credentials, an
  * operator's fix) are rethrown as the SDK reported them, without retrying.
  */
@@ -66,7 +88,10 @@ export class OktaClient {
       orgUrl: options.orgUrl,
       token: options.token,
       authorizationMode: 'SSWS',
-      requestExecutor: new TimeoutRequestExecutor(options.timeoutMs ?? 10_000),
+      requestExecutor: new BudgetedRequestExecutor(oktaRateBudget(options.orgUrl), {
+        timeoutMs: options.timeoutMs ?? 10_000,
+        maxWaitMs: options.maxWaitMs ?? 5000,
+      }),
       // The SDK caches GETs by URL with no expiry; managers and memberships must be fresh on every call.
       cacheMiddleware: null,
     });
@@ -152,14 +177,11 @@ export class OktaClient {
     }
   }
 
-  /** Okta's 429 says when the window resets (epoch seconds); measured against its own `Date` so clock skew does not matter. */
+  /** A 429 that says when its window resets is waited out by the org's budget before the next request; anything else backs off. */
   private delayAfter(error: unknown, retry: number): number {
-    const backoff = backoffDelay(retry + 1, { baseMs: this.baseDelayMs, maxMs: this.maxWaitMs });
-    const headers = (error as { headers?: { get(name: string): string | null } }).headers;
-    const reset = Number(headers?.get('x-rate-limit-reset'));
-    if (statusOf(error) !== 429 || !Number.isFinite(reset) || reset <= 0) return backoff;
-    const serverNow = Date.parse(headers?.get('date') ?? '') || Date.now();
-    return Math.min(Math.max(reset * 1000 - serverNow, this.baseDelayMs), this.maxWaitMs);
+    const headers = (error as { headers?: HeaderSource }).headers;
+    if (statusOf(error) === 429 && headers && readRateLimit(headers, 429, Date.now())) return 0;
+    return backoffDelay(retry + 1, { baseMs: this.baseDelayMs, maxMs: this.maxWaitMs });
   }
 }
 

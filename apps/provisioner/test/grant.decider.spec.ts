@@ -165,6 +165,20 @@ describe('grant rules', () => {
         .then([{ type: 'revoked', data: { reason: 'admin', revokedAt } }]);
     });
 
+    it('a grant past its deadline is never completed: it is rolled back instead', () => {
+      const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' } as const;
+      spec.given(approvedGrant).when(completion, { at: '2026-01-01T02:05:00.000Z' }).thenNothing();
+      spec
+        .given(approvedGrant)
+        .when(completion, { at: '2026-01-01T02:04:59.999Z' })
+        .then([{ ...granted, data: { ...granted.data, grantedAt: '2026-01-01T02:04:59.999Z', expiresAt: '2026-01-01T04:04:59.999Z' } }]);
+      const state = spec
+        .given(approvedGrant)
+        .when({ kind: 'fail_grant', reason: 'the grant could not complete before its deadline' }, { at: '2026-01-01T02:05:00.000Z' })
+        .then([{ type: 'grant_failed', data: { reason: 'the grant could not complete before its deadline' } }]);
+      expect(state).toMatchObject({ status: 'failed', failureReason: 'the grant could not complete before its deadline' });
+    });
+
     it('once the grant settled, or before it is approved, changes nothing', () => {
       const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' } as const;
       spec.given([]).when(completion).thenNothing();

@@ -53,9 +53,9 @@ export type EndReason = 'deprovisioned' | 'application_removed';
 /** What can happen to a grant: an event heard from another service, or the result of a loop's vendor call. */
 export type GrantCommand =
   | { kind: 'observe'; event: ObservedEvent }
-  /** Okta confirmed the membership. */
+  /** Okta confirmed the membership (before the grant's deadline; past it the grant is rolled back). */
   | { kind: 'complete_grant'; oktaUserId: string }
-  /** Okta refused the grant for good; no membership was made. */
+  /** The grant cannot complete (Okta refused it for good, or its deadline passed); no membership of it is left. */
   | { kind: 'fail_grant'; reason: string }
   /** Okta confirmed the membership is gone. */
   | { kind: 'confirm_revocation' }
@@ -92,6 +92,8 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
         return observe(command.event, grant);
       case 'complete_grant':
         if (grant?.status !== 'granting') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
+        // Past its deadline a grant is rolled back, never completed: its membership may be removed at any moment.
+        if (grant.deadline && grant.deadline <= now) return nothing('the grant is past its deadline; it is rolled back');
         return accept({
           type: 'granted',
           data: {

@@ -5,12 +5,15 @@ import { Clock, backoffDelay } from '@jit/events';
 import { SERVICE_CONFIG } from '@jit/platform';
 import { membershipModes } from '../catalog/membership-mode.js';
 import { LeasedLoop, messageOf, type Lease } from '../leases/leased-loop.js';
-import { IDENTITY_PROVIDER, IdentityRejectedError, type IdentityProvider } from '../okta/identity-provider.js';
+import { GroupNotFoundError, IDENTITY_PROVIDER, IdentityRejectedError, type IdentityProvider } from '../okta/identity-provider.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR, type Grant, type GrantCommand } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
 import { claimOktaWork, releaseOktaWork, retryOktaWork, type Membership, type OktaWork } from './grant.store.js';
-import { addedByAnotherGrant, recordMembershipAdded, recordMembershipPreexisting } from './membership.store.js';
+import { addedByAnotherGrant, justifiedByAnotherGrant, recordMembershipAdded, recordMembershipPreexisting } from './membership.store.js';
+
+/** Why a grant still granting at its deadline is rolled back. */
+export const DEADLINE_PASSED = 'the grant could not complete before its deadline';
 
 /** What Okta made of a grant: the membership it stands on, or a refusal retrying cannot fix. */
 type GrantResult = { kind: 'complete_grant'; oktaUserId: string; membership: Membership } | { kind: 'fail_grant'; reason: string };
@@ -25,6 +28,10 @@ type GrantResult = { kind: 'complete_grant'; oktaUserId: string; membership: Mem
  *
  * In a shared group, someone already a member whom no grant of ours explains is a permanent member:
  * the grant records the membership as pre-existing, adds nothing, and its end removes nothing.
+ *
+ * A grant is completed or rolled back, never left in between: one still granting at its deadline
+ * (the approval's time plus the duration) stops trying, has any membership it may have added removed
+ * (unless another grant justifies it), and fails; a group that no longer exists fails it at once.
  */
 @Injectable()
 export class GrantingLoop extends LeasedLoop<OktaWork> {
@@ -53,7 +60,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
 
   protected async work(work: OktaWork): Promise<void> {
     const { grant } = work;
-    const result = await this.grantInOkta(work);
+    const result = this.pastDeadline(grant) ? await this.rollBack(work) : await this.grantInOkta(work);
     const command: GrantCommand = result.kind === 'complete_grant' ? { kind: 'complete_grant', oktaUserId: result.oktaUserId } : result;
     const outcome = await this.dataSource.transaction(async (manager) => {
       const done = await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });
@@ -71,6 +78,17 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
 
   /** What Okta made of the grant. Anything but a membership or a refusal retrying cannot fix throws, to be retried. */
   private async grantInOkta(work: OktaWork): Promise<GrantResult> {
+    try {
+      return await this.addMembership(work);
+    } catch (error) {
+      if (error instanceof GroupNotFoundError)
+        return { kind: 'fail_grant', reason: `the Okta group ${work.grant.oktaGroupId} does not exist` };
+      if (error instanceof IdentityRejectedError) return { kind: 'fail_grant', reason: `Okta refused the membership: ${error.message}` };
+      throw error;
+    }
+  }
+
+  private async addMembership(work: OktaWork): Promise<GrantResult> {
     const { grant } = work;
     const userId = await this.idp.findUserId(grant.requester);
     if (!userId) return { kind: 'fail_grant', reason: `${grant.requester} is not a user in Okta` };
@@ -79,13 +97,22 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     if (!work.membership && !(await recordMembershipAdded(this.dataSource.manager, grant.requestId, this.owner))) {
       throw new Error('the claim on the grant ran out before the membership was added');
     }
-    try {
-      await this.idp.addToGroup(userId, grant.oktaGroupId);
-    } catch (error) {
-      if (error instanceof IdentityRejectedError) return { kind: 'fail_grant', reason: `Okta refused the membership: ${error.message}` };
-      throw error;
-    }
+    await this.idp.addToGroup(userId, grant.oktaGroupId);
     return { kind: 'complete_grant', oktaUserId: userId, membership };
+  }
+
+  private pastDeadline(grant: Grant): boolean {
+    return grant.deadline !== undefined && grant.deadline <= this.clock.now();
+  }
+
+  /** Removes the membership this grant may have added, unless another grant justifies it, and fails the grant. */
+  private async rollBack({ grant, membership }: OktaWork): Promise<GrantResult> {
+    if (membership === 'added' && !(await justifiedByAnotherGrant(this.dataSource.manager, grant))) {
+      const userId = await this.idp.findUserId(grant.requester);
+      // A user who is gone from Okta is in no group.
+      if (userId) await this.idp.removeFromGroup(userId, grant.oktaGroupId);
+    }
+    return { kind: 'fail_grant', reason: DEADLINE_PASSED };
   }
 
   /**
@@ -99,12 +126,15 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     return (await addedByAnotherGrant(this.dataSource.manager, grant)) ? 'added' : 'preexisting';
   }
 
+  /** Tries again after a backoff, but no later than the deadline, when the grant is rolled back instead. */
   protected async retryLater({ grant, attempts }: OktaWork, error: unknown): Promise<void> {
     const attempt = attempts + 1;
     const delay = backoffDelay(attempt, { baseMs: this.config.GRANT_BACKOFF_BASE_MS, maxMs: this.config.GRANT_BACKOFF_MAX_MS });
+    const next = this.clock.now().getTime() + delay;
+    const deadline = this.pastDeadline(grant) ? Infinity : (grant.deadline?.getTime() ?? Infinity);
     await retryOktaWork(this.dataSource.manager, grant.requestId, this.owner, {
       attempts: attempt,
-      nextAttemptAt: new Date(this.clock.now().getTime() + delay),
+      nextAttemptAt: new Date(Math.min(next, deadline)),
       error: messageOf(error),
     });
   }

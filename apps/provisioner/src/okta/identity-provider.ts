@@ -17,6 +17,11 @@ export class GroupNotFoundError extends IdentityRejectedError {
   override name = 'GroupNotFoundError';
 }
 
+/** The user does not exist in the identity provider (deleted, or never there). */
+export class UserNotFoundError extends IdentityRejectedError {
+  override name = 'UserNotFoundError';
+}
+
 /** The identity provider could not be reached or kept failing; the caller should try again later. */
 export class IdentityUnavailableError extends Error {
   override name = 'IdentityUnavailableError';
@@ -29,7 +34,7 @@ export class IdentityUnavailableError extends Error {
 export interface IdentityProvider {
   /** The provider's user id of a login, or undefined when there is no such user. */
   findUserId(login: string): Promise<string | undefined>;
-  /** Makes the user a member of the group; adding a member again is a no-op. */
+  /** Makes the user a member of the group; adding a member again is a no-op. `UserNotFoundError` or `GroupNotFoundError` when one is gone. */
   addToGroup(userId: string, groupId: string): Promise<void>;
   /** Ends the membership; removing a non-member (or from a group that is gone) counts as done. */
   removeFromGroup(userId: string, groupId: string): Promise<void>;

@@ -3,6 +3,7 @@ import {
   GroupNotFoundError,
   IdentityRejectedError,
   IdentityUnavailableError,
+  UserNotFoundError,
   type GroupMember,
   type IdentityProvider,
 } from './identity-provider.js';
@@ -39,8 +40,15 @@ export class OktaIdentityProvider implements IdentityProvider {
     return translated(async () => (await this.okta.findUser(login))?.id);
   }
 
-  addToGroup(userId: string, groupId: string): Promise<void> {
-    return translated(() => this.okta.addToGroup(userId, groupId));
+  async addToGroup(userId: string, groupId: string): Promise<void> {
+    try {
+      await translated(() => this.okta.addToGroup(userId, groupId), { notFound: MembershipNotFound });
+    } catch (error) {
+      if (!(error instanceof MembershipNotFound)) throw error;
+      // Okta answers 404 for a missing user and a missing group alike; whichever is gone decides what the caller does.
+      const gone = (await this.findUserId(userId)) ? GroupNotFoundError : UserNotFoundError;
+      throw new gone(error.message, { cause: error.cause });
+    }
   }
 
   removeFromGroup(userId: string, groupId: string): Promise<void> {
@@ -57,6 +65,9 @@ export class OktaIdentityProvider implements IdentityProvider {
     return translated(() => this.okta.listMembers(groupId), { notFound: GroupNotFoundError });
   }
 }
+
+/** A membership call's 404, before the adapter has found out whether the user or the group is gone. */
+class MembershipNotFound extends IdentityRejectedError {}
 
 /**
  * Runs an Okta call and speaks the port's errors: a refusal retrying cannot fix is rejected, and

@@ -5,6 +5,7 @@ import { CreateReconciliationFindings1764000000200 } from './migrations/17640000
 import { AddGrantLeases1764000000300 } from './migrations/1764000000300-add-grant-leases.js';
 import { CreateReconciliationLease1764000000400 } from './migrations/1764000000400-create-reconciliation-lease.js';
 import { AddGrantMembership1764000000500 } from './migrations/1764000000500-add-grant-membership.js';
+import { CreateOktaUsers1764000000600 } from './migrations/1764000000600-create-okta-users.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -21,5 +22,6 @@ export const provisionerService: ServiceDefinition = {
     AddGrantLeases1764000000300,
     CreateReconciliationLease1764000000400,
     AddGrantMembership1764000000500,
+    CreateOktaUsers1764000000600,
   ],
 };

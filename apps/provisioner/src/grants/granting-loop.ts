@@ -5,7 +5,14 @@ import { Clock, backoffDelay } from '@jit/events';
 import { SERVICE_CONFIG } from '@jit/platform';
 import { membershipModes } from '../catalog/membership-mode.js';
 import { LeasedLoop, messageOf, type Lease } from '../leases/leased-loop.js';
-import { GroupNotFoundError, IDENTITY_PROVIDER, IdentityRejectedError, type IdentityProvider } from '../okta/identity-provider.js';
+import {
+  GroupNotFoundError,
+  IDENTITY_PROVIDER,
+  IdentityRejectedError,
+  UserNotFoundError,
+  type IdentityProvider,
+} from '../okta/identity-provider.js';
+import { OktaUsers } from '../okta/okta-users.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR, type Grant, type GrantCommand } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
@@ -44,6 +51,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
     catalog: Catalog,
+    private readonly users: OktaUsers,
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
     this.modeOf = membershipModes(catalog);
@@ -90,8 +98,20 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
 
   private async addMembership(work: OktaWork): Promise<GrantResult> {
     const { grant } = work;
-    const userId = await this.idp.findUserId(grant.requester);
+    const userId = await this.users.idOf(grant.requester);
     if (!userId) return { kind: 'fail_grant', reason: `${grant.requester} is not a user in Okta` };
+    try {
+      return await this.addAs(work, userId);
+    } catch (error) {
+      if (!(error instanceof UserNotFoundError)) throw error;
+      // The id remembered for the login belongs to a user deleted since; the next attempt looks the login up again.
+      await this.users.forget(grant.requester);
+      throw new Error(`Okta no longer knows the user id ${userId} of ${grant.requester}`, { cause: error });
+    }
+  }
+
+  private async addAs(work: OktaWork, userId: string): Promise<GrantResult> {
+    const { grant } = work;
     const membership = work.membership ?? (await this.membershipOf(grant, userId));
     if (membership === 'preexisting') return { kind: 'complete_grant', oktaUserId: userId, membership };
     if (!work.membership && !(await recordMembershipAdded(this.dataSource.manager, grant.requestId, this.owner))) {
@@ -108,7 +128,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
   /** Removes the membership this grant may have added, unless another grant justifies it, and fails the grant. */
   private async rollBack({ grant, membership }: OktaWork): Promise<GrantResult> {
     if (membership === 'added' && !(await justifiedByAnotherGrant(this.dataSource.manager, grant))) {
-      const userId = await this.idp.findUserId(grant.requester);
+      const userId = await this.users.idOf(grant.requester);
       // A user who is gone from Okta is in no group.
       if (userId) await this.idp.removeFromGroup(userId, grant.oktaGroupId);
     }

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@jit/platform';
+import type { ProvisionerConfig } from '../provisioner.config.js';
+import { IDENTITY_PROVIDER } from './identity-provider.js';
+import { OktaIdentityProvider } from './okta.adapter.js';
+import { OktaUsers } from './okta-users.js';
+
+/** Okta behind the identity provider port, and the Okta user ids already looked up. */
+@Module({
+  providers: [
+    OktaUsers,
+    {
+      provide: IDENTITY_PROVIDER,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ProvisionerConfig) =>
+        new OktaIdentityProvider({ orgUrl: config.OKTA_ORG_URL, token: config.OKTA_API_TOKEN, maxRetries: config.OKTA_MAX_RETRIES }),
+    },
+  ],
+  exports: [IDENTITY_PROVIDER, OktaUsers],
+})
+export class OktaModule {}

@@ -1,0 +1,78 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { SystemClock } from '@jit/events';
+import { connectTestNats, deleteTopology } from '@jit/events/testing';
+import { startTestService } from '@jit/platform/testing';
+import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { provisionerService } from '../src/service.js';
+import { OktaAdmin } from './support/okta-admin.js';
+import { RequestDriver } from './support/requests.js';
+import { simulatorEnv } from './support/vendor-env.js';
+
+const alice = seedPeople.alice;
+const aws = seedGroups.awsProdConsole;
+const sandbox = seedGroups.demoSandbox;
+
+describe('the Okta user id is resolved once per person and reused', () => {
+  let sim: VendorSim;
+  const calls: RequestLogLine[] = [];
+  let nc: NatsConnection;
+  let service: Awaited<ReturnType<typeof startTestService>>;
+  let db: pg.Client;
+  let requests: RequestDriver;
+  let okta: OktaAdmin;
+
+  beforeAll(async () => {
+    sim = await startVendorSim({ log: (line) => calls.push(line) });
+    nc = await connectTestNats();
+    service = await startTestService(provisionerService, {
+      name: 'provisioner_okta_users',
+      env: simulatorEnv(sim, { GRANT_TICK_MS: '50', GRANT_BACKOFF_BASE_MS: '100', RECONCILE_INTERVAL_MS: '3600000' }),
+    });
+    db = new pg.Client({ connectionString: service.databaseUrl });
+    await db.connect();
+    requests = new RequestDriver(nc, service.topology, new SystemClock());
+    okta = new OktaAdmin(sim);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await db.end();
+    await deleteTopology(nc, service.topology);
+    await nc.close();
+    await sim.close();
+  });
+
+  beforeEach(async () => {
+    sim.reset();
+    calls.length = 0;
+    await db.query(`DELETE FROM provisioner.okta_users`);
+  });
+
+  const userLookups = () => calls.filter((call) => call.method === 'GET' && call.path.startsWith('/api/v1/users/'));
+
+  it("a person's later grants reuse the Okta user id their first grant looked up: one Okta call per grant", async () => {
+    const first = await requests.grant(alice.email, aws.id);
+    const second = await requests.grant(alice.email, sandbox.id);
+
+    expect(first.data.oktaUserId).toBe(alice.oktaId);
+    expect(second.data.oktaUserId).toBe(alice.oktaId);
+    expect(userLookups()).toHaveLength(1);
+    expect(calls.filter((call) => call.method === 'PUT')).toHaveLength(2);
+    const { rows } = await db.query(`SELECT login, okta_user_id FROM provisioner.okta_users`);
+    expect(rows).toEqual([{ login: alice.email, okta_user_id: alice.oktaId }]);
+  });
+
+  it('a user deleted and created again under the same login is looked up afresh, and granted under the new id', async () => {
+    await requests.grant(alice.email, aws.id);
+    await okta.deleteUser(alice.oktaId);
+    const recreated = await okta.createUser(alice.email);
+
+    const granted = await requests.grant(alice.email, sandbox.id);
+
+    expect(granted.data.oktaUserId).toBe(recreated);
+    expect(sim.groupMembers(sandbox.id)).toEqual([recreated]);
+    const { rows } = await db.query(`SELECT okta_user_id FROM provisioner.okta_users WHERE login = $1`, [alice.email]);
+    expect(rows).toEqual([{ okta_user_id: recreated }]);
+  });
+});

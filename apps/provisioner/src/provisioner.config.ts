@@ -42,11 +42,16 @@ export const provisionerEnvSchema = z.object({
   CLAIM_LEASE_MS: ms.default(120_000),
   /** Grants (or tickets) each loop works on side by side; a slow vendor call holds one of these, never a connection. */
   LOOP_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
-  /** `report` only records members no grant explains; `enforce` also removes them and revokes overdue grants. */
-  RECONCILE_MODE: z.enum(['report', 'enforce']).default('report'),
-  /** How often the reconciliation loop compares managed Okta groups with grants. */
+  /**
+   * `enforce` (the default): members no grant explains are removed from exclusive (JIT-only) groups
+   * and only reported in shared ones, and grants past their expiry or deadline are revoked.
+   * `report` overrides every group: findings are recorded and nothing is acted on (the safe first
+   * step when a group is moved to JIT-only).
+   */
+  RECONCILE_MODE: z.enum(['report', 'enforce']).default('enforce'),
+  /** How often the reconciliation compares managed Okta groups with grants (`POST /v1/reconciliations` runs a round at once). */
   RECONCILE_INTERVAL_MS: ms.default(60_000),
-  /** Okta group ids to reconcile besides those the provisioner has granted into (comma-separated). */
+  /** Okta group ids to reconcile besides the catalog's and those granted into (comma-separated); shared unless the catalog says otherwise. */
   RECONCILE_GROUPS: z
     .string()
     .default('')

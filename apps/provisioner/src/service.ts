@@ -6,6 +6,7 @@ import { AddGrantLeases1764000000300 } from './migrations/1764000000300-add-gran
 import { CreateReconciliationLease1764000000400 } from './migrations/1764000000400-create-reconciliation-lease.js';
 import { AddGrantMembership1764000000500 } from './migrations/1764000000500-add-grant-membership.js';
 import { CreateOktaUsers1764000000600 } from './migrations/1764000000600-create-okta-users.js';
+import { TrackReconciliationFindings1764000000700 } from './migrations/1764000000700-track-reconciliation-findings.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -23,5 +24,6 @@ export const provisionerService: ServiceDefinition = {
     CreateReconciliationLease1764000000400,
     AddGrantMembership1764000000500,
     CreateOktaUsers1764000000600,
+    TrackReconciliationFindings1764000000700,
   ],
 };

@@ -6,8 +6,10 @@ import { connectTestNats, deleteTopology, eventsOf, publish, waitFor } from '@ji
 import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { ReconciliationLoop } from '../src/reconciliation/reconciliation-loop.js';
+import type { RoundReport } from '../src/reconciliation/round-report.js';
 import { provisionerService } from '../src/service.js';
 import { requested } from './support/requested.js';
+import { OktaAdmin } from './support/okta-admin.js';
 import { simulatorEnv } from './support/vendor-env.js';
 
 type TestService = Awaited<ReturnType<typeof startTestService>>;
@@ -18,6 +20,7 @@ const sandbox = seedGroups.demoSandbox;
 const aws = seedGroups.awsProdConsole;
 const github = seedGroups.githubAdmin;
 const TWO_HOURS_S = 7200;
+const DEMO_API_KEY = 'reconciliation-demo-key-0123456789';
 
 describe('reconciliation', () => {
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
@@ -29,6 +32,7 @@ describe('reconciliation', () => {
   let reporting: TestService;
   let enforcingDb: pg.Client;
   let reportingDb: pg.Client;
+  let okta: OktaAdmin;
 
   function vendorEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     // Rounds are driven by the tests.
@@ -40,7 +44,7 @@ describe('reconciliation', () => {
     nc = await connectTestNats();
     enforcing = await startTestService(provisionerService, {
       clock,
-      env: vendorEnv({ RECONCILE_MODE: 'enforce', RECONCILE_GROUPS: sandbox.id }),
+      env: vendorEnv({ RECONCILE_MODE: 'enforce', RECONCILE_GROUPS: sandbox.id, JIT_DEMO_API_KEY: DEMO_API_KEY, OIDC_ISSUER: sim.issuer }),
     });
     reporting = await startTestService(provisionerService, {
       name: 'provisioner_report',
@@ -50,6 +54,7 @@ describe('reconciliation', () => {
     reportingDb = new pg.Client({ connectionString: reporting.databaseUrl });
     await enforcingDb.connect();
     await reportingDb.connect();
+    okta = new OktaAdmin(sim);
   });
 
   afterAll(async () => {
@@ -208,7 +213,7 @@ describe('reconciliation', () => {
 
     const round = await reconcile(reporting);
 
-    expect(round).toContainEqual(expect.objectContaining({ kind: 'overdue_grant', requestId, action: 'reported' }));
+    expect(round.findings).toContainEqual(expect.objectContaining({ kind: 'overdue_grant', requestId, action: 'reported' }));
     const { rows } = await reportingDb.query(`SELECT status FROM provisioner.grants WHERE request_id = $1`, [requestId]);
     expect(rows).toEqual([{ status: 'active' }]);
   });
@@ -234,6 +239,166 @@ describe('reconciliation', () => {
       login: alice.email,
       request_id: requestId,
       action: 'revocation_started',
+    });
+  });
+
+  it('in enforce mode, a member of a shared group no grant explains is only reported, and stays', async () => {
+    await okta.addMember(github.id, dave.oktaId);
+
+    const round = await reconcile(enforcing);
+
+    expect(sim.groupMembers(github.id)).toEqual([dave.oktaId]);
+    expect(round.findings).toContainEqual(
+      expect.objectContaining({ kind: 'unexplained_member', oktaGroupId: github.id, oktaUserId: dave.oktaId, action: 'reported' }),
+    );
+    expect(round.groups).toContainEqual(expect.objectContaining({ oktaGroupId: github.id, membership: 'shared', enforced: false }));
+    await okta.removeMember(github.id, dave.oktaId);
+    await reconcile(enforcing);
+  });
+
+  it('every catalog group is reconciled, and RECONCILE_MODE=report keeps even an exclusive group to reporting', async () => {
+    // The reporting service never granted anything and names only GitHub admin in RECONCILE_GROUPS.
+    await okta.addMember(sandbox.id, dave.oktaId);
+    await okta.addMember(aws.id, dave.oktaId);
+
+    const round = await reconcile(reporting);
+
+    expect(sim.groupMembers(sandbox.id)).toEqual([dave.oktaId]);
+    expect(sim.groupMembers(aws.id)).toEqual([dave.oktaId]);
+    expect(round.groups.map(({ oktaGroupId, membership, enforced }) => ({ oktaGroupId, membership, enforced }))).toEqual(
+      expect.arrayContaining([
+        { oktaGroupId: sandbox.id, membership: 'exclusive', enforced: false },
+        { oktaGroupId: aws.id, membership: 'exclusive', enforced: false },
+        { oktaGroupId: github.id, membership: 'shared', enforced: false },
+      ]),
+    );
+    for (const groupId of [sandbox.id, aws.id]) {
+      expect(await findings(reportingDb, groupId)).toContainEqual(
+        expect.objectContaining({ kind: 'unexplained_member', okta_user_id: dave.oktaId, action: 'reported' }),
+      );
+    }
+  });
+
+  it('a finding is recorded, logged and counted once while it persists, and marked resolved when it goes away', async () => {
+    await okta.addMember(github.id, dave.oktaId);
+    const counted = () => metric(enforcing, `group="${github.id}",action="reported"`);
+    const before = await counted();
+    const openRows = async () =>
+      (
+        await enforcingDb.query(
+          `SELECT found_at, resolved_at FROM provisioner.reconciliation_findings WHERE okta_group_id = $1 AND okta_user_id = $2 AND resolved_at IS NULL`,
+          [github.id, dave.oktaId],
+        )
+      ).rows;
+
+    const first = await reconcile(enforcing);
+    const second = await reconcile(enforcing);
+
+    const daveIn = (round: RoundReport) => round.findings.find((f) => f.oktaGroupId === github.id && f.oktaUserId === dave.oktaId);
+    expect(daveIn(first)).toMatchObject({ new: true, action: 'reported' });
+    expect(daveIn(second)).toMatchObject({ new: false, action: 'reported', foundAt: daveIn(first)!.foundAt });
+    expect(await openRows()).toHaveLength(1);
+    expect(await counted()).toBe(before + 1);
+
+    await okta.removeMember(github.id, dave.oktaId);
+    const third = await reconcile(enforcing);
+
+    expect(daveIn(third)).toBeUndefined();
+    expect(third.resolved).toContainEqual(
+      expect.objectContaining({ kind: 'unexplained_member', oktaGroupId: github.id, oktaUserId: dave.oktaId }),
+    );
+    expect(await openRows()).toEqual([]);
+
+    await okta.addMember(github.id, dave.oktaId);
+    expect(daveIn(await reconcile(enforcing))).toMatchObject({ new: true });
+    expect(await counted()).toBe(before + 2);
+    await okta.removeMember(github.id, dave.oktaId);
+    await reconcile(enforcing);
+  });
+
+  it('a grant still granting past its deadline is found overdue and its end requested, whatever its state', async () => {
+    const requestId = randomUUID();
+    // Claimed by a replica that died mid-call: its granting loop cannot roll the grant back until the lease runs out.
+    await enforcingDb.query(
+      `INSERT INTO provisioner.grants (request_id, requester, application_id, application_name, okta_group_id, duration_seconds,
+         justification, status, deadline, membership, lease_owner, lease_until, created_at, updated_at)
+       VALUES ($1, $2, 'aws-prod-console', 'AWS', $3, 3600, 'testing', 'granting', $4, 'added', 'dead-replica', $5, $4, $4)`,
+      [requestId, alice.email, aws.id, new Date(clock.now().getTime() - 120_000), new Date(clock.now().getTime() + 3_600_000)],
+    );
+
+    const round = await reconcile(enforcing);
+
+    expect(round.findings).toContainEqual(expect.objectContaining({ kind: 'overdue_grant', requestId, action: 'revocation_started' }));
+    const [asked] = await waitFor(
+      async () => {
+        const events = await eventsOf(nc, enforcing.topology, 'revoke_requested', requestId);
+        return events.length > 0 && events;
+      },
+      { what: 'the end of the overdue grant asked for' },
+    );
+    expect(asked.data).toMatchObject({ reason: 'reconciliation', by: 'service:provisioner' });
+    await enforcingDb.query(`DELETE FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+  });
+
+  describe('on demand', () => {
+    const errorOf = async (response: Response) => (await response.json()) as { error: { code: string; message: string } };
+    const api = (path: string, init: RequestInit = {}, headers: Record<string, string> = { authorization: `Bearer ${DEMO_API_KEY}` }) =>
+      fetch(`${enforcing.url}${path}`, { ...init, headers });
+
+    it('POST /v1/reconciliations runs a round at once and answers with what it found and did; GET /v1/reconciliations/latest shows it', async () => {
+      await okta.addMember(sandbox.id, dave.oktaId);
+
+      const response = await api('/v1/reconciliations', { method: 'POST' });
+
+      expect(response.status).toBe(200);
+      const round = (await response.json()) as { findings: unknown[]; groups: unknown[] };
+      expect(round).toMatchObject({ trigger: 'request', mode: 'enforce' });
+      expect(round.findings).toContainEqual(
+        expect.objectContaining({
+          kind: 'unexplained_member',
+          oktaGroupId: sandbox.id,
+          oktaUserId: dave.oktaId,
+          action: 'removed',
+          new: true,
+        }),
+      );
+      expect(round.groups).toContainEqual(expect.objectContaining({ oktaGroupId: sandbox.id, membership: 'exclusive', enforced: true }));
+      expect(sim.groupMembers(sandbox.id)).toEqual([]);
+
+      const latest = await api('/v1/reconciliations/latest');
+      expect(latest.status).toBe(200);
+      expect(await latest.json()).toEqual(round);
+    });
+
+    it('answers 409 while another round is running', async () => {
+      await enforcingDb.query(
+        `UPDATE provisioner.reconciliation_lease SET owner = 'other-replica', until = $1 WHERE id = 'reconciliation'`,
+        [new Date(clock.now().getTime() + 60_000)],
+      );
+      try {
+        const response = await api('/v1/reconciliations', { method: 'POST' });
+
+        expect(response.status).toBe(409);
+        expect((await errorOf(response)).error).toMatchObject({ code: 'conflict', message: expect.stringContaining('running') });
+      } finally {
+        await enforcingDb.query(`UPDATE provisioner.reconciliation_lease SET until = $1 WHERE id = 'reconciliation'`, [clock.now()]);
+      }
+    });
+
+    it('only an API key acting as itself may use it: a person, or a key acting for one, is refused saying why', async () => {
+      const person = (await sim.mintToken({ sub: alice.email })).access_token;
+      for (const path of ['/v1/reconciliations', '/v1/reconciliations/latest']) {
+        const method = path.endsWith('latest') ? 'GET' : 'POST';
+        const asPerson = await api(path, { method }, { authorization: `Bearer ${person}` });
+        expect(asPerson.status).toBe(403);
+        expect((await errorOf(asPerson)).error.message).toBe(
+          `${alice.email} may not use reconciliation: only an API key acting as itself (an operator's tool) may`,
+        );
+        const forPerson = await api(path, { method }, { authorization: `Bearer ${DEMO_API_KEY}`, 'on-behalf-of': alice.email });
+        expect(forPerson.status).toBe(403);
+        expect((await errorOf(forPerson)).error.message).toContain(`API key demo acting for ${alice.email} may not use reconciliation`);
+        expect((await api(path, { method }, {})).status).toBe(401);
+      }
     });
   });
 });

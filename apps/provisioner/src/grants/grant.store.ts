@@ -233,11 +233,13 @@ export async function retryOktaWork(manager: EntityManager, requestId: string, o
  */
 export async function overdueGrants(manager: EntityManager, cutoff: Date, limit: number): Promise<Grant[]> {
   const rows: GrantRow[] = await manager.query(
-    `SELECT * FROM ${tableOf(manager, 'grants')}
-     WHERE (status = 'active' AND expires_at < $1) OR (status = 'granting' AND end_requested IS NULL AND deadline < $1)
-     ORDER BY COALESCE(expires_at, deadline)
-     LIMIT $2`,
+    `SELECT * FROM ${tableOf(manager, 'grants')} WHERE ${overdue('$1')} ORDER BY COALESCE(expires_at, deadline) LIMIT $2`,
     [cutoff, limit],
   );
   return rows.map(toGrant);
+}
+
+/** The SQL condition of a grant (columns unqualified) holding access past `cutoff` with no end under way. */
+export function overdue(cutoff: string): string {
+  return `((status = 'active' AND expires_at < ${cutoff}) OR (status = 'granting' AND end_requested IS NULL AND deadline < ${cutoff}))`;
 }

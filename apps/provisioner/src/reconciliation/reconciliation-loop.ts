@@ -1,23 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Catalog, type MembershipMode } from '@jit/catalog';
 import { Clock } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
+import { membershipModes } from '../catalog/membership-mode.js';
 import { PROVISIONER_ACTOR, type Grant } from '../grants/grant.decider.js';
 import { GrantPipeline } from '../grants/grant.pipeline.js';
 import { overdueGrants } from '../grants/grant.store.js';
+import { leaseOwner } from '../leases/leased-loop.js';
 import { GroupNotFoundError, IDENTITY_PROVIDER, type GroupMember, type IdentityProvider } from '../okta/identity-provider.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { unexplainedMembers } from './membership.js';
 import { reconciliationMetrics } from './reconciliation.metrics.js';
-import { leaseOwner } from '../leases/leased-loop.js';
 import {
   grantedGroups,
   membershipReasons,
+  openFindingCounts,
   recordFinding,
   releaseReconciliationLease,
+  resolveMembers,
+  resolveOverdue,
+  saveLatestRound,
   takeReconciliationLease,
   type Finding,
+  type SeenFinding,
 } from './reconciliation.store.js';
+import type { GroupReport, RoundReport, RoundTrigger } from './round-report.js';
 
 /**
  * The scheduler fires `expired` at `expiresAt`; a grant still active this long after it is taken to
@@ -35,19 +43,32 @@ const OVERDUE_BATCH_SIZE = 100;
  */
 const HOLDING_STATUSES = ['granting', 'active', 'revoking'] as const;
 
+/** What one group's reconciliation found, and how it ended. */
+interface GroupOutcome {
+  report: GroupReport;
+  findings: SeenFinding[];
+  resolved: Finding[];
+}
+
 /**
- * Access never outlives its grant, even when an event is lost or someone edits Okta by hand:
- * compares every managed Okta group with the grants that explain its members, and in `enforce`
- * mode removes the rest and asks the grant rules to revoke grants still holding access past their
- * expiry (or, never completed, past their deadline).
- * In `report` mode it only logs, counts and records what it finds. A session advisory lock keeps
- * replicas from reconciling at the same time.
+ * Access never outlives its grant, even when an event is lost or someone edits Okta by hand. On a
+ * schedule (and on demand, `runNow`), compares every catalog application's group (and
+ * `RECONCILE_GROUPS`, and every group granted into) with the grants that explain its members: in
+ * an exclusive group it removes the members no grant explains, in a shared one it reports them;
+ * and it asks the grant rules to revoke grants still holding access past their expiry (or, never
+ * completed, past their deadline). `RECONCILE_MODE=report` acts on nothing and reports everything.
+ *
+ * A finding is logged, counted and recorded once while it persists, and marked resolved when it
+ * goes away. A lease row keeps replicas (and an on-demand round) from reconciling at the same time.
  */
 @Injectable()
 export class ReconciliationLoop extends PeriodicTask {
   private readonly metrics = reconciliationMetrics();
   /** Whose reconciliation lease this replica takes. */
   private readonly owner = leaseOwner();
+  private readonly modeOf: (groupId: string) => MembershipMode;
+  private inFlight?: Promise<RoundReport | undefined>;
+  private stopping = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,8 +76,10 @@ export class ReconciliationLoop extends PeriodicTask {
     private readonly clock: Clock,
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
+    private readonly catalog: Catalog,
   ) {
     super();
+    this.modeOf = membershipModes(catalog);
   }
 
   protected get intervalMs(): number {
@@ -67,46 +90,94 @@ export class ReconciliationLoop extends PeriodicTask {
     return this.config.RECONCILE_MODE === 'enforce';
   }
 
-  /** One reconciliation round and what it found; undefined when another replica is reconciling. */
-  async tick(): Promise<Finding[] | undefined> {
-    const { manager } = this.dataSource;
-    const now = this.clock.now();
-    // A lease row, not a lock: the round calls Okta, and must hold no connection while it does.
-    if (!(await takeReconciliationLease(manager, this.owner, now, new Date(now.getTime() + this.config.CLAIM_LEASE_MS)))) return undefined;
+  override async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await super.beforeApplicationShutdown();
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  /** One scheduled round and what it found; undefined when another round (here or on another replica) is running. */
+  tick(): Promise<RoundReport | undefined> {
+    return this.round('schedule');
+  }
+
+  /** A round now, for an operator; undefined when another round is running. */
+  runNow(): Promise<RoundReport | undefined> {
+    return this.round('request');
+  }
+
+  private async round(trigger: RoundTrigger): Promise<RoundReport | undefined> {
+    if (this.inFlight) return undefined;
+    this.inFlight = this.leasedRound(trigger);
     try {
-      return await this.reconcile();
+      return await this.inFlight;
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  private async leasedRound(trigger: RoundTrigger): Promise<RoundReport | undefined> {
+    const { manager } = this.dataSource;
+    const startedAt = this.clock.now();
+    // A lease row, not a lock: the round calls Okta, and must hold no connection while it does.
+    const until = new Date(startedAt.getTime() + this.config.CLAIM_LEASE_MS);
+    if (!(await takeReconciliationLease(manager, this.owner, startedAt, until))) return undefined;
+    try {
+      const report = await this.reconcile(trigger, startedAt);
+      await saveLatestRound(manager, report.startedAt, report.finishedAt, report);
+      const open = await openFindingCounts(manager);
+      for (const [kind, count] of Object.entries(open)) this.metrics.openFindings.set({ kind }, count);
+      return report;
     } finally {
       await releaseReconciliationLease(manager, this.owner, this.clock.now());
     }
   }
 
-  private async reconcile(): Promise<Finding[]> {
-    const findings = await this.reviewOverdueGrants();
-    const groups = new Set([...(await grantedGroups(this.dataSource.manager)), ...this.config.RECONCILE_GROUPS]);
-    for (const groupId of groups) {
-      if (!this.running) break;
-      try {
-        findings.push(...(await this.reconcileGroup(groupId)));
-      } catch (error) {
-        this.logger.warn({ oktaGroupId: groupId, err: error }, 'could not reconcile the group; will try again next round');
-      }
+  private async reconcile(trigger: RoundTrigger, startedAt: Date): Promise<RoundReport> {
+    const report: RoundReport = {
+      trigger,
+      startedAt,
+      finishedAt: startedAt,
+      mode: this.config.RECONCILE_MODE,
+      groups: [],
+      findings: [],
+      resolved: [],
+    };
+    const overdue = await this.reviewOverdueGrants();
+    report.findings.push(...overdue.findings);
+    report.resolved.push(...overdue.resolved);
+    for (const groupId of await this.groupsToReconcile()) {
+      if (this.stopping) break;
+      const outcome = await this.reconcileGroup(groupId);
+      report.groups.push(outcome.report);
+      report.findings.push(...outcome.findings);
+      report.resolved.push(...outcome.resolved);
     }
-    return findings;
+    report.finishedAt = this.clock.now();
+    return report;
+  }
+
+  /** Every catalog application's group, the groups `RECONCILE_GROUPS` names, and every group granted into. */
+  private async groupsToReconcile(): Promise<string[]> {
+    const granted = await grantedGroups(this.dataSource.manager);
+    return [...new Set([...this.catalog.groups().keys(), ...this.config.RECONCILE_GROUPS, ...granted])];
   }
 
   /** Grants holding access well past their expiry or deadline, whose `expired` event never arrived. */
-  private async reviewOverdueGrants(): Promise<Finding[]> {
+  private async reviewOverdueGrants(): Promise<{ findings: SeenFinding[]; resolved: Finding[] }> {
     const cutoff = new Date(this.clock.now().getTime() - EXPIRY_GRACE_MS);
-    const findings: Finding[] = [];
+    const findings: SeenFinding[] = [];
     for (const grant of await overdueGrants(this.dataSource.manager, cutoff, OVERDUE_BATCH_SIZE)) {
       findings.push(await this.handleOverdue(grant));
     }
-    return findings;
+    const resolved = await resolveOverdue(this.dataSource.manager, cutoff, this.clock.now());
+    for (const finding of resolved) this.logger.log({ requestId: finding.requestId }, 'overdue grant no longer holds access');
+    return { findings, resolved };
   }
 
   /** Reports (and in enforce mode revokes, through the grant rules) one overdue grant, with its finding in the same transaction. */
-  private handleOverdue(grant: Grant): Promise<Finding> {
-    return this.dataSource.transaction(async (manager) => {
+  private async handleOverdue(grant: Grant): Promise<SeenFinding> {
+    const seen = await this.dataSource.transaction(async (manager) => {
       let action: Finding['action'] = 'reported';
       if (this.enforce) {
         const outcome = await this.grants.run({
@@ -117,7 +188,7 @@ export class ReconciliationLoop extends PeriodicTask {
         });
         if (outcome.kind === 'done') action = 'revocation_started';
       }
-      const finding: Finding = {
+      return recordFinding(manager, {
         kind: 'overdue_grant',
         oktaGroupId: grant.oktaGroupId,
         oktaUserId: grant.oktaUserId,
@@ -125,29 +196,48 @@ export class ReconciliationLoop extends PeriodicTask {
         requestId: grant.requestId,
         action,
         foundAt: this.clock.now(),
-      };
-      await recordFinding(manager, finding);
-      this.metrics.overdueGrants.inc({ action });
+      });
+    });
+    if (seen.new) {
+      this.metrics.overdueGrants.inc({ action: seen.action });
       this.logger.warn(
-        { requestId: grant.requestId, status: grant.status, expiresAt: grant.expiresAt, deadline: grant.deadline, action },
+        { requestId: grant.requestId, status: grant.status, expiresAt: grant.expiresAt, deadline: grant.deadline, action: seen.action },
         'grant holds access past its expiry',
       );
-      return finding;
-    });
+    }
+    return seen;
   }
 
-  private async reconcileGroup(groupId: string): Promise<Finding[]> {
-    // Grants are read after the members, and grants changed since the listing began count as
-    // explanations: a grant that started or ended meanwhile is not mistaken for a stray member.
-    const listedAt = this.clock.now();
-    const members = await this.membersOf(groupId);
-    const reasons = await membershipReasons(this.dataSource.manager, groupId, { statuses: [...HOLDING_STATUSES], changedSince: listedAt });
-    const findings: Finding[] = [];
-    for (const member of unexplainedMembers(members, reasons)) {
-      const finding = await this.handleUnexplained(groupId, member);
-      if (finding) findings.push(finding);
+  private async reconcileGroup(groupId: string): Promise<GroupOutcome> {
+    const membership = this.modeOf(groupId);
+    const enforced = this.enforce && membership === 'exclusive';
+    const report: GroupReport = { oktaGroupId: groupId, membership, enforced };
+    try {
+      // Grants are read after the members, and grants changed since the listing began count as
+      // explanations: a grant that started or ended meanwhile is not mistaken for a stray member.
+      const listedAt = this.clock.now();
+      const members = await this.membersOf(groupId);
+      report.members = members.length;
+      const reasons = await membershipReasons(this.dataSource.manager, groupId, {
+        statuses: [...HOLDING_STATUSES],
+        changedSince: listedAt,
+      });
+      const findings: SeenFinding[] = [];
+      const unexplained = unexplainedMembers(members, reasons);
+      for (const member of unexplained) {
+        const finding = await this.handleUnexplained(groupId, member, enforced);
+        if (finding) findings.push(finding);
+      }
+      const stillThere = findings.filter((finding) => finding.action === 'reported').map((finding) => finding.oktaUserId!);
+      const resolved = await resolveMembers(this.dataSource.manager, groupId, stillThere, this.clock.now());
+      for (const finding of resolved) {
+        this.logger.log({ oktaGroupId: groupId, oktaUserId: finding.oktaUserId, login: finding.login }, 'unexplained member gone');
+      }
+      return { report, findings, resolved };
+    } catch (error) {
+      this.logger.warn({ oktaGroupId: groupId, err: error }, 'could not reconcile the group; will try again next round');
+      return { report: { ...report, error: (error as Error).message }, findings: [], resolved: [] };
     }
-    return findings;
   }
 
   private async membersOf(groupId: string): Promise<GroupMember[]> {
@@ -160,10 +250,10 @@ export class ReconciliationLoop extends PeriodicTask {
     }
   }
 
-  /** Reports (and in enforce mode removes) one member no grant explains; undefined when a grant turned up meanwhile. */
-  private async handleUnexplained(groupId: string, member: GroupMember): Promise<Finding | undefined> {
+  /** Reports (and when `enforced` removes) one member no grant explains; undefined when a grant turned up meanwhile. */
+  private async handleUnexplained(groupId: string, member: GroupMember, enforced: boolean): Promise<SeenFinding | undefined> {
     let action: Finding['action'] = 'reported';
-    if (this.enforce) {
+    if (enforced) {
       await this.idp.removeFromGroup(member.id, groupId);
       action = 'removed';
       // A grant whose `granting` committed after the check above may have added this member just
@@ -174,18 +264,19 @@ export class ReconciliationLoop extends PeriodicTask {
         return undefined;
       }
     }
-    const finding: Finding = {
+    const seen = await recordFinding(this.dataSource.manager, {
       kind: 'unexplained_member',
       oktaGroupId: groupId,
       oktaUserId: member.id,
       login: member.login,
       action,
       foundAt: this.clock.now(),
-    };
-    await recordFinding(this.dataSource.manager, finding);
-    this.metrics.unexplainedMembers.inc({ group: groupId, action });
-    this.logger.warn({ oktaGroupId: groupId, oktaUserId: member.id, login: member.login, action }, 'group member no grant explains');
-    return finding;
+    });
+    if (seen.new) {
+      this.metrics.unexplainedMembers.inc({ group: groupId, action });
+      this.logger.warn({ oktaGroupId: groupId, oktaUserId: member.id, login: member.login, action }, 'group member no grant explains');
+    }
+    return seen;
   }
 
   private async grantedMeanwhile(groupId: string, member: GroupMember): Promise<boolean> {

@@ -1,26 +1,33 @@
-import { Counter, register } from 'prom-client';
+import { Counter, Gauge, register } from 'prom-client';
 
-/** The reconciliation's counters, on prom-client's default registry (which `/metrics` serves). */
+/** The reconciliation's metrics, on prom-client's default registry (which `/metrics` serves). */
 export interface ReconciliationMetrics {
   unexplainedMembers: Counter<'group' | 'action'>;
   overdueGrants: Counter<'action'>;
+  openFindings: Gauge<'kind'>;
 }
 
 let metrics: ReconciliationMetrics | undefined;
 
-/** The process's reconciliation counters, created on first use so several service instances in one process share them. */
+/** The process's reconciliation metrics, created on first use so several service instances in one process share them. */
 export function reconciliationMetrics(): ReconciliationMetrics {
   metrics ??= {
     unexplainedMembers: new Counter({
       name: 'jit_reconciliation_unexplained_members_total',
-      help: 'Members of managed Okta groups that no grant explains, per reconciliation round that saw them',
+      help: 'Members of managed Okta groups that no grant explains, counted once when found (not again while they stay)',
       labelNames: ['group', 'action'],
       registers: [register],
     }),
     overdueGrants: new Counter({
       name: 'jit_reconciliation_overdue_grants_total',
-      help: 'Grants still active past their expiry, per reconciliation round that saw them',
+      help: 'Grants found holding access past their expiry or deadline, counted once when found',
       labelNames: ['action'],
+      registers: [register],
+    }),
+    openFindings: new Gauge({
+      name: 'jit_reconciliation_open_findings',
+      help: 'Findings still there at the end of the last reconciliation round (reported, not acted on)',
+      labelNames: ['kind'],
       registers: [register],
     }),
   };

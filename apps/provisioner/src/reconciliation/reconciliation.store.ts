@@ -1,15 +1,16 @@
 import type { EntityManager } from 'typeorm';
 import { tableOf } from '@jit/events';
 import type { GrantStatus } from '../grants/grant.decider.js';
+import { overdue } from '../grants/grant.store.js';
 import type { MembershipReason } from './membership.js';
 
-/** What the reconciliation found: a member no grant explains, or a grant still active past its expiry. */
+/** What the reconciliation found: a member no grant explains, or a grant still holding access past its expiry or deadline. */
 export type FindingKind = 'unexplained_member' | 'overdue_grant';
 
 /** What the reconciliation did about a finding. */
 export type FindingAction = 'reported' | 'removed' | 'revocation_started';
 
-/** One finding of one reconciliation round. */
+/** One finding; `foundAt` is when it was first found (a finding that persists is recorded once). */
 export interface Finding {
   kind: FindingKind;
   oktaGroupId: string;
@@ -19,6 +20,31 @@ export interface Finding {
   action: FindingAction;
   foundAt: Date;
 }
+
+/** A finding as a round saw it: new this round, or still there since an earlier one. */
+export interface SeenFinding extends Finding {
+  new: boolean;
+}
+
+interface FindingRow {
+  kind: FindingKind;
+  okta_group_id: string;
+  okta_user_id: string | null;
+  login: string;
+  request_id: string | null;
+  action: FindingAction;
+  found_at: Date;
+}
+
+const toFinding = (row: FindingRow): Finding => ({
+  kind: row.kind,
+  oktaGroupId: row.okta_group_id,
+  ...(row.okta_user_id ? { oktaUserId: row.okta_user_id } : {}),
+  login: row.login,
+  ...(row.request_id ? { requestId: row.request_id } : {}),
+  action: row.action,
+  foundAt: new Date(row.found_at),
+});
 
 /** Every Okta group the provisioner has ever granted access to. */
 export async function grantedGroups(manager: EntityManager): Promise<string[]> {
@@ -42,11 +68,18 @@ export async function membershipReasons(
   return rows.map((row) => ({ oktaUserId: row.okta_user_id ?? undefined, login: row.requester }));
 }
 
-/** Records a finding. */
-export async function recordFinding(manager: EntityManager, finding: Finding): Promise<void> {
-  await manager.query(
-    `INSERT INTO ${tableOf(manager, 'reconciliation_findings')} (kind, okta_group_id, okta_user_id, login, request_id, action, found_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+/**
+ * Records a finding unless the same one (the same member of the same group, or the same overdue
+ * grant) is still open from an earlier round. A finding acted on (a member removed, a revocation
+ * started) is done the moment it is recorded; one only reported stays open until it goes away.
+ */
+export async function recordFinding(manager: EntityManager, finding: Finding): Promise<SeenFinding> {
+  const table = tableOf(manager, 'reconciliation_findings');
+  const inserted: FindingRow[] = await manager.query(
+    `INSERT INTO ${table} (kind, okta_group_id, okta_user_id, login, request_id, action, found_at, resolved_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $6 = 'reported' THEN NULL ELSE $7::timestamptz END)
+     ON CONFLICT (kind, okta_group_id, COALESCE(okta_user_id, ''), COALESCE(request_id::text, '')) WHERE resolved_at IS NULL DO NOTHING
+     RETURNING *`,
     [
       finding.kind,
       finding.oktaGroupId,
@@ -57,6 +90,67 @@ export async function recordFinding(manager: EntityManager, finding: Finding): P
       finding.foundAt,
     ],
   );
+  if (inserted[0]) return { ...toFinding(inserted[0]), new: true };
+  const open: FindingRow[] = await manager.query(
+    `SELECT * FROM ${table}
+     WHERE kind = $1 AND okta_group_id = $2 AND COALESCE(okta_user_id, '') = $3 AND COALESCE(request_id::text, '') = $4 AND resolved_at IS NULL`,
+    [finding.kind, finding.oktaGroupId, finding.oktaUserId ?? '', finding.requestId ?? ''],
+  );
+  return { ...toFinding(open[0]), new: false };
+}
+
+/** Marks resolved the open findings of members of `oktaGroupId` who are no longer unexplained members of it. */
+export async function resolveMembers(manager: EntityManager, oktaGroupId: string, stillThere: string[], now: Date): Promise<Finding[]> {
+  const [rows]: [FindingRow[], number] = await manager.query(
+    `UPDATE ${tableOf(manager, 'reconciliation_findings')} SET resolved_at = $3
+     WHERE kind = 'unexplained_member' AND okta_group_id = $1 AND resolved_at IS NULL AND NOT (okta_user_id = ANY($2))
+     RETURNING *`,
+    [oktaGroupId, stillThere, now],
+  );
+  return rows.map(toFinding);
+}
+
+/** Marks resolved the open findings of grants no longer holding access past `cutoff`. */
+export async function resolveOverdue(manager: EntityManager, cutoff: Date, now: Date): Promise<Finding[]> {
+  const [rows]: [FindingRow[], number] = await manager.query(
+    `UPDATE ${tableOf(manager, 'reconciliation_findings')} AS f SET resolved_at = $2
+     WHERE kind = 'overdue_grant' AND resolved_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM ${tableOf(manager, 'grants')} WHERE request_id = f.request_id AND ${overdue('$1')})
+     RETURNING f.*`,
+    [cutoff, now],
+  );
+  return rows.map(toFinding);
+}
+
+/** What the last round left: the open findings of every kind, counted. */
+export async function openFindingCounts(manager: EntityManager): Promise<Record<FindingKind, number>> {
+  const rows: Array<{ kind: FindingKind; count: number }> = await manager.query(
+    `SELECT kind, count(*)::int AS count FROM ${tableOf(manager, 'reconciliation_findings')} WHERE resolved_at IS NULL GROUP BY kind`,
+  );
+  const counts: Record<FindingKind, number> = { unexplained_member: 0, overdue_grant: 0 };
+  for (const row of rows) counts[row.kind] = row.count;
+  return counts;
+}
+
+/** The one row that keeps the last round's report. */
+const LATEST = 'latest';
+
+/** Keeps a round's report as the latest. */
+export async function saveLatestRound(manager: EntityManager, startedAt: Date, finishedAt: Date, report: unknown): Promise<void> {
+  await manager.query(
+    `INSERT INTO ${tableOf(manager, 'reconciliation_latest_round')} (id, started_at, finished_at, report) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, report = EXCLUDED.report`,
+    [LATEST, startedAt, finishedAt, JSON.stringify(report)],
+  );
+}
+
+/** The last round's report, if a round has run. */
+export async function latestRound(manager: EntityManager): Promise<unknown> {
+  const rows: Array<{ report: unknown }> = await manager.query(
+    `SELECT report FROM ${tableOf(manager, 'reconciliation_latest_round')} WHERE id = $1`,
+    [LATEST],
+  );
+  return rows[0]?.report;
 }
 
 /** The one reconciliation lease: whoever holds it reconciles; the others skip the round. */

@@ -9,6 +9,11 @@ export class OktaAdmin {
     await this.call('PUT', `/api/v1/groups/${groupId}/users/${userId}`, 204);
   }
 
+  /** Removes a member from a group by hand. */
+  async removeMember(groupId: string, userId: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/groups/${groupId}/users/${userId}`, 204);
+  }
+
   /** Deletes a group. */
   async deleteGroup(groupId: string): Promise<void> {
     await this.call('DELETE', `/api/v1/groups/${groupId}`, 204);

@@ -51,6 +51,11 @@ export const provisionerEnvSchema = z.object({
   RECONCILE_MODE: z.enum(['report', 'enforce']).default('enforce'),
   /** How often the reconciliation compares managed Okta groups with grants (`POST /v1/reconciliations` runs a round at once). */
   RECONCILE_INTERVAL_MS: ms.default(60_000),
+  /**
+   * Requesters whose Okta status (deactivated, suspended, deleted) each reconciliation round reads,
+   * those read longest ago first: one Okta call each, so this bounds the round's share of the rate limit.
+   */
+  RECONCILE_PEOPLE_PER_ROUND: z.coerce.number().int().min(0).max(1000).default(50),
   /** Okta group ids to reconcile besides the catalog's and those granted into (comma-separated); shared unless the catalog says otherwise. */
   RECONCILE_GROUPS: z
     .string()

@@ -7,6 +7,7 @@ import { CreateReconciliationLease1764000000400 } from './migrations/17640000004
 import { AddGrantMembership1764000000500 } from './migrations/1764000000500-add-grant-membership.js';
 import { CreateOktaUsers1764000000600 } from './migrations/1764000000600-create-okta-users.js';
 import { TrackReconciliationFindings1764000000700 } from './migrations/1764000000700-track-reconciliation-findings.js';
+import { CreateRequesterChecks1764000000800 } from './migrations/1764000000800-create-requester-checks.js';
 import { provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -25,5 +26,6 @@ export const provisionerService: ServiceDefinition = {
     AddGrantMembership1764000000500,
     CreateOktaUsers1764000000600,
     TrackReconciliationFindings1764000000700,
+    CreateRequesterChecks1764000000800,
   ],
 };

@@ -7,6 +7,22 @@ export interface GroupMember {
   login: string;
 }
 
+/** A user as the identity provider knows them, with where they stand in its lifecycle. */
+export interface DirectoryUser {
+  id: string;
+  login: string;
+  /** Okta's lifecycle status: `ACTIVE`, `SUSPENDED`, `DEPROVISIONED`, `STAGED`, ... */
+  status: string;
+}
+
+/**
+ * Whether a user may no longer hold access: deactivated (`DEPROVISIONED`) or `SUSPENDED`. A user
+ * locked out or whose password expired is still employed, and keeps access.
+ */
+export function isDeactivated(user: DirectoryUser): boolean {
+  return user.status === 'DEPROVISIONED' || user.status === 'SUSPENDED';
+}
+
 /** The identity provider refused a call for a reason retrying cannot fix (an unknown group, an invalid membership). */
 export class IdentityRejectedError extends Error {
   override name = 'IdentityRejectedError';
@@ -32,8 +48,8 @@ export class IdentityUnavailableError extends Error {
  * `GroupNotFoundError`) when retrying cannot help, and with `IdentityUnavailableError` otherwise.
  */
 export interface IdentityProvider {
-  /** The provider's user id of a login, or undefined when there is no such user. */
-  findUserId(login: string): Promise<string | undefined>;
+  /** The user with this id or login, whatever their status; undefined when there is no such user (never was, or deleted). */
+  findUser(idOrLogin: string): Promise<DirectoryUser | undefined>;
   /** Makes the user a member of the group; adding a member again is a no-op. `UserNotFoundError` or `GroupNotFoundError` when one is gone. */
   addToGroup(userId: string, groupId: string): Promise<void>;
   /** Ends the membership; removing a non-member (or from a group that is gone) counts as done. */

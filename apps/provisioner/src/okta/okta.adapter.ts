@@ -4,6 +4,7 @@ import {
   IdentityRejectedError,
   IdentityUnavailableError,
   UserNotFoundError,
+  type DirectoryUser,
   type GroupMember,
   type IdentityProvider,
 } from './identity-provider.js';
@@ -36,8 +37,9 @@ export class OktaIdentityProvider implements IdentityProvider {
     });
   }
 
-  async findUserId(login: string): Promise<string | undefined> {
-    return translated(async () => (await this.okta.findUser(login))?.id);
+  async findUser(idOrLogin: string): Promise<DirectoryUser | undefined> {
+    const user = await translated(() => this.okta.findUser(idOrLogin));
+    return user && { id: user.id, login: user.login, status: user.status };
   }
 
   async addToGroup(userId: string, groupId: string): Promise<void> {
@@ -46,7 +48,7 @@ export class OktaIdentityProvider implements IdentityProvider {
     } catch (error) {
       if (!(error instanceof MembershipNotFound)) throw error;
       // Okta answers 404 for a missing user and a missing group alike; whichever is gone decides what the caller does.
-      const gone = (await this.findUserId(userId)) ? GroupNotFoundError : UserNotFoundError;
+      const gone = (await this.findUser(userId)) ? GroupNotFoundError : UserNotFoundError;
       throw new gone(error.message, { cause: error.cause });
     }
   }

@@ -10,6 +10,7 @@ import { overdueGrants } from '../grants/grant.store.js';
 import { leaseOwner } from '../leases/leased-loop.js';
 import { GroupNotFoundError, IDENTITY_PROVIDER, type GroupMember, type IdentityProvider } from '../okta/identity-provider.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
+import { DirectoryLifecycle } from './directory-lifecycle.js';
 import { unexplainedMembers } from './membership.js';
 import { reconciliationMetrics } from './reconciliation.metrics.js';
 import {
@@ -55,8 +56,10 @@ interface GroupOutcome {
  * schedule (and on demand, `runNow`), compares every catalog application's group (and
  * `RECONCILE_GROUPS`, and every group granted into) with the grants that explain its members: in
  * an exclusive group it removes the members no grant explains, in a shared one it reports them;
- * and it asks the grant rules to revoke grants still holding access past their expiry (or, never
- * completed, past their deadline). `RECONCILE_MODE=report` acts on nothing and reports everything.
+ * it asks the grant rules to revoke grants still holding access past their expiry (or, never
+ * completed, past their deadline); and it ends the requests of people Okta deactivated and of
+ * applications gone from the catalog (`DirectoryLifecycle`). `RECONCILE_MODE=report` acts on
+ * nothing and reports everything.
  *
  * A finding is logged, counted and recorded once while it persists, and marked resolved when it
  * goes away. A lease row keeps replicas (and an on-demand round) from reconciling at the same time.
@@ -77,6 +80,7 @@ export class ReconciliationLoop extends PeriodicTask {
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
     private readonly catalog: Catalog,
+    private readonly lifecycle: DirectoryLifecycle,
   ) {
     super();
     this.modeOf = membershipModes(catalog);
@@ -143,9 +147,10 @@ export class ReconciliationLoop extends PeriodicTask {
       findings: [],
       resolved: [],
     };
-    const overdue = await this.reviewOverdueGrants();
-    report.findings.push(...overdue.findings);
-    report.resolved.push(...overdue.resolved);
+    for (const review of [await this.reviewOverdueGrants(), await this.lifecycle.review(this.enforce)]) {
+      report.findings.push(...review.findings);
+      report.resolved.push(...review.resolved);
+    }
     for (const groupId of await this.groupsToReconcile()) {
       if (this.stopping) break;
       const outcome = await this.reconcileGroup(groupId);

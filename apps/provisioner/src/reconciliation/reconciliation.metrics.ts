@@ -4,6 +4,7 @@ import { Counter, Gauge, register } from 'prom-client';
 export interface ReconciliationMetrics {
   unexplainedMembers: Counter<'group' | 'action'>;
   overdueGrants: Counter<'action'>;
+  directoryFindings: Counter<'kind' | 'action'>;
   openFindings: Gauge<'kind'>;
 }
 
@@ -22,6 +23,12 @@ export function reconciliationMetrics(): ReconciliationMetrics {
       name: 'jit_reconciliation_overdue_grants_total',
       help: 'Grants found holding access past their expiry or deadline, counted once when found',
       labelNames: ['action'],
+      registers: [register],
+    }),
+    directoryFindings: new Counter({
+      name: 'jit_reconciliation_directory_findings_total',
+      help: 'Open requests of a requester Okta deactivated, suspended or deleted, or of an application gone from the catalog, counted once',
+      labelNames: ['kind', 'action'],
       registers: [register],
     }),
     openFindings: new Gauge({

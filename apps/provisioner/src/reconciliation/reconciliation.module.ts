@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { GrantsModule } from '../grants/grants.module.js';
 import { OktaModule } from '../okta/okta.module.js';
+import { DirectoryLifecycle } from './directory-lifecycle.js';
 import { ReconciliationLoop } from './reconciliation-loop.js';
 import { ReconciliationController } from './reconciliation.controller.js';
 
@@ -9,6 +10,6 @@ import { ReconciliationController } from './reconciliation.controller.js';
 @Module({
   imports: [GrantsModule, OktaModule, CatalogModule],
   controllers: [ReconciliationController],
-  providers: [ReconciliationLoop],
+  providers: [ReconciliationLoop, DirectoryLifecycle],
 })
 export class ReconciliationModule {}

@@ -4,11 +4,15 @@ import type { GrantStatus } from '../grants/grant.decider.js';
 import { overdue } from '../grants/grant.store.js';
 import type { MembershipReason } from './membership.js';
 
-/** What the reconciliation found: a member no grant explains, or a grant still holding access past its expiry or deadline. */
-export type FindingKind = 'unexplained_member' | 'overdue_grant';
+/**
+ * What the reconciliation found: a member no grant explains, a grant still holding access past its
+ * expiry or deadline, or an open request whose requester Okta deactivated (suspended, deleted) or
+ * whose application left the catalog.
+ */
+export type FindingKind = 'unexplained_member' | 'overdue_grant' | 'requester_deactivated' | 'application_removed';
 
-/** What the reconciliation did about a finding. */
-export type FindingAction = 'reported' | 'removed' | 'revocation_started';
+/** What the reconciliation did about a finding: only reported it, removed the member, started the revocation, or ended the request. */
+export type FindingAction = 'reported' | 'removed' | 'revocation_started' | 'access_ended';
 
 /** One finding; `foundAt` is when it was first found (a finding that persists is recorded once). */
 export interface Finding {
@@ -26,7 +30,8 @@ export interface SeenFinding extends Finding {
   new: boolean;
 }
 
-interface FindingRow {
+/** A row of the findings table. */
+export interface FindingRow {
   kind: FindingKind;
   okta_group_id: string;
   okta_user_id: string | null;
@@ -36,7 +41,8 @@ interface FindingRow {
   found_at: Date;
 }
 
-const toFinding = (row: FindingRow): Finding => ({
+/** A finding as stored. */
+export const toFinding = (row: FindingRow): Finding => ({
   kind: row.kind,
   oktaGroupId: row.okta_group_id,
   ...(row.okta_user_id ? { oktaUserId: row.okta_user_id } : {}),
@@ -127,7 +133,7 @@ export async function openFindingCounts(manager: EntityManager): Promise<Record<
   const rows: Array<{ kind: FindingKind; count: number }> = await manager.query(
     `SELECT kind, count(*)::int AS count FROM ${tableOf(manager, 'reconciliation_findings')} WHERE resolved_at IS NULL GROUP BY kind`,
   );
-  const counts: Record<FindingKind, number> = { unexplained_member: 0, overdue_grant: 0 };
+  const counts: Record<FindingKind, number> = { unexplained_member: 0, overdue_grant: 0, requester_deactivated: 0, application_removed: 0 };
   for (const row of rows) counts[row.kind] = row.count;
   return counts;
 }

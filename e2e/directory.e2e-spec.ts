@@ -1,0 +1,90 @@
+import { waitFor } from '@jit/events/testing';
+import { generatedPerson, seedGroups, seedPeople } from '../tools/vendor-sim/src/index.js';
+import { expectInvariants, invariantViolations, type Membership } from './support/invariants.js';
+import { isMember, relinquish, requestAccess, waitForStatus } from './support/requests.js';
+import { ApiClient, startSystem, type RunningSystem } from './support/system.js';
+
+const oktaAdmin = { authorization: 'SSWS e2e-okta-token', accept: 'application/json' };
+
+describe('Okta changed behind the system’s back', () => {
+  let system: RunningSystem;
+  /** Memberships made by hand in shared groups: they explain themselves for the rest of the file. */
+  const permanentMembers: Membership[] = [];
+
+  beforeAll(async () => {
+    // Reconciliation runs once at start-up, then only when asked, so each test decides when a round happens.
+    system = await startSystem('directory', { RECONCILE_INTERVAL_MS: '3600000' }, { sim: { generatedPeople: 10 } });
+    await waitFor(async () => (await ApiClient.apiKey(system).call('provisioner', 'GET', '/v1/reconciliations/latest')).status === 200, {
+      what: 'the start-up reconciliation round',
+    });
+  });
+
+  afterAll(() => system?.stop());
+
+  /** An Okta administrator's call on the simulator's management API. */
+  async function okta(method: string, path: string): Promise<number> {
+    return (await fetch(`${system.sim.url}/api/v1${path}`, { method, headers: oktaAdmin })).status;
+  }
+
+  /** Runs a reconciliation round as an operator's tool does, waiting out a round already running. */
+  function reconcile(): Promise<{ findings: { kind: string; oktaGroupId: string; oktaUserId?: string; action: string }[] }> {
+    return waitFor(
+      async () => {
+        const { status, body } = await ApiClient.apiKey(system).call('provisioner', 'POST', '/v1/reconciliations');
+        if (status !== 200 && status !== 409) throw new Error(`POST /v1/reconciliations answered ${status}: ${JSON.stringify(body)}`);
+        return status === 200 && body;
+      },
+      { what: 'a reconciliation round' },
+    );
+  }
+
+  /** Decides `id`'s current approval stage as `approver` once it is theirs to decide. */
+  async function approve(id: string, approver: string): Promise<void> {
+    const client = await ApiClient.as(system, approver);
+    await waitFor(
+      async () => (await client.call('approval', 'POST', `/v1/approvals/${id}/decision`, { decision: 'approve' })).status === 200,
+      {
+        what: `${approver} approving ${id}`,
+      },
+    );
+  }
+
+  it('removes a member added by hand to an exclusive group when reconciliation runs', async () => {
+    const person = generatedPerson(1);
+    const group = seedGroups.awsProdConsole.id;
+    expect(await okta('PUT', `/groups/${group}/users/${person.oktaId}`)).toBe(204);
+    expect(await invariantViolations(system, { requestIds: [], permanentMembers })).toEqual([
+      `${person.oktaId} is in Okta group ${group} with no active grant explaining it`,
+    ]);
+
+    const round = await reconcile();
+    expect(round.findings).toContainEqual(
+      expect.objectContaining({ kind: 'unexplained_member', oktaGroupId: group, oktaUserId: person.oktaId, action: 'removed' }),
+    );
+    expect(await isMember(system, group, person.oktaId)).toBe(false);
+
+    await expectInvariants(system, { requestIds: [], permanentMembers });
+  });
+
+  it('keeps a permanent member of a shared group a member after their JIT access to it ends', async () => {
+    const person = generatedPerson(2);
+    const group = seedGroups.githubAdmin.id;
+    expect(await okta('PUT', `/groups/${group}/users/${person.oktaId}`)).toBe(204);
+    permanentMembers.push({ oktaGroupId: group, oktaUserId: person.oktaId });
+
+    const id = await requestAccess(system, person.login, 'github-admin', 'PT5M');
+    await approve(id, seedPeople.bob.email);
+    await approve(id, seedPeople.carol.email);
+    await waitForStatus(system, id, 'granted');
+    await relinquish(system, id, person.login);
+    expect((await waitForStatus(system, id, 'revoked')).reason).toBe('relinquished');
+    expect(await isMember(system, group, person.oktaId)).toBe(true);
+
+    // A shared group's members the system did not add are reported, never removed.
+    const round = await reconcile();
+    expect(round.findings.filter((f) => f.oktaUserId === person.oktaId).map((f) => f.action)).not.toContain('removed');
+    expect(await isMember(system, group, person.oktaId)).toBe(true);
+
+    await expectInvariants(system, { requestIds: [id], permanentMembers });
+  });
+});

@@ -380,6 +380,14 @@ describe('grant rules', () => {
         .when({ kind: 'end_access', reason: 'deprovisioned' })
         .thenNothing();
       spec.given([requested, cancelled]).when({ kind: 'end_access', reason: 'application_removed' }).thenNothing();
+      spec
+        .given([...approvedGrant, relinquished])
+        .when({ kind: 'end_access', reason: 'deprovisioned' })
+        .thenNothing();
+      spec
+        .given([...approvedGrant, grantFailed])
+        .when({ kind: 'end_access', reason: 'deprovisioned' })
+        .thenNothing();
     });
   });
 

@@ -218,6 +218,31 @@ describe('reconciliation', () => {
     expect(rows).toEqual([{ status: 'active' }]);
   });
 
+  it('in report mode, an overdue grant is recorded once while it lasts and resolved once it no longer holds access', async () => {
+    const requestId = randomUUID();
+    await reportingDb.query(
+      `INSERT INTO provisioner.grants (request_id, requester, application_id, application_name, okta_group_id, okta_user_id,
+         duration_seconds, justification, status, granted_at, expires_at, created_at, updated_at)
+       VALUES ($1, $2, 'github-admin', 'GitHub admin', $3, $4, 3600, 'testing', 'active',
+         now() - interval '3 hours', now() - interval '2 hours', now(), now())`,
+      [requestId, dave.email, github.id, dave.oktaId],
+    );
+    const about = (round: RoundReport) => round.findings.find((finding) => finding.requestId === requestId);
+
+    expect(about(await reconcile(reporting))).toMatchObject({ kind: 'overdue_grant', action: 'reported', new: true });
+    expect(about(await reconcile(reporting))).toMatchObject({ kind: 'overdue_grant', action: 'reported', new: false });
+    await reportingDb.query(`UPDATE provisioner.grants SET status = 'revoked', revoked_at = now() WHERE request_id = $1`, [requestId]);
+    const after = await reconcile(reporting);
+
+    expect(about(after)).toBeUndefined();
+    expect(after.resolved).toContainEqual(expect.objectContaining({ kind: 'overdue_grant', requestId }));
+    const { rows } = await reportingDb.query(
+      `SELECT count(*)::int AS recorded, count(resolved_at)::int AS resolved FROM provisioner.reconciliation_findings WHERE request_id = $1`,
+      [requestId],
+    );
+    expect(rows).toEqual([{ recorded: 1, resolved: 1 }]);
+  });
+
   it('a grant past its expiry whose expired event never came is revoked with reason reconciliation', async () => {
     const requestId = await grantAlice();
     clock.advance((TWO_HOURS_S + 120) * 1000);

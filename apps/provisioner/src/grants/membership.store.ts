@@ -2,11 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { tableOf } from '@jit/events';
 import type { Grant } from './grant.decider.js';
 
-/**
- * Memberships are counted, not toggled. These read the committed grants of one person in one group
- * (the claim in `claimOktaWork` keeps any other of them from changing Okta meanwhile), and record
- * how a grant stands on its membership.
- */
+// Memberships are counted, not toggled. These read the committed grants of one person in one group
+// (the claim in `claimOktaWork` keeps any other of them from changing Okta meanwhile), and record
+// how a grant stands on its membership.
 
 /** Records, before the add is tried, that this grant adds its membership; false when `owner` no longer holds the grant. */
 export async function recordMembershipAdded(manager: EntityManager, requestId: string, owner: string): Promise<boolean> {

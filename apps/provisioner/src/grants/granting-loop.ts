@@ -68,7 +68,12 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
 
   protected async work(work: OktaWork): Promise<void> {
     const { grant } = work;
-    const result = this.pastDeadline(grant) ? await this.rollBack(work) : await this.grantInOkta(work);
+    const result = this.pastDeadline(grant)
+      ? await this.rollBack(work)
+      : grant.endRequested && !work.membership
+        ? // Ended (a cancel after the approval, say) before the add began: stop here rather than grant and revoke at once.
+          { kind: 'fail_grant' as const, reason: `access was ended (${grant.endRequested}) before it was granted` }
+        : await this.grantInOkta(work);
     const command: GrantCommand = result.kind === 'complete_grant' ? { kind: 'complete_grant', oktaUserId: result.oktaUserId } : result;
     const outcome = await this.dataSource.transaction(async (manager) => {
       const done = await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });

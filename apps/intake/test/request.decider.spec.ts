@@ -62,6 +62,7 @@ const granted: EventDraft<'granted'> = {
     oktaUserId: '00u1alice',
     grantedAt: '2026-01-01T00:01:00.000Z',
     expiresAt: '2026-01-01T00:16:00.000Z',
+    membership: 'added',
   },
 };
 const extended: EventDraft<'extended'> = { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T01:00:00.000Z' } };

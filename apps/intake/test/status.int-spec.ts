@@ -34,6 +34,7 @@ describe('request status', () => {
         grantedAt: new Date(now).toISOString(),
         expiresAt: new Date(now + expiresInMs).toISOString(),
         ticketKey: 'JIT-1',
+        membership: 'added',
       },
     });
   }

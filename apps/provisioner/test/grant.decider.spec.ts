@@ -24,6 +24,7 @@ const granted = {
     oktaUserId: '00u1alice0000000000a',
     grantedAt,
     expiresAt: '2026-01-01T02:06:00.000Z',
+    membership: 'added',
   },
 } satisfies EventDraft<'granted'>;
 const expired = { type: 'expired', data: { expiresAt: granted.data.expiresAt } } satisfies EventDraft<'expired'>;
@@ -118,7 +119,10 @@ describe('grant rules', () => {
         .given([requested, cancelled])
         .when(...observing(approved))
         .thenNothing();
-      spec.given([requested, cancelled, approved]).when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }).thenNothing();
+      spec
+        .given([requested, cancelled, approved])
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a', membership: 'added' })
+        .thenNothing();
     });
 
     it('a second final approval changes nothing', () => {
@@ -137,7 +141,7 @@ describe('grant rules', () => {
     it('publishes granted, expiring the requested duration after the membership was confirmed', () => {
       const state = spec
         .given(approvedGrant)
-        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }, { at: grantedAt })
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a', membership: 'added' }, { at: grantedAt })
         .then([granted]);
       expect(state).toMatchObject({
         status: 'active',
@@ -156,7 +160,7 @@ describe('grant rules', () => {
 
       const state = spec
         .given([...approvedGrant, cancelled])
-        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }, { at: grantedAt })
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a', membership: 'added' }, { at: grantedAt })
         .then([granted]);
       expect(state).toMatchObject({ status: 'revoking', revokeReason: 'admin', endRequested: undefined });
       spec
@@ -166,7 +170,7 @@ describe('grant rules', () => {
     });
 
     it('a grant past its deadline is never completed: it is rolled back instead', () => {
-      const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' } as const;
+      const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a', membership: 'added' } as const;
       spec.given(approvedGrant).when(completion, { at: '2026-01-01T02:05:00.000Z' }).thenNothing();
       spec
         .given(approvedGrant)
@@ -180,7 +184,7 @@ describe('grant rules', () => {
     });
 
     it('once the grant settled, or before it is approved, changes nothing', () => {
-      const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' } as const;
+      const completion = { kind: 'complete_grant', oktaUserId: '00u1alice0000000000a', membership: 'added' } as const;
       spec.given([]).when(completion).thenNothing();
       spec.given([requested]).when(completion).thenNothing();
       spec.given(activeGrant).when(completion).thenNothing();
@@ -325,7 +329,7 @@ describe('grant rules', () => {
         .thenNothing();
       const state = spec
         .given([...approvedGrant, relinquished])
-        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a' }, { at: grantedAt })
+        .when({ kind: 'complete_grant', oktaUserId: '00u1alice0000000000a', membership: 'added' }, { at: grantedAt })
         .then([granted]);
       expect(state).toMatchObject({ status: 'revoking', revokeReason: 'relinquished' });
     });

@@ -91,6 +91,8 @@ describe('memberships are counted, not toggled', () => {
 
     const granted = await requests.grant(alice.email, shared.id);
     expect(await membershipOf(granted.requestId)).toBe('preexisting');
+    // The audit trail says so too: this grant added nothing.
+    expect(granted.data.membership).toBe('preexisting');
     expect(membershipCalls('PUT', shared.id)).toEqual([]);
 
     await requests.expire(granted);
@@ -104,6 +106,7 @@ describe('memberships are counted, not toggled', () => {
     const second = await requests.grant(alice.email, shared.id);
     expect(await membershipOf(first.requestId)).toBe('added');
     expect(await membershipOf(second.requestId)).toBe('added');
+    expect([first.data.membership, second.data.membership]).toEqual(['added', 'added']);
 
     await requests.expire(first);
     await requests.first('revoked', first.requestId);

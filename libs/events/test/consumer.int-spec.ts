@@ -130,7 +130,7 @@ describe('idempotent JetStream consumer', () => {
       },
       { what: 'two dead letters' },
     );
-    expect(letters[0].header(DeadLetterHeaders.reason)).toMatch(/^invalid granted v1 data: applicationId/);
+    expect(letters[0].header(DeadLetterHeaders.reason)).toMatch(/^invalid granted v2 data: applicationId/);
     expect(JSON.parse(letters[0].data).id).toBe(bad.id);
     expect(letters[0].header(DeadLetterHeaders.subject)).toBe(subjectFor(h.topology, 'granted'));
     expect(letters[1].header(DeadLetterHeaders.reason)).toBe('payload is not JSON');

@@ -114,3 +114,19 @@ describe('revoked and revoke_requested v1 → v2 upcasters', () => {
     });
   });
 });
+
+describe('granted v1 → v2 upcaster', () => {
+  it('reads a v1 grant as one that added its membership', () => {
+    const { membership: _, ...v1data } = sampleEvent('granted', 'req-1').data;
+    const v1 = { ...sampleEvent('granted', 'req-1'), version: 1, data: v1data };
+    expect(decodeEvent(v1)).toEqual({ ok: true, event: { ...v1, version: 2, data: { ...v1data, membership: 'added' } } });
+  });
+
+  it('refuses a v2 grant that does not say how it stands on the membership', () => {
+    const { membership: _, ...data } = sampleEvent('granted', 'req-1').data;
+    expect(decodeEvent({ ...sampleEvent('granted', 'req-1'), data })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/membership/),
+    });
+  });
+});

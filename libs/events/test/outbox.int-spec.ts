@@ -47,7 +47,7 @@ describe('transactional outbox', () => {
 
   it('refuses to enqueue an event that breaks its contract', async () => {
     const event = { ...sampleEvent('granted', 'bad-1'), data: { requester: 'alice' } } as never;
-    await expect(h.dataSource.transaction((m) => outbox.enqueue(m, [event]))).rejects.toThrow(/invalid granted v1 data: applicationId/);
+    await expect(h.dataSource.transaction((m) => outbox.enqueue(m, [event]))).rejects.toThrow(/invalid granted v2 data: applicationId/);
   });
 
   it('publishes in commit order and wakes on NOTIFY without waiting for the poll', async () => {

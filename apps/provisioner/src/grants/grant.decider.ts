@@ -1,4 +1,13 @@
-import { accept, notYet, nothing, type AccessEvent, type Decider, type Decision, type RevokeReason } from '@jit/events';
+import {
+  accept,
+  notYet,
+  nothing,
+  type AccessEvent,
+  type Decider,
+  type Decision,
+  type GrantMembership,
+  type RevokeReason,
+} from '@jit/events';
 
 /** The actor of every event the provisioner publishes. */
 export const PROVISIONER_ACTOR = 'service:provisioner';
@@ -54,7 +63,7 @@ export type EndReason = 'deprovisioned' | 'application_removed';
 export type GrantCommand =
   | { kind: 'observe'; event: ObservedEvent }
   /** Okta confirmed the membership (before the grant's deadline; past it the grant is rolled back). */
-  | { kind: 'complete_grant'; oktaUserId: string }
+  | { kind: 'complete_grant'; oktaUserId: string; membership: GrantMembership }
   /** The grant cannot complete (Okta refused it for good, or its deadline passed); no membership of it is left. */
   | { kind: 'fail_grant'; reason: string }
   /** Okta confirmed the membership is gone. */
@@ -103,6 +112,7 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
             oktaUserId: command.oktaUserId,
             grantedAt: now.toISOString(),
             expiresAt: new Date(now.getTime() + grant.durationSeconds * 1000).toISOString(),
+            membership: command.membership,
           },
         });
       case 'fail_grant':

@@ -14,7 +14,7 @@ import {
 } from '../okta/identity-provider.js';
 import { OktaUsers } from '../okta/okta-users.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
-import { PROVISIONER_ACTOR, type Grant, type GrantCommand } from './grant.decider.js';
+import { PROVISIONER_ACTOR, type Grant } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
 import { claimOktaWork, releaseOktaWork, retryOktaWork, type Membership, type OktaWork } from './grant.store.js';
 import { addedByAnotherGrant, justifiedByAnotherGrant, recordMembershipAdded, recordMembershipPreexisting } from './membership.store.js';
@@ -74,9 +74,8 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
         ? // Ended (a cancel after the approval, say) before the add began: stop here rather than grant and revoke at once.
           { kind: 'fail_grant' as const, reason: `access was ended (${grant.endRequested}) before it was granted` }
         : await this.grantInOkta(work);
-    const command: GrantCommand = result.kind === 'complete_grant' ? { kind: 'complete_grant', oktaUserId: result.oktaUserId } : result;
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const done = await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });
+      const done = await this.grants.run({ requestId: grant.requestId, command: result, actor: PROVISIONER_ACTOR, manager });
       if (done.kind === 'done' && result.kind === 'complete_grant' && result.membership === 'preexisting') {
         await recordMembershipPreexisting(manager, grant.requestId);
       }

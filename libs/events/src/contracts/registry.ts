@@ -6,7 +6,7 @@ import { DeniedV1, DeniedV2, upcastDeniedV1 } from './denied.js';
 import { ExpiredV1 } from './expired.js';
 import { ExtendedV1 } from './extended.js';
 import { GrantFailedV1 } from './grant-failed.js';
-import { GrantedV1 } from './granted.js';
+import { GrantedV1, GrantedV2, upcastGrantedV1 } from './granted.js';
 import { RequestedV1 } from './requested.js';
 import { RevokeFailedV1 } from './revoke-failed.js';
 import { RevokeRequestedV1, RevokeRequestedV2 } from './revoke-requested.js';
@@ -48,7 +48,12 @@ export const eventRegistry = {
     upcasters: { 1: upcastDeniedV1 },
   } satisfies EventDefinition<typeof DeniedV2>,
   cancelled: define(CancelledV1),
-  granted: define(GrantedV1),
+  granted: {
+    versions: { 1: GrantedV1, 2: GrantedV2 },
+    latest: 2,
+    schema: GrantedV2,
+    upcasters: { 1: upcastGrantedV1 },
+  } satisfies EventDefinition<typeof GrantedV2>,
   grant_failed: define(GrantFailedV1),
   ticket_opened: define(TicketOpenedV1),
   expired: define(ExpiredV1),

@@ -27,6 +27,7 @@ export const sampleData = {
     oktaUserId: '00ualice',
     grantedAt: '2026-01-01T00:00:00.000Z',
     expiresAt: '2026-01-01T00:15:00.000Z',
+    membership: 'added',
   },
   grant_failed: { reason: 'okta said no' },
   ticket_opened: { ticketKey: 'JIT-1' },

@@ -1,7 +1,7 @@
 import { waitFor } from '@jit/events/testing';
 import { generatedPerson, seedGroups } from '../tools/vendor-sim/src/index.js';
 import { expectInvariants } from './support/invariants.js';
-import { requestAccess, requestView, timeline, waitForMembership, waitForStatus } from './support/requests.js';
+import { requestAccess, requestView, timelineTypesOnce, waitForMembership, waitForStatus } from './support/requests.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 
 const sandbox = seedGroups.demoSandbox.id;
@@ -52,7 +52,7 @@ describe('two replicas of the provisioner and the scheduler', () => {
       await waitForMembership(system, sandbox, people[i].oktaId, false);
     }
     for (const id of ids) {
-      const types = (await timeline(system, id)).map((e) => e.type);
+      const types = await timelineTypesOnce(system, id, (t) => t.includes('revoked'));
       const count = (type: string): number => types.filter((t) => t === type).length;
       expect({ id, granted: count('granted'), expired: count('expired'), revoked: count('revoked') }).toEqual({
         id,

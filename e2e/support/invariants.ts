@@ -8,18 +8,10 @@ import { seedPeople } from '../../tools/vendor-sim/src/index.js';
 import { root } from './processes.js';
 import { ApiClient, oktaGroupMembers, type RunningSystem } from './system.js';
 
-/** An Okta membership. */
-export interface Membership {
-  oktaGroupId: string;
-  oktaUserId: string;
-}
-
-/** What a test made and what it knows was there before it. */
+/** What a test made. */
 export interface InvariantScope {
   /** The test's requests: their events are counted on the stream and in the audit store. */
   requestIds: string[];
-  /** Memberships that existed before any grant (permanent members of shared groups); they explain themselves. */
-  permanentMembers?: Membership[];
   /** How long the system may take to settle (revocations retried, events recorded) before a broken invariant fails the test. */
   timeoutMs?: number;
 }
@@ -40,12 +32,14 @@ interface GrantRecord {
   oktaUserId: string;
   expiresAt: number;
   revoked: boolean;
+  /** The grant found the person already a member of a shared group: a membership it neither made nor ends. */
+  preexisting: boolean;
 }
 
 /**
  * Waits until the system's promises hold, and fails listing each one still broken at the deadline:
- * no Okta member of a catalog group that an active grant or a permanent membership does not
- * explain; every grant past its expiry revoked (and so out of Okta); every event of the test's
+ * no Okta member of a catalog group that an active grant or a membership recorded as pre-existing
+ * (by a grant to someone already in a shared group) does not explain; every grant past its expiry revoked (and so out of Okta); every event of the test's
  * requests once in the audit store, as many as the stream holds; at most one `granted` and one
  * `revoked` per request.
  */
@@ -74,7 +68,7 @@ export async function invariantViolations(system: RunningSystem, scope: Invarian
     ...grants
       .filter((g) => !g.revoked && g.expiresAt <= now)
       .map((g) => `${g.requestId}: past its expiry (${iso(g.expiresAt)}) and not revoked`),
-    ...(await unexplainedMembers(system, grants, scope.permanentMembers ?? [], now)),
+    ...(await unexplainedMembers(system, grants, now)),
   ];
 }
 
@@ -160,6 +154,8 @@ function grantRecords(audited: AuditedEvent[]): GrantRecord[] {
         oktaUserId: String(event.data.oktaUserId),
         expiresAt: Date.parse(String(event.data.expiresAt)),
         revoked: false,
+        // granted v1 predates the field: every grant then added its membership.
+        preexisting: event.data.membership === 'preexisting',
       });
     } else if (event.type === 'extended' && grant) {
       grant.expiresAt = Math.max(grant.expiresAt, Date.parse(String(event.data.expiresAt)));
@@ -170,11 +166,10 @@ function grantRecords(audited: AuditedEvent[]): GrantRecord[] {
   return [...grants.values()];
 }
 
-async function unexplainedMembers(system: RunningSystem, grants: GrantRecord[], permanent: Membership[], now: number): Promise<string[]> {
-  const explained = new Set([
-    ...grants.filter((g) => !g.revoked && g.expiresAt > now).map((g) => `${g.oktaGroupId}/${g.oktaUserId}`),
-    ...permanent.map((m) => `${m.oktaGroupId}/${m.oktaUserId}`),
-  ]);
+async function unexplainedMembers(system: RunningSystem, grants: GrantRecord[], now: number): Promise<string[]> {
+  const explained = new Set(
+    grants.filter((g) => g.preexisting || (!g.revoked && g.expiresAt > now)).map((g) => `${g.oktaGroupId}/${g.oktaUserId}`),
+  );
   const violations: string[] = [];
   for (const groupId of catalogGroups(system)) {
     for (const userId of await oktaGroupMembers(system, groupId)) {

@@ -63,20 +63,30 @@ export async function timeline(system: RunningSystem, id: string): Promise<{ id:
   return status === 200 ? body.events : [];
 }
 
+/** A request's recorded events once `done` says the audit store has caught up with what the test waits for. */
+export function timelineOnce(
+  system: RunningSystem,
+  id: string,
+  done: (types: string[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ id: string; type: string; data: any; occurredAt: string }[]> {
+  return waitFor(
+    async () => {
+      const events = await timeline(system, id);
+      return done(events.map((e) => e.type)) && events;
+    },
+    { timeoutMs, intervalMs: 200, what: `the timeline of ${id}` },
+  );
+}
+
 /** The types of a request's recorded events, once `done` says the timeline is complete. */
-export function timelineTypesOnce(
+export async function timelineTypesOnce(
   system: RunningSystem,
   id: string,
   done: (types: string[]) => boolean,
   timeoutMs = 30_000,
 ): Promise<string[]> {
-  return waitFor(
-    async () => {
-      const types = (await timeline(system, id)).map((e) => e.type);
-      return done(types) && types;
-    },
-    { timeoutMs, intervalMs: 200, what: `the timeline of ${id}` },
-  );
+  return (await timelineOnce(system, id, done, timeoutMs)).map((e) => e.type);
 }
 
 /** Whether the Okta user is in the group now, read through the simulator's Okta API. */

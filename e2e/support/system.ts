@@ -201,7 +201,8 @@ export async function jiraIssue(system: RunningSystem, key: string): Promise<{ s
 /** What a service's `/readyz` says of its NATS, Postgres and migrations; undefined when it does not answer. */
 export async function readiness(system: RunningSystem, name: ServiceName): Promise<Record<string, boolean> | undefined> {
   try {
-    const response = await fetch(`${system.urls[name]}/readyz`);
+    // A process that stopped answering (hung, or its event loop blocked) reports nothing, rather than holding the caller.
+    const response = await fetch(`${system.urls[name]}/readyz`, { signal: AbortSignal.timeout(3000) });
     return ((await response.json()) as { checks: Record<string, boolean> }).checks;
   } catch {
     return undefined;
@@ -209,12 +210,23 @@ export async function readiness(system: RunningSystem, name: ServiceName): Promi
 }
 
 /** Waits until every service's `/readyz` reports `check` as `value`: every process noticed an outage, or its end. */
-export function waitForEveryService(system: RunningSystem, check: 'nats' | 'postgres', value: boolean, timeoutMs = 30_000): Promise<true> {
-  return waitFor(
+export async function waitForEveryService(
+  system: RunningSystem,
+  check: 'nats' | 'postgres',
+  value: boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
+  let lagging: string[] = [];
+  await waitFor(
     async () => {
-      const all = await Promise.all(serviceNames.map((s) => readiness(system, s)));
-      return all.every((checks) => checks?.[check] === value);
+      const all = await Promise.all(serviceNames.map(async (s) => ({ s, checks: await readiness(system, s) })));
+      lagging = all
+        .filter(({ checks }) => checks?.[check] !== value)
+        .map(({ s, checks }) => `${s} ${checks ? JSON.stringify(checks) : 'not answering'}`);
+      return lagging.length === 0;
     },
     { timeoutMs, intervalMs: 100, what: `every service to report ${check} ${value ? 'up' : 'down'}` },
-  );
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; still: ${lagging.join(', ')}`);
+  });
 }

@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { waitFor } from '@jit/events/testing';
 import { generatedPerson, seedGroups, seedPeople } from '../tools/vendor-sim/src/index.js';
 import { expectInvariants, invariantViolations } from './support/invariants.js';
-import { isMember, relinquish, requestAccess, timelineOnce, waitForStatus } from './support/requests.js';
-import { ApiClient, startSystem, type RunningSystem } from './support/system.js';
+import { caughtUp, deadLetters, publishRaw } from './support/bus.js';
+import { isMember, relinquish, requestAccess, requestView, timelineOnce, waitForStatus } from './support/requests.js';
+import { ApiClient, serviceNames, startSystem, type RunningSystem } from './support/system.js';
 
 const oktaAdmin = { authorization: 'SSWS e2e-okta-token', accept: 'application/json' };
 
-describe('Okta changed behind the system’s back', () => {
+describe('reconciliation: Okta changed by hand, the directory moving on, an expiry lost', () => {
   let system: RunningSystem;
 
   beforeAll(async () => {
@@ -113,4 +115,48 @@ describe('Okta changed behind the system’s back', () => {
 
     await expectInvariants(system, { requestIds: [pending, granted] });
   });
+
+  it('revokes a grant whose only expired event was poison, from the expiry the provisioner keeps in Postgres', async () => {
+    const person = generatedPerson(4);
+    const id = await requestAccess(system, person.login, 'demo-sandbox', '10s');
+    const granted = await waitForStatus(system, id, 'granted');
+    // No scheduler: the expiry's one message on the bus is a broken one.
+    await system.kill('scheduler');
+    await waitFor(() => Date.now() > Date.parse(granted.expiresAt!), { timeoutMs: 15_000, what: 'the expiry' });
+    const poison = {
+      id: randomUUID(),
+      type: 'expired',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      requestId: id,
+      actor: 'service:scheduler',
+      correlationId: id,
+      causationId: null,
+      data: { expiresAt: 'when the grant ends' },
+    };
+    await publishRaw(system, 'expired', JSON.stringify(poison));
+    await waitFor(async () => (await deadLetters(system)).filter((l) => l.payload.includes(poison.id)).length === serviceNames.length - 1, {
+      what: 'the poison dead-lettered by every running consumer',
+    });
+    expect(await isMember(system, seedGroups.demoSandbox.id, person.oktaId)).toBe(true);
+
+    // The provisioner holds the grant's expiry itself; a round past its grace period ends the access.
+    const revoked = await waitFor(
+      async () => {
+        await reconcile();
+        const view = await requestView(system, id);
+        return view.status === 'revoked' && view;
+      },
+      { timeoutMs: 90_000, intervalMs: 2000, what: 'the overdue grant revoked' },
+    );
+    expect(revoked.reason).toBe('reconciliation');
+    expect(await isMember(system, seedGroups.demoSandbox.id, person.oktaId)).toBe(false);
+
+    // The scheduler back hears of the revocation (or fires its overdue timer first): either way nothing changes.
+    await system.start('scheduler');
+    await waitFor(() => caughtUp(system, 'scheduler'), { what: 'the scheduler caught up' });
+    expect(await requestView(system, id)).toMatchObject({ status: 'revoked', reason: 'reconciliation' });
+
+    await expectInvariants(system, { requestIds: [id] });
+  }, 150_000);
 });

@@ -45,3 +45,14 @@ export async function deadLetters(system: RunningSystem): Promise<DeadLetter[]> 
     await nc.close();
   }
 }
+
+/** Whether a service's durable consumer has every event of the stream delivered and acknowledged. */
+export async function caughtUp(system: RunningSystem, consumer: string): Promise<boolean> {
+  const nc = await connect({ servers: system.natsUrl, name: 'jest-consumers' });
+  try {
+    const info = await (await jetstreamManager(nc)).consumers.info(system.stream, consumer);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  } finally {
+    await nc.close();
+  }
+}

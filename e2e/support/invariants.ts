@@ -39,9 +39,9 @@ interface GrantRecord {
 /**
  * Waits until the system's promises hold, and fails listing each one still broken at the deadline:
  * no Okta member of a catalog group that an active grant or a membership recorded as pre-existing
- * (by a grant to someone already in a shared group) does not explain; every grant past its expiry revoked (and so out of Okta); every event of the test's
- * requests once in the audit store, as many as the stream holds; at most one `granted` and one
- * `revoked` per request.
+ * (by a grant to someone already in a shared group) does not explain; every grant past its expiry
+ * revoked (and so out of Okta); every event of the test's requests once in the audit store, as many
+ * as the stream holds; at most one `granted` and one `revoked` per request.
  */
 export async function expectInvariants(system: RunningSystem, scope: InvariantScope): Promise<void> {
   let violations: string[] | undefined;
@@ -73,7 +73,7 @@ export async function invariantViolations(system: RunningSystem, scope: Invarian
 }
 
 /** Every event in the audit store, through the auditors' API, in chain order. */
-export async function auditedEvents(system: RunningSystem): Promise<AuditedEvent[]> {
+async function auditedEvents(system: RunningSystem): Promise<AuditedEvent[]> {
   const auditor = await ApiClient.as(system, seedPeople.dave.email);
   const events: AuditedEvent[] = [];
   let cursor: number | null = 0;
@@ -87,7 +87,7 @@ export async function auditedEvents(system: RunningSystem): Promise<AuditedEvent
 }
 
 /** The ids of every valid event on the system's stream (on the subject of its type), in stream order, with their requests. */
-export async function streamEventIds(system: RunningSystem): Promise<{ id: string; requestId: string; type: string }[]> {
+async function streamEventIds(system: RunningSystem): Promise<{ id: string; requestId: string; type: string }[]> {
   const nc = await connect({ servers: system.natsUrl, name: 'jest-invariants' });
   try {
     const jsm = await jetstreamManager(nc);

@@ -12,8 +12,8 @@ export interface ServiceProcess {
   output(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   terminate(): Promise<number | null>;
-  /** Sends `signal` (SIGKILL unless told) and resolves once the process is gone, as a crash would leave it. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends SIGKILL and resolves once the process is gone, as a crash would leave it. */
+  kill(): Promise<void>;
 }
 
 /** Starts `apps/<name>/src/main.ts` and waits until it logs the URL it listens on. */
@@ -41,8 +41,8 @@ export function startService(name: string, env: NodeJS.ProcessEnv, timeoutMs = 6
             if (child.exitCode === null) child.kill('SIGTERM');
             return exited;
           },
-          kill: async (signal = 'SIGKILL') => {
-            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          kill: async () => {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
             await exited;
           },
         });

@@ -35,15 +35,12 @@ export interface RunningSystem {
   stream: string;
   topology: Topology;
   natsUrl: string;
-  databaseUrl: string;
   /** The environment every service was started with. */
   env: NodeJS.ProcessEnv;
-  /** Kills one replica (SIGKILL unless told), as a crash or the OOM killer would, and waits until it is gone. */
+  /** Kills one replica with SIGKILL, as a crash or the OOM killer would, and waits until it is gone. */
   kill(name: ServiceName, replica?: ServiceProcess): Promise<void>;
   /** Starts one more replica of a service, with `env` on top of the system's environment. */
   start(name: ServiceName, env?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
-  /** Every replica's output so far, killed ones included, for a failure message. */
-  output(name: ServiceName): string;
   stop(): Promise<void>;
 }
 
@@ -80,7 +77,6 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
     ...extraEnv,
   };
   const replicas = Object.fromEntries(serviceNames.map((s) => [s, [] as ServiceProcess[]])) as Record<ServiceName, ServiceProcess[]>;
-  const killed: ServiceProcess[] = [];
   const urls = {} as Record<ServiceName, string>;
   const start = async (service: ServiceName, more: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => {
     const started = await startService(service, { ...env, ...more });
@@ -105,20 +101,13 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
     stream: topology.stream,
     topology,
     natsUrl,
-    databaseUrl,
     env,
     start,
     async kill(service, replica = replicas[service][0]) {
       await replica.kill();
       replicas[service].splice(replicas[service].indexOf(replica), 1);
-      killed.push(replica);
       if (replicas[service].length > 0) urls[service] = replicas[service][0].url;
     },
-    output: (service) =>
-      [...killed, ...replicas[service]]
-        .filter((p) => p.name === service)
-        .map((p) => p.output())
-        .join('\n'),
     async stop() {
       const live = serviceNames.flatMap((s) => replicas[s].map((p) => p.name));
       const codes = await terminateAll();

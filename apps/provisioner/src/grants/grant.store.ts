@@ -176,8 +176,11 @@ export async function claimOktaWork(
       `SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM (SELECT key FROM unnest($1::text[]) AS key ORDER BY key) AS keys`,
       [[...new Set(candidates.map((row) => memberKey(manager, row)))]],
     );
+    // A grant's claim never outlasts its deadline: should the holder die, or fail to record its result,
+    // after Okta added the member, the rollback starts at the deadline rather than a whole lease later.
     const [rows]: [GrantRow[], number] = await manager.query(
-      `UPDATE ${table} g SET lease_owner = $2, lease_until = $3
+      `UPDATE ${table} g SET lease_owner = $2,
+         lease_until = CASE WHEN g.status = 'granting' AND g.deadline > $1 THEN LEAST($3::timestamptz, g.deadline) ELSE $3 END
        WHERE request_id = ANY($4) AND NOT ${othersLeased}
        RETURNING *`,
       [lease.now, lease.owner, lease.until, candidates.map((row) => row.request_id)],

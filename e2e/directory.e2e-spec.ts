@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { waitFor } from '@jit/events/testing';
 import { generatedPerson, seedGroups, seedPeople } from '../tools/vendor-sim/src/index.js';
 import { expectInvariants, invariantViolations } from './support/invariants.js';
-import { caughtUp, deadLetters, publishRaw } from './support/bus.js';
+import { caughtUp, deadLetters, poisonExpired, publishRaw } from './support/bus.js';
 import { isMember, relinquish, requestAccess, requestView, timelineOnce, waitForStatus } from './support/requests.js';
 import { ApiClient, serviceNames, startSystem, type RunningSystem } from './support/system.js';
 
@@ -123,17 +122,7 @@ describe('reconciliation: Okta changed by hand, the directory moving on, an expi
     // No scheduler: the expiry's one message on the bus is a broken one.
     await system.kill('scheduler');
     await waitFor(() => Date.now() > Date.parse(granted.expiresAt!), { timeoutMs: 15_000, what: 'the expiry' });
-    const poison = {
-      id: randomUUID(),
-      type: 'expired',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      requestId: id,
-      actor: 'service:scheduler',
-      correlationId: id,
-      causationId: null,
-      data: { expiresAt: 'when the grant ends' },
-    };
+    const poison = poisonExpired(id, 'when the grant ends');
     await publishRaw(system, 'expired', JSON.stringify(poison));
     await waitFor(async () => (await deadLetters(system)).filter((l) => l.payload.includes(poison.id)).length === serviceNames.length - 1, {
       what: 'the poison dead-lettered by every running consumer',

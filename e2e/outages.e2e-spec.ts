@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { subjectFor } from '@jit/events';
 import { waitFor } from '@jit/events/testing';
 import { generatedPerson, seedGroups } from '../tools/vendor-sim/src/index.js';
-import { deadLetters, publishRaw } from './support/bus.js';
+import { deadLetters, poisonExpired, publishRaw } from './support/bus.js';
 import { expectInvariants } from './support/invariants.js';
 import { isMember, requestAccess, requestView, timeline, timelineOnce, timelineTypesOnce, waitForStatus } from './support/requests.js';
 import { jiraIssue, serviceNames, startSystem, type RunningSystem } from './support/system.js';
@@ -61,17 +60,7 @@ describe('vendors failing and poison on the bus', () => {
     const granted = await waitForStatus(system, id, 'granted');
 
     // A well-formed envelope whose data breaks the expired contract, ahead of the real expiry of the same request.
-    const poison = {
-      id: randomUUID(),
-      type: 'expired',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      requestId: id,
-      actor: 'service:scheduler',
-      correlationId: id,
-      causationId: null,
-      data: { expiresAt: 'at some point' },
-    };
+    const poison = poisonExpired(id, 'at some point');
     await publishRaw(system, 'expired', JSON.stringify(poison));
     const expiredSubject = subjectFor(system.topology, 'expired');
     const letters = await waitFor(

@@ -56,3 +56,21 @@ export async function caughtUp(system: RunningSystem, consumer: string): Promise
     await nc.close();
   }
 }
+
+/**
+ * A well-formed `expired` envelope for `requestId` whose data breaks the contract (`expiresAt` is
+ * not a time): a poison message, which every consumer must dead-letter rather than apply.
+ */
+export function poisonExpired(requestId: string, expiresAt: string): { id: string } & Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    type: 'expired',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    requestId,
+    actor: 'service:scheduler',
+    correlationId: requestId,
+    causationId: null,
+    data: { expiresAt },
+  };
+}

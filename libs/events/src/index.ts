@@ -7,6 +7,7 @@ export * from './contracts/registry.js';
 export * from './contracts/decode.js';
 export * from './contracts/create.js';
 export * from './contracts/duration.js';
+export * from './contracts/login.js';
 export * from './retry/backoff.js';
 export * from './contracts/requested.js';
 export * from './contracts/approval-opened.js';

@@ -3,6 +3,20 @@ import { z } from 'zod';
 /** Who caused an event: a person (their login) or a service (`service:<name>`). */
 export const ActorSchema = z.string().min(1);
 
+/**
+ * The credential an event was caused through, when it is not the person themself: an API key
+ * acting for them, or the channel a person used (Slack, the web app, a bearer token). Optional, so
+ * events published before it existed read unchanged.
+ */
+export const ViaSchema = z.object({
+  kind: z.enum(['api_key', 'token', 'slack', 'web']),
+  /** The API key's name, for `api_key`. */
+  name: z.string().min(1).max(200).optional(),
+});
+
+/** The credential an event was caused through. */
+export type Via = z.infer<typeof ViaSchema>;
+
 /** The envelope every event travels in; `data` is validated by the event type's own schema. */
 export const EnvelopeSchema = z.object({
   id: z.uuid(),
@@ -11,6 +25,7 @@ export const EnvelopeSchema = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
   requestId: z.string().min(1),
   actor: ActorSchema,
+  via: ViaSchema.optional(),
   correlationId: z.string().min(1),
   causationId: z.string().min(1).nullable(),
   data: z.unknown(),

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../clock.js';
 import { createEvent } from '../contracts/create.js';
+import type { Via } from '../contracts/envelope.js';
 import type { AccessEvent, EventType } from '../contracts/registry.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Decider, NotYet, NothingToDo, Refused } from './decider.js';
@@ -26,6 +27,8 @@ export interface PipelineCall<Command> {
   command: Command;
   /** Who the decided events are from: a person's login or `service:<name>`. */
   actor: string;
+  /** The credential the actor acted through (an API key acting for them, Slack), recorded on every decided event. */
+  via?: Via;
   /** The event being handled, if the command comes from one: it is folded into the state and its ids carry over. */
   cause?: AccessEvent;
   /** A transaction already open (a consumer's inbox transaction); without it the pipeline opens its own. */
@@ -72,7 +75,7 @@ export class DecisionPipeline<Command, State, Produced extends EventType = Event
     const decision = decider.decide(call.command, before, now);
     if (decision.kind === 'nothing') return { ...decision, state: before };
     if (decision.kind !== 'accepted') return decision;
-    const origin = { requestId: call.requestId, actor: call.actor, cause: call.cause };
+    const origin = { requestId: call.requestId, actor: call.actor, via: call.via, cause: call.cause };
     const events = decision.events.map((draft) => createEvent(draft, origin, clock)) as AccessEvent[];
     const folded: AccessEvent[] = call.cause ? [call.cause, ...events] : events;
     const state = folded.reduce<State>((current, event) => decider.evolve(current, event), before);

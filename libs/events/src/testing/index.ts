@@ -10,6 +10,12 @@ export const testNatsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 /** The Postgres server integration tests use (a maintenance database on it). */
 export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * `JIT_TEST_NAMESPACE` keeps two checkouts testing against the same servers at once (two work
+ * trees on one machine) out of each other's databases.
+ */
+const testNamespace = process.env.JIT_TEST_NAMESPACE ? `${process.env.JIT_TEST_NAMESPACE.replace(/[^a-z0-9]/gi, '_')}_` : '';
+
 /** A topology with its own streams and subjects, so test files never see each other's events. */
 export function testTopology(name: string): Topology {
   const id = `${name.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(3).toString('hex')}`.toLowerCase();
@@ -42,7 +48,7 @@ export function connectTestNats(): Promise<NatsConnection> {
  * the set of names stays bounded from run to run.
  */
 export async function createTestDatabase(name: string): Promise<string> {
-  const database = `jit_test_${name.replace(/[^a-z0-9]/gi, '_')}_w${process.env.JEST_WORKER_ID ?? '0'}`.toLowerCase();
+  const database = `jit_test_${testNamespace}${name.replace(/[^a-z0-9]/gi, '_')}_w${process.env.JEST_WORKER_ID ?? '0'}`.toLowerCase();
   const admin = new pg.Client({ connectionString: testPostgresUrl });
   await admin.connect();
   try {

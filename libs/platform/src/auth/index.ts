@@ -4,3 +4,4 @@ export * from './auth.module.js';
 export * from './current-principal.decorator.js';
 export * from './principal.js';
 export * from './token-verifier.js';
+export * from './scopes.js';

@@ -42,3 +42,5 @@ export * from './schema.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './nest/events.module.js';
+export * from './bus/ownership.js';
+export * from './bus/permissions.js';

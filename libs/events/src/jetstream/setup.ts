@@ -86,13 +86,32 @@ export async function ensureConsumer(jsm: JetStreamManager, topology: Topology, 
   }
 }
 
+/**
+ * Creates a missing stream, and updates one only when its configuration differs: a service's bus
+ * user may look up and create the streams but not change them (docs/adr/0004-bus-permissions.md),
+ * so an unchanged stream must need no update.
+ */
 async function upsertStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  let current: Partial<StreamConfig>;
   try {
-    await jsm.streams.info(config.name);
-    await jsm.streams.update(config.name, config);
+    current = (await jsm.streams.info(config.name)).config;
   } catch (error) {
     if (!isNotFound(error, JetStreamApiCodes.StreamNotFound)) throw error;
     await jsm.streams.add(config);
+    return;
+  }
+  const drifted = (Object.keys(config) as (keyof StreamConfig)[]).filter(
+    (key) => JSON.stringify(current[key]) !== JSON.stringify(config[key]),
+  );
+  if (drifted.length === 0) return;
+  try {
+    await jsm.streams.update(config.name, config);
+  } catch (error) {
+    throw new Error(
+      `stream ${config.name} differs from this configuration in ${drifted.join(', ')} and could not be updated ` +
+        `(${error instanceof Error ? error.message : String(error)}); update it as the bus admin`,
+      { cause: error },
+    );
   }
 }
 

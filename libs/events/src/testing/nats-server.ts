@@ -1,19 +1,29 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connect, errors } from '@nats-io/transport-node';
 
 /** A private `nats-server -js` a test can stop and restart, keeping its port and its store. */
 export class PrivateNatsServer {
   private child?: ChildProcess;
   readonly storeDir = mkdtempSync(join(tmpdir(), 'jit-nats-'));
 
+  private configFile?: string;
+
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<PrivateNatsServer> {
+  /**
+   * Starts a server on a free port. `config` is a nats-server configuration (an `authorization`
+   * block, say) that the server loads with the command-line settings on top.
+   */
+  static async start(options: { config?: string } = {}): Promise<PrivateNatsServer> {
     const server = new PrivateNatsServer(await freePort());
+    if (options.config !== undefined) {
+      server.configFile = join(mkdtempSync(join(tmpdir(), 'jit-nats-conf-')), 'nats.conf');
+      writeFileSync(server.configFile, options.config, { mode: 0o600 });
+    }
     await server.restart();
     return server;
   }
@@ -24,7 +34,10 @@ export class PrivateNatsServer {
 
   /** Starts the server again on the same port and store, and waits until it accepts connections. */
   async restart(): Promise<void> {
-    this.child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
+    const config = this.configFile ? ['-c', this.configFile] : [];
+    this.child = spawn('nats-server', [...config, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
@@ -32,6 +45,8 @@ export class PrivateNatsServer {
         await nc.close();
         return;
       } catch (error) {
+        // A server that asks for credentials is up.
+        if (error instanceof errors.AuthorizationError) return;
         if (Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultTopology, type ConsumerSettings, type Topology } from '@jit/events';
+import { busSettingsRules, type BusSettings } from './nats.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -11,6 +12,17 @@ const msList = z
 /** Settings every service reads from the environment. */
 export const baseEnvSchema = z.object({
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** The service's own bus user (docs/adr/0004-bus-permissions.md); with NATS_PASSWORD, or NATS_NKEY_SEED instead. */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  NATS_NKEY_SEED: z
+    .string()
+    .regex(/^SU[A-Z2-7]{56}$/, 'expected a user nkey seed (SU...)')
+    .optional(),
+  /** CA that signed the NATS servers' certificates; client certificate and key for servers that verify clients. */
+  NATS_TLS_CA: z.string().min(1).optional(),
+  NATS_TLS_CERT: z.string().min(1).optional(),
+  NATS_TLS_KEY: z.string().min(1).optional(),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' })
     .default('postgres://postgres@127.0.0.1:5432/jit'),
@@ -66,7 +78,10 @@ export function loadConfig<S extends z.ZodObject>(
   const schema = baseEnvSchema
     .extend({ [portVariable]: port.default(service.defaultPort) })
     .extend(service.env?.shape ?? {})
-    .superRefine((values, ctx) => service.rules?.(values as z.infer<S>, ctx));
+    .superRefine((values, ctx) => {
+      busSettingsRules(values as unknown as BusSettings, ctx);
+      service.rules?.(values as z.infer<S>, ctx);
+    });
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

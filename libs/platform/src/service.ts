@@ -2,7 +2,6 @@ import { Module, type DynamicModule, type INestApplication, type ModuleMetadata 
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -12,6 +11,7 @@ import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfi
 import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { createLogger } from './logger.js';
+import { connectBus } from './nats.js';
 import { PlatformModule } from './platform.module.js';
 
 /** One service: its name, default port, own settings, feature modules and tables. */
@@ -51,9 +51,7 @@ export async function createService(
   const config = loadConfig(definition, env);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const topology = topologyOf(config);
-  const nc = await connect({
-    servers: config.NATS_URL,
-    name: definition.name,
+  const nc = await connectBus(config, definition.name, {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,

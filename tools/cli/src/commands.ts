@@ -50,6 +50,16 @@ export async function retryDeadLetter(
   const subject = message.header.get(DeadLetterHeaders.subject);
   const decoded = decodeEvent(safeJson(message.string()));
   if (!decoded.ok) throw new Error(`dead letter #${seq} is still invalid (${decoded.reason}); fix the producer instead`);
+  // Any service may write a dead letter, but only an event's owner could put it on the stream: the
+  // CLI (which may publish every type) republishes only what the stream itself holds, byte for byte.
+  const originalSeq = Number(message.header.get(DeadLetterHeaders.streamSeq));
+  const original =
+    Number.isSafeInteger(originalSeq) && originalSeq > 0
+      ? await jsm.streams.getMessage(topology.stream, { seq: originalSeq }).catch(() => null)
+      : null;
+  if (!original || original.subject !== subject || !Buffer.from(original.data).equals(Buffer.from(message.data))) {
+    throw new Error(`dead letter #${seq} is not the event stored at ${topology.stream}#${originalSeq}; not republished`);
+  }
   const ack = await jetstream(nc).publish(subject, message.data, { msgID: `${decoded.event.id}:retry:${seq}` });
   return { subject, streamSeq: ack.seq };
 }

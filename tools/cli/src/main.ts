@@ -1,8 +1,7 @@
 // `npm run jit -- <command>`: the operators' tool for the event log.
 import { parseArgs } from 'node:util';
-import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { baseEnvSchema, topologyOf } from '@jit/platform';
+import { baseEnvSchema, busSettingsRules, connectBus, topologyOf } from '@jit/platform';
 import { listDeadLetters, requestHistory, retryDeadLetter } from './commands.js';
 
 const usage = `usage: npm run jit -- <command>
@@ -11,7 +10,8 @@ const usage = `usage: npm run jit -- <command>
   retry <dead-letter seq>            put a dead letter's event back on its subject
   history <request id>               every event of one request, in stream order
 
-Reads NATS_URL and the JETSTREAM_* variables like the services do.`;
+Reads NATS_URL, the JETSTREAM_* variables and the bus login (NATS_USER/NATS_PASSWORD or
+NATS_NKEY_SEED, NATS_TLS_*) like the services do; on a secured bus, log in as the cli user.`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -23,13 +23,16 @@ if (values.help || !command) {
   process.exit(command ? 0 : 2);
 }
 
-const env = baseEnvSchema.safeParse(process.env);
+const env = baseEnvSchema.superRefine(busSettingsRules).safeParse(process.env);
 if (!env.success) {
   process.stderr.write(`invalid configuration: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
   process.exit(2);
 }
 const topology = topologyOf({ ...env.data, SERVICE_NAME: 'cli', PORT: 0 });
-const nc = await connect({ servers: env.data.NATS_URL, name: 'jit-cli' });
+const nc = await connectBus(env.data, 'cli').catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+});
 const print = (value: unknown): boolean => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 try {

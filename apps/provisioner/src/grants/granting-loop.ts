@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Catalog, type MembershipMode } from '@jit/catalog';
 import { Clock, backoffDelay } from '@jit/events';
 import { SERVICE_CONFIG } from '@jit/platform';
+import { catalogRefusal } from '../catalog/catalog-check.js';
 import { membershipModes } from '../catalog/membership-mode.js';
 import { LeasedLoop, messageOf, type Lease } from '../leases/leased-loop.js';
 import {
@@ -50,7 +51,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     clock: Clock,
     @Inject(IDENTITY_PROVIDER) private readonly idp: IdentityProvider,
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
-    catalog: Catalog,
+    private readonly catalog: Catalog,
     private readonly users: OktaUsers,
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
@@ -73,7 +74,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
       : grant.endRequested && !work.membership
         ? // Ended (a cancel after the approval, say) before the add began: stop here rather than grant and revoke at once.
           { kind: 'fail_grant' as const, reason: `access was ended (${grant.endRequested}) before it was granted` }
-        : await this.grantInOkta(work);
+        : await this.checkedGrant(work);
     const outcome = await this.dataSource.transaction(async (manager) => {
       const done = await this.grants.run({ requestId: grant.requestId, command: result, actor: PROVISIONER_ACTOR, manager });
       if (done.kind === 'done' && result.kind === 'complete_grant' && result.membership === 'preexisting') {
@@ -86,6 +87,12 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     if (outcome.kind !== 'done') this.logger.log({ ...context, outcome: outcome.kind }, 'grant settled meanwhile; nothing to commit');
     else if (result.kind === 'fail_grant') this.logger.warn({ ...context, reason: result.reason }, 'grant failed');
     else this.logger.log({ ...context, membership: result.membership }, 'access granted');
+  }
+
+  /** A grant the catalog does not back fails before Okta is called; one whose membership was added already was checked before the add. */
+  private async checkedGrant(work: OktaWork): Promise<GrantResult> {
+    const refusal = work.membership ? undefined : catalogRefusal(this.catalog, work.grant);
+    return refusal ? { kind: 'fail_grant', reason: refusal } : this.grantInOkta(work);
   }
 
   /** What Okta made of the grant. Anything but a membership or a refusal retrying cannot fix throws, to be retried. */

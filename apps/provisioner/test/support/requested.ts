@@ -1,11 +1,14 @@
 import type { RequestedData } from '@jit/events';
 import { seedGroups } from '../../../../tools/vendor-sim/src/index.js';
 
-/** The data of a `requested` event for two hours of the AWS production console (or `applicationId`), granted into `groupId`. */
+/**
+ * The data of a `requested` event for two hours of the AWS production console, granted into
+ * `groupId`, of the demo catalog's application of that group unless `applicationId` says otherwise.
+ */
 export function requested(
   requester: string,
   groupId: string = seedGroups.awsProdConsole.id,
-  applicationId = 'aws-prod-console',
+  applicationId = Object.values(seedGroups).find((group) => group.id === groupId)?.name ?? 'aws-prod-console',
 ): RequestedData {
   return {
     requester,

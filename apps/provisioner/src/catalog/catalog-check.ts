@@ -1,0 +1,15 @@
+import type { Catalog } from '@jit/catalog';
+
+/**
+ * Why the catalog does not back a grant, or undefined when it does. The provisioner adds people
+ * only to the group of an application it knows, whatever an event names: a `requested` event
+ * carries the group, and an event that reached the bus by another way must not open any group.
+ */
+export function catalogRefusal(catalog: Catalog, grant: { applicationId: string; oktaGroupId: string }): string | undefined {
+  const application = catalog.find(grant.applicationId);
+  if (!application) return `the catalog has no application "${grant.applicationId}"; nothing was granted`;
+  if (application.oktaGroupId !== grant.oktaGroupId) {
+    return `the catalog grants ${application.id} through Okta group ${application.oktaGroupId}, not ${grant.oktaGroupId}; nothing was granted`;
+  }
+  return undefined;
+}

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { defaultTopology, type BusUser } from '@jit/events';
+import { localPort, startLocalBus } from './local-bus.js';
 import { RestartPolicy } from './restart-policy.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -19,7 +21,14 @@ const services = [
 const env = z
   .object({
     JIT_DATA_DIR: z.string().default(resolve(root, '.data')),
-    NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+    /** An external NATS (the operator's): services log in with the NATS_* credentials given here. Unset: a local bus. */
+    NATS_URL: z.string().min(1).optional(),
+    /** The local bus's port; when unset, 4222 if free, else any free port. */
+    JIT_NATS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    JETSTREAM_STREAM: z.string().default(defaultTopology.stream),
+    JETSTREAM_SUBJECT_PREFIX: z.string().default(defaultTopology.prefix),
+    JETSTREAM_DEADLETTER_STREAM: z.string().default(defaultTopology.deadLetterStream),
+    JETSTREAM_DEADLETTER_PREFIX: z.string().default(defaultTopology.deadLetterPrefix),
     DATABASE_URL: z.string().optional(),
     EMBEDDED_POSTGRES_PORT: z.coerce.number().int().default(54329),
     VENDOR_SIM_PORT: z.coerce.number().int().default(4010),
@@ -46,9 +55,9 @@ function log(message: string, extra: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'supervisor', msg: message, ...extra })}\n`);
 }
 
-async function natsReachable(url: string): Promise<boolean> {
+async function natsReachable(url: string, login: { user?: string; pass?: string } = {}): Promise<boolean> {
   try {
-    const nc = await connect({ servers: url, reconnect: false, timeout: 1000 });
+    const nc = await connect({ servers: url, reconnect: false, timeout: 1000, ...login });
     await nc.close();
     return true;
   } catch {
@@ -64,30 +73,55 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs 
   }
 }
 
-async function ensureNats(): Promise<string> {
-  if (await natsReachable(env.NATS_URL)) {
+/** Where the services find the bus, and the login each one uses there (none: the operator's NATS_* variables pass through). */
+interface Bus {
+  url: string;
+  logins?: Record<BusUser, string>;
+}
+
+/**
+ * An external NATS (NATS_URL set) is the operator's: its users are theirs, and the services log in
+ * with the NATS_* variables given. Otherwise a local nats-server starts with a generated user per
+ * service whose permissions cover only the events it owns, as in a deployment.
+ */
+async function ensureNats(): Promise<Bus> {
+  if (env.NATS_URL) {
+    if (!(await natsReachable(env.NATS_URL, { user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD }))) {
+      process.stderr.write(
+        `NATS is not reachable at ${env.NATS_URL} with the NATS_* credentials given; unset NATS_URL to run a local one.\n`,
+      );
+      process.exit(1);
+    }
     log('using NATS', { url: env.NATS_URL });
-    return env.NATS_URL;
+    return { url: env.NATS_URL };
   }
   if (spawnSync('nats-server', ['--version']).error) {
     process.stderr.write(
-      `NATS is not reachable at ${env.NATS_URL} and nats-server is not installed.\n` +
+      'nats-server is not installed.\n' +
         'Install it (Debian/Ubuntu: `sudo apt-get install nats-server`; macOS: `brew install nats-server`) or set NATS_URL.\n',
     );
     process.exit(1);
   }
-  const port = new URL(env.NATS_URL.replace(/^nats:/, 'http:')).port || '4222';
-  mkdirSync(resolve(dataDir, 'nats'), { recursive: true });
-  // Detached: a Ctrl-C in the terminal must not stop NATS before the services have drained.
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', port, '-js', '-sd', resolve(dataDir, 'nats')], {
-    stdio: 'ignore',
-    detached: true,
+  const port = env.JIT_NATS_PORT ?? (await localPort(4222));
+  const bus = startLocalBus({
+    dir: resolve(dataDir, 'nats'),
+    port,
+    topology: {
+      ...defaultTopology,
+      stream: env.JETSTREAM_STREAM,
+      prefix: env.JETSTREAM_SUBJECT_PREFIX,
+      deadLetterStream: env.JETSTREAM_DEADLETTER_STREAM,
+      deadLetterPrefix: env.JETSTREAM_DEADLETTER_PREFIX,
+    },
   });
-  children.push({ name: 'nats-server', child, tier: 0 });
-  const url = `nats://127.0.0.1:${port}`;
-  await waitUntil('nats-server', () => natsReachable(url));
-  log('started nats-server', { url, data: resolve(dataDir, 'nats') });
-  return url;
+  children.push({ name: 'nats-server', child: bus.child, tier: 0 });
+  await waitUntil('nats-server', () => natsReachable(bus.url, { user: 'admin', pass: bus.passwords.admin }));
+  log('started nats-server with a user per service', {
+    url: bus.url,
+    config: bus.configFile,
+    cliLogin: resolve(dataDir, 'nats', 'cli.env'),
+  });
+  return { url: bus.url, logins: bus.passwords };
 }
 
 async function ensurePostgres(): Promise<string> {
@@ -173,7 +207,7 @@ try {
 }
 
 async function main(): Promise<void> {
-  const natsUrl = await ensureNats();
+  const bus = await ensureNats();
   const databaseUrl = await ensurePostgres();
   const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
   const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
@@ -206,7 +240,8 @@ async function main(): Promise<void> {
       service.name,
       `apps/${service.name}/src/main.ts`,
       {
-        NATS_URL: natsUrl,
+        NATS_URL: bus.url,
+        ...(bus.logins ? { NATS_USER: service.name, NATS_PASSWORD: bus.logins[service.name] } : {}),
         DATABASE_URL: databaseUrl,
         JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
         SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,

@@ -151,7 +151,9 @@ describe('the directory moves on, and the system follows', () => {
 
   it('an application removed from the catalog has its pending requests closed and its grants revoked', async () => {
     const requests = driver(enforcing);
-    const granted = await requests.grant(alice.email, sandbox.id, 'retired-app');
+    // Granted while the catalog had its application, which was retired from the catalog since (the provisioner grants nothing the catalog lacks).
+    const granted = await requests.grant(alice.email, sandbox.id, 'demo-sandbox');
+    await db.query(`UPDATE provisioner.grants SET application_id = 'retired-app' WHERE request_id = $1`, [granted.requestId]);
     const pending = await requests.request(alice.email, sandbox.id, 'retired-app');
     const kept = await requests.grant(alice.email, aws.id);
     await grantStatus(pending);

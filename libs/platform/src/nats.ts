@@ -19,10 +19,6 @@ export function busSettingsRules(values: BusSettings, ctx: z.RefinementCtx): voi
     issue('NATS_NKEY_SEED', 'use either an nkey seed or NATS_USER/NATS_PASSWORD, not both');
   if (Boolean(values.NATS_TLS_CERT) !== Boolean(values.NATS_TLS_KEY))
     issue(values.NATS_TLS_CERT ? 'NATS_TLS_KEY' : 'NATS_TLS_CERT', 'a client certificate needs both NATS_TLS_CERT and NATS_TLS_KEY');
-  for (const name of ['NATS_TLS_CA', 'NATS_TLS_CERT', 'NATS_TLS_KEY'] as const) {
-    const file = values[name];
-    if (file && !existsSync(file)) issue(name, `no such file: ${file}`);
-  }
 }
 
 /**
@@ -49,6 +45,11 @@ export function busConnectionOptions(settings: BusSettings, user: string): NodeC
  * are a configuration error (a wrong password never gets better by retrying).
  */
 export async function connectBus(settings: BusSettings, user: string, options: NodeConnectionOptions = {}): Promise<NatsConnection> {
+  // Checked here rather than with the other variables: the files are mounted where the service runs, not where its configuration is linted.
+  for (const name of ['NATS_TLS_CA', 'NATS_TLS_CERT', 'NATS_TLS_KEY'] as const) {
+    const file = settings[name];
+    if (file && !existsSync(file)) throw new ConfigError(`invalid configuration for ${user}: ${name}: no such file: ${file}`);
+  }
   try {
     return await connect({ ...busConnectionOptions(settings, user), ...options });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { ConfigError, busConnectionOptions, loadConfig } from '@jit/platform';
+import { ConfigError, busConnectionOptions, connectBus, loadConfig } from '@jit/platform';
 
 describe('the bus login, configured once at start-up', () => {
   const service = { name: 'demo', defaultPort: 3999 };
@@ -20,8 +20,10 @@ describe('the bus login, configured once at start-up', () => {
     expect(load({ NATS_NKEY_SEED: seed }).NATS_NKEY_SEED).toBe(seed);
   });
 
-  it('names a TLS file that does not exist, and a client certificate without its key', () => {
-    expect(() => load({ NATS_TLS_CA: '/nonexistent/ca.pem' })).toThrow('NATS_TLS_CA: no such file: /nonexistent/ca.pem');
+  it('names a TLS file that does not exist, and a client certificate without its key', async () => {
+    await expect(connectBus(load({ NATS_TLS_CA: '/nonexistent/ca.pem' }), 'demo')).rejects.toThrow(
+      new ConfigError('invalid configuration for demo: NATS_TLS_CA: no such file: /nonexistent/ca.pem'),
+    );
     expect(() => load({ NATS_TLS_CERT: import.meta.filename })).toThrow(
       'NATS_TLS_KEY: a client certificate needs both NATS_TLS_CERT and NATS_TLS_KEY',
     );
@@ -45,7 +47,7 @@ describe('the bus login, configured once at start-up', () => {
   });
 
   it('never puts the password in a configuration error', () => {
-    expect(() => load({ NATS_USER: 'intake', NATS_PASSWORD: 'hunter2-secret', NATS_TLS_CA: '/nope' })).toThrow(
+    expect(() => load({ NATS_USER: 'intake', NATS_PASSWORD: 'hunter2-secret', NATS_TLS_CERT: '/nope' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2-secret') }),
     );
   });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, nkeys, type NatsConnection } from '@nats-io/transport-node';
 import { SystemClock, createEvent, inboxPrefixOf, natsAuthorizationBlock, subjectFor } from '@jit/events';
 import { PrivateNatsServer, createTestDatabase, eventsOf, sampleData, testTopology, waitFor } from '@jit/events/testing';
 import { ConfigError, createService } from '@jit/platform';
@@ -77,5 +77,29 @@ describe('the scheduler on an authenticated bus', () => {
     await expect(createService(schedulerService, anonymous)).rejects.toThrow(
       /no credentials \(set NATS_USER and NATS_PASSWORD, or NATS_NKEY_SEED\)/,
     );
+  });
+});
+
+describe('the scheduler logging in with an nkey', () => {
+  it('starts with NATS_NKEY_SEED and creates its consumer as the user the public key names', async () => {
+    const user = nkeys.createUser();
+    const nkeyTopology = testTopology('scheduler_nkey');
+    const server = await PrivateNatsServer.start({
+      config: natsAuthorizationBlock(nkeyTopology, { scheduler: { nkey: user.getPublicKey() } }),
+    });
+    try {
+      const env = testServiceEnv(schedulerService, await createTestDatabase('scheduler_nkey'), nkeyTopology, {
+        NATS_URL: server.url,
+        NATS_NKEY_SEED: new TextDecoder().decode(user.getSeed()),
+      });
+      const service = await createService(schedulerService, env);
+      try {
+        expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+      } finally {
+        await service.stop();
+      }
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, errors } from '@nats-io/transport-node';
 
 /** A private `nats-server -js` a test can stop and restart, keeping its port and its store. */
 export class PrivateNatsServer {
@@ -39,17 +38,10 @@ export class PrivateNatsServer {
       stdio: 'ignore',
     });
     const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        const nc = await connect({ servers: this.url, reconnect: false });
-        await nc.close();
-        return;
-      } catch (error) {
-        // A server that asks for credentials is up.
-        if (error instanceof errors.AuthorizationError) return;
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    // Up once it greets a client with INFO: that holds whatever login or TLS its configuration asks for.
+    while (!(await greets(this.port))) {
+      if (Date.now() > deadline) throw new Error(`nats-server on port ${this.port} did not start within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
@@ -71,5 +63,19 @@ function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(1000);
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('data', (chunk) => done(chunk.toString().startsWith('INFO')));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
   });
 }

@@ -32,6 +32,15 @@ describe('JetStream setup', () => {
     expect((await jsm.streams.info(topology.deadLetterStream)).config.subjects).toEqual([`${topology.deadLetterPrefix}.>`]);
   });
 
+  it('updates a stream only when its configuration differs, so a service that may not change streams starts against an unchanged one', async () => {
+    const jsm = await jetstreamManager(nc);
+    await ensureStreams(jsm, topology);
+    await ensureStreams(jsm, { ...topology, duplicateWindowMs: 120_000 });
+    expect((await jsm.streams.info(topology.stream)).config.duplicate_window).toBe(nanos(120_000));
+    await ensureStreams(jsm, topology);
+    expect((await jsm.streams.info(topology.stream)).config.duplicate_window).toBe(nanos(90_000));
+  });
+
   it('creates a durable pull consumer with explicit acks, and updates it when the settings change', async () => {
     const jsm = await jetstreamManager(nc);
     await ensureStreams(jsm, topology);

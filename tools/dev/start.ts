@@ -1,7 +1,6 @@
 // `npm start`: the whole system on one machine, each service and the simulator as a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 // The local bus of `npm start`: a nats-server with one generated user per service, as in a deployment.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { busUsers, defaultTopology, natsAuthorizationBlock, type BusUser, type Topology } from '@jit/events';
@@ -32,6 +32,7 @@ export function startLocalBus(options: { dir: string; port: number; topology?: T
     `listen: "127.0.0.1:${options.port}"`,
     // The store stays where earlier versions of `npm start` kept it (`.data/nats/jetstream`).
     `jetstream { store_dir: ${JSON.stringify(options.dir)} }`,
+    `pid_file: ${JSON.stringify(join(options.dir, 'nats.pid'))}`,
     natsAuthorizationBlock(options.topology ?? defaultTopology, credentials),
     '',
   ].join('\n');
@@ -55,4 +56,23 @@ export function localPort(preferred: number): Promise<number> {
       });
     });
   return listen(preferred).catch(() => listen(0));
+}
+
+/**
+ * The pid of a nats-server an earlier `npm start` left running on this data directory, if any. A
+ * second server on the same store would corrupt it, and the first one's passwords are gone.
+ */
+export function leftoverBus(dir: string): number | undefined {
+  const file = join(dir, 'nats.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  // nats-server leaves its pid file behind when it stops, and the pid may have gone to another program since.
+  const cmdline = `/proc/${pid}/cmdline`;
+  return !existsSync('/proc') || (existsSync(cmdline) && readFileSync(cmdline, 'utf8').includes('nats-server')) ? pid : undefined;
 }

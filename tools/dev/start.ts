@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { defaultTopology, type BusUser } from '@jit/events';
-import { localPort, startLocalBus } from './local-bus.js';
+import { leftoverBus, localPort, startLocalBus } from './local-bus.js';
 import { RestartPolicy } from './restart-policy.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -98,6 +98,13 @@ async function ensureNats(): Promise<Bus> {
     process.stderr.write(
       'nats-server is not installed.\n' +
         'Install it (Debian/Ubuntu: `sudo apt-get install nats-server`; macOS: `brew install nats-server`) or set NATS_URL.\n',
+    );
+    process.exit(1);
+  }
+  const leftover = leftoverBus(resolve(dataDir, 'nats'));
+  if (leftover !== undefined) {
+    process.stderr.write(
+      `A nats-server from an earlier \`npm start\` still runs on ${resolve(dataDir, 'nats')} (pid ${leftover}); stop it first (or delete its nats.pid if that pid is no nats-server).\n`,
     );
     process.exit(1);
   }

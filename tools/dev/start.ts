@@ -85,12 +85,7 @@ interface Bus {
  */
 async function ensureNats(): Promise<Bus> {
   if (env.NATS_URL) {
-    if (!(await natsReachable(env.NATS_URL, { user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD }))) {
-      process.stderr.write(
-        `NATS is not reachable at ${env.NATS_URL} with the NATS_* credentials given; unset NATS_URL to run a local one.\n`,
-      );
-      process.exit(1);
-    }
+    // Each service waits for it and exits naming the variables if it refuses their login.
     log('using NATS', { url: env.NATS_URL });
     return { url: env.NATS_URL };
   }

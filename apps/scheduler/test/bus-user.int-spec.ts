@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, nkeys, type NatsConnection } from '@nats-io/transport-node';
 import { SystemClock, createEvent, inboxPrefixOf, natsAuthorizationBlock, subjectFor } from '@jit/events';
@@ -70,6 +72,19 @@ describe('the scheduler on an authenticated bus', () => {
     await expect(started).rejects.toThrow(
       `NATS at ${server.url} refused scheduler's login with user "scheduler" (NATS_USER/NATS_PASSWORD)`,
     );
+  });
+
+  it('as a process, exits 1 with that message when the bus refuses its password', async () => {
+    const run = promisify(execFile)(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/scheduler/src/main.ts'], {
+      cwd: new URL('../../..', import.meta.url).pathname,
+      env: { ...process.env, ...env('not-the-password') },
+      timeout: 60_000,
+    });
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`refused scheduler's login with user "scheduler"`),
+    });
+    await expect(run).rejects.toMatchObject({ stderr: expect.not.stringContaining('not-the-password') });
   });
 
   it('refuses to start without credentials on a bus that requires them, naming the variables to set', async () => {

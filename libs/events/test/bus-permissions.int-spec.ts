@@ -109,6 +109,20 @@ describe('the bus enforces the event ownership table', () => {
     ).rejects.toThrow();
   });
 
+  it("a service cannot make the server republish stored events on another service's subject through its own consumer", async () => {
+    const jsm = await jetstreamManager(connections.get('intake')!);
+    const before = await messages();
+    await expect(
+      jsm.consumers.add(topology.stream, {
+        durable_name: 'intake',
+        deliver_subject: subjectFor(topology, 'approved'),
+        ack_policy: 'explicit' as never,
+        filter_subject: subjectFor(topology, 'requested'),
+      }),
+    ).rejects.toThrow('consumer deliver subject forms a cycle');
+    expect(await messages()).toBe(before);
+  });
+
   it('refuses a connection without credentials and one with a wrong password', async () => {
     await expect(connect({ servers: server.url, reconnect: false })).rejects.toThrow(/authorization/i);
     await expect(connectAs('intake', 'wrong')).rejects.toThrow(/authorization/i);

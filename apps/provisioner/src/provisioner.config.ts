@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEMO_CATALOG_FILE } from '@jit/catalog';
-import type { BaseConfig } from '@jit/platform';
+import { DEMO_CATALOG_FILE, demoCatalogRule } from '@jit/catalog';
+import { refuseDemoSettings, type BaseConfig, type ConfigRules } from '@jit/platform';
 
 const ms = z.coerce.number().int().positive();
 
@@ -70,3 +70,10 @@ export const provisionerEnvSchema = z.object({
 
 /** The provisioner's validated configuration. */
 export type ProvisionerConfig = BaseConfig & z.infer<typeof provisionerEnvSchema>;
+
+/** Rules between the provisioner's variables, checked with the schema at start-up. */
+export const provisionerConfigRules: ConfigRules<typeof provisionerEnvSchema> = (values, ctx) => {
+  demoCatalogRule(values, ctx);
+  // Simulator tokens or plain-HTTP vendor URLs would point group changes at a fake or expose the tokens.
+  refuseDemoSettings(values, ctx, { secrets: ['OKTA_API_TOKEN', 'JIRA_API_TOKEN'], httpsUrls: ['OKTA_ORG_URL', 'JIRA_HOST'] });
+};

@@ -59,7 +59,7 @@ export interface VendorSim {
   /** Audience of minted tokens. */
   readonly audience: string;
   /** Mints an access token as `POST /_sim/token` does. */
-  mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number }): Promise<MintedToken>;
+  mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number; emailVerified?: boolean }): Promise<MintedToken>;
   /** Okta user ids currently in a group. */
   groupMembers(groupId: string): string[];
   /** Messages the app sent a member, by e-mail, as `GET /_sim/slack/messages` lists them. */

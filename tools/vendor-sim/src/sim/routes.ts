@@ -10,6 +10,7 @@ export const tokenRequestSchema = z
     sub: z.string().min(1),
     scopes: z.array(z.string().min(1)).optional(),
     expiresIn: z.number().int().positive().max(86_400).optional(),
+    emailVerified: z.boolean().optional(),
   })
   .strict();
 

@@ -23,7 +23,10 @@ function refusal(env: NodeJS.ProcessEnv): string {
 
 describe('approval configuration outside local mode', () => {
   it('accepts real Okta and Slack settings', () => {
-    expect(loadConfig(approvalService, production)).toMatchObject({ JIT_MODE: 'production', SLACK_SIGNING_SECRET: production.SLACK_SIGNING_SECRET });
+    expect(loadConfig(approvalService, production)).toMatchObject({
+      JIT_MODE: 'production',
+      SLACK_SIGNING_SECRET: production.SLACK_SIGNING_SECRET,
+    });
   });
 
   it.each([

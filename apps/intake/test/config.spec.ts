@@ -7,11 +7,15 @@ describe('intake configuration', () => {
 
   it('refuses the demo catalog outside local mode (example.com owners, an auto-approved application), whether named or by default', () => {
     expect(() => loadConfig(intakeService, production)).toThrow(/CATALOG_FILE: names the demo catalog/);
-    expect(() => loadConfig(intakeService, { ...production, CATALOG_FILE: DEMO_CATALOG_FILE })).toThrow(/CATALOG_FILE: names the demo catalog/);
+    expect(() => loadConfig(intakeService, { ...production, CATALOG_FILE: DEMO_CATALOG_FILE })).toThrow(
+      /CATALOG_FILE: names the demo catalog/,
+    );
   });
 
   it("accepts the operator's catalog outside local mode and the demo catalog in local mode", () => {
-    expect(loadConfig(intakeService, { ...production, CATALOG_FILE: '/etc/jit/catalog.json' })).toMatchObject({ CATALOG_FILE: '/etc/jit/catalog.json' });
+    expect(loadConfig(intakeService, { ...production, CATALOG_FILE: '/etc/jit/catalog.json' })).toMatchObject({
+      CATALOG_FILE: '/etc/jit/catalog.json',
+    });
     expect(loadConfig(intakeService, { JIT_MODE: 'local' })).toMatchObject({ CATALOG_FILE: DEMO_CATALOG_FILE });
   });
 });

@@ -10,37 +10,41 @@ const request = { applicationId: 'demo-sandbox', duration: 'PT15M', justificatio
 
 /** A tiny OIDC issuer: a discovery document (whose `issuer` a test may change) and a JWKS, over real HTTP. */
 class TestIssuer {
-  advertisedIssuer = '';
   private constructor(
     private readonly server: Server,
     private readonly privateKey: CryptoKey,
+    private readonly discovery: { issuer: string; jwks_uri: string },
     readonly url: string,
   ) {}
 
   static async start(): Promise<TestIssuer> {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-    let issuer: TestIssuer | undefined;
+    const discovery = { issuer: '', jwks_uri: '' };
     const server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/.well-known/openid-configuration') {
-        res.end(JSON.stringify({ issuer: issuer!.advertisedIssuer, jwks_uri: `${issuer!.url}/keys` }));
-      } else if (req.url === '/keys') {
-        res.end(JSON.stringify({ keys: [jwk] }));
-      } else {
-        res.statusCode = 404;
-        res.end('{}');
-      }
+      if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify(discovery));
+      else if (req.url === '/keys') res.end(JSON.stringify({ keys: [jwk] }));
+      else res.writeHead(404).end('{}');
     });
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    issuer = new TestIssuer(server, privateKey, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    issuer.advertisedIssuer = issuer.url;
-    return issuer;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    Object.assign(discovery, { issuer: url, jwks_uri: `${url}/keys` });
+    return new TestIssuer(server, privateKey, discovery, url);
+  }
+
+  /** The `issuer` the discovery document names from now on. */
+  set advertisedIssuer(issuer: string) {
+    this.discovery.issuer = issuer;
   }
 
   /** Signs a token for the JIT Access audience; `exp` is set unless `expires` is false. */
   sign(claims: JWTPayload & { sub: string }, expires = true): Promise<string> {
-    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).setIssuer(this.url).setAudience(audience).setIssuedAt();
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setIssuer(this.url)
+      .setAudience(audience)
+      .setIssuedAt();
     return (expires ? jwt.setExpirationTime('5m') : jwt).sign(this.privateKey);
   }
 
@@ -81,11 +85,14 @@ describe('access tokens', () => {
   }
 
   // First, while the keys are not yet cached: a refused discovery caches nothing.
-  it("refuses every token while the discovery document names another issuer than OIDC_ISSUER, and writes nothing", async () => {
+  it('refuses every token while the discovery document names another issuer than OIDC_ISSUER, and writes nothing', async () => {
     issuer.advertisedIssuer = 'https://attacker.example.com';
     try {
       const before = await written(h);
-      const answer = await requestWith(h, await issuer.sign({ sub: 'alice@example.com', email: 'alice@example.com', email_verified: true }));
+      const answer = await requestWith(
+        h,
+        await issuer.sign({ sub: 'alice@example.com', email: 'alice@example.com', email_verified: true }),
+      );
       expect(answer.status).toBe(401);
       expect(answer.body.error.message).toMatch(/discovery document names another issuer/);
       expect(await written(h)).toEqual(before);
@@ -96,7 +103,10 @@ describe('access tokens', () => {
 
   it('refuses a token without exp (it would never expire) and writes nothing', async () => {
     const before = await written(h);
-    const answer = await requestWith(h, await issuer.sign({ sub: 'alice@example.com', email: 'alice@example.com', email_verified: true }, false));
+    const answer = await requestWith(
+      h,
+      await issuer.sign({ sub: 'alice@example.com', email: 'alice@example.com', email_verified: true }, false),
+    );
     expect(answer.status).toBe(401);
     expect(answer.body.error.message).toMatch(/exp/);
     expect(await written(h)).toEqual(before);
@@ -123,10 +133,14 @@ describe('access tokens', () => {
 
   describe('with a directory', () => {
     beforeAll(async () => {
-      mapped = await startIntake('intake_tokens_directory', { OIDC_ISSUER: issuer.url, OIDC_AUDIENCE: audience }, {
-        ...intakeService,
-        subjectDirectory: () => directory,
-      });
+      mapped = await startIntake(
+        'intake_tokens_directory',
+        { OIDC_ISSUER: issuer.url, OIDC_AUDIENCE: audience },
+        {
+          ...intakeService,
+          subjectDirectory: () => directory,
+        },
+      );
     });
 
     it('maps the subject of a token without a verified email through the directory, ignoring the unverified email', async () => {

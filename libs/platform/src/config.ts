@@ -92,7 +92,11 @@ function baseRules(values: z.infer<typeof baseEnvSchema>, env: NodeJS.ProcessEnv
   if (values.JIT_MODE === 'local') return;
   // The default URL (a password-less local superuser) is for a developer's machine only.
   if (env.DATABASE_URL === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required outside local mode (JIT_MODE=local): the postgres:// URL of the database' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_URL'],
+      message: 'required outside local mode (JIT_MODE=local): the postgres:// URL of the database',
+    });
   } else {
     refuseShippedDatabasePassword(values.DATABASE_URL, ctx);
   }

@@ -20,11 +20,15 @@ describe('configuration, validated once at start-up', () => {
 
   it('reports a broken rule between variables like any bad variable, naming it', () => {
     expect(() => loadConfig(service, { ...local, TOKEN: 'xoxb' })).toThrow(ConfigError);
-    expect(() => loadConfig(service, { ...local, TOKEN: 'xoxb' })).toThrow('invalid configuration for demo: SECRET: required when TOKEN is set');
+    expect(() => loadConfig(service, { ...local, TOKEN: 'xoxb' })).toThrow(
+      'invalid configuration for demo: SECRET: required when TOKEN is set',
+    );
     expect(loadConfig(service, { ...local, TOKEN: 'xoxb', SECRET: 's' })).toMatchObject({ TOKEN: 'xoxb', SECRET: 's' });
   });
 
   it('names every bad variable at once', () => {
-    expect(() => loadConfig(service, { ...local, DEMO_PORT: 'x', CONSUMER_BACKOFF_MS: 'soon' })).toThrow(/CONSUMER_BACKOFF_MS: .*; DEMO_PORT: /);
+    expect(() => loadConfig(service, { ...local, DEMO_PORT: 'x', CONSUMER_BACKOFF_MS: 'soon' })).toThrow(
+      /CONSUMER_BACKOFF_MS: .*; DEMO_PORT: /,
+    );
   });
 });

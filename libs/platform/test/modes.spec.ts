@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ConfigError, loadConfig, refuseDemoSettings, SHIPPED_SECRETS, type ConfigRules } from '@jit/platform';
 
 const env = z.object({ VENDOR_TOKEN: z.string().min(1), VENDOR_URL: z.url() });
-const rules: ConfigRules<typeof env> = (values, ctx) => refuseDemoSettings(values, ctx, { secrets: ['VENDOR_TOKEN'], httpsUrls: ['VENDOR_URL'] });
+const rules: ConfigRules<typeof env> = (values, ctx) =>
+  refuseDemoSettings(values, ctx, { secrets: ['VENDOR_TOKEN'], httpsUrls: ['VENDOR_URL'] });
 const service = { name: 'demo', defaultPort: 3999, env, rules };
 
 /** What an operator sets outside local mode: real-looking secrets, https everywhere. */
@@ -41,7 +42,9 @@ describe('modes: local mode allows demo settings, everything else refuses them',
   });
 
   it('refuses a plain-HTTP OIDC issuer outside local mode', () => {
-    expect(refusal({ ...production, OIDC_ISSUER: 'http://vendor-sim:4010/oauth2/default' })).toMatch(/OIDC_ISSUER: must be an https:\/\/ URL/);
+    expect(refusal({ ...production, OIDC_ISSUER: 'http://vendor-sim:4010/oauth2/default' })).toMatch(
+      /OIDC_ISSUER: must be an https:\/\/ URL/,
+    );
   });
 
   it('refuses a missing DATABASE_URL (the password-less default) and one with a password the repository ships', () => {
@@ -54,14 +57,17 @@ describe('modes: local mode allows demo settings, everything else refuses them',
     }
   });
 
-  it.each([...SHIPPED_SECRETS, 'xoxb-sim-token', 'jit_demo_Zm9vYmFyYmF6cXV4cXV1eA', 'my-token-change-me-1234567', 'acme-test-token-1234567890'])(
-    'refuses the shipped or placeholder secret %s, naming the variable, never the value',
-    (secret) => {
-      const message = refusal({ ...production, VENDOR_TOKEN: secret });
-      expect(message).toMatch(/VENDOR_TOKEN: is a demo or test value the repository ships/);
-      expect(message).not.toContain(secret);
-    },
-  );
+  it.each([
+    ...SHIPPED_SECRETS,
+    'xoxb-sim-token',
+    'jit_demo_Zm9vYmFyYmF6cXV4cXV1eA',
+    'my-token-change-me-1234567',
+    'acme-test-token-1234567890',
+  ])('refuses the shipped or placeholder secret %s, naming the variable, never the value', (secret) => {
+    const message = refusal({ ...production, VENDOR_TOKEN: secret });
+    expect(message).toMatch(/VENDOR_TOKEN: is a demo or test value the repository ships/);
+    expect(message).not.toContain(secret);
+  });
 
   it('refuses a secret too short to be real', () => {
     const message = refusal({ ...production, VENDOR_TOKEN: 'hunter2' });
@@ -74,7 +80,12 @@ describe('modes: local mode allows demo settings, everything else refuses them',
   });
 
   it('names every refused variable at once', () => {
-    const message = refusal({ ...production, JIT_DEMO_API_KEY: 'jit-demo-key-change-me-0000', VENDOR_TOKEN: 'sim-okta-token', VENDOR_URL: 'http://x' });
+    const message = refusal({
+      ...production,
+      JIT_DEMO_API_KEY: 'jit-demo-key-change-me-0000',
+      VENDOR_TOKEN: 'sim-okta-token',
+      VENDOR_URL: 'http://x',
+    });
     expect(message).toMatch(/JIT_DEMO_API_KEY/);
     expect(message).toMatch(/VENDOR_TOKEN/);
     expect(message).toMatch(/VENDOR_URL/);

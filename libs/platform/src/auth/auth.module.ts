@@ -26,7 +26,10 @@ export class AuthModule {
       module: AuthModule,
       providers: [
         { provide: API_KEYS, useValue: keys },
-        { provide: TokenVerifier, useValue: settings.oidcIssuer ? new TokenVerifier(settings.oidcIssuer, settings.oidcAudience, settings.directory) : null },
+        {
+          provide: TokenVerifier,
+          useValue: settings.oidcIssuer ? new TokenVerifier(settings.oidcIssuer, settings.oidcAudience, settings.directory) : null,
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,20 +25,6 @@ const compose = parse(composeText, { merge: true }) as {
 };
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
-/** What an operator sets before `docker compose up`: real-looking secrets, https everywhere. */
-const operatorEnv: Record<string, string> = {
-  POSTGRES_PASSWORD: 'Kf3-operator-chosen-database-password-71',
-  OIDC_ISSUER: 'https://acme.okta.com/oauth2/default',
-  OKTA_ORG_URL: 'https://acme.okta.com',
-  OKTA_API_TOKEN: '00Lk3rT9vQ2xWm8ZpA7sYd4HnB6cJfE1gU5iO0tRq',
-  JIRA_HOST: 'https://acme.atlassian.net',
-  JIRA_EMAIL: 'jit-bot@acme.com',
-  JIRA_API_TOKEN: 'ATATT3xFfGF0q8yH2kLmN4pR6sT9vW1zB3cD5eF7gH9j',
-  SLACK_BOT_TOKEN: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
-  SLACK_SIGNING_SECRET: '8f14e45fceea167a5a36dedd4bea2543',
-  JIT_CATALOG_FILE: '/srv/jit/catalog.json',
-};
-
 /** Compose's interpolation: `${VAR:-default}` and `${VAR:?message}` (which refuses an unset VAR) against `env`. */
 function interpolate(value: string, env: Record<string, string>): string {
   return String(value).replace(/\$\{([A-Z0-9_]+)(?::-([^}]*)|:\?([^}]*))\}/g, (_, name: string, fallback?: string, message?: string) => {
@@ -52,6 +39,26 @@ const composeBody = composeText.replace(/^\s*#.*$/gm, '');
 
 /** Variables compose requires (`${VAR:?...}`), in the order they appear. */
 const required = [...new Set([...composeBody.matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((m) => m[1]))];
+
+/** The secrets whose exact form matters (URLs, the Slack token's prefix); they must stay required. */
+const shapedSecrets: Record<string, string> = {
+  POSTGRES_PASSWORD: 'Kf3-operator-chosen-database-password-71',
+  OIDC_ISSUER: 'https://acme.okta.com/oauth2/default',
+  OKTA_ORG_URL: 'https://acme.okta.com',
+  OKTA_API_TOKEN: '00Lk3rT9vQ2xWm8ZpA7sYd4HnB6cJfE1gU5iO0tRq',
+  JIRA_HOST: 'https://acme.atlassian.net',
+  JIRA_EMAIL: 'jit-bot@acme.com',
+  JIRA_API_TOKEN: 'ATATT3xFfGF0q8yH2kLmN4pR6sT9vW1zB3cD5eF7gH9j',
+  SLACK_BOT_TOKEN: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
+  SLACK_SIGNING_SECRET: '8f14e45fceea167a5a36dedd4bea2543',
+  JIT_CATALOG_FILE: '/srv/jit/catalog.json',
+};
+
+/** What an operator sets before `docker compose up`: every required variable, each secret random, https everywhere. */
+const operatorEnv: Record<string, string> = {
+  ...Object.fromEntries(required.map((name) => [name, randomBytes(24).toString('base64url')])),
+  ...shapedSecrets,
+};
 
 describe('docker-compose.yml', () => {
   it('passes dclint against the Compose specification', async () => {
@@ -71,7 +78,7 @@ describe('docker-compose.yml', () => {
   );
 
   it('ships no default secret: compose refuses to start until each is set, naming it', () => {
-    expect(required).toEqual(expect.arrayContaining([...Object.keys(operatorEnv)]));
+    expect(required).toEqual(expect.arrayContaining(Object.keys(shapedSecrets)));
     expect(composeText).not.toMatch(/JIT_DEMO_API_KEY/);
     for (const name of required) {
       expect(composeBody).not.toContain(`\${${name}:-`);

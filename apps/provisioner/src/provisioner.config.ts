@@ -52,6 +52,12 @@ export const provisionerEnvSchema = z.object({
   /** How often the reconciliation compares managed Okta groups with grants (`POST /v1/reconciliations` runs a round at once). */
   RECONCILE_INTERVAL_MS: ms.default(60_000),
   /**
+   * The scheduler fires `expired` at `expiresAt`; a grant still holding access this long after its
+   * expiry (or deadline) is taken to have lost its event and is revoked by reconciliation, rather
+   * than racing an expiry about to arrive. Lost expiries end within this plus one interval.
+   */
+  RECONCILE_EXPIRY_GRACE_MS: ms.default(60_000),
+  /**
    * Requesters whose Okta status (deactivated, suspended, deleted) each reconciliation round reads,
    * those read longest ago first: one Okta call each, so this bounds the round's share of the rate limit.
    */

@@ -28,12 +28,6 @@ import {
 } from './reconciliation.store.js';
 import type { GroupReport, RoundReport, RoundTrigger } from './round-report.js';
 
-/**
- * The scheduler fires `expired` at `expiresAt`; a grant still active this long after it is taken to
- * have lost its event, rather than racing one about to arrive.
- */
-const EXPIRY_GRACE_MS = 60_000;
-
 /** Overdue grants handled per round; the rest wait for the next round. */
 const OVERDUE_BATCH_SIZE = 100;
 
@@ -170,7 +164,7 @@ export class ReconciliationLoop extends PeriodicTask {
 
   /** Grants holding access well past their expiry or deadline, whose `expired` event never arrived. */
   private async reviewOverdueGrants(): Promise<{ findings: SeenFinding[]; resolved: Finding[] }> {
-    const cutoff = new Date(this.clock.now().getTime() - EXPIRY_GRACE_MS);
+    const cutoff = new Date(this.clock.now().getTime() - this.config.RECONCILE_EXPIRY_GRACE_MS);
     const findings: SeenFinding[] = [];
     for (const grant of await overdueGrants(this.dataSource.manager, cutoff, OVERDUE_BATCH_SIZE)) {
       findings.push(await this.handleOverdue(grant));

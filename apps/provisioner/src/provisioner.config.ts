@@ -17,6 +17,8 @@ export const provisionerEnvSchema = z.object({
   JIRA_API_TOKEN: z.string().min(1),
   JIRA_PROJECT_KEY: z.string().min(1).default('JIT'),
   JIRA_ISSUE_TYPE: z.string().min(1).default('Task'),
+  /** How long one Jira call may take before it counts as failed and is retried later. */
+  JIRA_TIMEOUT_MS: ms.default(30_000),
   /** How often the granting loop looks for approved grants when none is waiting; a backlog is drained without pause. */
   GRANT_TICK_MS: ms.default(500),
   /** Delay after the first failed grant attempt (Okta unavailable); doubles per attempt, with jitter. */

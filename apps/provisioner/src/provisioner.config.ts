@@ -17,6 +17,8 @@ export const provisionerEnvSchema = z.object({
   JIRA_API_TOKEN: z.string().min(1),
   JIRA_PROJECT_KEY: z.string().min(1).default('JIT'),
   JIRA_ISSUE_TYPE: z.string().min(1).default('Task'),
+  /** How long one Jira call may take before it counts as failed and is retried later. */
+  JIRA_TIMEOUT_MS: ms.default(30_000),
   /** How often the granting loop looks for approved grants when none is waiting; a backlog is drained without pause. */
   GRANT_TICK_MS: ms.default(500),
   /** Delay after the first failed grant attempt (Okta unavailable); doubles per attempt, with jitter. */
@@ -51,6 +53,12 @@ export const provisionerEnvSchema = z.object({
   RECONCILE_MODE: z.enum(['report', 'enforce']).default('enforce'),
   /** How often the reconciliation compares managed Okta groups with grants (`POST /v1/reconciliations` runs a round at once). */
   RECONCILE_INTERVAL_MS: ms.default(60_000),
+  /**
+   * The scheduler fires `expired` at `expiresAt`; a grant still holding access this long after its
+   * expiry (or deadline) is taken to have lost its event and is revoked by reconciliation, rather
+   * than racing an expiry about to arrive. Lost expiries end within this plus one interval.
+   */
+  RECONCILE_EXPIRY_GRACE_MS: ms.default(60_000),
   /**
    * Requesters whose Okta status (deactivated, suspended, deleted) each reconciliation round reads,
    * those read longest ago first: one Okta call each, so this bounds the round's share of the rate limit.

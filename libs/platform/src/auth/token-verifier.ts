@@ -58,8 +58,9 @@ export class TokenVerifier {
     if (typeof discovery.jwks_uri !== 'string') throw new TokenRejectedError('issuer discovery has no jwks_uri');
     const jwksUri = new URL(discovery.jwks_uri);
     // Keys fetched over plain HTTP from an https issuer could be swapped on the way.
-    if (this.issuer.startsWith('https:') && jwksUri.protocol !== 'https:')
+    if (this.issuer.startsWith('https:') && jwksUri.protocol !== 'https:') {
       throw new TokenRejectedError('the jwks_uri of an https issuer must be https');
+    }
     this.keys = createRemoteJWKSet(jwksUri);
     return this.keys;
   }

@@ -51,6 +51,9 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
   const natsUrl = options.natsUrl ?? testNatsUrl;
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(name));
   const env: NodeJS.ProcessEnv = {
+    // The simulator (plain HTTP) and the fixture secrets below are accepted in local mode only.
+    JIT_MODE: 'local',
+    AUDITORS: 'dave@example.com',
     NATS_URL: natsUrl,
     DATABASE_URL: databaseUrl,
     JETSTREAM_STREAM: topology.stream,

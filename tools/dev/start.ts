@@ -42,6 +42,7 @@ const env = z
     JIRA_EMAIL: z.string().optional(),
     JIRA_API_TOKEN: z.string().optional(),
     SLACK_BOT_TOKEN: z.string().optional(),
+    AUDITORS: z.string().optional(),
   })
   .parse(process.env);
 
@@ -223,6 +224,8 @@ async function main(): Promise<void> {
         JIRA_API_TOKEN: 'sim-jira-token',
         SLACK_BOT_TOKEN: 'xoxb-sim-token',
         SLACK_API_URL: `${simUrl}/api/`,
+        // The simulator's auditor, unless the developer named their own.
+        AUDITORS: env.AUDITORS ?? 'dave@example.com',
       };
   if (!realVendors) {
     startChild(
@@ -241,6 +244,8 @@ async function main(): Promise<void> {
       service.name,
       `apps/${service.name}/src/main.ts`,
       {
+        // Local mode is what allows the simulator, the demo key and the generated secrets below.
+        JIT_MODE: 'local',
         NATS_URL: bus.url,
         ...(bus.logins ? { NATS_USER: service.name, NATS_PASSWORD: bus.logins[service.name] } : {}),
         DATABASE_URL: databaseUrl,
@@ -263,6 +268,8 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     [
+      '',
+      'LOCAL MODE: simulator, demo key, generated secrets — never expose',
       '',
       'JIT Access is running.',
       ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),

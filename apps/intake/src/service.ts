@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '@jit/platform';
 import { CatalogModule } from './catalog/catalog.module.js';
-import { intakeEnv } from './config.js';
+import { intakeConfigRules, intakeEnv } from './config.js';
 import { CreateRequests1764000000100 } from './migrations/1764000000100-create-requests.js';
 import { RequestRecord } from './requests/request.entity.js';
 import { RequestsModule } from './requests/requests.module.js';
@@ -10,6 +10,7 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   name: 'intake',
   defaultPort: 3000,
   env: intakeEnv,
+  rules: intakeConfigRules,
   imports: [CatalogModule, RequestsModule],
   entities: [RequestRecord],
   migrations: [CreateRequests1764000000100],

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './exception.filter.js';
 export * from './health.controller.js';
 export * from './logger.js';
+export * from './modes.js';
 export * from './nats.js';
 export * from './platform.module.js';
 export * from './service.js';

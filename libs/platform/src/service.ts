@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
+import type { SubjectDirectory } from './auth/subject-directory.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { createLogger } from './logger.js';
 import { connectBus } from './nats.js';
@@ -25,6 +26,8 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   imports: NonNullable<ModuleMetadata['imports']>;
   entities?: Function[];
   migrations?: Function[];
+  /** Maps an access token's subject to a login, for tokens without a verified email; without it such tokens are refused. */
+  subjectDirectory?: (config: BaseConfig & z.infer<S>) => SubjectDirectory;
 }
 
 /** A started service. */
@@ -75,7 +78,12 @@ export async function createService(
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
       PlatformModule.forRoot({ config, nc, topology, readiness, clock: options.clock ?? new SystemClock() }),
-      AuthModule.forRoot({ oidcIssuer: config.OIDC_ISSUER, oidcAudience: config.OIDC_AUDIENCE, demoApiKey: config.JIT_DEMO_API_KEY }),
+      AuthModule.forRoot({
+        oidcIssuer: config.OIDC_ISSUER,
+        oidcAudience: config.OIDC_AUDIENCE,
+        demoApiKey: config.JIT_DEMO_API_KEY,
+        directory: definition.subjectDirectory?.(config),
+      }),
       ...definition.imports,
     ],
   };

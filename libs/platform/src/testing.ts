@@ -10,6 +10,8 @@ export function testServiceEnv(
   extra: NodeJS.ProcessEnv = {},
 ): NodeJS.ProcessEnv {
   return {
+    // Tests use the simulator (plain HTTP) and fixture secrets, which only local mode accepts.
+    JIT_MODE: 'local',
     NATS_URL: testNatsUrl,
     DATABASE_URL: databaseUrl,
     JETSTREAM_STREAM: topology.stream,

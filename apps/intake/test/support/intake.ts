@@ -47,9 +47,9 @@ export interface IntakeHarness {
   close(): Promise<void>;
 }
 
-/** Starts intake against the real NATS and Postgres, with its own database and streams. */
-export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Promise<IntakeHarness> {
-  const service = await startTestService(intakeService, { name, env: { JIT_DEMO_API_KEY: API_KEY, ...env } });
+/** Starts intake (or a variant of its definition) against the real NATS and Postgres, with its own database and streams. */
+export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}, definition = intakeService): Promise<IntakeHarness> {
+  const service = await startTestService(definition, { name, env: { JIT_DEMO_API_KEY: API_KEY, ...env } });
   const nc: NatsConnection = await connectTestNats();
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);

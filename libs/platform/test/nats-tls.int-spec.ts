@@ -47,6 +47,7 @@ describe('the bus over TLS', () => {
 
   it('logs in over TLS trusting the CA in NATS_TLS_CA', async () => {
     const config = loadConfig(service, {
+      JIT_MODE: 'local',
       NATS_URL: server.url,
       NATS_USER: 'intake',
       NATS_PASSWORD: 'p',
@@ -62,7 +63,7 @@ describe('the bus over TLS', () => {
   });
 
   it('refuses a server whose certificate no configured CA signed', async () => {
-    const config = loadConfig(service, { NATS_URL: server.url, NATS_USER: 'intake', NATS_PASSWORD: 'p' });
+    const config = loadConfig(service, { JIT_MODE: 'local', NATS_URL: server.url, NATS_USER: 'intake', NATS_PASSWORD: 'p' });
     await expect(connectBus(config, 'intake', { reconnect: false, timeout: 3000 })).rejects.toThrow(
       'unable to verify the first certificate',
     );

@@ -2,7 +2,8 @@ import { ConfigError, busConnectionOptions, connectBus, loadConfig } from '@jit/
 
 describe('the bus login, configured once at start-up', () => {
   const service = { name: 'demo', defaultPort: 3999 };
-  const load = (env: NodeJS.ProcessEnv) => loadConfig(service, env);
+  // Local mode, so that only the bus rules speak (production's own rules are in modes.spec.ts).
+  const load = (env: NodeJS.ProcessEnv) => loadConfig(service, { JIT_MODE: 'local', ...env });
 
   it('needs a password with a user and a user with a password, naming the missing one', () => {
     expect(() => load({ NATS_USER: 'intake' })).toThrow(

@@ -4,6 +4,8 @@ import { approvalService } from '../src/service.js';
 /** An approval service as an operator configures it outside local mode. */
 const production = {
   DATABASE_URL: 'postgres://approval:Wq4-operator-chosen-2k@db.internal:5432/jit',
+  NATS_USER: 'approval',
+  NATS_PASSWORD: 'Nt8-operator-chosen-bus-4r',
   OIDC_ISSUER: 'https://acme.okta.com/oauth2/default',
   OKTA_ORG_URL: 'https://acme.okta.com',
   OKTA_API_TOKEN: '00Lk3rT9vQ2xWm8ZpA7sYd4HnB6cJfE1gU5iO0tRq',

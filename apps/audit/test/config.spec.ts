@@ -2,7 +2,11 @@ import { loadConfig } from '@jit/platform';
 import { auditService } from '../src/service.js';
 
 describe('audit configuration', () => {
-  const production = { DATABASE_URL: 'postgres://audit:Yr2-operator-chosen-8n@db.internal:5432/jit' };
+  const production = {
+    DATABASE_URL: 'postgres://audit:Yr2-operator-chosen-8n@db.internal:5432/jit',
+    NATS_USER: 'audit',
+    NATS_PASSWORD: 'Nt8-operator-chosen-bus-4r',
+  };
 
   it('names no auditor unless the operator does (no demo person in production code)', () => {
     expect(loadConfig(auditService, production)).toMatchObject({ AUDITORS: [] });

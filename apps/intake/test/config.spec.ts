@@ -3,7 +3,11 @@ import { loadConfig } from '@jit/platform';
 import { intakeService } from '../src/service.js';
 
 describe('intake configuration', () => {
-  const production = { DATABASE_URL: 'postgres://intake:Vb6-operator-chosen-3q@db.internal:5432/jit' };
+  const production = {
+    DATABASE_URL: 'postgres://intake:Vb6-operator-chosen-3q@db.internal:5432/jit',
+    NATS_USER: 'intake',
+    NATS_PASSWORD: 'Nt8-operator-chosen-bus-4r',
+  };
 
   it('refuses the demo catalog outside local mode (example.com owners, an auto-approved application), whether named or by default', () => {
     expect(() => loadConfig(intakeService, production)).toThrow(/CATALOG_FILE: names the demo catalog/);

@@ -13,6 +13,8 @@ describe('modes, with intake as its own process', () => {
     const key = 'jit_demo_c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs';
     const run = await runIntakeProcess('intake_production_demo_key', {
       JIT_MODE: 'production',
+      NATS_USER: 'intake',
+      NATS_PASSWORD: 'Nt8-operator-chosen-bus-4r',
       JIT_DEMO_API_KEY: key,
       CATALOG_FILE: '/etc/jit/catalog.json',
     });

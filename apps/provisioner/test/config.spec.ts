@@ -5,6 +5,8 @@ import { provisionerService } from '../src/service.js';
 /** A provisioner as an operator configures it outside local mode. */
 const production = {
   DATABASE_URL: 'postgres://provisioner:Zt8-operator-chosen-5m@db.internal:5432/jit',
+  NATS_USER: 'provisioner',
+  NATS_PASSWORD: 'Nt8-operator-chosen-bus-4r',
   CATALOG_FILE: '/etc/jit/catalog.json',
   OKTA_ORG_URL: 'https://acme.okta.com',
   OKTA_API_TOKEN: '00Lk3rT9vQ2xWm8ZpA7sYd4HnB6cJfE1gU5iO0tRq',

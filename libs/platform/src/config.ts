@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defaultTopology, type ConsumerSettings, type Topology } from '@jit/events';
 import { refuseDemoSettings, refuseShippedDatabasePassword } from './modes.js';
-import { busSettingsRules } from './nats.js';
+import { busSettingsRules, requireBusLogin } from './nats.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -88,6 +88,7 @@ export function loadConfig<S extends z.ZodObject>(
     .extend(service.env?.shape ?? {})
     .superRefine((values, ctx) => {
       busSettingsRules(values as z.infer<typeof baseEnvSchema>, ctx);
+      requireBusLogin(values as z.infer<typeof baseEnvSchema>, ctx);
       baseRules(values as z.infer<typeof baseEnvSchema>, env, ctx);
       service.rules?.(values as z.infer<S> & z.infer<typeof baseEnvSchema>, ctx);
     });

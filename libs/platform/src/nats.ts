@@ -3,6 +3,7 @@ import { connect, errors, nkeyAuthenticator, type NatsConnection, type NodeConne
 import type { z } from 'zod';
 import { inboxPrefixOf } from '@jit/events';
 import { ConfigError, type BaseConfig } from './config.js';
+import { refuseDemoSettings } from './modes.js';
 
 /** The settings that say how to reach and log in to the bus. */
 export type BusSettings = Pick<
@@ -19,6 +20,23 @@ export function busSettingsRules(values: BusSettings, ctx: z.RefinementCtx): voi
     issue('NATS_NKEY_SEED', 'use either an nkey seed or NATS_USER/NATS_PASSWORD, not both');
   if (Boolean(values.NATS_TLS_CERT) !== Boolean(values.NATS_TLS_KEY))
     issue(values.NATS_TLS_CERT ? 'NATS_TLS_KEY' : 'NATS_TLS_CERT', 'a client certificate needs both NATS_TLS_CERT and NATS_TLS_KEY');
+}
+
+/**
+ * Outside local mode a service logs in as its own bus user, with a real password: on a bus that
+ * lets it in anonymously, anyone who reaches NATS can publish any event. Messages name the
+ * variable, never its value.
+ */
+export function requireBusLogin(values: BusSettings & Pick<BaseConfig, 'JIT_MODE'>, ctx: z.RefinementCtx): void {
+  if (values.JIT_MODE === 'local') return;
+  if (!values.NATS_USER && !values.NATS_NKEY_SEED) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NATS_USER'],
+      message: "required outside local mode (JIT_MODE=local): the service's own bus user, with NATS_PASSWORD (or NATS_NKEY_SEED instead)",
+    });
+  }
+  refuseDemoSettings(values, ctx, { secrets: ['NATS_PASSWORD'] });
 }
 
 /**

@@ -9,6 +9,8 @@ const service = { name: 'demo', defaultPort: 3999, env, rules };
 /** What an operator sets outside local mode: real-looking secrets, https everywhere. */
 const production = {
   DATABASE_URL: 'postgres://jit:Qx7-operator-chosen-9f@db.internal:5432/jit',
+  NATS_USER: 'demo',
+  NATS_PASSWORD: 'Nt8-operator-chosen-bus-4r',
   OIDC_ISSUER: 'https://acme.okta.com/oauth2/default',
   VENDOR_TOKEN: '00Lk3rT9vQ2xWm8ZpA7sYd4HnB6cJfE1gU5iO0tRq',
   VENDOR_URL: 'https://acme.okta.com',

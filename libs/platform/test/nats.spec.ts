@@ -47,6 +47,21 @@ describe('the bus login, configured once at start-up', () => {
     });
   });
 
+  it("outside local mode, needs the service's own bus login with a real password, naming the variable", () => {
+    const production = { JIT_MODE: 'production', DATABASE_URL: 'postgres://demo:Qx7-operator-chosen-4v@db.internal:5432/jit' };
+    expect(() => loadConfig(service, production)).toThrow(
+      "invalid configuration for demo: NATS_USER: required outside local mode (JIT_MODE=local): the service's own bus user, with NATS_PASSWORD (or NATS_NKEY_SEED instead)",
+    );
+    expect(() => loadConfig(service, { ...production, NATS_USER: 'intake', NATS_PASSWORD: 'short' })).toThrow(
+      /NATS_PASSWORD: is too short/,
+    );
+    expect(loadConfig(service, { ...production, NATS_USER: 'intake', NATS_PASSWORD: 'Hq3vN8-operator-chosen-Zt5' })).toMatchObject({
+      NATS_USER: 'intake',
+    });
+    expect(loadConfig(service, { ...production, NATS_NKEY_SEED: `SU${'A'.repeat(56)}` }).NATS_NKEY_SEED).toBeDefined();
+    expect(load({}).NATS_USER).toBeUndefined();
+  });
+
   it('never puts the password in a configuration error', () => {
     expect(() => load({ NATS_USER: 'intake', NATS_PASSWORD: 'hunter2-secret', NATS_TLS_CERT: '/nope' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2-secret') }),

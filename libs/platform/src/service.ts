@@ -92,7 +92,12 @@ export async function createService(
   // rawBody keeps the exact bytes next to the parsed body, for signature checks such as Slack's.
   // abortOnError: false makes a failed start-up throw to the caller (a test, or runService) instead of exiting the process.
   // bodyParser: false because hardenHttp registers the parsers itself, with the body limit.
-  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true, rawBody: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(root, {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   hardenHttp(app, { bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -9,12 +9,17 @@ import { register } from 'prom-client';
 export async function startMetricsServer(host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'only GET /metrics is served here' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'not_found', message: 'only GET /metrics is served here' } }));
       return;
     }
     register.metrics().then(
       (text) => res.writeHead(200, { 'content-type': register.contentType }).end(text),
-      () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } })),
+      () =>
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'internal', message: 'internal error' } })),
     );
   });
   server.listen(port, host);

@@ -44,8 +44,10 @@ function fieldOf(issue: z.core.$ZodIssue, fallback: string): string {
 
 // C0 controls, DEL and C1 controls. NUL is the one Postgres refuses outright (a 500 if it gets that
 // far); the others hide text from a reader (a log line, a CSV cell, a terminal) or forge line breaks.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Free text (a justification, a comment) may be laid out with tabs and line breaks, nothing else.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FREE_TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /**

@@ -54,7 +54,7 @@ describe('the HTTP edge of every service', () => {
       body: '{"applicationId":',
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('invalid_request');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
   });
 
   it.each([
@@ -76,7 +76,7 @@ describe('the HTTP edge of every service', () => {
     expect(await separate.text()).toContain('process_cpu_seconds_total');
     const onApi = await fetch(`${h.url}/metrics`);
     expect(onApi.status).toBe(404);
-    expect((await onApi.json()).error.code).toBe('not_found');
+    expect(((await onApi.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
   describe('GET /v1/requests is paged', () => {

@@ -12,11 +12,12 @@ export interface FieldIssue {
  * bad field (`field: message; ...`) with the issues in `details.issues`. `field` names the input
  * when it is a single value (a header or a path parameter); `where` names a whole body or query.
  * Control characters are refused before the schema runs (see `controlCharacterIssues`): a body's
- * text may hold tabs and line breaks, a single value or a query nothing of the kind.
+ * text may hold tabs and line breaks, a single value or a query (`where` naming a query) nothing of the kind.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, name: { field?: string; where?: string } = {}): z.output<S> {
   const where = name.where ?? '(body)';
-  const text = name.field === undefined && where === '(body)' ? 'free' : 'strict';
+  // A single value (header, path parameter) or a query never carries layout; a body (JSON, a Slack payload) may.
+  const text = name.field !== undefined || /query/.test(where) ? 'strict' : 'free';
   const controls = controlCharacterIssues(input, { text, field: name.field ?? '' });
   if (controls.length > 0) refuse(controls);
   const parsed = schema.safeParse(input);

@@ -160,4 +160,22 @@ describe('the rate limit of every service', () => {
   it('health probes are never limited', async () => {
     for (let i = 0; i < 10; i++) expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
   });
+
+  // Last: it spends this address's budget of failed authentications.
+  it('an address that keeps failing to authenticate gets 429 before any credential is checked, and probes still answer', async () => {
+    const guess = { authorization: 'Bearer not-the-key-0123456789' };
+    for (let i = 0; i < 3; i++) expect((await h.call('GET', '/v1/applications', { headers: guess })).status).toBe(401);
+    const before = (await h.publishedEvents()).length;
+    const response = await fetch(`${h.url}/v1/requests`, {
+      method: 'POST',
+      headers: { ...asApiKey('alice@example.com'), 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect(await h.dataSource.query(`SELECT id FROM intake.requests`)).toEqual([]);
+    expect((await h.publishedEvents()).length).toBe(before);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+  });
 });

@@ -14,7 +14,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { hardenHttp } from './http/http-hardening.js';
 import { startMetricsServer } from './http/metrics-server.js';
-import { RateLimitModule } from './http/rate-limit.js';
+import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
 import { PlatformModule } from './platform.module.js';
 
@@ -55,6 +55,7 @@ export async function createService(
   options: { clock?: Clock } = {},
 ): Promise<RunningService> {
   const config = loadConfig(definition, env);
+  const clock = options.clock ?? new SystemClock();
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const topology = topologyOf(config);
   const nc = await connect({
@@ -82,7 +83,7 @@ export async function createService(
     imports: [
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
-      PlatformModule.forRoot({ config, nc, topology, readiness, clock: options.clock ?? new SystemClock() }),
+      PlatformModule.forRoot({ config, nc, topology, readiness, clock }),
       AuthModule.forRoot({ oidcIssuer: config.OIDC_ISSUER, oidcAudience: config.OIDC_AUDIENCE, demoApiKey: config.JIT_DEMO_API_KEY }),
       // After AuthModule: the rate limit keys on the caller AuthGuard found.
       RateLimitModule.forRoot({ max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }),
@@ -100,6 +101,8 @@ export async function createService(
   });
   app.useLogger(app.get(Logger));
   hardenHttp(app, { bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
+  const rateLimit = { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS };
+  if (rateLimit.max > 0) app.use(failedAuthenticationLimit(rateLimit, clock));
   app.useGlobalFilters(new ApiExceptionFilter());
 
   const dataSource = app.get(DataSource);

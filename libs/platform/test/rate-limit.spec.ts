@@ -10,3 +10,15 @@ describe('the per-caller call counter', () => {
     expect(counter.take('alice', 60_000)).toEqual({ allowed: true });
   });
 });
+
+describe('checking a budget without spending it', () => {
+  it('says whether more calls fit, and counts nothing', () => {
+    const counter = new CallCounter({ max: 2, windowMs: 60_000 });
+    expect(counter.check('mallory', 0, 1)).toEqual({ allowed: true });
+    counter.take('mallory', 0);
+    counter.take('mallory', 0);
+    expect(counter.check('mallory', 0)).toEqual({ allowed: true });
+    expect(counter.check('mallory', 0, 1)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(counter.check('mallory', 60_000, 1)).toEqual({ allowed: true });
+  });
+});

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type CanActivate, type DynamicModule, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Clock, DomainError } from '@jit/events';
 import type { Principal } from '../auth/principal.js';
 
@@ -33,7 +33,13 @@ export class CallCounter {
       this.windows.set(key, window);
     }
     window.count++;
-    if (window.count <= this.settings.max) return { allowed: true };
+    return this.check(key, now);
+  }
+
+  /** Whether a caller's calls so far, and `more` besides, fit its limit, without counting anything. */
+  check(key: string, now: number, more = 0): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+    const window = this.windows.get(key);
+    if (!window || window.endsAt <= now || window.count + more <= this.settings.max) return { allowed: true };
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
   }
 
@@ -81,7 +87,39 @@ function callerOf(request: Request & { principal?: Principal }): string {
   const principal = request.principal;
   if (principal?.via === 'api_key') return `api_key:${principal.apiKey}`;
   if (principal?.via === 'oidc') return `person:${principal.subject}`;
+  return addressOf(request);
+}
+
+function addressOf(request: Request): string {
   return `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+}
+
+/**
+ * Express middleware limiting failed authentications per address: a call refused with 401 never
+ * reaches `RateLimitGuard` (it runs after `AuthGuard`), so guessing keys or replaying stolen tokens
+ * is counted here instead, and an address over its budget gets 429 before any credential is checked.
+ */
+export function failedAuthenticationLimit(settings: RateLimitSettings, clock: Clock) {
+  const failures = new CallCounter(settings);
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if (UNLIMITED.test(request.path)) return next();
+    const address = addressOf(request);
+    const now = clock.now().getTime();
+    // Refused once the budget is spent: one more failure would not fit.
+    const checked = failures.check(address, now, 1);
+    if (!checked.allowed) {
+      response.setHeader('Retry-After', String(checked.retryAfterSeconds));
+      return next(
+        new RateLimitedError(`too many failed authentications: try again in ${checked.retryAfterSeconds} s`, {
+          retryAfterSeconds: checked.retryAfterSeconds,
+        }),
+      );
+    }
+    response.on('finish', () => {
+      if (response.statusCode === 401) failures.take(address, clock.now().getTime());
+    });
+    next();
+  };
 }
 
 /**

@@ -59,7 +59,7 @@ const UNLIMITED = /^\/(healthz|readyz|metrics)$|^\/slack\//;
 
 /**
  * Limits calls per caller across every route of a service: an authenticated caller by who it is
- * (the API key's name, or the person a token names), anyone else by address. A caller over the
+ * (the API key's name, with the person it acts for; or the person a token names), anyone else by address. A caller over the
  * limit gets 429 with `Retry-After` (seconds), in the JSON error shape of every API.
  */
 @Injectable()
@@ -85,7 +85,8 @@ export class RateLimitGuard implements CanActivate {
 /** Whose budget a call spends: the authenticated caller, else the address it came from. */
 function callerOf(request: Request & { principal?: Principal }): string {
   const principal = request.principal;
-  if (principal?.via === 'api_key') return `api_key:${principal.apiKey}`;
+  // A front end acting for people through one key spends each person's budget, not one for all of them.
+  if (principal?.via === 'api_key') return `api_key:${principal.apiKey}${principal.onBehalfOf ? `:${principal.onBehalfOf}` : ''}`;
   if (principal?.via === 'oidc') return `person:${principal.subject}`;
   return addressOf(request);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventTypes } from '@jit/events';
-import { pageQueryShape } from '@jit/platform';
+import { MAX_PAGE_SIZE, pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
 
@@ -17,8 +17,11 @@ export const EventQuerySchema = z
   })
   .strict();
 
-/** The query of a list that is only paged (a timeline, the chain's verification). */
+/** The query of a list that is only paged (a timeline). */
 export const PageQuerySchema = z.object(pageQueryShape()).strict();
+
+/** The query of a verification: a page is as many records as one may hold, unless the caller asks for fewer. */
+export const VerifyQuerySchema = z.object(pageQueryShape({ defaultLimit: MAX_PAGE_SIZE })).strict();
 
 /** Where a page of records ends: the chain position of its last record. */
 export const PositionCursor = z.object({ position: z.number().int().nonnegative() });

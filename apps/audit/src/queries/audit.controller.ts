@@ -6,7 +6,7 @@ import { AuditorsOnly } from '../auditors/auditors-only.guard.js';
 import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
 import type { AuditRecord } from '../records/audit-record.js';
 import { accessPeriods, AccessReportQuerySchema, toCsv, type AccessPeriod } from './access-report.js';
-import { EventQuerySchema, PageQuerySchema, PositionCursor } from './audit-query.js';
+import { EventQuerySchema, PageQuerySchema, PositionCursor, VerifyQuerySchema } from './audit-query.js';
 import { AuditRepository } from './audit.repository.js';
 
 /** The auditors' API: events by filter, a request's timeline, who held access when, and verification of the hash chain. */
@@ -66,7 +66,7 @@ export class AuditController {
   async verify(
     @Query() raw: Record<string, string>,
   ): Promise<ChainVerification & { range: { from: number; to: number }; nextCursor: string | null }> {
-    const { cursor, limit } = parseInput(PageQuerySchema, raw, { where: '(query)' });
+    const { cursor, limit } = parseInput(VerifyQuerySchema, raw, { where: '(query)' });
     const after = decodeCursor(PositionCursor, cursor)?.position ?? 0;
     const start = after === 0 ? CHAIN_START : await this.store.linkAt(after);
     if (!start)

@@ -10,3 +10,4 @@ export * from './tokens.js';
 export * from './auth/index.js';
 export * from './periodic-task.js';
 export * from './validation.js';
+export * from './paging.js';

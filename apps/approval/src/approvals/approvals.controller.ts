@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, actsAsItself, parseInput, type Principal } from '@jit/platform';
+import { CurrentPrincipal, actsAsItself, pageQueryShape, parseInput, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -11,6 +11,7 @@ const DecisionBody = z.object({
 
 const ListQuery = z.object({
   state: z.enum(['pending', 'approved', 'denied', 'cancelled']).default('pending'),
+  ...pageQueryShape(),
 });
 
 const RequestId = z.uuid();
@@ -20,12 +21,15 @@ const RequestId = z.uuid();
 export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
-  /** The approvals the caller may decide now; an API key acting as itself sees every one. */
+  /** One page of the approvals the caller may decide now, oldest first; an API key acting as itself sees every one. */
   @Get()
-  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<{ approvals: ApprovalView[] }> {
-    const { state } = parseInput(ListQuery, query, { where: 'query' });
-    const records = await this.approvals.list({ state, approver: actsAsItself(principal) ? undefined : principal.subject });
-    return { approvals: records.map(viewOf) };
+  async list(
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ approvals: ApprovalView[]; nextCursor: string | null }> {
+    const { state, cursor, limit } = parseInput(ListQuery, query, { where: 'query' });
+    const page = await this.approvals.list({ state, approver: actsAsItself(principal) ? undefined : principal.subject, cursor, limit });
+    return { approvals: page.items.map(viewOf), nextCursor: page.nextCursor };
   }
 
   /** The caller approves or denies the current stage of a request. */

@@ -38,6 +38,8 @@ export const baseEnvSchema = z.object({
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).default('api://jit-access'),
   JIT_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How long a service trusts a looked-up API key without hearing of a change: the bound on a lost revocation notice. */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 });
 
 /** The validated base settings. */

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
+import { migrateCredentials } from './auth/credentials.schema.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { createLogger } from './logger.js';
 import { PlatformModule } from './platform.module.js';
@@ -77,7 +78,13 @@ export async function createService(
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
       PlatformModule.forRoot({ config, nc, topology, readiness, clock: options.clock ?? new SystemClock() }),
-      AuthModule.forRoot({ oidcIssuer: config.OIDC_ISSUER, oidcAudience: config.OIDC_AUDIENCE, demoApiKey: config.JIT_DEMO_API_KEY }),
+      AuthModule.forRoot({
+        oidcIssuer: config.OIDC_ISSUER,
+        oidcAudience: config.OIDC_AUDIENCE,
+        demoApiKey: config.JIT_DEMO_API_KEY,
+        apiKeyCacheMs: config.API_KEY_CACHE_MS,
+        logger,
+      }),
       ...definition.imports,
     ],
   };
@@ -89,6 +96,7 @@ export async function createService(
 
   const dataSource = app.get(DataSource);
   await migrate(dataSource);
+  await migrateCredentials(dataSource);
   readiness.migrated = true;
 
   app.connectMicroservice(

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { NotFoundError, parseInput } from '@jit/platform';
+import { NotFoundError, RequireScope, parseInput } from '@jit/platform';
 import { AuditorsOnly } from '../auditors/auditors-only.guard.js';
 import { verifyChain, type ChainVerification } from '../chain/verify.js';
 import type { AuditRecord } from '../records/audit-record.js';
@@ -10,6 +10,7 @@ import { AuditRepository } from './audit.repository.js';
 
 /** The auditors' API: events by filter, a request's timeline, who held access when, and verification of the hash chain. */
 @Controller('v1/audit')
+@RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
 export class AuditController {
   constructor(private readonly store: AuditRepository) {}

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConflictError, CurrentPrincipal, NotFoundError, type Principal } from '@jit/platform';
+import { ConflictError, CurrentPrincipal, NotFoundError, RequireScope, type Principal } from '@jit/platform';
 import { assertOperator } from './operators.js';
 import { ReconciliationLoop } from './reconciliation-loop.js';
 import { latestRound } from './reconciliation.store.js';
@@ -8,6 +8,7 @@ import type { RoundReport } from './round-report.js';
 
 /** Reconciliation on demand, and the last round's findings. */
 @Controller('v1/reconciliations')
+@RequireScope('admin')
 export class ReconciliationController {
   constructor(
     private readonly reconciliation: ReconciliationLoop,

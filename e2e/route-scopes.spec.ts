@@ -9,14 +9,20 @@ import { schedulerService } from '../apps/scheduler/src/service.js';
 
 const definitions: ServiceDefinition[] = [intakeService, approvalService, provisionerService, schedulerService, auditService];
 
-type Module = Function | { module: Function; controllers?: Function[]; imports?: Module[] } | Promise<unknown>;
+interface DynamicModule {
+  module: Function;
+  controllers?: Function[];
+  imports?: Module[];
+}
+
+type Module = Function | DynamicModule | Promise<unknown>;
 
 /** Every controller a module brings, through its imports, whether the module is a class or a dynamic module. */
 function controllersOf(module: Module, seen = new Set<unknown>()): Function[] {
   if (!module || seen.has(module) || module instanceof Promise) return [];
   seen.add(module);
   const type = typeof module === 'function' ? module : module.module;
-  const dynamic = typeof module === 'function' ? {} : module;
+  const dynamic: Partial<DynamicModule> = typeof module === 'function' ? {} : module;
   const controllers: Function[] = [...(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) ?? []), ...(dynamic.controllers ?? [])];
   const imports: Module[] = [...(Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) ?? []), ...(dynamic.imports ?? [])];
   return [...controllers, ...imports.flatMap((imported) => controllersOf(imported, seen))];

@@ -96,7 +96,7 @@ describe('stored API keys', () => {
     await other.verify(secret, now);
     await store.revoke('revoked', 'apikey:ops', new Date());
     const refusal = await waitFor(
-      async () => other.verify(secret, new Date()).then(() => false, (error: Error) => error),
+      async () => other.verify(secret, new Date()).then((): false => false, (error: Error) => error),
       { timeoutMs: 5000, what: 'the revoked key refused' },
     );
     expect(refusal).toBeInstanceOf(UnauthenticatedError);

@@ -68,6 +68,8 @@ describe('access report', () => {
         oktaGroupId: '00gdemosandbox',
         justification: 'INC-42',
         approvers: [],
+        requestedVia: null,
+        approvedVia: [],
         grantedAt: '2026-01-01T10:00:00.000Z',
         expiresAt: '2026-01-01T11:00:00.000Z',
         revokedAt: null,

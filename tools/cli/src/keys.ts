@@ -37,7 +37,7 @@ export async function runKeysCommand(databaseUrl: string, args: KeysArguments, n
         return [await store.create(input, by, now)];
       }
       case 'list':
-        return store.list(now);
+        return await store.list(now);
       case 'rotate':
         return [await store.rotate(required(args.ref, 'rotate'), by, now)];
       case 'revoke':

@@ -36,7 +36,9 @@ function routesOf(controller: Function): { route: string; handler: Function }[] 
     .map((name) => prototype[name])
     .filter((handler): handler is Function => typeof handler === 'function' && Reflect.hasMetadata(PATH_METADATA, handler))
     .map((handler) => {
-      const method = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD'][Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const method = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'ALL', 'OPTIONS', 'HEAD'][
+        Reflect.getMetadata(METHOD_METADATA, handler) as number
+      ];
       const path = [Reflect.getMetadata(PATH_METADATA, controller), Reflect.getMetadata(PATH_METADATA, handler)]
         .map((part: string) => part.replace(/^\/+|\/+$/g, ''))
         .filter(Boolean)
@@ -48,7 +50,9 @@ function routesOf(controller: Function): { route: string; handler: Function }[] 
 function declaration(controller: Function, handler: Function): string | undefined {
   const scope = Reflect.getMetadata(REQUIRED_SCOPE, handler) ?? Reflect.getMetadata(REQUIRED_SCOPE, controller);
   if (scope !== undefined) return SCOPES.includes(scope) ? `scope ${scope}` : undefined;
-  return Reflect.getMetadata(PUBLIC_ROUTE, handler) === true || Reflect.getMetadata(PUBLIC_ROUTE, controller) === true ? 'public' : undefined;
+  return Reflect.getMetadata(PUBLIC_ROUTE, handler) === true || Reflect.getMetadata(PUBLIC_ROUTE, controller) === true
+    ? 'public'
+    : undefined;
 }
 
 describe('every route states what it needs', () => {

@@ -1,4 +1,12 @@
-import { ConflictError, ManualClock, NotFoundError, createEvent, type ApprovalPolicy, type EventDraft, type ResolvedStage } from '@jit/events';
+import {
+  ConflictError,
+  ManualClock,
+  NotFoundError,
+  createEvent,
+  type ApprovalPolicy,
+  type EventDraft,
+  type ResolvedStage,
+} from '@jit/events';
 import { DeciderSpecification, sampleData, specRequestId, specStart, type WhenOptions } from '@jit/events/testing';
 import { approvalDecider, needsManager, type ApprovalCommand } from '../src/approvals/approval.decider.js';
 import { NotAnApproverError, SameKeyError, SelfApprovalError } from '../src/approvals/approval.errors.js';
@@ -276,7 +284,10 @@ describe('approval rules', () => {
         .given(given)
         .when({ kind: 'approve', by: bob, via: { kind: 'api_key', name: 'approvals-bot' } })
         .then([approved(0, bob, true)]);
-      spec.given(given).when({ kind: 'approve', by: bob }).then([approved(0, bob, true)]);
+      spec
+        .given(given)
+        .when({ kind: 'approve', by: bob })
+        .then([approved(0, bob, true)]);
     });
 
     it('never lets a requester approve when the directory named them as their own manager', () => {

@@ -1,4 +1,5 @@
-import { startTestService, type RunningService } from '@jit/platform/testing';
+import type { RunningService } from '@jit/platform';
+import { startTestService } from '@jit/platform/testing';
 import { waitFor } from '@jit/events/testing';
 import { startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { intakeService } from '../src/service.js';
@@ -34,7 +35,10 @@ describe('scoped API keys', () => {
 
   /** Creates a key through the admin endpoint with the demo key (which holds every scope) and returns its secret. */
   async function createKey(name: string, scopes: string[], extra: Record<string, unknown> = {}): Promise<string> {
-    const answer = await h.call('POST', '/v1/admin/keys', { headers: asApiKey(), body: { name, owner: 'ops@example.com', scopes, ...extra } });
+    const answer = await h.call('POST', '/v1/admin/keys', {
+      headers: asApiKey(),
+      body: { name, owner: 'ops@example.com', scopes, ...extra },
+    });
     expect(answer.status).toBe(201);
     return answer.body.secret;
   }
@@ -102,7 +106,10 @@ describe('scoped API keys', () => {
 
   it('On-Behalf-Of with a person’s token is refused: a person acts only as themself', async () => {
     const before = await written();
-    const answer = await h.call('POST', '/v1/requests', { headers: { authorization: `Bearer ${aliceToken}`, 'on-behalf-of': 'bob@example.com' }, body: request });
+    const answer = await h.call('POST', '/v1/requests', {
+      headers: { authorization: `Bearer ${aliceToken}`, 'on-behalf-of': 'bob@example.com' },
+      body: request,
+    });
     expect(answer.status).toBe(403);
     expect(await written()).toEqual(before);
   });
@@ -112,9 +119,13 @@ describe('scoped API keys', () => {
     const before = (await h.publishedEvents()).length;
     const created = await h.call('POST', '/v1/requests', { headers: bearer(portal, ' Alice@Example.COM '), body: request });
     expect(created.status).toBe(202);
-    expect((await h.call('POST', `/v1/requests/${created.body.id}/cancel`, { headers: bearer(portal, 'alice@example.com') })).status).toBe(200);
+    expect((await h.call('POST', `/v1/requests/${created.body.id}/cancel`, { headers: bearer(portal, 'alice@example.com') })).status).toBe(
+      200,
+    );
     const events = (await h.publishedEvents()).slice(before);
-    expect(events.map(({ type, actor, via, data }) => ({ type, actor, via, requester: (data as { requester?: string }).requester }))).toEqual([
+    expect(
+      events.map(({ type, actor, via, data }) => ({ type, actor, via, requester: (data as { requester?: string }).requester })),
+    ).toEqual([
       { type: 'requested', actor: 'alice@example.com', via: { kind: 'api_key', name: 'portal' }, requester: 'alice@example.com' },
       { type: 'cancelled', actor: 'alice@example.com', via: { kind: 'api_key', name: 'portal' }, requester: undefined },
     ]);
@@ -152,13 +163,21 @@ describe('scoped API keys', () => {
     const old = await createKey('rotating', ['requests:read']);
     const rotated = await h.call('POST', '/v1/admin/keys/rotating/rotate', { headers: asApiKey() });
     expect(rotated).toMatchObject({ status: 200, body: { secret: expect.stringMatching(/^jit_/), key: { name: 'rotating' } } });
-    await waitFor(async () => (await callReplica('/v1/applications', old)).status === 401, { what: 'the old secret refused by the replica' });
+    await waitFor(async () => (await callReplica('/v1/applications', old)).status === 401, {
+      what: 'the old secret refused by the replica',
+    });
     expect((await h.call('GET', '/v1/applications', { headers: bearer(old) })).status).toBe(401);
     expect((await h.call('GET', '/v1/applications', { headers: bearer(rotated.body.secret) })).status).toBe(200);
   });
 
   it('key administration needs scope admin: a key without it, or a person, is refused and no key is made', async () => {
-    const portal = await createKey('not-admin', ['requests:create', 'requests:on-behalf', 'requests:read', 'approvals:decide', 'audit:read']);
+    const portal = await createKey('not-admin', [
+      'requests:create',
+      'requests:on-behalf',
+      'requests:read',
+      'approvals:decide',
+      'audit:read',
+    ]);
     const count = async (): Promise<number> => (await h.call('GET', '/v1/admin/keys', { headers: asApiKey() })).body.keys.length;
     const before = await count();
     const body = { name: 'sneaky', owner: 'mallory@example.com', scopes: ['admin'] };
@@ -178,7 +197,10 @@ describe('scoped API keys', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error.message).toMatch(/^scopes\.0: /);
-    const duplicate = await h.call('POST', '/v1/admin/keys', { headers: asApiKey(), body: { name: 'listed', owner: 'ops@example.com', scopes: ['admin'] } });
+    const duplicate = await h.call('POST', '/v1/admin/keys', {
+      headers: asApiKey(),
+      body: { name: 'listed', owner: 'ops@example.com', scopes: ['admin'] },
+    });
     expect(duplicate.status).toBe(409);
     const listed = await h.call('GET', '/v1/admin/keys', { headers: asApiKey() });
     expect(listed.body.keys.map((k: { name: string }) => k.name)).not.toContain('bad-scope');

@@ -84,9 +84,16 @@ describe('stored API keys', () => {
     const { key, secret: old } = await store.create({ ...newKey, name: 'rotated' }, 'apikey:bootstrap', now);
     await watching.verify(old, now);
     const { secret: fresh } = await store.rotate(key.id, 'apikey:ops', now);
-    await waitFor(async () => watching.verify(old, new Date()).then(() => false, (error) => error instanceof UnauthenticatedError), {
-      what: 'the old secret refused',
-    });
+    await waitFor(
+      async () =>
+        watching.verify(old, new Date()).then(
+          () => false,
+          (error) => error instanceof UnauthenticatedError,
+        ),
+      {
+        what: 'the old secret refused',
+      },
+    );
     expect(await watching.verify(fresh, new Date())).toMatchObject({ name: 'rotated' });
   });
 
@@ -96,7 +103,11 @@ describe('stored API keys', () => {
     await other.verify(secret, now);
     await store.revoke('revoked', 'apikey:ops', new Date());
     const refusal = await waitFor(
-      async () => other.verify(secret, new Date()).then((): false => false, (error: Error) => error),
+      async () =>
+        other.verify(secret, new Date()).then(
+          (): false => false,
+          (error: Error) => error,
+        ),
       { timeoutMs: 5000, what: 'the revoked key refused' },
     );
     expect(refusal).toBeInstanceOf(UnauthenticatedError);
@@ -108,10 +119,17 @@ describe('stored API keys', () => {
     const { secret } = await store.create({ ...newKey, name: 'unheard' }, 'apikey:bootstrap', now);
     await deaf.verify(secret, now);
     await store.revoke('unheard', 'apikey:ops', new Date());
-    await waitFor(async () => deaf.verify(secret, new Date()).then(() => false, (error) => error instanceof UnauthenticatedError), {
-      timeoutMs: 3000,
-      what: 'the revoked key refused after the TTL',
-    });
+    await waitFor(
+      async () =>
+        deaf.verify(secret, new Date()).then(
+          () => false,
+          (error) => error instanceof UnauthenticatedError,
+        ),
+      {
+        timeoutMs: 3000,
+        what: 'the revoked key refused after the TTL',
+      },
+    );
   });
 
   it('an expired key is refused with the reason, even while it is cached', async () => {

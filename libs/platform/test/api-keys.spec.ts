@@ -1,4 +1,14 @@
-import { API_KEY_PREFIX, NewApiKeySchema, generateApiKeySecret, hashApiKey, keyRefusal, matchApiKey, shownPartOf, staticApiKeys, SCOPES } from '../src/index.js';
+import {
+  API_KEY_PREFIX,
+  NewApiKeySchema,
+  generateApiKeySecret,
+  hashApiKey,
+  keyRefusal,
+  matchApiKey,
+  shownPartOf,
+  staticApiKeys,
+  SCOPES,
+} from '../src/index.js';
 
 const key = { id: 'k1', name: 'ci', scopes: ['requests:read' as const], expiresAt: null, revokedAt: null };
 
@@ -26,7 +36,9 @@ describe('API key secrets', () => {
   });
 
   it('the local demo key holds every scope, like a stored key holding them all', () => {
-    expect(staticApiKeys({ demoApiKey: 'local-demo-key-0123456789' })).toEqual([{ name: 'demo', sha256: expect.any(Buffer), scopes: SCOPES }]);
+    expect(staticApiKeys({ demoApiKey: 'local-demo-key-0123456789' })).toEqual([
+      { name: 'demo', sha256: expect.any(Buffer), scopes: SCOPES },
+    ]);
     expect(staticApiKeys({})).toEqual([]);
   });
 });

@@ -48,7 +48,11 @@ const print = (value: unknown): boolean => process.stdout.write(`${JSON.stringif
 if (command === 'keys') {
   try {
     const { name, owner, scopes, expires, by } = values;
-    const lines = await runKeysCommand(env.data.DATABASE_URL, { action: argument, ref: extra, name, owner, scopes, expires, by }, new Date());
+    const lines = await runKeysCommand(
+      env.data.DATABASE_URL,
+      { action: argument, ref: extra, name, owner, scopes, expires, by },
+      new Date(),
+    );
     lines.forEach(print);
     if (argument === 'create' || argument === 'rotate') process.stderr.write('store the secret now: it is not shown again\n');
   } catch (error) {

@@ -13,10 +13,14 @@ describe('jit keys (straight against DATABASE_URL, no service running)', () => {
 
   /** Runs `npm run jit -- keys <args>` as an operator would and parses its JSON lines. */
   async function keys(...args: string[]): Promise<any[]> {
-    const { stdout } = await run(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', 'keys', ...args], {
-      cwd: new URL('../../..', import.meta.url).pathname,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', 'keys', ...args],
+      {
+        cwd: new URL('../../..', import.meta.url).pathname,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      },
+    );
     return stdout
       .trim()
       .split('\n')
@@ -36,13 +40,27 @@ describe('jit keys (straight against DATABASE_URL, no service running)', () => {
     const [created] = await keys('create', '--name', 'bootstrap', '--owner', 'You@Example.com', '--scopes', 'admin', '--by', 'cli:test');
     expect(created).toMatchObject({
       secret: expect.stringMatching(/^jit_/),
-      key: { name: 'bootstrap', owner: 'you@example.com', scopes: ['admin'], status: 'active', changes: [{ action: 'created', by: 'cli:test' }] },
+      key: {
+        name: 'bootstrap',
+        owner: 'you@example.com',
+        scopes: ['admin'],
+        status: 'active',
+        changes: [{ action: 'created', by: 'cli:test' }],
+      },
     });
     expect(await store.findBySecret(created.secret)).toMatchObject({ name: 'bootstrap', scopes: ['admin'] });
   });
 
   it('lists every key without any secret, then rotates (the old secret stops matching) and revokes by name', async () => {
-    const [{ secret: old, key }] = await keys('create', '--name', 'ci', '--owner', 'ops@example.com', '--scopes', 'requests:read,audit:read');
+    const [{ secret: old, key }] = await keys(
+      'create',
+      '--name',
+      'ci',
+      '--owner',
+      'ops@example.com',
+      '--scopes',
+      'requests:read,audit:read',
+    );
     const listed = await keys('list');
     expect(listed.map((k) => k.name)).toEqual(['bootstrap', 'ci']);
     expect(JSON.stringify(listed)).not.toContain(old.slice(12));
@@ -70,7 +88,10 @@ describe('jit keys (straight against DATABASE_URL, no service running)', () => {
   });
 
   it('refuses an unknown keys command, or a rotation naming no key, with its usage', async () => {
-    await expect(keys('frobnicate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown keys command "frobnicate"') });
+    await expect(keys('frobnicate')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown keys command "frobnicate"'),
+    });
     await expect(keys('rotate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("needs the key's id or name") });
   });
 });

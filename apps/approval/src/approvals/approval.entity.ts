@@ -48,7 +48,8 @@ export class ApprovalRecord {
 
 /** The decider's view of a stored approval. */
 export function approvalOf(record: ApprovalRecord): Approval {
-  const { requestId, requester, application, durationSeconds, justification, requestKey, state, stage, stages, approvers, decisions } = record;
+  const { requestId, requester, application, durationSeconds, justification, requestKey, state, stage, stages, approvers, decisions } =
+    record;
   const facts = { requestId, requester, application, durationSeconds, justification, ...(requestKey ? { requestKey } : {}) };
   return { ...facts, state, stage, stages, approvers, decisions };
 }

@@ -99,7 +99,9 @@ export function accessPeriods(events: readonly AccessEvent[], query: AccessRepor
 function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
   switch (event.type) {
     case 'requested':
-      return facts.justification === null ? { ...facts, justification: event.data.justification, requestedVia: describeVia(event.via) } : facts;
+      return facts.justification === null
+        ? { ...facts, justification: event.data.justification, requestedVia: describeVia(event.via) }
+        : facts;
     case 'approved': {
       const via = describeVia(event.via);
       const approvedVia = via === null || facts.approvedVia.includes(via) ? facts.approvedVia : [...facts.approvedVia, via];

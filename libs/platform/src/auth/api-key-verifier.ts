@@ -2,7 +2,6 @@ import { PgListener, type EventLogger } from '@jit/events';
 import { UnauthenticatedError } from '../errors.js';
 import { hashApiKey, keyRefusal, matchApiKey, type ApiKey, type StaticApiKey } from './api-keys.js';
 import type { ApiKeyStore } from './api-key-store.js';
-import { API_KEYS_CHANNEL } from './credentials.schema.js';
 
 /** At most this many presented secrets are cached; beyond it the cache starts over, so random secrets cannot grow it. */
 const MAX_CACHED = 1000;
@@ -17,7 +16,7 @@ export interface ApiKeyVerifierParts {
   staticKeys: readonly StaticApiKey[];
   /** How long a looked-up key (or the absence of one) is trusted without a notification. */
   cacheMs: number;
-  /** Listens on `API_KEYS_CHANNEL`; null where no notification can arrive (the cache TTL alone bounds staleness). */
+  /** Listens on the channel key changes are announced on; null where no notification can arrive (the cache TTL alone bounds staleness). */
   listen: ((onNotify: () => void) => PgListener) | null;
   logger: EventLogger;
 }
@@ -86,6 +85,8 @@ export class ApiKeyVerifier {
     const last = this.touched.get(key.id);
     if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS) return;
     this.touched.set(key.id, now.getTime());
-    this.parts.store.touch(key.id, now).catch((error: unknown) => this.parts.logger.warn({ err: error }, 'could not record an API key use'));
+    this.parts.store
+      .touch(key.id, now)
+      .catch((error: unknown) => this.parts.logger.warn({ err: error }, 'could not record an API key use'));
   }
 }

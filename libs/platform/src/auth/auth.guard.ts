@@ -60,7 +60,8 @@ export class AuthGuard implements CanActivate {
     const credential = match[1];
     const onBehalfOf = request.headers[ON_BEHALF_OF_HEADER];
     if (credential.split('.').length === 3) {
-      if (onBehalfOf !== undefined) throw new ForbiddenError(`${ON_BEHALF_OF_HEADER}: only an API key with scope ${ON_BEHALF_SCOPE} may name someone`);
+      if (onBehalfOf !== undefined)
+        throw new ForbiddenError(`${ON_BEHALF_OF_HEADER}: only an API key with scope ${ON_BEHALF_SCOPE} may name someone`);
       return this.fromToken(credential);
     }
     const key = await this.apiKeys.verify(credential, this.clock.now());
@@ -71,7 +72,10 @@ export class AuthGuard implements CanActivate {
   }
 
   /** Whom a key acts for: the person it names, when it may name one, or itself. */
-  private actingFor(key: ApiKey, header: string | string[] | undefined): Pick<Principal & { via: 'api_key' }, 'subject' | 'onBehalfOf' | 'mayActOnBehalf'> {
+  private actingFor(
+    key: ApiKey,
+    header: string | string[] | undefined,
+  ): Pick<Principal & { via: 'api_key' }, 'subject' | 'onBehalfOf' | 'mayActOnBehalf'> {
     const mayActOnBehalf = key.scopes.includes(ON_BEHALF_SCOPE);
     if (header === undefined) return { subject: apiKeySubject(key.name), mayActOnBehalf };
     if (!mayActOnBehalf) throw missingScope(key, `${ON_BEHALF_OF_HEADER}`, ON_BEHALF_SCOPE);

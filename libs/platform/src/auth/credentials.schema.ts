@@ -60,7 +60,9 @@ async function applySteps(manager: EntityManager): Promise<void> {
     name text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
-  const applied = new Set<number>(((await manager.query(`SELECT id FROM credentials.migrations`)) as { id: number }[]).map((row) => row.id));
+  const applied = new Set<number>(
+    ((await manager.query(`SELECT id FROM credentials.migrations`)) as { id: number }[]).map((row) => row.id),
+  );
   for (const step of steps) {
     if (applied.has(step.id)) continue;
     for (const sql of step.sql) await manager.query(sql);

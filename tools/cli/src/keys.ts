@@ -1,6 +1,14 @@
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
-import { ApiKeyStore, NewApiKeySchema, migrateCredentials, parseInput, type ApiKeyView, type IssuedApiKey } from '@jit/platform';
+import {
+  ApiKeyRefSchema,
+  ApiKeyStore,
+  NewApiKeySchema,
+  migrateCredentials,
+  parseInput,
+  type ApiKeyView,
+  type IssuedApiKey,
+} from '@jit/platform';
 
 /** What `jit keys <action>` was given on the command line. */
 export interface KeysArguments {
@@ -55,5 +63,5 @@ export class UsageError extends Error {}
 
 function required(ref: string | undefined, action: string): string {
   if (!ref) throw new UsageError(`keys ${action} needs the key's id or name`);
-  return ref;
+  return parseInput(ApiKeyRefSchema, ref, { field: 'id or name' });
 }

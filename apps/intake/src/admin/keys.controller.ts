@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Clock } from '@jit/events';
 import {
+  ApiKeyRefSchema,
   ApiKeyStore,
   CurrentPrincipal,
   ForbiddenError,
@@ -45,14 +46,16 @@ export class KeysController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   rotate(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<IssuedApiKey> {
-    return this.keys.rotate(id, administrator(principal), this.clock.now());
+    const by = administrator(principal);
+    return this.keys.rotate(parseInput(ApiKeyRefSchema, id, { field: 'id' }), by, this.clock.now());
   }
 
   /** Revokes the key (by id or name) for good. */
   @Post(':id/revoke')
   @HttpCode(200)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ key: ApiKeyView }> {
-    return { key: await this.keys.revoke(id, administrator(principal), this.clock.now()) };
+    const by = administrator(principal);
+    return { key: await this.keys.revoke(parseInput(ApiKeyRefSchema, id, { field: 'id' }), by, this.clock.now()) };
   }
 }
 

@@ -10,13 +10,17 @@ import { SCOPES, type Scope } from './scopes.js';
 /** The name of the local demo key, which lives in configuration; no stored key may take it, or `via` would be ambiguous. */
 export const DEMO_KEY_NAME = 'demo';
 
+const KeyNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected 1-63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** How an operator names a stored key: its id or its name. */
+export const ApiKeyRefSchema = z.union([z.uuid(), KeyNameSchema], { error: "expected a key's id or name" });
+
 /** What is asked for a new key: `POST /v1/admin/keys` and `jit keys create` validate with this one schema. */
 export const NewApiKeySchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'expected 1-63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit')
-      .refine((name) => name !== DEMO_KEY_NAME, `"${DEMO_KEY_NAME}" is the local demo key's name`),
+    name: KeyNameSchema.refine((name) => name !== DEMO_KEY_NAME, `"${DEMO_KEY_NAME}" is the local demo key's name`),
     owner: LoginSchema,
     scopes: z
       .array(z.enum(SCOPES))

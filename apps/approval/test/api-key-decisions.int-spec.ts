@@ -48,7 +48,10 @@ describe('decisions through API keys (real NATS, Postgres and the Okta simulator
       clock,
     );
     await publish(bed.nc, bed.service.topology, event);
-    await waitFor(async () => (await bed.outboxed(requestId)).includes('approval_opened'), { what: 'the approval opened' });
+    await waitFor(async () => (await bed.outboxed(requestId)).includes('approval_opened'), {
+      timeoutMs: 30_000,
+      what: 'the approval opened',
+    });
     return requestId;
   }
 
@@ -92,7 +95,7 @@ describe('decisions through API keys (real NATS, Postgres and the Okta simulator
         const found = await eventsOf(bed.nc, bed.service.topology, 'approved', requestId);
         return found.length > 0 && found;
       },
-      { what: 'the approval published' },
+      { timeoutMs: 30_000, what: 'the approval published' },
     );
     expect(approved).toMatchObject({ actor: bob, via: { kind: 'api_key', name: 'approvals-bot' }, data: { approver: bob, final: true } });
   });

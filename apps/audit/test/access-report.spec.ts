@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { GrantedV1, ManualClock, createEvent, eventRegistry, type AccessEvent, type EventDraft, type EventRegistry } from '@jit/events';
+import {
+  GrantedV1,
+  ManualClock,
+  createEvent,
+  eventRegistry,
+  type AccessEvent,
+  type EventDraft,
+  type EventRegistry,
+  type Via,
+} from '@jit/events';
 import { sampleData } from '@jit/events/testing';
 import { readStoredEvent } from '../src/records/stored-event.js';
-import { accessPeriods } from '../src/queries/access-report.js';
+import { accessPeriods, toCsv } from '../src/queries/access-report.js';
 
 const requestId = '0b6f5d1e-2c1a-4c55-9d0e-6f3f1e2a7b10';
 
@@ -76,5 +85,23 @@ describe('access report', () => {
         revokeReason: null,
       },
     ]);
+  });
+
+  it('names the key a request came through and each credential its approvals came through, once each, in the JSON and the CSV', () => {
+    const event = (draft: EventDraft, via?: Via): AccessEvent =>
+      createEvent(draft, { requestId, actor: 'someone', ...(via ? { via } : {}) }, new ManualClock('2026-01-01T10:00:00.000Z'));
+    const bot: Via = { kind: 'api_key', name: 'approvals-bot' };
+    const events = [
+      event({ type: 'requested', data: sampleData.requested }, { kind: 'api_key', name: 'portal' }),
+      event({ type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: false } }, bot),
+      event({ type: 'approved', data: { stage: 1, approver: 'carol@example.com', final: false } }, { kind: 'slack' }),
+      event({ type: 'approved', data: { stage: 2, approver: 'dave@example.com', final: true } }, bot),
+      event({ type: 'granted', data: sampleData.granted }),
+    ];
+
+    const [period] = accessPeriods(events, {});
+
+    expect(period).toMatchObject({ requestedVia: 'api_key:portal', approvedVia: ['api_key:approvals-bot', 'slack'] });
+    expect(toCsv([period]).split('\r\n')[1]).toContain(',api_key:portal,api_key:approvals-bot slack,');
   });
 });

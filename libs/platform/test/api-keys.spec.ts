@@ -51,8 +51,9 @@ describe('whether a known key still works', () => {
     expect(keyRefusal({ ...key, expiresAt: now }, now)).toBe('API key "ci" expired at 2026-06-01T12:00:00.000Z');
   });
 
-  it('a revoked key never works again, expiry or not', () => {
+  it('a revoked key never works again, even when the revoking machine’s clock ran ahead of this one', () => {
     expect(keyRefusal({ ...key, revokedAt: new Date('2026-06-01T11:00:00Z') }, now)).toMatch(/^API key "ci" was revoked at/);
+    expect(keyRefusal({ ...key, revokedAt: new Date('2026-06-01T12:00:05Z') }, now)).toMatch(/^API key "ci" was revoked at/);
   });
 
   it('a key with no expiry and no revocation works', () => {

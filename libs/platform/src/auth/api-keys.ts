@@ -51,9 +51,12 @@ export function matchApiKey<K extends { sha256: Buffer }>(keys: readonly K[], se
   return keys.find((key) => timingSafeEqual(key.sha256, presented));
 }
 
-/** Why a known key no longer works at `now`, or undefined when it does. */
+/**
+ * Why a known key no longer works at `now`, or undefined when it does. Revocation takes effect
+ * whatever its timestamp says: another machine's clock may run ahead of this one.
+ */
 export function keyRefusal(key: ApiKey, now: Date): string | undefined {
-  if (key.revokedAt && key.revokedAt <= now) return `API key "${key.name}" was revoked at ${key.revokedAt.toISOString()}`;
+  if (key.revokedAt) return `API key "${key.name}" was revoked at ${key.revokedAt.toISOString()}`;
   if (key.expiresAt && key.expiresAt <= now) return `API key "${key.name}" expired at ${key.expiresAt.toISOString()}`;
   return undefined;
 }

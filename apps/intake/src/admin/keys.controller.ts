@@ -32,7 +32,8 @@ export class KeysController {
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<IssuedApiKey> {
-    return this.keys.create(parseInput(NewApiKeySchema, body), administrator(principal), this.clock.now());
+    const by = administrator(principal);
+    return this.keys.create(parseInput(NewApiKeySchema, body), by, this.clock.now());
   }
 
   @Get()

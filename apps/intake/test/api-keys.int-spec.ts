@@ -100,7 +100,7 @@ describe('scoped API keys', () => {
     expect(answer.status).toBe(403);
     expect(answer.body.error.message).toContain('needs scope requests:on-behalf');
     const inBody = await h.call('POST', '/v1/requests', { headers: bearer(creator), body: { ...request, requester: 'alice@example.com' } });
-    expect(inBody.status).toBe(403);
+    expect(inBody).toMatchObject({ status: 403, body: { error: { details: { scope: 'requests:on-behalf' } } } });
     expect(await written()).toEqual(before);
   });
 

@@ -48,9 +48,10 @@ describe('decisions through API keys (real NATS, Postgres and the Okta simulator
       clock,
     );
     await publish(bed.nc, bed.service.topology, event);
-    await waitFor(async () => (await bed.outboxed(requestId)).includes('approval_opened'), {
+    // Published, not only outboxed: a refusal is then measured against a stream nothing else is still adding to.
+    await waitFor(async () => (await eventsOf(bed.nc, bed.service.topology, 'approval_opened', requestId)).length === 1, {
       timeoutMs: 30_000,
-      what: 'the approval opened',
+      what: 'the approval opened and published',
     });
     return requestId;
   }

@@ -12,6 +12,7 @@ import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrat
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { SubjectDirectory } from './auth/subject-directory.js';
+import { migrateCredentials } from './auth/credentials.schema.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { hardenHttp } from './http/http-hardening.js';
 import { startMetricsServer } from './http/metrics-server.js';
@@ -92,6 +93,8 @@ export async function createService(
         oidcAudience: config.OIDC_AUDIENCE,
         demoApiKey: config.JIT_DEMO_API_KEY,
         directory: definition.subjectDirectory?.(config),
+        apiKeyCacheMs: config.API_KEY_CACHE_MS,
+        logger,
       }),
       // After AuthModule: the rate limit keys on the caller AuthGuard found.
       RateLimitModule.forRoot({ max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }),
@@ -115,6 +118,7 @@ export async function createService(
 
   const dataSource = app.get(DataSource);
   await migrate(dataSource);
+  await migrateCredentials(dataSource);
   readiness.migrated = true;
 
   app.connectMicroservice(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, actsAsItself, pageQueryShape, parseInput, type Principal } from '@jit/platform';
+import { CurrentPrincipal, RequireScope, actsAsItself, pageQueryShape, parseInput, viaOf, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -18,6 +18,7 @@ const RequestId = z.uuid();
 
 /** The web approvals API. */
 @Controller('v1/approvals')
+@RequireScope('approvals:decide')
 export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
@@ -42,7 +43,13 @@ export class ApprovalsController {
   ): Promise<{ requestId: string; state: string; stage: number }> {
     parseInput(RequestId, requestId, { field: 'requestId' });
     const { decision, comment } = parseInput(DecisionBody, body);
-    const result = await this.approvals.decide(requestId, { kind: decision, by: principal.subject, ...(comment ? { comment } : {}) });
+    const via = viaOf(principal);
+    const result = await this.approvals.decide(requestId, {
+      kind: decision,
+      by: principal.subject,
+      ...(via ? { via } : {}),
+      ...(comment ? { comment } : {}),
+    });
     if (result.kind === 'refused') throw result.error;
     return { requestId, state: result.approval.state, stage: result.approval.stage };
   }

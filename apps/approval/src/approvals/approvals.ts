@@ -108,7 +108,7 @@ export class Approvals {
       throw error;
     });
     if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
-    const outcome = await this.pipeline.run({ requestId, command, actor: command.by });
+    const outcome = await this.pipeline.run({ requestId, command, actor: command.by, via: command.via });
     switch (outcome.kind) {
       case 'refused':
         return outcome;

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { decodeCursor, NotFoundError, pageOf, parseInput, ValidationError } from '@jit/platform';
+import { decodeCursor, NotFoundError, pageOf, parseInput, RequireScope, ValidationError } from '@jit/platform';
 import { AuditorsOnly } from '../auditors/auditors-only.guard.js';
 import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
 import type { AuditRecord } from '../records/audit-record.js';
@@ -11,6 +11,7 @@ import { AuditRepository } from './audit.repository.js';
 
 /** The auditors' API: events by filter, a request's timeline, who held access when, and verification of the hash chain. */
 @Controller('v1/audit')
+@RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
 export class AuditController {
   constructor(private readonly store: AuditRepository) {}

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { ApprovalPolicy } from '@jit/events';
+import { RequireScope } from '@jit/platform';
 import { Catalog } from '@jit/catalog';
 
 /** An application as `GET /v1/applications` lists it. */
@@ -18,6 +19,7 @@ export class CatalogController {
   constructor(@Inject(Catalog) private readonly catalog: Catalog) {}
 
   @Get()
+  @RequireScope('requests:read')
   list(): { applications: ApplicationView[] } {
     return {
       applications: this.catalog.applications.map(({ id, name, minDurationSeconds, maxDurationSeconds, approval, owners }) => ({

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { CurrentPrincipal, type Principal } from '@jit/platform';
+import { CurrentPrincipal, RequireScope, type Principal } from '@jit/platform';
 import { parseIdempotencyKey, parseListFilter, parseSubmit } from './request.input.js';
 import { RequestCommands } from './request-commands.js';
 import { RequestQueries } from './request-queries.js';
@@ -15,6 +15,7 @@ export class RequestsController {
 
   @Post()
   @HttpCode(202)
+  @RequireScope('requests:create')
   submit(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -25,6 +26,7 @@ export class RequestsController {
 
   /** One page of the requests the caller may see, newest first; `nextCursor` asks for the next. */
   @Get()
+  @RequireScope('requests:read')
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -34,12 +36,14 @@ export class RequestsController {
   }
 
   @Get(':id')
+  @RequireScope('requests:read')
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.queries.get(principal, id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @RequireScope('requests:create')
   cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.commands.cancel(principal, id);
   }
@@ -47,6 +51,7 @@ export class RequestsController {
   /** Accepted: the access ends when the provisioner confirms, and the status then turns `revoked`. */
   @Post(':id/revoke')
   @HttpCode(202)
+  @RequireScope('requests:create')
   revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.commands.relinquish(principal, id);
   }

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   pageQueryShape,
   parseInput,
+  RequireScope,
   type Principal,
 } from '@jit/platform';
 import { assertOperator } from './operators.js';
@@ -18,6 +19,7 @@ import type { RoundReport } from './round-report.js';
 
 /** Reconciliation on demand, and the last round's findings. */
 @Controller('v1/reconciliations')
+@RequireScope('admin')
 export class ReconciliationController {
   constructor(
     private readonly reconciliation: ReconciliationLoop,

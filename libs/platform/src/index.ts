@@ -9,3 +9,4 @@ export * from './tokens.js';
 export * from './auth/index.js';
 export * from './periodic-task.js';
 export * from './validation.js';
+export * from './openapi/index.js';

@@ -12,6 +12,7 @@ import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfi
 import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { createLogger } from './logger.js';
+import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
 
 /** One service: its name, default port, own settings, feature modules and tables. */
@@ -86,6 +87,7 @@ export async function createService(
   const app = await NestFactory.create(root, { bufferLogs: true, rawBody: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ApiExceptionFilter());
+  serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' });
 
   const dataSource = app.get(DataSource);
   await migrate(dataSource);

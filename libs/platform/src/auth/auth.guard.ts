@@ -8,7 +8,8 @@ import { TokenVerifier } from './token-verifier.js';
 
 /** Marks a route that needs no bearer token (health, metrics, signature-checked webhooks). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
-const PUBLIC_ROUTE = 'jit:public';
+/** Metadata key under which `@Public()` marks a route. */
+export const PUBLIC_ROUTE = 'jit:public';
 
 /** Injection token of the API keys a service accepts. */
 export const API_KEYS = Symbol('API_KEYS');

@@ -152,3 +152,8 @@ export function openApiProblems(raw: unknown): string[] {
 function byRoute(a: RouteKey, b: RouteKey): number {
   return `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`);
 }
+
+/** The scope each documented route states, keyed `METHOD /path/:param`; a route needing none maps to undefined. */
+export function routeScopes(document: OpenApiDocument): Record<string, string | undefined> {
+  return Object.fromEntries(documentedRoutes(document).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.scope]));
+}

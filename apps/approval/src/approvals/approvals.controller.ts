@@ -32,7 +32,7 @@ export class ApprovalsController {
           {
             requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10',
             requester: 'alice@example.com',
-            application: { id: 'billing-admin', name: 'Billing console (admin)' },
+            application: { id: 'aws-prod-console', name: 'AWS production console' },
             durationSeconds: 3600,
             justification: 'INC-4211: refund stuck in the billing console',
             state: 'pending',

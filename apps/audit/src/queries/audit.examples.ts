@@ -6,7 +6,7 @@ export const EVENT_EXAMPLE = {
   occurredAt: '2026-01-05T09:02:11.000Z',
   requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10',
   actor: 'service:provisioner',
-  data: { oktaGroupId: '00g1billingadmin', expiresAt: '2026-01-05T10:02:11.000Z' },
+  data: { oktaGroupId: '00g1awsprodconsole02', expiresAt: '2026-01-05T10:02:11.000Z' },
   streamSeq: 42,
   position: 42,
   recordedAt: '2026-01-05T09:02:11.120Z',

@@ -25,8 +25,8 @@ export class CatalogController {
       example: {
         applications: [
           {
-            id: 'billing-admin',
-            name: 'Billing console (admin)',
+            id: 'aws-prod-console',
+            name: 'AWS production console',
             minDurationSeconds: 900,
             maxDurationSeconds: 28800,
             approval: { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] },

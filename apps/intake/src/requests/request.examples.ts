@@ -4,7 +4,7 @@ import type { RequestView } from './request.view.js';
 export const VIEW_EXAMPLE: RequestView = {
   id: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10',
   requester: 'alice@example.com',
-  applicationId: 'billing-admin',
+  applicationId: 'aws-prod-console',
   status: 'granted',
   reason: null,
   justification: 'INC-4211: refund stuck in the billing console',

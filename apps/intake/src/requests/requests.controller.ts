@@ -19,7 +19,7 @@ export class RequestsController {
     description:
       'Give `duration` (`1h30m`) or `durationMinutes`. The same `Idempotency-Key` with the same body answers the first request again; with another body, 409.',
     body: SubmitBody,
-    bodyExample: { applicationId: 'billing-admin', duration: '1h', justification: 'INC-4211: refund stuck in the billing console' },
+    bodyExample: { applicationId: 'aws-prod-console', duration: '1h', justification: 'INC-4211: refund stuck in the billing console' },
     headers: { 'Idempotency-Key': IdempotencyKey.optional() },
     response: {
       description: 'Accepted: the request waits for approval',

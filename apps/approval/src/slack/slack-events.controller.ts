@@ -36,7 +36,7 @@ export class SlackEventsController {
     description:
       'Not for bearer tokens: Slack signs each request (`X-Slack-Signature`, `X-Slack-Request-Timestamp`) with the signing secret, checked with a 5-minute replay window. The body is a form whose `payload` field holds the JSON of a `block_actions` interaction. 404 when Slack is not configured.',
     response: { description: 'Taken; refusals are answered to the clicker in Slack' },
-    errors: [404],
+    errors: [400, 401, 404],
   })
   @Public()
   @Post('slack/events')

@@ -5,8 +5,11 @@ import { parseInput } from '../validation.js';
 /** Metadata key under which a route records what `@ApiRoute` says about it. */
 export const API_ROUTE = 'jit:api-route';
 
-/** An error a route may answer beyond those its inputs and authentication imply (400, 401, 403, 413, 429). */
-export type DeclaredError = 404 | 409;
+/**
+ * An error a route may answer beyond those its inputs and authentication imply (400 with inputs, 413
+ * with a body, 401/403/429 unless public): a public route that checks a signature of its own says 401.
+ */
+export type DeclaredError = 400 | 401 | 404 | 409;
 
 /**
  * What a route takes and answers. The schemas are the very zod schemas the handler validates with:

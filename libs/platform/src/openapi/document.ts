@@ -184,19 +184,13 @@ function operationOf(route: RegisteredRoute): OpenApiOperation {
   const isPublic = Boolean(Reflect.getMetadata(PUBLIC_ROUTE, route.handler) ?? Reflect.getMetadata(PUBLIC_ROUTE, route.controller));
   const scope = (Reflect.getMetadata(REQUIRED_SCOPE, route.handler) ?? Reflect.getMetadata(REQUIRED_SCOPE, route.controller)) as
     Scope | undefined;
-  const status = String(Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) ?? (route.method === 'post' ? 201 : 200));
   const parameters = parametersOf(route.path, spec);
-  const errors = new Set<number>(spec?.errors ?? []);
-  if (spec?.body) errors.add(400).add(413);
-  if (parameters.some((p) => p.schema !== undefined && !isPlainString(p.schema))) errors.add(400);
-  if (!isPublic) errors.add(401).add(403).add(429);
+  const description = [spec?.description, scope ? `API keys need the scope \`${scope}\`.` : undefined].filter(Boolean).join('\n\n');
 
   return {
     operationId: `${route.controller.name.replace(/Controller$/, '')}.${route.handlerName}`,
     summary: spec?.summary ?? 'Undocumented route',
-    ...(spec?.description || scope
-      ? { description: [spec?.description, scope ? `API keys need the scope \`${scope}\`.` : undefined].filter(Boolean).join('\n\n') }
-      : {}),
+    ...(description ? { description } : {}),
     tags: [route.path.split('/').filter((s) => s && !/^v\d+$/.test(s))[0] ?? 'service'],
     ...(spec ? {} : { 'x-undocumented': true }),
     ...(scope ? { [SCOPE_EXTENSION]: scope } : {}),
@@ -215,24 +209,27 @@ function operationOf(route: RegisteredRoute): OpenApiOperation {
           },
         }
       : {}),
-    responses: {
-      [status]: {
-        description: spec?.response.description ?? 'Success',
-        ...(spec?.response.contentTypes || spec?.response.example !== undefined
-          ? {
-              content: Object.fromEntries(
-                (spec.response.contentTypes ?? ['application/json']).map((type) => [
-                  type,
-                  type === 'application/json' && spec.response.example !== undefined ? { example: spec.response.example } : {},
-                ]),
-              ),
-            }
-          : {}),
-      },
-      ...Object.fromEntries(
-        [...errors].sort().map((code) => [String(code), { $ref: `#/components/responses/${errorResponses[code].name}` }]),
-      ),
-    },
+    responses: responsesOf(route, spec, isPublic),
+  };
+}
+
+/** The success answer, then every error the route can give, each a reference to the shared ones. */
+function responsesOf(route: RegisteredRoute, spec: ApiRouteSpec | undefined, isPublic: boolean): Record<string, unknown> {
+  const status = String(Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) ?? (route.method === 'post' ? 201 : 200));
+  const errors = new Set<number>(spec?.errors ?? []);
+  if (spec?.body || spec?.query || spec?.params || spec?.headers) errors.add(400);
+  if (spec?.body) errors.add(413);
+  if (!isPublic) errors.add(401).add(403).add(429);
+  const response = spec?.response;
+  const contentTypes = response?.contentTypes ?? (response?.example === undefined ? [] : ['application/json']);
+  const content = Object.fromEntries(
+    contentTypes.map((type) => [type, type === 'application/json' && response?.example !== undefined ? { example: response.example } : {}]),
+  );
+  return {
+    [status]: { description: response?.description ?? 'Success', ...(contentTypes.length ? { content } : {}) },
+    ...Object.fromEntries(
+      [...errors].sort((a, b) => a - b).map((code) => [String(code), { $ref: `#/components/responses/${errorResponses[code].name}` }]),
+    ),
   };
 }
 
@@ -241,7 +238,6 @@ interface Parameter {
   in: 'path' | 'query' | 'header';
   required: boolean;
   schema: Record<string, unknown>;
-  description?: string;
 }
 
 function parametersOf(path: string, spec: ApiRouteSpec | undefined): Parameter[] {
@@ -270,18 +266,12 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
-function isPlainString(schema: Record<string, unknown>): boolean {
-  return Object.keys(schema).length === 1 && schema.type === 'string';
-}
-
 function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/** `v1/requests` and `:id/cancel` as `/v1/requests/:id/cancel`. */
 function joinPath(prefix: string, path: string): string {
-  const joined = `/${[prefix, path]
-    .flatMap((part) => part.split('/'))
-    .filter(Boolean)
-    .join('/')}`;
-  return joined;
+  const segments = [prefix, path].flatMap((part) => part.split('/')).filter(Boolean);
+  return `/${segments.join('/')}`;
 }

@@ -24,7 +24,7 @@ describe('approval OpenAPI', () => {
     await sim?.close();
   });
 
-  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers, each with its scope', () => {
+  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers and every input its handlers read, each with its scope', () => {
     expect(openApiProblems(document)).toEqual([]);
     expect(documentedRoutes(document).map(({ method, path }) => ({ method, path }))).toEqual(routerRoutes(service.app));
     expect(documentedRoutes(document).filter((route) => route.undocumented)).toEqual([]);

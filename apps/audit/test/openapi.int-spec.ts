@@ -16,7 +16,7 @@ describe('audit OpenAPI', () => {
     if (service) await removeStreams(service.topology);
   });
 
-  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers, each with its scope and query parameters', async () => {
+  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers and every input its handlers read, each with its scope and query parameters', async () => {
     const response = await fetch(`${service.url}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as any;

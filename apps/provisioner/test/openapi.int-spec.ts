@@ -21,7 +21,7 @@ describe('provisioner OpenAPI', () => {
     await sim?.close();
   });
 
-  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers, each with its scope', async () => {
+  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers and every input its handlers read, each with its scope', async () => {
     const response = await fetch(`${service.url}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as any;

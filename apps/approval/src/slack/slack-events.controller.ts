@@ -35,6 +35,10 @@ export class SlackEventsController {
     summary: "Slack's interactivity endpoint (the Approve and Deny buttons)",
     description:
       'Not for bearer tokens: Slack signs each request (`X-Slack-Signature`, `X-Slack-Request-Timestamp`) with the signing secret, checked with a 5-minute replay window. The body is a form whose `payload` field holds the JSON of a `block_actions` interaction. 404 when Slack is not configured.',
+    headers: {
+      'X-Slack-Signature': z.string().describe('`v0=` and the HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret'),
+      'X-Slack-Request-Timestamp': z.string().describe('Unix seconds; more than 5 minutes away from now is refused'),
+    },
     response: { description: 'Taken; refusals are answered to the clicker in Slack' },
     errors: [400, 401, 404],
   })

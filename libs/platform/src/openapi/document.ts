@@ -1,5 +1,6 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
 import { z } from 'zod';
 import { PUBLIC_ROUTE } from '../auth/auth.guard.js';
@@ -18,6 +19,9 @@ export type OpenApiOperation = Record<string, unknown> & {
 
 /** Extension naming the scope an API key needs for an operation. */
 export const SCOPE_EXTENSION = 'x-required-scope';
+
+/** Extension listing what a handler reads that its `@ApiRoute` does not name (a body, a query parameter, a header). */
+export const UNDOCUMENTED_INPUTS_EXTENSION = 'x-undocumented-inputs';
 
 /** The security schemes every authenticated route accepts: both travel as `Authorization: Bearer`. */
 const securitySchemes = {
@@ -185,6 +189,7 @@ function operationOf(route: RegisteredRoute): OpenApiOperation {
   const scope = (Reflect.getMetadata(REQUIRED_SCOPE, route.handler) ?? Reflect.getMetadata(REQUIRED_SCOPE, route.controller)) as
     Scope | undefined;
   const parameters = parametersOf(route.path, spec);
+  const undocumentedInputs = spec ? undocumentedInputsOf(route, spec) : [];
   const description = [spec?.description, scope ? `API keys need the scope \`${scope}\`.` : undefined].filter(Boolean).join('\n\n');
 
   return {
@@ -193,6 +198,7 @@ function operationOf(route: RegisteredRoute): OpenApiOperation {
     ...(description ? { description } : {}),
     tags: [route.path.split('/').filter((s) => s && !/^v\d+$/.test(s))[0] ?? 'service'],
     ...(spec ? {} : { 'x-undocumented': true }),
+    ...(undocumentedInputs.length ? { [UNDOCUMENTED_INPUTS_EXTENSION]: undocumentedInputs } : {}),
     ...(scope ? { [SCOPE_EXTENSION]: scope } : {}),
     security: isPublic ? [] : [{ bearerJwt: [] }, { apiKey: scope ? [scope] : [] }],
     ...(parameters.length ? { parameters } : {}),
@@ -231,6 +237,32 @@ function responsesOf(route: RegisteredRoute, spec: ApiRouteSpec | undefined, isP
       [...errors].sort((a, b) => a - b).map((code) => [String(code), { $ref: `#/components/responses/${errorResponses[code].name}` }]),
     ),
   };
+}
+
+// Headers OpenAPI describes elsewhere (content types, security schemes): a parameter may not name them.
+const describedElsewhere = new Set(['accept', 'content-type', 'authorization']);
+
+/**
+ * What the handler takes from the request (Nest's `@Body()`, `@Query()`, `@Headers()`) that the
+ * route's `@ApiRoute` does not name: an input the document would leave out and the schema not check.
+ */
+function undocumentedInputsOf(route: RegisteredRoute, spec: ApiRouteSpec): string[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.handlerName) ?? {}) as Record<string, { data?: unknown }>;
+  const queryNames = Object.keys(spec.query?.shape ?? {});
+  const headerNames = Object.keys(spec.headers ?? {}).map((name) => name.toLowerCase());
+  return Object.entries(args).flatMap(([key, { data }]) => {
+    const type = Number(key.split(':')[0]);
+    const name = typeof data === 'string' ? data : undefined;
+    if (type === RouteParamtypes.BODY && !spec.body) return [name ? `body.${name}` : 'body'];
+    if (type === RouteParamtypes.QUERY && (name ? !queryNames.includes(name) : !spec.query)) return [name ? `query.${name}` : 'query'];
+    if (
+      type === RouteParamtypes.HEADERS &&
+      (!name || !(describedElsewhere.has(name.toLowerCase()) || headerNames.includes(name.toLowerCase())))
+    ) {
+      return [`header ${name ?? '(all)'}`];
+    }
+    return [];
+  });
 }
 
 interface Parameter {

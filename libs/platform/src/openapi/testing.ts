@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { DOCS_PATH, DOCS_JSON_PATH } from './setup.js';
-import { SCOPE_EXTENSION, type OpenApiDocument } from './document.js';
+import { SCOPE_EXTENSION, UNDOCUMENTED_INPUTS_EXTENSION, type OpenApiDocument } from './document.js';
 
 /** One HTTP route: method and Express-style path. */
 export interface RouteKey {
@@ -27,15 +27,18 @@ export function routerRoutes(app: INestApplication): RouteKey[] {
     .sort(byRoute);
 }
 
-/** Every operation of a document as a route (`{id}` written `:id`), with the scope it states. */
-export function documentedRoutes(document: OpenApiDocument): (RouteKey & { scope?: string; undocumented: boolean })[] {
+/**
+ * Every operation of a document as a route (`{id}` written `:id`), with the scope it states and
+ * whether it is undocumented: no `@ApiRoute`, or a handler that reads an input it does not name.
+ */
+export function documentedRoutes(document: OpenApiDocument): (RouteKey & { scope?: string; undocumented: boolean | string[] })[] {
   return Object.entries(document.paths)
     .flatMap(([path, operations]) =>
       Object.entries(operations).map(([method, operation]) => ({
         method,
         path: path.replace(/\{(\w+)\}/g, ':$1'),
         scope: operation[SCOPE_EXTENSION],
-        undocumented: operation['x-undocumented'] === true,
+        undocumented: operation['x-undocumented'] === true || ((operation[UNDOCUMENTED_INPUTS_EXTENSION] as string[] | undefined) ?? false),
       })),
     )
     .sort(byRoute);

@@ -46,11 +46,11 @@ describe('intake OpenAPI', () => {
     });
   });
 
-  it('serves Swagger UI at /docs from its own files, with no script from elsewhere', async () => {
+  it('serves Swagger UI at /docs from its own files, with no script or stylesheet from elsewhere', async () => {
     const page = await fetch(`${intake.url}/docs`);
     expect(page.status).toBe(200);
     const html = await page.text();
-    const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map(([, src]) => src);
+    const scripts = [...html.matchAll(/<(?:script[^>]*src|link[^>]*href)=["']([^"']+)["']/g)].map(([, src]) => src);
     expect(scripts.length).toBeGreaterThan(0);
     for (const src of scripts) {
       expect(src).not.toMatch(/^(https?:)?\/\//);

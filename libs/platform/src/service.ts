@@ -18,6 +18,7 @@ import { hardenHttp } from './http/http-hardening.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
+import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
 
 /** One service: its name, default port, own settings, feature modules and tables. */
@@ -115,6 +116,7 @@ export async function createService(
   const rateLimit = { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS };
   if (rateLimit.max > 0) app.use(failedAuthenticationLimit(rateLimit, clock));
   app.useGlobalFilters(new ApiExceptionFilter());
+  serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' });
 
   const dataSource = app.get(DataSource);
   await migrate(dataSource);

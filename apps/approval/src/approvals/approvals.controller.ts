@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, RequireScope, actsAsItself, pageQueryShape, parseInput, viaOf, type Principal } from '@jit/platform';
+import { ApiRoute, CurrentPrincipal, RequireScope, actsAsItself, pageQueryShape, parseInput, viaOf, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -23,6 +23,31 @@ export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
   /** One page of the approvals the caller may decide now, oldest first; an API key acting as itself sees every one. */
+  @ApiRoute({
+    summary: 'The approvals the caller may decide',
+    query: ListQuery,
+    response: {
+      description: 'The approvals in that state',
+      example: {
+        approvals: [
+          {
+            requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10',
+            requester: 'alice@example.com',
+            application: { id: 'aws-prod-console', name: 'AWS production console' },
+            durationSeconds: 3600,
+            justification: 'INC-4211: refund stuck in the billing console',
+            state: 'pending',
+            stage: 0,
+            stages: [['bob@example.com'], ['carol@example.com']],
+            approvers: ['bob@example.com'],
+            decisions: [],
+            createdAt: '2026-01-05T09:00:00.000Z',
+            updatedAt: '2026-01-05T09:00:00.000Z',
+          },
+        ],
+      },
+    },
+  })
   @Get()
   async list(
     @Query() query: unknown,
@@ -34,6 +59,17 @@ export class ApprovalsController {
   }
 
   /** The caller approves or denies the current stage of a request. */
+  @ApiRoute({
+    summary: 'Approve or deny the current stage of a request',
+    body: DecisionBody,
+    bodyExample: { decision: 'approve', comment: 'matches INC-4211' },
+    params: { requestId: RequestId },
+    response: {
+      description: 'The approval after the decision',
+      example: { requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', state: 'approved', stage: 0 },
+    },
+    errors: [404, 409],
+  })
   @Post(':requestId/decision')
   @HttpCode(200)
   async decide(

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post } from '@n
 import { Clock } from '@jit/events';
 import {
   ApiKeyRefSchema,
+  ApiRoute,
   ApiKeyStore,
   CurrentPrincipal,
   ForbiddenError,
@@ -28,6 +29,12 @@ export class KeysController {
   ) {}
 
   /** Creates a key; the answer holds its secret, shown this once. */
+  @ApiRoute({
+    summary: 'Creates an API key (an admin key acting as itself); the secret is in this answer only',
+    body: NewApiKeySchema,
+    response: { description: 'The key and its secret' },
+    errors: [409],
+  })
   @Post()
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
@@ -36,6 +43,8 @@ export class KeysController {
     return this.keys.create(parseInput(NewApiKeySchema, body), by, this.clock.now());
   }
 
+  /** Every key, never a secret: status, scopes, expiry, last use, who changed it. */
+  @ApiRoute({ summary: 'Lists the API keys (never their secrets)', response: { description: 'The keys' } })
   @Get()
   async list(@CurrentPrincipal() principal: Principal): Promise<{ keys: ApiKeyView[] }> {
     administrator(principal);
@@ -43,6 +52,12 @@ export class KeysController {
   }
 
   /** Gives the key (by id or name) a new secret, shown this once; the old one stops working at once. */
+  @ApiRoute({
+    summary: 'Gives a key a new secret; the old one stops working at once',
+    params: { id: ApiKeyRefSchema },
+    response: { description: 'The key and its new secret' },
+    errors: [404],
+  })
   @Post(':id/rotate')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
@@ -52,6 +67,12 @@ export class KeysController {
   }
 
   /** Revokes the key (by id or name) for good. */
+  @ApiRoute({
+    summary: 'Revokes a key for good',
+    params: { id: ApiKeyRefSchema },
+    response: { description: 'The revoked key' },
+    errors: [404],
+  })
   @Post(':id/revoke')
   @HttpCode(200)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ key: ApiKeyView }> {

@@ -19,7 +19,8 @@ export interface ListFilter {
   limit: number;
 }
 
-const SubmitBody = z
+/** The `POST /v1/requests` body: validates it and documents it (OpenAPI). */
+export const SubmitBody = z
   .object(
     {
       applicationId: z
@@ -56,13 +57,15 @@ function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: 
   return seconds;
 }
 
-const ListQuery = z.object({
+/** The query of `GET /v1/requests`: validates it and documents it (OpenAPI). */
+export const ListQuery = z.object({
   requester: z.string().trim().min(1).optional(),
   status: z.enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` }).optional(),
   ...pageQueryShape(),
 });
 
-const IdempotencyKey = z
+/** The `Idempotency-Key` header: validates it and documents it (OpenAPI). */
+export const IdempotencyKey = z
   .string()
   .trim()
   .min(1)

@@ -205,7 +205,7 @@ describe('scoped API keys', () => {
     const listed = await h.call('GET', '/v1/admin/keys', { headers: asApiKey() });
     expect(listed.body.keys.map((k: { name: string }) => k.name)).not.toContain('bad-scope');
     const badRef = await h.call('POST', `/v1/admin/keys/${encodeURIComponent('listed\u0000')}/revoke`, { headers: asApiKey() });
-    expect(badRef).toMatchObject({ status: 400, body: { error: { details: { issues: [{ field: 'id' }] } } } });
+    expect(badRef).toMatchObject({ status: 400, body: { error: { details: { issues: [{ field: '(path)' }] } } } });
     expect((await h.call('POST', '/v1/admin/keys/nobody/revoke', { headers: asApiKey() })).status).toBe(404);
   });
 });

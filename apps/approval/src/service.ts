@@ -6,6 +6,7 @@ import { OktaSubjects } from './directory/okta-subjects.js';
 import { CreateApprovals1764000000100 } from './migrations/1764000000100-create-approvals.js';
 import { CreateSlackNotifications1764000000200 } from './migrations/1764000000200-create-slack-notifications.js';
 import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
+import { AddRequestKey1764000000410 } from './migrations/1764000000410-add-request-key.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
 /** Approvals: who must approve each request, in which order, and their decisions, on the web and in Slack. */
@@ -18,5 +19,10 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
   subjectDirectory: (config) => new OktaSubjects({ orgUrl: config.OKTA_ORG_URL, token: config.OKTA_API_TOKEN }),
   imports: [ApprovalsModule, SlackEventsModule],
   entities: [ApprovalRecord],
-  migrations: [CreateApprovals1764000000100, CreateSlackNotifications1764000000200, RenameNotifications1764000000300],
+  migrations: [
+    CreateApprovals1764000000100,
+    CreateSlackNotifications1764000000200,
+    RenameNotifications1764000000300,
+    AddRequestKey1764000000410,
+  ],
 };

@@ -57,6 +57,15 @@ export const baseEnvSchema = z.object({
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).default('api://jit-access'),
   JIT_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The largest request body in bytes; a larger one is answered 413. */
+  HTTP_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+  /** Calls one caller (API key, person, or address when unauthenticated) may make per window; 0 turns the limit off. */
+  RATE_LIMIT_MAX: z.coerce.number().int().nonnegative().default(600),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  /** When set, `/metrics` is served only on this port (on HOST), not on the API port. */
+  METRICS_PORT: port.optional(),
+  /** How long a service trusts a looked-up API key without hearing of a change: the bound on a lost revocation notice. */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 });
 
 /** The validated base settings. */

@@ -29,14 +29,38 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [exception.status, { error }];
     }
     if (exception instanceof HttpException) {
+      // Nest's Express adapter turns the body parser's SyntaxError into a bare 400; name the body, as every 400 names its field.
+      const parserError = clientErrorOf(exception.cause);
+      if (parserError?.malformed) return malformedBody(parserError.message);
       const status = exception.getStatus();
       const answer = exception.getResponse();
       const message = typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
       return [status, { error: { code: codeOf(status), message } }];
     }
+    const refusal = clientErrorOf(exception);
+    if (refusal?.malformed) return malformedBody(refusal.message);
+    if (refusal) return [refusal.status, { error: { code: codeOf(refusal.status), message: refusal.message } }];
     this.logger.error(exception);
     return [500, { error: { code: 'internal', message: 'internal error' } }];
   }
+}
+
+/**
+ * A client's mistake found before any route ran: the body parser's errors (a body over the limit,
+ * malformed JSON, an unknown charset) carry their 4xx `status` and an `expose` flag saying the
+ * message is safe to show.
+ */
+function clientErrorOf(exception: unknown): { status: number; message: string; malformed: boolean } | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { status, expose, type } = exception as Error & { status?: unknown; expose?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return undefined;
+  return { status, message: exception.message, malformed: type === 'entity.parse.failed' };
+}
+
+/** The 400 for a body that is not JSON, naming the body as every other 400 names its field. */
+function malformedBody(reason: string): [number, ErrorBody] {
+  const issues = [{ field: '(body)', message: `not valid JSON: ${reason}` }];
+  return [400, { error: { code: codeOf(400), message: `(body): not valid JSON: ${reason}`, details: { issues } } }];
 }
 
 function codeOf(status: number): string {

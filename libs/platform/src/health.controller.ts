@@ -4,7 +4,10 @@ import type { Response } from 'express';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from './auth/auth.guard.js';
-import { NATS_CONNECTION, READINESS } from './tokens.js';
+import type { BaseConfig } from './config.js';
+import { NotFoundError } from './errors.js';
+import { ApiRoute } from './openapi/api-route.js';
+import { NATS_CONNECTION, READINESS, SERVICE_CONFIG } from './tokens.js';
 
 /** What readiness needs to know beyond live checks. */
 export interface Readiness {
@@ -22,14 +25,23 @@ export class HealthController {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(READINESS) private readonly readiness: Readiness,
     private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
   ) {}
 
+  @ApiRoute({ summary: 'The process runs', response: { description: 'Alive', example: { status: 'ok' } } })
   @Get('healthz')
   @HttpCode(200)
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  @ApiRoute({
+    summary: 'NATS and Postgres reachable, migrations applied, not shutting down',
+    response: {
+      description: 'Ready (503 with the same body when not)',
+      example: { status: 'ready', checks: { nats: true, postgres: true, migrations: true, stopping: false } },
+    },
+  })
   @Get('readyz')
   async readyz(@Res() response: Response): Promise<void> {
     const checks = {
@@ -42,9 +54,15 @@ export class HealthController {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   }
 
+  @ApiRoute({
+    summary: 'Prometheus metrics',
+    response: { description: 'Metrics in the Prometheus text format', contentTypes: ['text/plain'] },
+  })
   @Get('metrics')
   @Header('Content-Type', register.contentType)
   metrics(): Promise<string> {
+    // With METRICS_PORT, the metrics are served on that port only (kept off the network callers reach).
+    if (this.config.METRICS_PORT !== undefined) throw new NotFoundError('no route GET /metrics on this port');
     return register.metrics();
   }
 

@@ -11,3 +11,5 @@ export * from './tokens.js';
 export * from './auth/index.js';
 export * from './periodic-task.js';
 export * from './validation.js';
+export * from './paging.js';
+export * from './openapi/index.js';

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -10,9 +11,14 @@ import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrat
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { SubjectDirectory } from './auth/subject-directory.js';
+import { migrateCredentials } from './auth/credentials.schema.js';
 import { ApiExceptionFilter } from './exception.filter.js';
+import { hardenHttp } from './http/http-hardening.js';
+import { startMetricsServer } from './http/metrics-server.js';
+import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
 import { connectBus } from './nats.js';
+import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
 
 /** One service: its name, default port, own settings, feature modules and tables. */
@@ -35,6 +41,8 @@ export interface RunningService {
   app: INestApplication;
   config: BaseConfig;
   url: string;
+  /** Where `/metrics` is served when `METRICS_PORT` puts it on a port of its own. */
+  metricsUrl?: string;
   /** Stops taking work, finishes what is in flight, and closes every connection. */
   stop(): Promise<void>;
 }
@@ -52,6 +60,7 @@ export async function createService(
   options: { clock?: Clock } = {},
 ): Promise<RunningService> {
   const config = loadConfig(definition, env);
+  const clock = options.clock ?? new SystemClock();
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const topology = topologyOf(config);
   const nc = await connectBus(config, definition.name, {
@@ -77,24 +86,39 @@ export async function createService(
     imports: [
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
-      PlatformModule.forRoot({ config, nc, topology, readiness, clock: options.clock ?? new SystemClock() }),
+      PlatformModule.forRoot({ config, nc, topology, readiness, clock }),
       AuthModule.forRoot({
         oidcIssuer: config.OIDC_ISSUER,
         oidcAudience: config.OIDC_AUDIENCE,
         demoApiKey: config.JIT_DEMO_API_KEY,
         directory: definition.subjectDirectory?.(config),
+        apiKeyCacheMs: config.API_KEY_CACHE_MS,
+        logger,
       }),
+      // After AuthModule: the rate limit keys on the caller AuthGuard found.
+      RateLimitModule.forRoot({ max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }),
       ...definition.imports,
     ],
   };
   // rawBody keeps the exact bytes next to the parsed body, for signature checks such as Slack's.
   // abortOnError: false makes a failed start-up throw to the caller (a test, or runService) instead of exiting the process.
-  const app = await NestFactory.create(root, { bufferLogs: true, rawBody: true, abortOnError: false });
+  // bodyParser: false because hardenHttp registers the parsers itself, with the body limit.
+  const app = await NestFactory.create<NestExpressApplication>(root, {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
+  hardenHttp(app, { bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
+  const rateLimit = { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS };
+  if (rateLimit.max > 0) app.use(failedAuthenticationLimit(rateLimit, clock));
   app.useGlobalFilters(new ApiExceptionFilter());
+  serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' });
 
   const dataSource = app.get(DataSource);
   await migrate(dataSource);
+  await migrateCredentials(dataSource);
   readiness.migrated = true;
 
   app.connectMicroservice(
@@ -115,20 +139,23 @@ export async function createService(
   const relay = new OutboxRelay({ dataSource, jetstream: js, logger });
   relay.start();
   await app.listen(config.PORT, config.HOST);
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(config.HOST, config.METRICS_PORT);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
-  logger.info({ url }, `${definition.name} listening`);
+  logger.info({ url, metricsUrl: metricsServer?.url }, `${definition.name} listening`);
 
   let stopping: Promise<void> | undefined;
   return {
     app,
     config,
     url,
+    metricsUrl: metricsServer?.url,
     stop: () =>
       (stopping ??= (async () => {
         readiness.stopping = true;
         await relay.stop();
         await app.close();
+        await metricsServer?.close();
         await nc.drain();
         logger.info({}, `${definition.name} stopped`);
       })()),

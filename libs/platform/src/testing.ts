@@ -20,6 +20,8 @@ export function testServiceEnv(
     JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
     CONSUMER_BACKOFF_MS: '200,500,1000',
     LOG_LEVEL: 'warn',
+    // Tests poll every 50 ms with one key; a test of the limit sets its own.
+    RATE_LIMIT_MAX: '0',
     [`${definition.name.toUpperCase()}_PORT`]: '0',
     ...extra,
   };
@@ -36,3 +38,4 @@ export async function startTestService(
   const service = await createService(definition, testServiceEnv(definition, databaseUrl, topology, options.env), { clock: options.clock });
   return { ...service, topology, databaseUrl };
 }
+export * from './openapi/testing.js';

@@ -13,8 +13,9 @@ import {
   type EventDraft,
   type RequestedData,
   type ResolvedStage,
+  type Via,
 } from '@jit/events';
-import { NotAnApproverError, SelfApprovalError } from './approval.errors.js';
+import { NotAnApproverError, SameKeyError, SelfApprovalError } from './approval.errors.js';
 
 /** Where an opened approval stands. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
@@ -41,6 +42,8 @@ export interface RequestFacts {
   durationSeconds: number;
   /** Why the requester needs it. */
   justification: string;
+  /** The API key the request came through, if any: that key may never decide it, whoever it acts for. */
+  requestKey?: string;
 }
 
 /** The approval of one request: who must decide, in which order, and what was decided. */
@@ -62,8 +65,8 @@ export type ApprovalState = { state: 'unknown' } | ({ state: 'requested' } & Req
 export type ApprovalCommand =
   /** Open the approval of a request that arrived, with the requester's manager as the directory knows them. */
   | { kind: 'open'; requested: RequestedData; manager: string | undefined }
-  | { kind: 'approve'; by: string; comment?: string }
-  | { kind: 'deny'; by: string; comment?: string }
+  | { kind: 'approve'; by: string; via?: Via; comment?: string }
+  | { kind: 'deny'; by: string; via?: Via; comment?: string }
   /** The requester withdrew the request (the `cancelled` event is the cause). */
   | { kind: 'observe_cancelled' };
 
@@ -175,6 +178,9 @@ function opening(requested: RequestedData, manager: string | undefined): Approva
 function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>, state: ApprovalState): Decision<ApprovalProduced> {
   const { by, comment } = command;
   if (state.state === 'unknown') return refuse(new NotFoundError('no approval is known for this request'));
+  if (command.via?.kind === 'api_key' && command.via.name === state.requestKey) {
+    return refuse(new SameKeyError(`API key "${state.requestKey}" asked for this request and can never decide it, whoever it acts for`));
+  }
   if (by === state.requester) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
   if (!isApproval(state)) return notYet('the approvers of this request are not resolved yet');
   if (state.state !== 'pending') return refuse(new ConflictError(`the request is already ${state.state}`, { state: state.state }));
@@ -218,7 +224,8 @@ function resolveStages(application: RequestedData['application'], manager: strin
 
 function factsOf(event: AccessEvent<'requested'>): RequestFacts {
   const { requester, application, durationSeconds, justification } = event.data;
-  return { requestId: event.requestId, requester, application, durationSeconds, justification };
+  const requestKey = event.via?.kind === 'api_key' ? event.via.name : undefined;
+  return { requestId: event.requestId, requester, application, durationSeconds, justification, ...(requestKey ? { requestKey } : {}) };
 }
 
 function opened({ state: _requested, ...facts }: Extract<ApprovalState, { state: 'requested' }>, stages: ResolvedStage[]): Approval {

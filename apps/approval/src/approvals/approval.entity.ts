@@ -20,6 +20,10 @@ export class ApprovalRecord {
   @Column('text')
   justification: string;
 
+  /** The API key the request came through, which may never decide it. */
+  @Column('text', { name: 'request_key', nullable: true })
+  requestKey: string | null;
+
   @Column('text')
   state: ApprovalStatus;
 
@@ -44,11 +48,13 @@ export class ApprovalRecord {
 
 /** The decider's view of a stored approval. */
 export function approvalOf(record: ApprovalRecord): Approval {
-  const { requestId, requester, application, durationSeconds, justification, state, stage, stages, approvers, decisions } = record;
-  return { requestId, requester, application, durationSeconds, justification, state, stage, stages, approvers, decisions };
+  const { requestId, requester, application, durationSeconds, justification, requestKey, state, stage, stages, approvers, decisions } =
+    record;
+  const facts = { requestId, requester, application, durationSeconds, justification, ...(requestKey ? { requestKey } : {}) };
+  return { ...facts, state, stage, stages, approvers, decisions };
 }
 
 /** The row to store for a newly opened approval. */
 export function recordOf(approval: Approval, times: { createdAt: Date; updatedAt: Date }): ApprovalRecord {
-  return Object.assign(new ApprovalRecord(), approval, times);
+  return Object.assign(new ApprovalRecord(), { requestKey: null }, approval, times);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
 import {
   Clock,
   ConflictError,
@@ -13,6 +14,7 @@ import {
   type PipelineOutcome,
   type Refused,
 } from '@jit/events';
+import { decodeCursor, pageOf, type Page } from '@jit/platform';
 import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import {
   approvalDecider,
@@ -25,6 +27,9 @@ import {
 } from './approval.decider.js';
 import { ApprovalRecord } from './approval.entity.js';
 import { ApprovalStore } from './approval.store.js';
+
+/** Where a page of approvals ends: the creation time and request id of its last approval. */
+const ApprovalCursor = z.object({ createdAt: z.iso.datetime(), requestId: z.uuid() });
 
 /** Who the service's own events are from. */
 const SERVICE_ACTOR = 'service:approval';
@@ -103,7 +108,7 @@ export class Approvals {
       throw error;
     });
     if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
-    const outcome = await this.pipeline.run({ requestId, command, actor: command.by });
+    const outcome = await this.pipeline.run({ requestId, command, actor: command.by, via: command.via });
     switch (outcome.kind) {
       case 'refused':
         return outcome;
@@ -126,10 +131,17 @@ export class Approvals {
     }
   }
 
-  /** Approvals in `state`, only those `approver` may decide now when given. */
-  async list(filter: { state: ApprovalStatus; approver?: string }): Promise<ApprovalRecord[]> {
+  /** One page of the approvals in `state`, oldest first, only those `approver` may decide now when given. */
+  async list(filter: { state: ApprovalStatus; approver?: string; cursor?: string; limit: number }): Promise<Page<ApprovalRecord>> {
     const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a').where('a.state = :state', { state: filter.state });
     if (filter.approver) query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([filter.approver]) });
-    return query.orderBy('a.created_at', 'ASC').getMany();
+    const after = decodeCursor(ApprovalCursor, filter.cursor);
+    if (after) query.andWhere('(a.created_at, a.request_id) > (:createdAt, :requestId)', after);
+    const records = await query
+      .orderBy('a.created_at', 'ASC')
+      .addOrderBy('a.request_id', 'ASC')
+      .take(filter.limit + 1)
+      .getMany();
+    return pageOf(records, filter.limit, (record) => ({ createdAt: record.createdAt.toISOString(), requestId: record.requestId }));
   }
 }

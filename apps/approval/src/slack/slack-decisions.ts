@@ -33,7 +33,7 @@ export class SlackDecisions {
       await this.explain(click, 'Slack does not share your e-mail address with JIT Access, so it cannot tell who you are.');
       return;
     }
-    const result = await this.approvals.decide(requestId, { kind: decision, by: login });
+    const result = await this.approvals.decide(requestId, { kind: decision, by: login, via: { kind: 'slack' } });
     if (result.kind === 'decided') return;
     this.logger.info({ requestId, by: login, decision, refused: result.error.message }, 'Slack decision refused');
     await this.explain(click, `You could not ${decision} request ${requestId}: ${result.error.message}.`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AccessEvent } from '@jit/events';
+import type { AccessEvent, Via } from '@jit/events';
+import { pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
 
@@ -11,11 +12,15 @@ export const AccessReportQuerySchema = z
     from: isoDate.optional(),
     to: isoDate.optional(),
     format: z.enum(['json', 'csv']).optional(),
+    ...pageQueryShape(),
   })
   .strict();
 
 /** Parsed filters of an access report. */
 export type AccessReportQuery = z.infer<typeof AccessReportQuerySchema>;
+
+/** What selects the periods of a report: whose, for which application, in which window. */
+export type ReportFilter = Pick<AccessReportQuery, 'applicationId' | 'requester' | 'from' | 'to'>;
 
 /** One period during which someone held access, as the event log proves it. */
 export interface AccessPeriod {
@@ -25,6 +30,10 @@ export interface AccessPeriod {
   oktaGroupId: string;
   justification: string | null;
   approvers: string[];
+  /** The credential the request came through when it was not the requester's own (`api_key:<name>`), else null. */
+  requestedVia: string | null;
+  /** The credentials the approvals came through (`api_key:<name>`, `slack`), once each; empty when people decided themselves. */
+  approvedVia: string[];
   grantedAt: string;
   expiresAt: string;
   revokedAt: string | null;
@@ -39,6 +48,8 @@ export const accessReportColumns: (keyof AccessPeriod)[] = [
   'oktaGroupId',
   'justification',
   'approvers',
+  'requestedVia',
+  'approvedVia',
   'grantedAt',
   'expiresAt',
   'revokedAt',
@@ -49,6 +60,8 @@ export const accessReportColumns: (keyof AccessPeriod)[] = [
 interface RequestFacts {
   justification: string | null;
   approvers: string[];
+  requestedVia: string | null;
+  approvedVia: string[];
   grants: AccessEvent<'granted'>[];
   extendedTo: Date | null;
   revoked: AccessEvent<'revoked'> | null;
@@ -58,12 +71,21 @@ interface RequestFacts {
  * Who held access when: one period per `granted` event, ending at its request's first `revoked`
  * event (or still open), with the latest expiry after extensions. A period is in the window when
  * it overlaps [from, to). `events` are decoded events (latest version), each request's in stream
- * order; periods are ordered by grant time, then in the order the requests came.
+ * order; periods are ordered by grant time, then in the order the requests came. With `grantIds`,
+ * only the periods of those grants (one page of the report).
  */
-export function accessPeriods(events: readonly AccessEvent[], query: AccessReportQuery): AccessPeriod[] {
+export function accessPeriods(events: readonly AccessEvent[], query: ReportFilter, grantIds?: ReadonlySet<string>): AccessPeriod[] {
   const requests = new Map<string, RequestFacts>();
   for (const event of events) {
-    const facts = requests.get(event.requestId) ?? { justification: null, approvers: [], grants: [], extendedTo: null, revoked: null };
+    const facts = requests.get(event.requestId) ?? {
+      justification: null,
+      approvers: [],
+      requestedVia: null,
+      approvedVia: [],
+      grants: [],
+      extendedTo: null,
+      revoked: null,
+    };
     requests.set(event.requestId, learn(facts, event));
   }
   const from = query.from === undefined ? undefined : new Date(query.from);
@@ -72,7 +94,7 @@ export function accessPeriods(events: readonly AccessEvent[], query: AccessRepor
     (!from || period.revokedAt === null || new Date(period.revokedAt) >= from) && (!to || new Date(period.grantedAt) < to);
   const periods = [...requests.entries()].flatMap(([requestId, facts]) =>
     facts.grants
-      .filter((grant) => inScope(grant, query))
+      .filter((grant) => inScope(grant, query) && (!grantIds || grantIds.has(grant.id)))
       .map((grant) => periodOf(requestId, facts, grant))
       .filter(inWindow),
   );
@@ -83,9 +105,14 @@ export function accessPeriods(events: readonly AccessEvent[], query: AccessRepor
 function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
   switch (event.type) {
     case 'requested':
-      return facts.justification === null ? { ...facts, justification: event.data.justification } : facts;
-    case 'approved':
-      return { ...facts, approvers: [...facts.approvers, event.data.approver] };
+      return facts.justification === null
+        ? { ...facts, justification: event.data.justification, requestedVia: describeVia(event.via) }
+        : facts;
+    case 'approved': {
+      const via = describeVia(event.via);
+      const approvedVia = via === null || facts.approvedVia.includes(via) ? facts.approvedVia : [...facts.approvedVia, via];
+      return { ...facts, approvers: [...facts.approvers, event.data.approver], approvedVia };
+    }
     case 'granted':
       return { ...facts, grants: [...facts.grants, event] };
     case 'extended':
@@ -109,7 +136,7 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
   }
 }
 
-function inScope(grant: AccessEvent<'granted'>, query: AccessReportQuery): boolean {
+function inScope(grant: AccessEvent<'granted'>, query: ReportFilter): boolean {
   return (
     (query.applicationId === undefined || grant.data.applicationId === query.applicationId) &&
     (query.requester === undefined || grant.data.requester === query.requester)
@@ -124,6 +151,8 @@ function periodOf(requestId: string, facts: RequestFacts, grant: AccessEvent<'gr
     oktaGroupId: grant.data.oktaGroupId,
     justification: facts.justification,
     approvers: facts.approvers,
+    requestedVia: facts.requestedVia,
+    approvedVia: facts.approvedVia,
     grantedAt: new Date(grant.data.grantedAt).toISOString(),
     expiresAt: later(new Date(grant.data.expiresAt), facts.extendedTo).toISOString(),
     revokedAt: facts.revoked ? new Date(facts.revoked.data.revokedAt).toISOString() : null,
@@ -131,14 +160,25 @@ function periodOf(requestId: string, facts: RequestFacts, grant: AccessEvent<'gr
   };
 }
 
+/** A credential as one report cell: `api_key:<name>`, or the channel's kind; null for events that name none (older ones too). */
+function describeVia(via: Via | undefined): string | null {
+  if (!via) return null;
+  return via.name ? `${via.kind}:${via.name}` : via.kind;
+}
+
 function later(a: Date, b: Date | null): Date {
   return b && b > a ? b : a;
 }
 
-/** RFC 4180 CSV: a header line, then one line per period; approvers joined with spaces. */
+/**
+ * RFC 4180 CSV: a header line, then one line per period; approvers joined with spaces. A cell a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR: a justification
+ * is anyone's text) is prefixed with `'`, as OWASP advises, so it is shown, never evaluated.
+ */
 export function toCsv(periods: AccessPeriod[]): string {
   const cell = (value: unknown): string => {
-    const text = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
+    const raw = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
+    const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [accessReportColumns.join(','), ...periods.map((p) => accessReportColumns.map((c) => cell(p[c])).join(','))].join('\r\n') + '\r\n';

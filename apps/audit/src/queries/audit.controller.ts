@@ -1,26 +1,48 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { NotFoundError, parseInput } from '@jit/platform';
+import { z } from 'zod';
+import { ApiRoute, decodeCursor, NotFoundError, pageOf, parseInput, RequireScope, ValidationError } from '@jit/platform';
 import { AuditorsOnly } from '../auditors/auditors-only.guard.js';
-import { verifyChain, type ChainVerification } from '../chain/verify.js';
+import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
 import type { AuditRecord } from '../records/audit-record.js';
-import { accessPeriods, AccessReportQuerySchema, toCsv } from './access-report.js';
-import { EventQuerySchema } from './audit-query.js';
+import { accessPeriods, AccessReportQuerySchema, toCsv, type AccessPeriod } from './access-report.js';
+import { EventQuerySchema, PageQuerySchema, PositionCursor, VerifyQuerySchema } from './audit-query.js';
 import { AuditRepository } from './audit.repository.js';
+import { EVENT_EXAMPLE } from './audit.examples.js';
+
+/** A request id in a path: whatever id an event carried, within bounds. */
+const RequestIdSchema = z.string().min(1).max(200);
 
 /** The auditors' API: events by filter, a request's timeline, who held access when, and verification of the hash chain. */
 @Controller('v1/audit')
+@RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
 export class AuditController {
   constructor(private readonly store: AuditRepository) {}
 
+  @ApiRoute({
+    summary: 'Recorded events by filter, a page at a time',
+    query: EventQuerySchema,
+    response: { description: 'A page of events; `nextCursor` fetches the next one', example: { events: [EVENT_EXAMPLE], nextCursor: 42 } },
+  })
   @Get('events')
-  async events(@Query() raw: Record<string, string>): Promise<{ events: Record<string, unknown>[]; nextCursor: number | null }> {
-    const { records, nextCursor } = await this.store.events(parseInput(EventQuerySchema, raw, { where: '(query)' }));
-    return { events: records.map(present), nextCursor };
+  async events(@Query() raw: Record<string, string>): Promise<{ events: Record<string, unknown>[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.store.events(parseInput(EventQuerySchema, raw, { where: '(query)' }));
+    return { events: items.map(present), nextCursor };
   }
 
-  /** Who held access when, as JSON or (with `format=csv` or `Accept: text/csv`) as CSV. */
+  /**
+   * Who held access when, as JSON or (with `format=csv` or `Accept: text/csv`) as CSV, one page of
+   * grants at a time (a page may hold fewer periods than `limit` when the time window leaves some
+   * out). Pages follow the grants in chain order, periods within a page by grant time; the next
+   * page's cursor is `nextCursor` in JSON and the `X-Next-Cursor` header in CSV.
+   */
+  @ApiRoute({
+    summary: 'Who held access to what, and when',
+    description: 'JSON, or CSV with `format=csv` or `Accept: text/csv` (cells that a spreadsheet would run are neutralised).',
+    query: AccessReportQuerySchema,
+    response: { description: 'The access periods', contentTypes: ['application/json', 'text/csv'] },
+  })
   @Get('access-report')
   async accessReport(
     @Query() raw: Record<string, string>,
@@ -28,26 +50,62 @@ export class AuditController {
     @Res() response: Response,
   ): Promise<void> {
     const query = parseInput(AccessReportQuerySchema, raw, { where: '(query)' });
-    const periods = accessPeriods(await this.store.reportEvents(query), query);
+    const page = await this.store.reportPage(query, query);
+    const periods: AccessPeriod[] = accessPeriods(page.events, query, page.grantIds);
     const csv = query.format === 'csv' || (query.format === undefined && accept?.includes('text/csv'));
     if (csv) {
+      if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);
       response.type('text/csv').attachment('access-report.csv').send(toCsv(periods));
     } else {
-      response.json({ periods });
+      response.json({ periods, nextCursor: page.nextCursor });
     }
   }
 
+  @ApiRoute({
+    summary: "A request's whole history, a page at a time",
+    query: PageQuerySchema,
+    params: { id: RequestIdSchema },
+    response: {
+      description: 'Every event of the request, in stream order',
+      example: { requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', events: [EVENT_EXAMPLE] },
+    },
+    errors: [404],
+  })
   @Get('requests/:id/timeline')
-  async timeline(@Param('id') requestId: string): Promise<{ requestId: string; events: Record<string, unknown>[] }> {
-    const records = await this.store.timeline(requestId);
-    if (records.length === 0) throw new NotFoundError(`no events for request ${requestId}`);
-    return { requestId, events: records.map(present) };
+  async timeline(
+    @Param('id') id: string,
+    @Query() raw: Record<string, string>,
+  ): Promise<{ requestId: string; events: Record<string, unknown>[]; nextCursor: string | null }> {
+    const requestId = parseInput(RequestIdSchema, id, { field: 'id' });
+    const page = await this.store.timeline(requestId, parseInput(PageQuerySchema, raw, { where: '(query)' }));
+    if (page.items.length === 0 && !raw.cursor) throw new NotFoundError(`no events for request ${requestId}`);
+    return { requestId, events: page.items.map(present), nextCursor: page.nextCursor };
   }
 
-  /** Walks the whole chain and reports the first link whose hash does not match its content. */
+  /**
+   * Verifies one page of the chain: the records after `cursor` (from the first), up to `limit`,
+   * tied to the record before them. The answer names the range checked and the cursor of the next
+   * page; following `nextCursor` until it is null checks the whole chain as one walk would, and the
+   * first broken link ends the walk.
+   */
+  @ApiRoute({
+    summary: 'Verifies one page of the hash chain of the audit store',
+    query: VerifyQuerySchema,
+    response: { description: 'The range checked, the first broken link if any, and the cursor of the next page' },
+  })
   @Get('verify')
-  verify(): Promise<ChainVerification> {
-    return verifyChain((after) => this.store.chainAfter(after));
+  async verify(
+    @Query() raw: Record<string, string>,
+  ): Promise<ChainVerification & { range: { from: number; to: number }; nextCursor: string | null }> {
+    const { cursor, limit } = parseInput(VerifyQuerySchema, raw, { where: '(query)' });
+    const after = decodeCursor(PositionCursor, cursor)?.position ?? 0;
+    const start = after === 0 ? CHAIN_START : await this.store.linkAt(after);
+    if (!start)
+      throw new ValidationError(`cursor: no record at position ${after}`, { issues: [{ field: 'cursor', message: 'no record there' }] });
+    const page = pageOf(await this.store.chainAfter(after, limit + 1), limit, (record) => ({ position: record.position }));
+    const run = verifyRun(page.items, start);
+    const range = { from: after + 1, to: after + run.checked };
+    return { ...run, range, nextCursor: run.ok ? page.nextCursor : null };
   }
 }
 

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PipelineOutcome } from '@jit/events';
-import { ConflictError, NotFoundError, ValidationError, type Principal } from '@jit/platform';
+import { ConflictError, NotFoundError, ValidationError, viaOf, type Principal } from '@jit/platform';
 import { Catalog } from '@jit/catalog';
 import type { RequestCommand, RequestState } from './request.decider.js';
 import type { SubmitInput } from './request.input.js';
 import { RequestPipeline } from './request.pipeline.js';
 import { RequestQueries } from './request-queries.js';
 import { requesterOf } from './requester.js';
-import { isUniqueViolation, SubmissionReplay } from './submission-replay.js';
+import { isOpenRequestClash, isUniqueViolation, SubmissionReplay } from './submission-replay.js';
 import { viewOf, type RequestView, type Submitted } from './request.view.js';
 
 /** What callers ask of requests: submit one, cancel it, or end its access early. */
@@ -23,7 +23,10 @@ export class RequestCommands {
     @Inject(Catalog) private readonly catalog: Catalog,
   ) {}
 
-  /** Records a request and its `requested` event in one transaction; a replayed `Idempotency-Key` gets the first answer. */
+  /**
+   * Records a request and its `requested` event in one transaction; a replayed `Idempotency-Key` gets
+   * the first answer, and a second open request of one person for one application is a 409.
+   */
   async submit(principal: Principal, input: SubmitInput, idempotencyKey?: string): Promise<Submitted> {
     const requester = requesterOf(principal, input.requester);
     const application = this.catalog.find(input.applicationId);
@@ -45,14 +48,15 @@ export class RequestCommands {
     let outcome: PipelineOutcome<RequestState>;
     try {
       outcome = await this.dataSource.transaction(async (manager) => {
-        const decided = await this.pipeline.run({ requestId: id, command, actor: principal.subject, manager });
-        if (decided.kind === 'done' && idempotencyKey) await this.replay.remember(manager, id, idempotencyKey);
+        const decided = await this.pipeline.run({ requestId: id, command, actor: principal.subject, via: viaOf(principal), manager });
+        if (decided.kind === 'done') await this.replay.claim(manager, id, idempotencyKey);
         return decided;
       });
     } catch (error) {
-      // Another call with the same key committed first: answer as it was answered.
+      // Another call with the same key committed first: answer as it was answered (or 409 for another body).
       const first = idempotencyKey && isUniqueViolation(error) ? await this.replay.earlier(requester, idempotencyKey, input) : undefined;
       if (first) return first;
+      if (isOpenRequestClash(error)) throw await this.replay.openRequestConflict(requester, input.applicationId);
       throw error;
     }
     settled(outcome);
@@ -72,7 +76,7 @@ export class RequestCommands {
   private async decide(principal: Principal, id: string, command: RequestCommand): Promise<RequestView> {
     // A request's requester never changes, so seeing it before the pipeline locks the row is as good as after.
     await this.queries.visible(principal, id);
-    const state = settled(await this.pipeline.run({ requestId: id, command, actor: principal.subject }));
+    const state = settled(await this.pipeline.run({ requestId: id, command, actor: principal.subject, via: viaOf(principal) }));
     if (!state.recorded) throw new NotFoundError(`no request ${id}`);
     return viewOf(id, state);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInput } from '@jit/platform';
+import { pageQueryShape, parseInput } from '@jit/platform';
 import { DURATION_FORMAT, parseDuration } from '@jit/catalog';
 import { requestStatuses, type RequestStatus } from './request.decider.js';
 
@@ -11,14 +11,16 @@ export interface SubmitInput {
   requester?: string;
 }
 
-/** The filters of `GET /v1/requests`. */
+/** The filters and the page of `GET /v1/requests`. */
 export interface ListFilter {
   requester?: string;
   status?: RequestStatus;
+  cursor?: string;
   limit: number;
 }
 
-const SubmitBody = z
+/** The `POST /v1/requests` body: validates it and documents it (OpenAPI). */
+export const SubmitBody = z
   .object(
     {
       applicationId: z
@@ -55,13 +57,15 @@ function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: 
   return seconds;
 }
 
-const ListQuery = z.object({
+/** The query of `GET /v1/requests`: validates it and documents it (OpenAPI). */
+export const ListQuery = z.object({
   requester: z.string().trim().min(1).optional(),
   status: z.enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` }).optional(),
-  limit: z.coerce.number({ error: 'expected a number' }).int().min(1).max(500).default(100),
+  ...pageQueryShape(),
 });
 
-const IdempotencyKey = z
+/** The `Idempotency-Key` header: validates it and documents it (OpenAPI). */
+export const IdempotencyKey = z
   .string()
   .trim()
   .min(1)

@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft, type EventType } from '@jit/events';
+import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft, type EventType, type Topology } from '@jit/events';
 import { connectTestNats, createTestDatabase, deleteTopology, streamEvents, testTopology, waitFor } from '@jit/events/testing';
 import { startTestService, testServiceEnv } from '@jit/platform/testing';
 import { intakeService } from '../../src/service.js';
@@ -27,6 +27,11 @@ export interface Answer<B = any> {
 /** A running intake service with what its tests need around it. */
 export interface IntakeHarness {
   url: string;
+  /** Where `/metrics` is served: its own port with `METRICS_PORT`, else the API's. */
+  metricsUrl: string;
+  /** The test database and streams, for a second instance of intake over the same ones. */
+  databaseUrl: string;
+  topology: Topology;
   app: INestApplication;
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -66,8 +71,13 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}, def
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
 
+  const metricsUrl = service.metricsUrl ?? service.url;
+
   return {
     url: service.url,
+    metricsUrl,
+    databaseUrl: service.databaseUrl,
+    topology,
     app: service.app,
     js,
     jsm,
@@ -90,7 +100,7 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}, def
       });
     },
     async handledCount(type, outcome) {
-      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      const metrics = await (await fetch(`${metricsUrl}/metrics`)).text();
       const line = metrics
         .split('\n')
         .find((l) => l.startsWith(`jit_events_handled_total{consumer="intake",type="${type}",outcome="${outcome}"}`));

@@ -295,10 +295,20 @@ export class ReconciliationLoop extends PeriodicTask {
       foundAt: this.clock.now(),
     });
     if (seen.new) {
-      this.metrics.unexplainedMembers.inc({ group: groupId, action });
+      this.metrics.unexplainedMembers.inc({ application: this.applicationsOf(groupId), action });
       this.logger.warn({ oktaGroupId: groupId, oktaUserId: member.id, login: member.login, action }, 'group member no grant explains');
     }
     return seen;
+  }
+
+  /**
+   * The catalog applications granted through a group, as a metric label: `/metrics` is scraped by
+   * tools that must not learn the identity provider's group ids. `(none)` for a group the catalog
+   * no longer names.
+   */
+  private applicationsOf(groupId: string): string {
+    const ids = this.catalog.applications.filter((application) => application.oktaGroupId === groupId).map((application) => application.id);
+    return ids.length ? ids.sort().join(',') : '(none)';
   }
 
   private async grantedMeanwhile(groupId: string, member: GroupMember): Promise<boolean> {

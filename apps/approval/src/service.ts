@@ -5,6 +5,7 @@ import { approvalConfigRules, approvalEnvSchema } from './config.js';
 import { CreateApprovals1764000000100 } from './migrations/1764000000100-create-approvals.js';
 import { CreateSlackNotifications1764000000200 } from './migrations/1764000000200-create-slack-notifications.js';
 import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
+import { CanonicalLogins1764000000400 } from './migrations/1764000000400-canonical-logins.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
 /** Approvals: who must approve each request, in which order, and their decisions, on the web and in Slack. */
@@ -15,5 +16,5 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
   rules: approvalConfigRules,
   imports: [ApprovalsModule, SlackEventsModule],
   entities: [ApprovalRecord],
-  migrations: [CreateApprovals1764000000100, CreateSlackNotifications1764000000200, RenameNotifications1764000000300],
+  migrations: [CreateApprovals1764000000100, CreateSlackNotifications1764000000200, RenameNotifications1764000000300, CanonicalLogins1764000000400],
 };

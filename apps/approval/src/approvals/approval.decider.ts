@@ -13,8 +13,10 @@ import {
   type EventDraft,
   type RequestedData,
   type ResolvedStage,
+  normaliseLogin,
+  sameLogin,
 } from '@jit/events';
-import { NotAnApproverError, SelfApprovalError } from './approval.errors.js';
+import { NotAnApproverError, OneStagePerPersonError, SelfApprovalError, StaleStageError } from './approval.errors.js';
 
 /** Where an opened approval stands. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
@@ -62,8 +64,12 @@ export type ApprovalState = { state: 'unknown' } | ({ state: 'requested' } & Req
 export type ApprovalCommand =
   /** Open the approval of a request that arrived, with the requester's manager as the directory knows them. */
   | { kind: 'open'; requested: RequestedData; manager: string | undefined }
-  | { kind: 'approve'; by: string; comment?: string }
-  | { kind: 'deny'; by: string; comment?: string }
+  /**
+   * A person's answer. `stage` is the stage they were shown (a Slack button, the web form); without it
+   * the answer is for whatever stage is current. An answer for any other stage changes nothing.
+   */
+  | { kind: 'approve'; by: string; stage?: number; comment?: string }
+  | { kind: 'deny'; by: string; stage?: number; comment?: string }
   /** The requester withdrew the request (the `cancelled` event is the cause). */
   | { kind: 'observe_cancelled' };
 
@@ -103,7 +109,10 @@ export function needsManager(policy: ApprovalPolicy): boolean {
 /**
  * The rules of an approval. Opening resolves each stage's approvers from the policy snapshot in
  * the request (never the requester) and lets the policy decide at once when it can; a person
- * decides only the current stage of a pending approval they are an approver of.
+ * decides only the current stage of a pending approval they are an approver of, approves at most
+ * one stage, and an answer repeated is answered as already given. Logins are compared in their
+ * canonical form; state rebuilt from older events, which kept logins as typed, is canonicalised
+ * as it is folded.
  */
 export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalProduced> = {
   initialState: { state: 'unknown' },
@@ -162,7 +171,7 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
 function opening(requested: RequestedData, manager: string | undefined): ApprovalDraft[] {
   const stages = resolveStages(requested.application, manager).map(({ source, approvers }) => ({
     source,
-    approvers: unique(approvers.filter((approver) => approver !== requested.requester)),
+    approvers: unique(approvers.map(normaliseLogin).filter((approver) => !sameLogin(approver, requested.requester))),
   }));
   const open: ApprovalDraft = { type: 'approval_opened', data: { stages } };
   if (stages.length === 0) return [open, { type: 'approved', data: { stage: 0, approver: AUTO_APPROVER, final: true } }];
@@ -172,18 +181,53 @@ function opening(requested: RequestedData, manager: string | undefined): Approva
   return [open];
 }
 
+/**
+ * A person's answer. Who is neither the requester nor a resolved approver of the request is told
+ * it does not exist, whatever its state, so a request id tells an outsider nothing.
+ */
 function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>, state: ApprovalState): Decision<ApprovalProduced> {
-  const { by, comment } = command;
-  if (state.state === 'unknown') return refuse(new NotFoundError('no approval is known for this request'));
-  if (by === state.requester) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
-  if (!isApproval(state)) return notYet('the approvers of this request are not resolved yet');
+  const { comment } = command;
+  const by = normaliseLogin(command.by);
+  const unknown = new NotFoundError('no approval is known for this request');
+  if (state.state === 'unknown') return refuse(unknown);
+  if (sameLogin(by, state.requester)) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
+  if (!isApproval(state) || !state.stages.some((stage) => stage.some((approver) => sameLogin(approver, by)))) return refuse(unknown);
+  const outcome = command.kind === 'approve' ? 'approved' : 'denied';
+  const given = state.decisions.find((d) => sameLogin(d.by, by) && d.outcome === outcome && d.stage === (command.stage ?? d.stage));
+  if (given) return nothing(`${by} already gave this answer for stage ${given.stage}`);
+  if (command.stage !== undefined && (command.stage !== state.stage || state.state !== 'pending')) {
+    return refuse(staleStage(command.stage, state));
+  }
   if (state.state !== 'pending') return refuse(new ConflictError(`the request is already ${state.state}`, { state: state.state }));
-  if (!state.approvers.includes(by))
+  const earlier = state.decisions.find((d) => d.outcome === 'approved' && sameLogin(d.by, by));
+  if (earlier && command.kind === 'approve') return refuse(oneStagePerPerson(by, earlier.stage, state));
+  if (!state.approvers.some((approver) => sameLogin(approver, by)))
     return refuse(new NotAnApproverError(`${by} is not an approver of stage ${state.stage} of this request`));
   const said = comment ? { comment } : {};
   if (command.kind === 'deny') return accept<ApprovalProduced>({ type: 'denied', data: { by, reason: 'denied_by_approver', ...said } });
   const final = state.stage === state.stages.length - 1;
   return accept<ApprovalProduced>({ type: 'approved', data: { stage: state.stage, approver: by, final, ...said } });
+}
+
+function staleStage(answered: number, approval: Approval): StaleStageError {
+  const now = approval.state === 'pending' ? `stage ${approval.stage} is waiting` : `the request is already ${approval.state}`;
+  return new StaleStageError(`the answer was for stage ${answered}, which is no longer open: ${now}; nothing was changed`, {
+    stage: answered,
+    currentStage: approval.stage,
+    state: approval.state,
+  });
+}
+
+function oneStagePerPerson(by: string, approvedStage: number, approval: Approval): OneStagePerPersonError {
+  const others = (approval.stages[approval.stage] ?? []).filter((approver) => !sameLogin(approver, by));
+  const next =
+    others.length > 0
+      ? `stage ${approval.stage} needs someone else (${others.join(', ')})`
+      : `nobody else can approve stage ${approval.stage}, so this request cannot be approved by you`;
+  return new OneStagePerPersonError(`${by} already approved stage ${approvedStage} of this request and one person approves one stage: ${next}`, {
+    approvedStage,
+    stage: approval.stage,
+  });
 }
 
 function resolveStages(application: RequestedData['application'], manager: string | undefined): ResolvedStage[] {
@@ -218,11 +262,11 @@ function resolveStages(application: RequestedData['application'], manager: strin
 
 function factsOf(event: AccessEvent<'requested'>): RequestFacts {
   const { requester, application, durationSeconds, justification } = event.data;
-  return { requestId: event.requestId, requester, application, durationSeconds, justification };
+  return { requestId: event.requestId, requester: normaliseLogin(requester), application, durationSeconds, justification };
 }
 
 function opened({ state: _requested, ...facts }: Extract<ApprovalState, { state: 'requested' }>, stages: ResolvedStage[]): Approval {
-  const approvers = stages.map((stage) => stage.approvers);
+  const approvers = stages.map((stage) => stage.approvers.map(normaliseLogin));
   return { ...facts, stages: approvers, stage: 0, approvers: approvers[0] ?? [], decisions: [], state: 'pending' };
 }
 
@@ -230,7 +274,7 @@ function approvedStep(approval: Approval, event: AccessEvent<'approved'>): Appro
   const { stage, approver, final, comment } = event.data;
   const decisions = [
     ...approval.decisions,
-    { stage, by: approver, outcome: 'approved' as const, ...(comment ? { comment } : {}), at: event.occurredAt },
+    { stage, by: normaliseLogin(approver), outcome: 'approved' as const, ...(comment ? { comment } : {}), at: event.occurredAt },
   ];
   if (final) return { ...approval, stage, decisions, state: 'approved' };
   const next = stage + 1;
@@ -241,7 +285,7 @@ function deniedAt(approval: Approval, event: AccessEvent<'denied'>): Approval {
   const { by, reason, comment } = event.data;
   const decision: StageDecision = {
     stage: approval.stage,
-    by,
+    by: normaliseLogin(by),
     outcome: 'denied',
     reason,
     ...(comment ? { comment } : {}),

@@ -1,12 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, actsAsItself, parseInput, type Principal } from '@jit/platform';
+import { CurrentPrincipal, parseInput, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
+/**
+ * `stage` is the stage the caller was shown (as `stage` in the approvals list); an answer for a
+ * stage that is no longer open is refused (409 `stale_stage`) and changes nothing. Without it the
+ * answer is for the stage open now: a caller who already answered is told so, never moved on to
+ * the next stage, because one person approves at most one stage.
+ */
 const DecisionBody = z.object({
   decision: z.enum(['approve', 'deny']),
   comment: z.string().trim().max(2000).optional(),
+  stage: z.number().int().min(0).max(100).optional(),
 });
 
 const ListQuery = z.object({
@@ -20,27 +27,36 @@ const RequestId = z.uuid();
 export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
-  /** The approvals the caller may decide now; an API key acting as itself sees every one. */
+  /** The approvals the caller may decide now, and only theirs: an API key acting as itself approves nothing, so it sees none. */
   @Get()
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<{ approvals: ApprovalView[] }> {
     const { state } = parseInput(ListQuery, query, { where: 'query' });
-    const records = await this.approvals.list({ state, approver: actsAsItself(principal) ? undefined : principal.subject });
+    const records = await this.approvals.list({ state, approver: principal.subject });
     return { approvals: records.map(viewOf) };
   }
 
-  /** The caller approves or denies the current stage of a request. */
+  /**
+   * The caller approves or denies a stage of a request. Anyone who is neither a resolved approver
+   * of the request nor its requester gets 404, as for an id that does not exist. Repeating an
+   * answer already given (a retry) is 200 with `alreadyDecided: true` and publishes nothing.
+   */
   @Post(':requestId/decision')
   @HttpCode(200)
   async decide(
     @Param('requestId') requestId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<{ requestId: string; state: string; stage: number }> {
+  ): Promise<{ requestId: string; state: string; stage: number; alreadyDecided: boolean }> {
     parseInput(RequestId, requestId, { field: 'requestId' });
-    const { decision, comment } = parseInput(DecisionBody, body);
-    const result = await this.approvals.decide(requestId, { kind: decision, by: principal.subject, ...(comment ? { comment } : {}) });
+    const { decision, comment, stage } = parseInput(DecisionBody, body);
+    const result = await this.approvals.decide(requestId, {
+      kind: decision,
+      by: principal.subject,
+      ...(stage === undefined ? {} : { stage }),
+      ...(comment ? { comment } : {}),
+    });
     if (result.kind === 'refused') throw result.error;
-    return { requestId, state: result.approval.state, stage: result.approval.stage };
+    return { requestId, state: result.approval.state, stage: result.approval.stage, alreadyDecided: result.alreadyDecided };
   }
 }
 

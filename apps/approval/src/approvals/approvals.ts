@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   Outbox,
   UnavailableError,
+  normaliseLogin,
   refuse,
   type AccessEvent,
   type PipelineOutcome,
@@ -32,8 +33,11 @@ const SERVICE_ACTOR = 'service:approval';
 /** A person's decision on a request. */
 export type DecisionCommand = Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>;
 
-/** What came of a person's decision: the approval it led to, or the rule it broke. */
-export type DecisionResult = { kind: 'decided'; approval: Approval } | Refused;
+/**
+ * What came of a person's decision: the approval it led to (`alreadyDecided` when it repeated an
+ * answer the person had given, so nothing changed), or the rule it broke.
+ */
+export type DecisionResult = { kind: 'decided'; approval: Approval; alreadyDecided: boolean } | Refused;
 
 /** The approval use cases, each one command through the one decision pipeline. */
 @Injectable()
@@ -96,7 +100,8 @@ export class Approvals {
    * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
    * sessions or Slack buttons say; asked before the transaction opens, and failing closed.
    */
-  async decide(requestId: string, command: DecisionCommand): Promise<DecisionResult> {
+  async decide(requestId: string, decision: DecisionCommand): Promise<DecisionResult> {
+    const command = { ...decision, by: normaliseLogin(decision.by) };
     const active = await this.directory.isActive(command.by).catch((error: unknown) => {
       if (error instanceof DirectoryUnavailableError)
         throw new UnavailableError(`cannot confirm ${command.by} is an active user: ${error.message}`);
@@ -113,11 +118,13 @@ export class Approvals {
       case 'nothing': {
         // The decider refuses a decision on an unknown request, so whatever it accepts is an opened approval.
         const approval = outcome.state as Approval;
+        // A person's answer is "nothing to do" only when they already gave it.
+        const alreadyDecided = outcome.kind === 'nothing';
         this.logger.info(
-          { requestId, by: command.by, decision: command.kind, state: approval.state, stage: approval.stage },
+          { requestId, by: command.by, decision: command.kind, state: approval.state, stage: approval.stage, alreadyDecided },
           'approval decided',
         );
-        return { kind: 'decided', approval };
+        return { kind: 'decided', approval, alreadyDecided };
       }
       default: {
         const _exhaustive: never = outcome;
@@ -129,7 +136,9 @@ export class Approvals {
   /** Approvals in `state`, only those `approver` may decide now when given. */
   async list(filter: { state: ApprovalStatus; approver?: string }): Promise<ApprovalRecord[]> {
     const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a').where('a.state = :state', { state: filter.state });
-    if (filter.approver) query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([filter.approver]) });
+    if (filter.approver) {
+      query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([normaliseLogin(filter.approver)]) });
+    }
     return query.orderBy('a.created_at', 'ASC').getMany();
   }
 }

@@ -16,5 +16,10 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
   rules: approvalConfigRules,
   imports: [ApprovalsModule, SlackEventsModule],
   entities: [ApprovalRecord],
-  migrations: [CreateApprovals1764000000100, CreateSlackNotifications1764000000200, RenameNotifications1764000000300, CanonicalLogins1764000000400],
+  migrations: [
+    CreateApprovals1764000000100,
+    CreateSlackNotifications1764000000200,
+    RenameNotifications1764000000300,
+    CanonicalLogins1764000000400,
+  ],
 };

@@ -404,7 +404,13 @@ describe("Okta simulator against Okta's Management API description", () => {
 
   it('finds by e-mail every user with that address, whatever its case, and nobody for an unknown one', async () => {
     const search = (email: string) => `/api/v1/users?search=${encodeURIComponent(`profile.email eq "${email}"`)}`;
-    await given([{ method: 'POST', url: '/api/v1/users', body: { profile: { ...newUser('alice.admin@example.com').profile, email: 'Alice@Example.com' } } }]);
+    await given([
+      {
+        method: 'POST',
+        url: '/api/v1/users',
+        body: { profile: { ...newUser('alice.admin@example.com').profile, email: 'Alice@Example.com' } },
+      },
+    ]);
 
     const found = await send(sim, 'GET', search(alice.email), { headers: auth });
     const nobody = await send(sim, 'GET', search('nobody@example.com'), { headers: auth });

@@ -224,10 +224,13 @@ function oneStagePerPerson(by: string, approvedStage: number, approval: Approval
     others.length > 0
       ? `stage ${approval.stage} needs someone else (${others.join(', ')})`
       : `nobody else can approve stage ${approval.stage}, so this request cannot be approved by you`;
-  return new OneStagePerPersonError(`${by} already approved stage ${approvedStage} of this request and one person approves one stage: ${next}`, {
-    approvedStage,
-    stage: approval.stage,
-  });
+  return new OneStagePerPersonError(
+    `${by} already approved stage ${approvedStage} of this request and one person approves one stage: ${next}`,
+    {
+      approvedStage,
+      stage: approval.stage,
+    },
+  );
 }
 
 function resolveStages(application: RequestedData['application'], manager: string | undefined): ResolvedStage[] {

@@ -47,6 +47,22 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     return ((await response.json()) as { approvals: { requestId: string; approvers: string[]; stage: number }[] }).approvals;
   }
 
+  /**
+   * Asserts what was published for a request: exactly `types` were recorded to publish (a refusal
+   * adds none), and the stream holds the request followed by exactly those, once the relay drained.
+   */
+  async function expectPublished(requestId: string, types: string[]): Promise<void> {
+    expect(await outboxed(requestId)).toEqual(types);
+    const onStream = await waitFor(
+      async () => {
+        const found = (await eventsOfRequest(nc, service.topology, requestId)).map((e) => e.type);
+        return found.length === types.length + 1 && found;
+      },
+      { what: `the events of ${requestId} on the stream` },
+    );
+    expect(onStream).toEqual(['requested', ...types]);
+  }
+
   /** Waits until the service has stored the approval of a request. */
   async function opened(requestId: string): Promise<void> {
     await waitFor(async () => (await db.query(`SELECT 1 FROM approval.approvals WHERE request_id = $1`, [requestId])).rowCount === 1, {
@@ -78,7 +94,8 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     ]);
     expect((await pendingFor(dave)).map((a) => a.requestId)).not.toContain(requested.requestId);
     expect((await pendingFor(alice)).map((a) => a.requestId)).not.toContain(requested.requestId);
-    expect((await pendingFor()).map((a) => a.requestId)).toContain(requested.requestId);
+    // An API key acting as itself approves nothing, so it is shown nothing to approve.
+    expect((await pendingFor()).map((a) => a.requestId)).not.toContain(requested.requestId);
   });
 
   it('publishes the final approval when the manager approves', async () => {
@@ -87,7 +104,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     const answer = await decide(requested.requestId, bob, 'approve', 'go ahead');
 
-    expect(answer).toEqual({ status: 200, body: { requestId: requested.requestId, state: 'approved', stage: 0 } });
+    expect(answer).toEqual({ status: 200, body: { requestId: requested.requestId, state: 'approved', stage: 0, alreadyDecided: false } });
     const [approved] = await waitFor(
       async () => {
         const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
@@ -151,15 +168,19 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     }
   });
 
-  it('refuses someone who is not an approver of the request (403) and publishes nothing', async () => {
+  it('answers someone who is neither an approver nor the requester 404, as for an unknown id, whatever the state, and publishes nothing', async () => {
     const requested = await request({ kind: 'manager' });
     await opened(requested.requestId);
+    const unknown = await decide(randomUUID(), dave, 'approve');
 
-    const answer = await decide(requested.requestId, dave, 'approve');
+    const pending = await decide(requested.requestId, dave, 'approve');
+    await decide(requested.requestId, bob, 'deny');
+    const denied = await decide(requested.requestId, dave, 'approve', undefined, 0);
 
-    expect(answer.status).toBe(403);
-    expect(answer.body.error.message).toContain('not an approver');
-    expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
+    expect(pending).toEqual({ status: 404, body: unknown.body });
+    expect(denied).toEqual({ status: 404, body: unknown.body });
+    expect(pending.body.error).toEqual({ code: 'not_found', message: 'no approval is known for this request' });
+    await expectPublished(requested.requestId, ['approval_opened', 'denied']);
   });
 
   it("publishes a denial with the approver's comment, and a second decision is rejected (409) and publishes nothing", async () => {
@@ -168,7 +189,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     expect(await decide(requested.requestId, bob, 'deny', 'not during the freeze')).toEqual({
       status: 200,
-      body: { requestId: requested.requestId, state: 'denied', stage: 0 },
+      body: { requestId: requested.requestId, state: 'denied', stage: 0, alreadyDecided: false },
     });
     const again = await decide(requested.requestId, bob, 'approve');
 
@@ -201,13 +222,12 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect((await decide(requested.requestId, carol, 'approve')).status).toBe(403);
     expect(await decide(requested.requestId, bob, 'approve')).toEqual({
       status: 200,
-      body: { requestId: requested.requestId, state: 'pending', stage: 1 },
+      body: { requestId: requested.requestId, state: 'pending', stage: 1, alreadyDecided: false },
     });
     expect((await pendingFor(carol)).map((a) => a.requestId)).toContain(requested.requestId);
-    expect((await decide(requested.requestId, bob, 'approve')).status).toBe(403);
     expect(await decide(requested.requestId, carol, 'approve')).toEqual({
       status: 200,
-      body: { requestId: requested.requestId, state: 'approved', stage: 1 },
+      body: { requestId: requested.requestId, state: 'approved', stage: 1, alreadyDecided: false },
     });
 
     const approvals = await waitFor(
@@ -221,6 +241,91 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
       { stage: 0, approver: bob, final: false },
       { stage: 1, approver: carol, final: true },
     ]);
+  });
+
+  it('never lets Carol@ approve her own request as carol@, the owner: she is no approver, and her decision is refused (403)', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'owners' }] }, 'Carol@Example.com', { owners: [carol, dave] });
+    await opened(requested.requestId);
+
+    const answer = await decide(requested.requestId, carol, 'approve', undefined, 0);
+    const shouting = await decide(requested.requestId, 'CAROL@example.com', 'approve');
+
+    expect([answer.status, shouting.status]).toEqual([403, 403]);
+    expect(answer.body.error.message).toBe('a requester can never decide on their own request');
+    expect((await pendingFor(carol)).map((a) => a.requestId)).not.toContain(requested.requestId);
+    await expectPublished(requested.requestId, ['approval_opened']);
+    const [opening] = await eventsOf(nc, service.topology, 'approval_opened', requested.requestId);
+    expect(opening.data).toEqual({ stages: [{ source: 'owners', approvers: [dave] }] });
+  });
+
+  it('lists and lets decide an approver whatever the case of the login they sign in with', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    expect((await pendingFor('Bob@Example.com')).map((a) => a.requestId)).toContain(requested.requestId);
+    expect((await decide(requested.requestId, 'Bob@Example.com', 'approve', undefined, 0)).status).toBe(200);
+
+    const [approved] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
+        return found.length > 0 && found;
+      },
+      { what: 'the approval' },
+    );
+    expect(approved).toMatchObject({ actor: bob, data: { approver: bob } });
+  });
+
+  it('a manager who is also an owner approves one stage; the second stays pending and needs someone else (403)', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] }, alice, { owners: [bob, carol] });
+    await opened(requested.requestId);
+
+    expect((await decide(requested.requestId, bob, 'approve', undefined, 0)).status).toBe(200);
+    const second = await decide(requested.requestId, bob, 'approve', undefined, 1);
+
+    expect(second.status).toBe(403);
+    expect(second.body.error).toMatchObject({
+      code: 'one_stage_per_person',
+      message: `${bob} already approved stage 0 of this request and one person approves one stage: stage 1 needs someone else (${carol})`,
+    });
+    expect((await pendingFor(carol)).find((a) => a.requestId === requested.requestId)).toMatchObject({ stage: 1 });
+    expect((await pendingFor(bob)).map((a) => a.requestId)).not.toContain(requested.requestId);
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('an answer for a stage that is no longer current changes nothing and says so (409 stale_stage)', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: [bob, dave] }, { kind: 'owners' }] }, alice, {
+      owners: [carol, dave],
+    });
+    await opened(requested.requestId);
+    expect((await decide(requested.requestId, bob, 'approve', undefined, 0)).status).toBe(200);
+
+    // Dave was shown stage 0; applied to stage 1, which he may also decide, his answer would approve the request.
+    const stale = await decide(requested.requestId, dave, 'approve', undefined, 0);
+
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({
+      code: 'stale_stage',
+      message: 'the answer was for stage 0, which is no longer open: stage 1 is waiting; nothing was changed',
+    });
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('a repeated decision (a double click, a client retry) is answered as already decided, and publishes one approval', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const answers = [
+      await decide(requested.requestId, bob, 'approve', undefined, 0),
+      await decide(requested.requestId, bob, 'approve', undefined, 0),
+      await decide(requested.requestId, bob, 'approve'),
+    ];
+
+    expect(answers.map((a) => [a.status, a.body.alreadyDecided])).toEqual([
+      [200, false],
+      [200, true],
+      [200, true],
+    ]);
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
   });
 
   it('publishes who may approve each stage, as resolved when the request arrived, in an approval_opened event', async () => {
@@ -316,11 +421,14 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     await opened(requested.requestId);
 
     const bad = await decide(requested.requestId, bob, 'maybe');
+    const badStage = await decide(requested.requestId, bob, 'approve', undefined, -1);
     const badId = await decide('not-a-uuid', bob, 'approve');
     const unknown = await decide(randomUUID(), bob, 'approve');
 
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^decision: /);
+    expect(badStage.status).toBe(400);
+    expect(badStage.body.error.message).toMatch(/^stage: /);
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toMatch(/^requestId: /);
     expect(unknown.status).toBe(404);

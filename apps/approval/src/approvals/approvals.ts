@@ -133,11 +133,14 @@ export class Approvals {
     }
   }
 
-  /** Approvals in `state`, only those `approver` may decide now when given. */
+  /** Approvals in `state`, only those `approver` may decide now when given. Logins in rows are canonical (see the migration). */
   async list(filter: { state: ApprovalStatus; approver?: string }): Promise<ApprovalRecord[]> {
     const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a').where('a.state = :state', { state: filter.state });
     if (filter.approver) {
-      query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([normaliseLogin(filter.approver)]) });
+      const login = normaliseLogin(filter.approver);
+      query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([login]) });
+      // Who approved an earlier stage may not approve this one (one person, one stage), so it is not theirs to decide.
+      query.andWhere('NOT a.decisions @> CAST(:approved AS jsonb)', { approved: JSON.stringify([{ by: login, outcome: 'approved' }]) });
     }
     return query.orderBy('a.created_at', 'ASC').getMany();
   }

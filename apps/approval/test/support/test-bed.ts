@@ -18,12 +18,22 @@ export interface ApprovalTestBed {
   service: Awaited<ReturnType<typeof startTestService>>;
   nc: NatsConnection;
   db: pg.Client;
-  /** Publishes a `requested` event as intake would and returns it. */
-  request(approval: ApprovalPolicy, requester?: string): Promise<AccessEvent<'requested'>>;
+  /** Publishes a `requested` event as intake would and returns it; `application` overrides the template's (its owners, say). */
+  request(
+    approval: ApprovalPolicy,
+    requester?: string,
+    application?: Partial<RequestTemplate['application']>,
+  ): Promise<AccessEvent<'requested'>>;
   /** Calls the HTTP API with the demo API key, as `as` when given. */
   call(method: string, path: string, options?: { as?: string; body?: unknown }): Promise<Response>;
-  /** Decides on a request through the web API. */
-  decide(requestId: string, as: string, decision: string, comment?: string): Promise<{ status: number; body: Record<string, any> }>;
+  /** Decides on a request through the web API, naming the stage answered when `stage` is given. */
+  decide(
+    requestId: string,
+    as: string,
+    decision: string,
+    comment?: string,
+    stage?: number,
+  ): Promise<{ status: number; body: Record<string, any> }>;
   /** The types of the events of a request ever recorded to publish, oldest first: a refused decision must add none. */
   outboxed(requestId: string): Promise<string[]>;
   close(): Promise<void>;
@@ -72,19 +82,19 @@ export async function startApprovalTestBed(options: {
     nc,
     db,
     call,
-    async request(approval, requester = 'alice@example.com') {
+    async request(approval, requester = 'alice@example.com', application = {}) {
       const event = createEvent(
-        { type: 'requested', data: { ...template, requester, application: { ...template.application, approval } } },
+        { type: 'requested', data: { ...template, requester, application: { ...template.application, ...application, approval } } },
         { requestId: randomUUID(), actor: requester },
         clock,
       );
       await publish(nc, service.topology, event);
       return event;
     },
-    async decide(requestId, as, decision, comment) {
+    async decide(requestId, as, decision, comment, stage) {
       const response = await call('POST', `/v1/approvals/${requestId}/decision`, {
         as,
-        body: { decision, ...(comment ? { comment } : {}) },
+        body: { decision, ...(comment ? { comment } : {}), ...(stage === undefined ? {} : { stage }) },
       });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     },

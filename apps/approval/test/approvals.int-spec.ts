@@ -24,6 +24,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
   let call: ApprovalTestBed['call'];
   let decide: ApprovalTestBed['decide'];
   let outboxed: ApprovalTestBed['outboxed'];
+  let expectPublished: ApprovalTestBed['expectPublished'];
 
   beforeAll(async () => {
     bed = await startApprovalTestBed({
@@ -36,7 +37,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
         justification: 'INC-1234 hotfix',
       },
     });
-    ({ sim, service, nc, db, request, call, decide, outboxed } = bed);
+    ({ sim, service, nc, db, request, call, decide, outboxed, expectPublished } = bed);
   });
 
   afterAll(() => bed.close());
@@ -45,22 +46,6 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     const response = await call('GET', '/v1/approvals?state=pending', { as });
     expect(response.status).toBe(200);
     return ((await response.json()) as { approvals: { requestId: string; approvers: string[]; stage: number }[] }).approvals;
-  }
-
-  /**
-   * Asserts what was published for a request: exactly `types` were recorded to publish (a refusal
-   * adds none), and the stream holds the request followed by exactly those, once the relay drained.
-   */
-  async function expectPublished(requestId: string, types: string[]): Promise<void> {
-    expect(await outboxed(requestId)).toEqual(types);
-    const onStream = await waitFor(
-      async () => {
-        const found = (await eventsOfRequest(nc, service.topology, requestId)).map((e) => e.type);
-        return found.length === types.length + 1 && found;
-      },
-      { what: `the events of ${requestId} on the stream` },
-    );
-    expect(onStream).toEqual(['requested', ...types]);
   }
 
   /** Waits until the service has stored the approval of a request. */

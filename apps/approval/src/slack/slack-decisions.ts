@@ -46,8 +46,7 @@ export class SlackDecisions {
     const result = await this.approvals.decide(requestId, { kind: decision, by: person, stage });
     if (result.kind === 'decided') {
       const done = decision === 'approve' ? 'approved' : 'denied';
-      if (result.alreadyDecided)
-        await this.explain(click, `You already ${done} stage ${stage + 1} of request ${requestId}; nothing changed.`);
+      if (result.alreadyDecided) await this.explain(click, `You already ${done} stage ${stage} of request ${requestId}; nothing changed.`);
       return;
     }
     this.logger.info({ requestId, by: person, decision, stage, refused: result.error.code }, 'Slack decision refused');
@@ -84,7 +83,10 @@ export class SlackDecisions {
       logins.length === 0
         ? `nobody in the directory has your Slack e-mail address (${email})`
         : `${logins.length} people in the directory share your Slack e-mail address (${email})`;
-    await this.explain(click, `JIT Access cannot tell who you are: ${why}, so your click decided nothing. Please decide on the web.`);
+    await this.explain(
+      click,
+      `Your click on request ${click.requestId} decided nothing: ${why}, so JIT Access cannot tell who you are. Please decide on the web.`,
+    );
     return undefined;
   }
 

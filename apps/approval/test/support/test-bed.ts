@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy, type RequestedData } from '@jit/events';
-import { connectTestNats, deleteTopology, publish } from '@jit/events/testing';
+import { connectTestNats, deleteTopology, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { startVendorSim, type VendorSimOptions, type VendorSim } from '../../../../tools/vendor-sim/src/index.js';
 import { approvalService } from '../../src/service.js';
@@ -36,6 +36,11 @@ export interface ApprovalTestBed {
   ): Promise<{ status: number; body: Record<string, any> }>;
   /** The types of the events of a request ever recorded to publish, oldest first: a refused decision must add none. */
   outboxed(requestId: string): Promise<string[]>;
+  /**
+   * Asserts what was published for a request: exactly `types` were recorded to publish (a refusal
+   * adds none), and the stream holds the request followed by exactly those, once the relay drained.
+   */
+  expectPublished(requestId: string, types: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,13 @@ export async function startApprovalTestBed(options: {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  const outboxed: ApprovalTestBed['outboxed'] = async (requestId) => {
+    const { rows } = await db.query(`SELECT event->>'type' AS type FROM approval.outbox WHERE event->>'requestId' = $1 ORDER BY position`, [
+      requestId,
+    ]);
+    return rows.map((row) => row.type as string);
+  };
+
   return {
     sim,
     service,
@@ -98,12 +110,17 @@ export async function startApprovalTestBed(options: {
       });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     },
-    async outboxed(requestId) {
-      const { rows } = await db.query(
-        `SELECT event->>'type' AS type FROM approval.outbox WHERE event->>'requestId' = $1 ORDER BY position`,
-        [requestId],
+    outboxed,
+    async expectPublished(requestId, types) {
+      expect(await outboxed(requestId)).toEqual(types);
+      const onStream = await waitFor(
+        async () => {
+          const found = (await eventsOfRequest(nc, service.topology, requestId)).map((e) => e.type);
+          return found.length === types.length + 1 && found;
+        },
+        { what: `the events of ${requestId} on the stream` },
       );
-      return rows.map((row) => row.type as string);
+      expect(onStream).toEqual(['requested', ...types]);
     },
     async close() {
       await service.stop();

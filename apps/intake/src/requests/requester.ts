@@ -1,17 +1,18 @@
+import { normaliseLogin } from '@jit/events';
 import { actsAsItself, ForbiddenError, ValidationError, type Principal } from '@jit/platform';
 
-/** Who a new request is for: the caller, or for an API key that may act for others, the person it names. */
+/** Who a new request is for, in canonical form: the caller, or for an API key that may act for others, the person it names. */
 export function requesterOf(principal: Principal, named: string | undefined): string {
   if (named !== undefined) {
     if (principal.via !== 'api_key' || !principal.mayActOnBehalf) {
       throw new ForbiddenError('requester: only an API key may ask on behalf of someone else');
     }
-    return named;
+    return normaliseLogin(named);
   }
   if (actsAsItself(principal)) {
     throw new ValidationError('requester: an API key must name the person, in the requester field or the On-Behalf-Of header', {
       field: 'requester',
     });
   }
-  return principal.subject;
+  return normaliseLogin(principal.subject);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseLogin } from '@jit/events';
 import type { BaseConfig } from '@jit/platform';
 
 /** The audit service's own settings. */
@@ -10,7 +11,8 @@ export const auditEnvSchema = z.object({
       s
         .split(',')
         .map((x) => x.trim())
-        .filter(Boolean),
+        .filter(Boolean)
+        .map(normaliseLogin),
     ),
 });
 

@@ -55,7 +55,7 @@ export class AuditRepository {
       `SELECT event FROM ${this.table}
        WHERE type = ANY($3) AND request_id IN (
          SELECT request_id FROM ${this.table}
-         WHERE type = 'granted' AND ($1::text IS NULL OR application_id = $1) AND ($2::text IS NULL OR requester = $2))
+         WHERE type = 'granted' AND ($1::text IS NULL OR application_id = $1) AND ($2::text IS NULL OR lower(requester) = lower($2)))
        ORDER BY request_id, stream_seq`,
       [scope.applicationId ?? null, scope.requester ?? null, reportTypes],
     );

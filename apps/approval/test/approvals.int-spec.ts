@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type pg from 'pg';
+import { DataSource } from 'typeorm';
 import { ManualClock, createEvent } from '@jit/events';
 import { eventsOf, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
 import type { VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { CanonicalLogins1764000000400 } from '../src/migrations/1764000000400-canonical-logins.js';
 import { startApprovalTestBed, type ApprovalTestBed } from './support/test-bed.js';
 
 const apiKey = 'approval-int-test-demo-key';
@@ -258,6 +260,28 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
       { what: 'the approval' },
     );
     expect(approved).toMatchObject({ actor: bob, data: { approver: bob } });
+  });
+
+  it('an approval stored before logins were canonical is listed for and decided by its approver once migrated', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+    await db.query(
+      `UPDATE approval.approvals SET requester = 'Alice@Example.com', stages = '[["Bob@Example.com"]]', approvers = '["Bob@Example.com"]' WHERE request_id = $1`,
+      [requested.requestId],
+    );
+    const source = await new DataSource({ type: 'postgres', url: service.databaseUrl, schema: 'approval' }).initialize();
+    const runner = source.createQueryRunner();
+    try {
+      await new CanonicalLogins1764000000400().up(runner);
+    } finally {
+      await runner.release();
+      await source.destroy();
+    }
+
+    expect((await pendingFor(bob)).map((a) => a.requestId)).toContain(requested.requestId);
+    expect((await decide(requested.requestId, alice, 'approve')).status).toBe(403);
+    expect((await decide(requested.requestId, bob, 'approve', undefined, 0)).status).toBe(200);
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
   });
 
   it('a manager who is also an owner approves one stage; the second stays pending and needs someone else (403)', async () => {

@@ -180,7 +180,7 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
 
     expect(answer.status).toBe(200);
     const approved = await finalApproval(requested.requestId);
-    expect(approved).toMatchObject({ actor: bob, data: { stage: 0, approver: bob, final: true } });
+    expect(approved).toMatchObject({ actor: bob, via: { kind: 'slack' }, data: { stage: 0, approver: bob, final: true } });
     const updated = await waitFor(() => sim.slackMessages(bob).find((m) => m.ts === ask.ts && m.edited), { what: "bob's message updated" });
     expect(buttonsOf(updated)).toEqual([]);
     expect(JSON.stringify(updated.blocks)).toContain(`Approved by ${bob}`);

@@ -13,6 +13,7 @@ import {
   type AccessEvent,
   type PipelineOutcome,
   type Refused,
+  type Via,
 } from '@jit/events';
 import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import {
@@ -98,9 +99,10 @@ export class Approvals {
   /**
    * A person approves or denies, from the web or the chat; a refusal is an answer, not an exception.
    * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
-   * sessions or Slack buttons say; asked before the transaction opens, and failing closed.
+   * sessions or Slack buttons say; asked before the transaction opens, and failing closed. `via`
+   * names the credential the person decided through, recorded on the events.
    */
-  async decide(requestId: string, decision: DecisionCommand): Promise<DecisionResult> {
+  async decide(requestId: string, decision: DecisionCommand, via?: Via): Promise<DecisionResult> {
     const command = { ...decision, by: normaliseLogin(decision.by) };
     const active = await this.directory.isActive(command.by).catch((error: unknown) => {
       if (error instanceof DirectoryUnavailableError)
@@ -108,7 +110,7 @@ export class Approvals {
       throw error;
     });
     if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
-    const outcome = await this.pipeline.run({ requestId, command, actor: command.by });
+    const outcome = await this.pipeline.run({ requestId, command, actor: command.by, ...(via ? { via } : {}) });
     switch (outcome.kind) {
       case 'refused':
         return outcome;

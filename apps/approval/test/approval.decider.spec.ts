@@ -135,6 +135,31 @@ describe('approval rules', () => {
         .then([opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [] }), policyDenial]);
     });
 
+    it('denies a request whose stages cannot each have a different approver, since one person approves one stage', () => {
+      spec
+        .given([])
+        .when(...opening(requested(managerThenOwners, alice, [bob]), bob))
+        .then([opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [bob] }), policyDenial]);
+    });
+
+    it('opens a request whose stages share approvers as long as each stage can have its own', () => {
+      const policy: ApprovalPolicy = {
+        kind: 'stages',
+        stages: [{ kind: 'users', users: [bob, carol] }, { kind: 'manager' }, { kind: 'owners' }],
+      };
+
+      spec
+        .given([])
+        .when(...opening(requested(policy, alice, [carol, dave]), bob))
+        .then([
+          opened(
+            { source: 'users', approvers: [bob, carol] },
+            { source: 'manager', approvers: [bob] },
+            { source: 'owners', approvers: [carol, dave] },
+          ),
+        ]);
+    });
+
     it('denies a request whose requester the directory names as their own manager', () => {
       spec
         .given([])

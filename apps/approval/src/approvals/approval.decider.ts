@@ -167,7 +167,11 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
   },
 };
 
-/** The approval a new request needs, and the decision the policy takes at once: approve when nobody need, deny when a stage has nobody. */
+/**
+ * The approval a new request needs, and the decision the policy takes at once: approve when nobody
+ * need, deny when a stage has nobody, or when the stages cannot each have a different approver
+ * (one person approves one stage, so such a request could never be approved).
+ */
 function opening(requested: RequestedData, manager: string | undefined): ApprovalDraft[] {
   const stages = resolveStages(requested.application, manager).map(({ source, approvers }) => ({
     source,
@@ -175,10 +179,25 @@ function opening(requested: RequestedData, manager: string | undefined): Approva
   }));
   const open: ApprovalDraft = { type: 'approval_opened', data: { stages } };
   if (stages.length === 0) return [open, { type: 'approved', data: { stage: 0, approver: AUTO_APPROVER, final: true } }];
-  if (stages.some((stage) => stage.approvers.length === 0)) {
+  if (!distinctApproversExist(stages.map((stage) => stage.approvers))) {
     return [open, { type: 'denied', data: { by: POLICY_DENIER, reason: 'no_eligible_approver' } }];
   }
   return [open];
+}
+
+/** Whether every stage can be given its own approver, no person twice (a bipartite matching, by augmenting paths). */
+function distinctApproversExist(stages: string[][]): boolean {
+  const stageOf = new Map<string, number>();
+  const assign = (stage: number, tried: Set<string>): boolean =>
+    stages[stage].some((person) => {
+      if (tried.has(person)) return false;
+      tried.add(person);
+      const holder = stageOf.get(person);
+      if (holder !== undefined && !assign(holder, tried)) return false;
+      stageOf.set(person, stage);
+      return true;
+    });
+  return stages.every((_, stage) => assign(stage, new Set()));
 }
 
 /**

@@ -423,6 +423,19 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     await expectPublished(requested.requestId, ['approval_opened']);
   });
 
+  it('a click while the directory cannot say who the member is decides nothing and asks to try again', async () => {
+    const requested = await request({ kind: 'manager' });
+    const ask = await askOf(bob, requested.requestId);
+    const outage = sim.addFault({ vendor: 'okta', method: 'GET', path: '/api/v1/users', status: 503, count: 4 });
+
+    expect((await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask))).status).toBe(200);
+
+    await toldAbout(bob, requested.requestId, 'the directory cannot be reached to tell who you are; please try again shortly');
+    expect(sim.faults().find((f) => f.id === outage.id)).toBeUndefined();
+    expect(await stateOf(requested.requestId)).toBe('pending');
+    await expectPublished(requested.requestId, ['approval_opened']);
+  });
+
   // Last: the second account with dave's address stays in the simulator's directory.
   it('a Slack member whose e-mail several directory people share decides nothing and is told why', async () => {
     const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: [dave] }] });

@@ -56,37 +56,29 @@ export class SlackDecisions {
   /** The one person the directory knows by the member's e-mail; undefined (and the member told why) for none or several. */
   private async personOf(click: ButtonClick): Promise<string | undefined> {
     const email = await this.chat.emailOf(click.memberId);
-    if (!email) {
-      await this.explain(
-        click,
-        'Slack does not share your e-mail address with JIT Access, so it cannot tell who you are; your click decided nothing.',
-      );
-      return undefined;
-    }
+    if (!email) return this.unknown(click, 'Slack does not share your e-mail address with JIT Access, so it cannot tell who you are');
     let logins: string[];
     try {
       logins = await this.directory.loginsWithEmail(email);
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
-      await this.explain(
-        click,
-        'The directory cannot be reached to tell who you are, so your click decided nothing; please try again shortly.',
-      );
-      return undefined;
+      return this.unknown(click, 'the directory cannot be reached to tell who you are; please try again shortly');
     }
     if (logins.length === 1) return logins[0];
     this.logger.info(
       { requestId: click.requestId, memberId: click.memberId, matches: logins.length },
       'Slack member is not one person in the directory',
     );
-    const why =
+    const who =
       logins.length === 0
         ? `nobody in the directory has your Slack e-mail address (${email})`
         : `${logins.length} people in the directory share your Slack e-mail address (${email})`;
-    await this.explain(
-      click,
-      `Your click on request ${click.requestId} decided nothing: ${why}, so JIT Access cannot tell who you are. Please decide on the web.`,
-    );
+    return this.unknown(click, `${who}, so JIT Access cannot tell who you are. Please decide on the web`);
+  }
+
+  /** Tells the member their click decided nothing because it is not known who they are, and why. */
+  private async unknown(click: ButtonClick, why: string): Promise<undefined> {
+    await this.explain(click, `Your click on request ${click.requestId} decided nothing: ${why}.`);
     return undefined;
   }
 

@@ -16,7 +16,6 @@ import { connectTestNats, deleteTopology, publish, waitFor } from '@jit/events/t
 import { startTestService } from '@jit/platform/testing';
 import { provisionerService } from '../apps/provisioner/src/service.js';
 import { generatedPerson, seedGroups, startVendorSim, type Person } from '../tools/vendor-sim/src/index.js';
-import { takeOverSimOktaBudget } from './support/sim-okta-budget.js';
 import { eventCounts } from './support/stream-counts.js';
 
 const settings = {
@@ -55,9 +54,9 @@ const oktaCalls: OktaCall[] = [];
 /** When Okta answered the removal of each user's membership (epoch ms). */
 const removedAt = new Map<string, number>();
 
-const simBudget = takeOverSimOktaBudget(settings.setupBudgetPerMinute);
 const sim = await startVendorSim({
   generatedPeople: totalGrants,
+  oktaRateLimitPerMinute: settings.setupBudgetPerMinute,
   log: ({ method, path, status }) => {
     if (!path.startsWith('/api/v1/')) return;
     const at = Date.now();
@@ -229,10 +228,10 @@ try {
   const backlog = grants.slice(settings.latencyGrants);
 
   await setUp(grants);
-  simBudget.set(settings.oktaBudgetPerMinute);
+  sim.setOktaRateLimit(settings.oktaBudgetPerMinute);
   const latency = await measureLatency(latencyRun);
   // A fresh window, so the drain is measured against a whole minute's budget.
-  simBudget.set(settings.oktaBudgetPerMinute);
+  sim.setOktaRateLimit(settings.oktaBudgetPerMinute);
   const drain = await measureDrain(backlog, latencyRun.length);
 
   const result = {

@@ -9,6 +9,8 @@ describe('every service as a process', () => {
 
   beforeAll(async () => {
     env = {
+      // Plain-HTTP vendor URLs and fixture tokens: local mode only.
+      JIT_MODE: 'local',
       NATS_URL: testNatsUrl,
       DATABASE_URL: await createTestDatabase('boot'),
       JETSTREAM_STREAM: topology.stream,

@@ -46,6 +46,7 @@ describe('npm start', () => {
           throw new Error(`${error.message}; output so far:\n${output}`);
         },
       );
+      expect(output).toContain('LOCAL MODE: simulator, demo key, generated secrets — never expose');
       expect(output).toContain('intake       http://127.0.0.1:39100');
       const response = await fetch('http://127.0.0.1:39100/v1/applications', { headers: { authorization: `Bearer ${key}` } });
       expect(response.status).toBe(200);

@@ -76,13 +76,13 @@ export async function invariantViolations(system: RunningSystem, scope: Invarian
 async function auditedEvents(system: RunningSystem): Promise<AuditedEvent[]> {
   const auditor = await ApiClient.as(system, seedPeople.dave.email);
   const events: AuditedEvent[] = [];
-  let cursor: number | null = 0;
-  while (cursor !== null) {
-    const { status, body } = await auditor.call('audit', 'GET', `/v1/audit/events?limit=1000&cursor=${cursor}`);
+  let cursor: string | null = null;
+  do {
+    const { status, body } = await auditor.call('audit', 'GET', `/v1/audit/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
     if (status !== 200) throw new Error(`the audit API answered ${status}: ${JSON.stringify(body)}`);
     events.push(...(body.events as AuditedEvent[]));
     cursor = body.nextCursor;
-  }
+  } while (cursor !== null);
   return events;
 }
 

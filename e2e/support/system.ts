@@ -51,6 +51,9 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
   const natsUrl = options.natsUrl ?? testNatsUrl;
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(name));
   const env: NodeJS.ProcessEnv = {
+    // The simulator (plain HTTP) and the fixture secrets below are accepted in local mode only.
+    JIT_MODE: 'local',
+    AUDITORS: 'dave@example.com',
     NATS_URL: natsUrl,
     DATABASE_URL: databaseUrl,
     JETSTREAM_STREAM: topology.stream,
@@ -63,6 +66,8 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
     OIDC_ISSUER: sim.issuer,
     OIDC_AUDIENCE: sim.audience,
     JIT_DEMO_API_KEY: e2eApiKey,
+    // The tests poll every 50 ms through one key: far past any per-caller limit a deployment would set.
+    RATE_LIMIT_MAX: '0',
     OKTA_ORG_URL: sim.url,
     OKTA_API_TOKEN: 'e2e-okta-token',
     JIRA_HOST: sim.url,

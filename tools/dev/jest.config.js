@@ -4,5 +4,5 @@ export default {
   ...preset,
   displayName: 'dev',
   rootDir: '.',
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
+  testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
 };

@@ -34,6 +34,7 @@ const env = z
     JIRA_EMAIL: z.string().optional(),
     JIRA_API_TOKEN: z.string().optional(),
     SLACK_BOT_TOKEN: z.string().optional(),
+    AUDITORS: z.string().optional(),
   })
   .parse(process.env);
 
@@ -188,6 +189,8 @@ async function main(): Promise<void> {
         JIRA_API_TOKEN: 'sim-jira-token',
         SLACK_BOT_TOKEN: 'xoxb-sim-token',
         SLACK_API_URL: `${simUrl}/api/`,
+        // The simulator's auditor, unless the developer named their own.
+        AUDITORS: env.AUDITORS ?? 'dave@example.com',
       };
   if (!realVendors) {
     startChild(
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
       service.name,
       `apps/${service.name}/src/main.ts`,
       {
+        // Local mode is what allows the simulator, the demo key and the generated secrets below.
+        JIT_MODE: 'local',
         NATS_URL: natsUrl,
         DATABASE_URL: databaseUrl,
         JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
@@ -227,6 +232,8 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     [
+      '',
+      'LOCAL MODE: simulator, demo key, generated secrets — never expose',
       '',
       'JIT Access is running.',
       ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),

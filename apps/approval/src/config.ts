@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BaseConfig, ConfigRules } from '@jit/platform';
+import { refuseDemoSettings, type BaseConfig, type ConfigRules } from '@jit/platform';
 
 const TOKEN_REQUIRED = 'required: an Okta API token (SSWS) with read access to users';
 const SIGNING_SECRET_REQUIRED = "required when SLACK_BOT_TOKEN is set (the Slack app's signing secret)";
@@ -25,6 +25,11 @@ export const approvalConfigRules: ConfigRules<typeof approvalEnvSchema> = (value
   if (values.SLACK_BOT_TOKEN && !values.SLACK_SIGNING_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: SIGNING_SECRET_REQUIRED });
   }
+  // A shipped signing secret lets anyone forge Slack clicks in any approver's name.
+  refuseDemoSettings(values, ctx, {
+    secrets: ['OKTA_API_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+    httpsUrls: ['OKTA_ORG_URL', 'SLACK_API_URL'],
+  });
 };
 
 /** The approval service's validated configuration. */

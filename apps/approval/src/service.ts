@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@jit/platform';
 import { ApprovalRecord } from './approvals/approval.entity.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { approvalConfigRules, approvalEnvSchema } from './config.js';
+import { OktaSubjects } from './directory/okta-subjects.js';
 import { CreateApprovals1764000000100 } from './migrations/1764000000100-create-approvals.js';
 import { CreateSlackNotifications1764000000200 } from './migrations/1764000000200-create-slack-notifications.js';
 import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
@@ -14,6 +15,8 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
   defaultPort: 3001,
   env: approvalEnvSchema,
   rules: approvalConfigRules,
+  // Approvers sign in with Okta tokens; the directory names them when a token carries no verified email.
+  subjectDirectory: (config) => new OktaSubjects({ orgUrl: config.OKTA_ORG_URL, token: config.OKTA_API_TOKEN }),
   imports: [ApprovalsModule, SlackEventsModule],
   entities: [ApprovalRecord],
   migrations: [

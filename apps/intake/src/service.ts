@@ -1,7 +1,8 @@
 import type { ServiceDefinition } from '@jit/platform';
 import { CatalogModule } from './catalog/catalog.module.js';
-import { intakeEnv } from './config.js';
+import { intakeConfigRules, intakeEnv } from './config.js';
 import { CreateRequests1764000000100 } from './migrations/1764000000100-create-requests.js';
+import { OneOpenRequestPerApplication1764000000200 } from './migrations/1764000000200-one-open-request-per-application.js';
 import { RequestRecord } from './requests/request.entity.js';
 import { RequestsModule } from './requests/requests.module.js';
 
@@ -10,7 +11,8 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   name: 'intake',
   defaultPort: 3000,
   env: intakeEnv,
+  rules: intakeConfigRules,
   imports: [CatalogModule, RequestsModule],
   entities: [RequestRecord],
-  migrations: [CreateRequests1764000000100],
+  migrations: [CreateRequests1764000000100, OneOpenRequestPerApplication1764000000200],
 };

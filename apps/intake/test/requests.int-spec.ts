@@ -3,6 +3,10 @@ import { API_KEY, asApiKey, startIntake, type IntakeHarness } from './support/in
 
 const request = { applicationId: 'demo-sandbox', duration: 'PT15M', justification: 'INC-42 needs a look at the sandbox' };
 
+// A person may have one open request per application: tests that need a fresh one ask as someone new.
+let people = 0;
+const someone = (): string => `person-${++people}@example.com`;
+
 describe('requesting access', () => {
   let sim: VendorSim;
   let h: IntakeHarness;
@@ -65,7 +69,7 @@ describe('requesting access', () => {
 
   it('GET shows the request as the API documents it', async () => {
     const { body } = await h.call('POST', '/v1/requests', {
-      headers: asApiKey('alice@example.com'),
+      headers: asApiKey('dave@example.com'),
       body: { ...request, duration: '90s' },
     });
     const answer = await h.call('GET', `/v1/requests/${body.id}`, { headers: asApiKey() });
@@ -73,7 +77,7 @@ describe('requesting access', () => {
       status: 200,
       body: {
         id: body.id,
-        requester: 'alice@example.com',
+        requester: 'dave@example.com',
         applicationId: 'demo-sandbox',
         status: 'pending',
         reason: null,
@@ -98,7 +102,7 @@ describe('requesting access', () => {
   });
 
   it('replaying an Idempotency-Key returns the same request and publishes nothing more', async () => {
-    const headers = { ...asApiKey('alice@example.com'), 'idempotency-key': 'replay-1' };
+    const headers = { ...asApiKey(someone()), 'idempotency-key': 'replay-1' };
     const first = await h.call('POST', '/v1/requests', { headers, body: request });
     const before = await written();
     const replays = await Promise.all([1, 2, 3].map(() => h.call('POST', '/v1/requests', { headers, body: request })));
@@ -110,14 +114,14 @@ describe('requesting access', () => {
 
   it('concurrent first uses of one Idempotency-Key create one request', async () => {
     const before = await written();
-    const headers = { ...asApiKey('alice@example.com'), 'idempotency-key': 'race-1' };
+    const headers = { ...asApiKey(someone()), 'idempotency-key': 'race-1' };
     const answers = await Promise.all([1, 2, 3, 4].map(() => h.call('POST', '/v1/requests', { headers, body: request })));
     expect(new Set(answers.map((a) => `${a.status} ${a.body.id}`)).size).toBe(1);
     expect(await written()).toEqual({ rows: before.rows + 1, events: before.events + 1 });
   });
 
   it('an Idempotency-Key reused for a different request is refused', async () => {
-    const headers = { ...asApiKey('alice@example.com'), 'idempotency-key': 'reused-1' };
+    const headers = { ...asApiKey(someone()), 'idempotency-key': 'reused-1' };
     await h.call('POST', '/v1/requests', { headers, body: request });
     const before = await written();
     const answer = await h.call('POST', '/v1/requests', { headers, body: { ...request, duration: '30m' } });
@@ -186,7 +190,10 @@ describe('requesting access', () => {
     const asAlice = (): Record<string, string> => ({ authorization: `Bearer ${aliceToken}` });
 
     it('asks for themselves', async () => {
-      const { status, body } = await h.call('POST', '/v1/requests', { headers: asAlice(), body: request });
+      const { status, body } = await h.call('POST', '/v1/requests', {
+        headers: asAlice(),
+        body: { ...request, applicationId: 'github-admin', duration: '1h' },
+      });
       expect(status).toBe(202);
       expect((await h.call('GET', `/v1/requests/${body.id}`, { headers: asAlice() })).body.requester).toBe('alice@example.com');
     });
@@ -200,7 +207,10 @@ describe('requesting access', () => {
     });
 
     it("sees only their own requests; someone else's is not found", async () => {
-      const bobs = await h.call('POST', '/v1/requests', { headers: asApiKey('bob@example.com'), body: request });
+      const bobs = await h.call('POST', '/v1/requests', {
+        headers: asApiKey('bob@example.com'),
+        body: { ...request, applicationId: 'github-admin', duration: '1h' },
+      });
       expect((await h.call('GET', `/v1/requests/${bobs.body.id}`, { headers: asAlice() })).status).toBe(404);
       expect((await h.call('POST', `/v1/requests/${bobs.body.id}/cancel`, { headers: asAlice() })).status).toBe(404);
       const listed = await h.call('GET', '/v1/requests', { headers: asAlice() });
@@ -214,7 +224,14 @@ describe('requesting access', () => {
   it('the API key lists everyone, filtered by requester and status', async () => {
     const all = await h.call('GET', '/v1/requests', { headers: asApiKey() });
     expect(new Set(all.body.requests.map((r: { requester: string }) => r.requester))).toEqual(
-      new Set(['alice@example.com', 'bob@example.com']),
+      new Set([
+        'alice@example.com',
+        'bob@example.com',
+        'dave@example.com',
+        'person-1@example.com',
+        'person-2@example.com',
+        'person-3@example.com',
+      ]),
     );
     const bobs = await h.call('GET', '/v1/requests?requester=bob@example.com&status=pending', { headers: asApiKey() });
     expect(bobs.body.requests.length).toBeGreaterThan(0);

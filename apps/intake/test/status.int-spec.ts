@@ -16,7 +16,9 @@ describe('request status', () => {
     await h?.close();
   });
 
-  async function newRequest(requester = 'alice@example.com'): Promise<string> {
+  // One person may have one open request per application: each request here is someone else's.
+  let people = 0;
+  async function newRequest(requester = `person-${++people}@example.com`): Promise<string> {
     const { status, body } = await h.call('POST', '/v1/requests', { headers: asApiKey(requester), body: request });
     expect(status).toBe(202);
     return body.id;
@@ -118,7 +120,7 @@ describe('request status', () => {
   });
 
   it('relinquishing granted access publishes one revoke_requested and stays granted until revoked', async () => {
-    const id = await newRequest();
+    const id = await newRequest('alice@example.com');
     await h.publish(id, { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } });
     await grant(id);
     await h.statusBecomes(id, 'granted');

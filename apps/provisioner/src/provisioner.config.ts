@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEMO_CATALOG_FILE } from '@jit/catalog';
-import type { BaseConfig } from '@jit/platform';
+import { DEMO_CATALOG_FILE, demoCatalogRule } from '@jit/catalog';
+import { refuseDemoSettings, type BaseConfig, type ConfigRules } from '@jit/platform';
 
 const ms = z.coerce.number().int().positive();
 
@@ -17,6 +17,8 @@ export const provisionerEnvSchema = z.object({
   JIRA_API_TOKEN: z.string().min(1),
   JIRA_PROJECT_KEY: z.string().min(1).default('JIT'),
   JIRA_ISSUE_TYPE: z.string().min(1).default('Task'),
+  /** How long one Jira call may take before it counts as failed and is retried later. */
+  JIRA_TIMEOUT_MS: ms.default(30_000),
   /** How often the granting loop looks for approved grants when none is waiting; a backlog is drained without pause. */
   GRANT_TICK_MS: ms.default(500),
   /** Delay after the first failed grant attempt (Okta unavailable); doubles per attempt, with jitter. */
@@ -52,6 +54,12 @@ export const provisionerEnvSchema = z.object({
   /** How often the reconciliation compares managed Okta groups with grants (`POST /v1/reconciliations` runs a round at once). */
   RECONCILE_INTERVAL_MS: ms.default(60_000),
   /**
+   * The scheduler fires `expired` at `expiresAt`; a grant still holding access this long after its
+   * expiry (or deadline) is taken to have lost its event and is revoked by reconciliation, rather
+   * than racing an expiry about to arrive. Lost expiries end within this plus one interval.
+   */
+  RECONCILE_EXPIRY_GRACE_MS: ms.default(60_000),
+  /**
    * Requesters whose Okta status (deactivated, suspended, deleted) each reconciliation round reads,
    * those read longest ago first: one Okta call each, so this bounds the round's share of the rate limit.
    */
@@ -70,3 +78,10 @@ export const provisionerEnvSchema = z.object({
 
 /** The provisioner's validated configuration. */
 export type ProvisionerConfig = BaseConfig & z.infer<typeof provisionerEnvSchema>;
+
+/** Rules between the provisioner's variables, checked with the schema at start-up. */
+export const provisionerConfigRules: ConfigRules<typeof provisionerEnvSchema> = (values, ctx) => {
+  demoCatalogRule(values, ctx);
+  // Simulator tokens or plain-HTTP vendor URLs would point group changes at a fake or expose the tokens.
+  refuseDemoSettings(values, ctx, { secrets: ['OKTA_API_TOKEN', 'JIRA_API_TOKEN'], httpsUrls: ['OKTA_ORG_URL', 'JIRA_HOST'] });
+};

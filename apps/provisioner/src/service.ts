@@ -8,15 +8,16 @@ import { AddGrantMembership1764000000500 } from './migrations/1764000000500-add-
 import { CreateOktaUsers1764000000600 } from './migrations/1764000000600-create-okta-users.js';
 import { TrackReconciliationFindings1764000000700 } from './migrations/1764000000700-track-reconciliation-findings.js';
 import { CreateRequesterChecks1764000000800 } from './migrations/1764000000800-create-requester-checks.js';
-import { provisionerEnvSchema } from './provisioner.config.js';
+import { provisionerConfigRules, provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 
 /** Provisioner: grants in Okta and their Jira tickets, from grant to revocation, and reconciliation of Okta against them. */
-export const provisionerService: ServiceDefinition = {
+export const provisionerService: ServiceDefinition<typeof provisionerEnvSchema> = {
   name: 'provisioner',
   defaultPort: 3002,
   env: provisionerEnvSchema,
+  rules: provisionerConfigRules,
   imports: [GrantsModule, TicketsModule, ReconciliationModule],
   migrations: [
     CreateGrants1764000000100,

@@ -39,6 +39,7 @@ describe('provisioner', () => {
         REVOKE_BACKOFF_BASE_MS: '100',
         TICKET_TICK_MS: '50',
         TICKET_BACKOFF_BASE_MS: '100',
+        JIRA_TIMEOUT_MS: '1000',
       }),
     });
     db = new pg.Client({ connectionString: service.databaseUrl });
@@ -230,6 +231,43 @@ describe('provisioner', () => {
       await db.query(`DROP SEQUENCE provisioner.activation_faults`);
     }
   });
+
+  it('a ticket whose key failed to commit after Jira opened it is found again, not filed twice', async () => {
+    // Jira opens the issue, then recording its key fails, as a crash between the two would.
+    await db.query(`CREATE SEQUENCE provisioner.ticket_faults`);
+    await db.query(`CREATE FUNCTION provisioner.fail_first_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.ticket_key IS NOT NULL AND OLD.ticket_key IS NULL AND nextval('provisioner.ticket_faults') = 1 THEN
+          RAISE EXCEPTION 'injected failure';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER fail_first_ticket BEFORE UPDATE ON provisioner.grants FOR EACH ROW EXECUTE FUNCTION provisioner.fail_first_ticket()`,
+    );
+    try {
+      const { requestId } = await grantAlice();
+
+      expect(await ticketKeyOf(requestId)).toBe('JIT-1');
+      const { rows } = await db.query(`SELECT last_value FROM provisioner.ticket_faults`);
+      expect(Number(rows[0].last_value)).toBeGreaterThanOrEqual(2);
+      expect((await jiraIssue('JIT-2')).status).toBe(404);
+      expect(await eventsOf(nc, service.topology, 'ticket_opened', requestId)).toHaveLength(1);
+    } finally {
+      await db.query(`DROP TRIGGER fail_first_ticket ON provisioner.grants`);
+      await db.query(`DROP FUNCTION provisioner.fail_first_ticket()`);
+      await db.query(`DROP SEQUENCE provisioner.ticket_faults`);
+    }
+  });
+
+  it('a Jira call that hangs is given up on after JIRA_TIMEOUT_MS and retried, so the ticket does not wait for it', async () => {
+    sim.addFault({ vendor: 'jira', path: '/*', latencyMs: 60_000, count: 1 });
+    const { requestId } = await grantAlice();
+
+    expect(await ticketKeyOf(requestId)).toBe('JIT-1');
+    const { rows } = await db.query(`SELECT ticket_key, granted_at FROM provisioner.grants WHERE request_id = $1`, [requestId]);
+    expect(rows[0].ticket_key).toBe('JIT-1');
+  }, 20_000);
 
   it('a Jira outage delays only the ticket: access is granted and revoked on time, and the ticket follows once Jira is back', async () => {
     sim.addFault({ vendor: 'jira', path: '/*', status: 503 });

@@ -129,7 +129,8 @@ describe('reconciliation', () => {
     expect(await findings(enforcingDb, sandbox.id)).toEqual([
       { kind: 'unexplained_member', okta_user_id: dave.oktaId, login: dave.email, request_id: null, action: 'removed' },
     ]);
-    expect(await metric(enforcing, `group="${sandbox.id}",action="removed"`)).toBe(1);
+    expect(await metric(enforcing, `application="demo-sandbox",action="removed"`)).toBe(1);
+    expect(await (await fetch(`${enforcing.url}/metrics`)).text()).not.toContain(sandbox.id);
   });
 
   it('in report mode, an unexplained member is reported and left in place', async () => {
@@ -141,7 +142,7 @@ describe('reconciliation', () => {
     expect(await findings(reportingDb, github.id)).toEqual([
       { kind: 'unexplained_member', okta_user_id: dave.oktaId, login: dave.email, request_id: null, action: 'reported' },
     ]);
-    expect(await metric(reporting, `group="${github.id}",action="reported"`)).toBe(1);
+    expect(await metric(reporting, `application="github-admin",action="reported"`)).toBe(1);
   });
 
   it('a member with an active grant is left alone', async () => {
@@ -306,7 +307,7 @@ describe('reconciliation', () => {
 
   it('a finding is recorded, logged and counted once while it persists, and marked resolved when it goes away', async () => {
     await okta.addMember(github.id, dave.oktaId);
-    const counted = () => metric(enforcing, `group="${github.id}",action="reported"`);
+    const counted = () => metric(enforcing, `application="github-admin",action="reported"`);
     const before = await counted();
     const openRows = async () =>
       (
@@ -393,6 +394,25 @@ describe('reconciliation', () => {
       const latest = await api('/v1/reconciliations/latest');
       expect(latest.status).toBe(200);
       expect(await latest.json()).toEqual(round);
+    });
+
+    it("the latest round's findings come in pages, each finding once, and a page over the largest is a 400 naming limit", async () => {
+      const full = (await (await api('/v1/reconciliations/latest')).json()) as { findings: unknown[] };
+      const seen: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await (await api(`/v1/reconciliations/latest?limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+          findings: unknown[];
+          nextCursor: string | null;
+        };
+        expect(page.findings.length).toBeLessThanOrEqual(1);
+        seen.push(...page.findings);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(full.findings);
+      const tooMany = await api('/v1/reconciliations/latest?limit=1001');
+      expect(tooMany.status).toBe(400);
+      expect((await errorOf(tooMany)).error.message).toMatch(/^limit: must be at most 1000/);
     });
 
     it('answers 409 while another round is running', async () => {

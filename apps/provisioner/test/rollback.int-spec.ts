@@ -5,6 +5,7 @@ import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { DEADLINE_PASSED } from '../src/grants/granting-loop.js';
+import { ReconciliationLoop } from '../src/reconciliation/reconciliation-loop.js';
 import { provisionerService } from '../src/service.js';
 import { RequestDriver } from './support/requests.js';
 import { simulatorEnv } from './support/vendor-env.js';
@@ -72,6 +73,16 @@ describe('a grant that cannot complete is rolled back or completed, never left i
   const failedAttempt = (requestId: string) =>
     waitFor(async () => ((await grantRow(requestId))?.attempts ?? 0) > 0 && grantRow(requestId), { what: 'a failed grant attempt' });
 
+  const addByHand = async (groupId: string, userId: string) => {
+    const response = await fetch(`${sim.url}/api/v1/groups/${groupId}/users/${userId}`, {
+      method: 'PUT',
+      headers: { authorization: 'SSWS x' },
+    });
+    expect(response.status).toBe(204);
+  };
+
+  const reconcile = () => waitFor(() => service.app.get(ReconciliationLoop).tick(), { what: 'a reconciliation round' });
+
   const membershipPuts = (groupId: string) =>
     calls.filter((call) => call.method === 'PUT' && call.path.startsWith(`/api/v1/groups/${groupId}/`));
 
@@ -134,6 +145,28 @@ describe('a grant that cannot complete is rolled back or completed, never left i
     expect((await requests.first('grant_failed', requestId)).data.reason).toBe(DEADLINE_PASSED);
     expect(sim.groupMembers(exclusive.id)).toEqual([alice.oktaId]);
     expect(await grantRow(other.requestId)).toMatchObject({ status: 'active' });
+  });
+
+  it('an add Okta applies after the rollback is removed by the next reconciliation round, even from a shared group', async () => {
+    sim.addFault({ vendor: 'okta', method: 'PUT', path: '/api/v1/groups/*', status: 503 });
+    const requestId = await requests.request(alice.email, shared.id);
+    await requests.approve(requestId);
+    expect(await failedAttempt(requestId)).toMatchObject({ membership: 'added' });
+    clock.advance(DURATION_MS);
+    await requests.first('grant_failed', requestId);
+    await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
+
+    // The add the rollback outlived lands a minute later (a round counts grants changed since it began as explanations).
+    clock.advance(60_000);
+    await addByHand(shared.id, alice.oktaId);
+    await reconcile();
+    expect(sim.groupMembers(shared.id)).toEqual([]);
+
+    // Long after the rollback, the same person added to the shared group is someone's permanent member: kept.
+    clock.advance(20 * 60_000);
+    await addByHand(shared.id, alice.oktaId);
+    await reconcile();
+    expect(sim.groupMembers(shared.id)).toEqual([alice.oktaId]);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
 import { ConfigError } from '@jit/platform';
 import { Catalog, parseCatalog } from './catalog.js';
 
@@ -31,6 +32,21 @@ export function loadCatalogFile(path: string): Catalog | { error: string } {
   }
   const catalog = parseCatalog(json);
   return 'error' in catalog ? { error: `invalid catalog ${file}: ${catalog.error}` } : catalog;
+}
+
+/** Whether a path names the demo catalog (example.com owners, an auto-approved application): for local mode only. */
+export function isDemoCatalogFile(path: string): boolean {
+  return locate(path) === locate(DEMO_CATALOG_FILE);
+}
+
+/** Outside local mode, refuses `CATALOG_FILE` when it names the demo catalog. */
+export function demoCatalogRule(values: { JIT_MODE: 'local' | 'production'; CATALOG_FILE: string }, ctx: z.RefinementCtx): void {
+  if (values.JIT_MODE === 'local' || !isDemoCatalogFile(values.CATALOG_FILE)) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['CATALOG_FILE'],
+    message: 'names the demo catalog (example.com owners, an auto-approved application); set the path of your catalog outside local mode',
+  });
 }
 
 function locate(path: string): string {

@@ -34,9 +34,23 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
       return [status, { error: { code: codeOf(status), message } }];
     }
+    const refusal = clientErrorOf(exception);
+    if (refusal) return [refusal.status, { error: { code: codeOf(refusal.status), message: refusal.message } }];
     this.logger.error(exception);
     return [500, { error: { code: 'internal', message: 'internal error' } }];
   }
+}
+
+/**
+ * A client's mistake found before any route ran: the body parser's errors (a body over the limit,
+ * malformed JSON, an unknown charset) carry their 4xx `status` and an `expose` flag saying the
+ * message is safe to show.
+ */
+function clientErrorOf(exception: unknown): { status: number; message: string } | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { status, expose } = exception as Error & { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return undefined;
+  return { status, message: exception.message };
 }
 
 function codeOf(status: number): string {

@@ -4,7 +4,9 @@ import type { Response } from 'express';
 import { register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from './auth/auth.guard.js';
-import { NATS_CONNECTION, READINESS } from './tokens.js';
+import type { BaseConfig } from './config.js';
+import { NotFoundError } from './errors.js';
+import { NATS_CONNECTION, READINESS, SERVICE_CONFIG } from './tokens.js';
 
 /** What readiness needs to know beyond live checks. */
 export interface Readiness {
@@ -22,6 +24,7 @@ export class HealthController {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(READINESS) private readonly readiness: Readiness,
     private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
   ) {}
 
   @Get('healthz')
@@ -45,6 +48,8 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', register.contentType)
   metrics(): Promise<string> {
+    // With METRICS_PORT, the metrics are served on that port only (kept off the network callers reach).
+    if (this.config.METRICS_PORT !== undefined) throw new NotFoundError('no route GET /metrics on this port');
     return register.metrics();
   }
 

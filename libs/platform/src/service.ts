@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -10,7 +11,11 @@ import type { z } from 'zod';
 import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
+import type { SubjectDirectory } from './auth/subject-directory.js';
 import { ApiExceptionFilter } from './exception.filter.js';
+import { hardenHttp } from './http/http-hardening.js';
+import { startMetricsServer } from './http/metrics-server.js';
+import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
 import { PlatformModule } from './platform.module.js';
 
@@ -25,6 +30,8 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   imports: NonNullable<ModuleMetadata['imports']>;
   entities?: Function[];
   migrations?: Function[];
+  /** Maps an access token's subject to a login, for tokens without a verified email; without it such tokens are refused. */
+  subjectDirectory?: (config: BaseConfig & z.infer<S>) => SubjectDirectory;
 }
 
 /** A started service. */
@@ -32,6 +39,8 @@ export interface RunningService {
   app: INestApplication;
   config: BaseConfig;
   url: string;
+  /** Where `/metrics` is served when `METRICS_PORT` puts it on a port of its own. */
+  metricsUrl?: string;
   /** Stops taking work, finishes what is in flight, and closes every connection. */
   stop(): Promise<void>;
 }
@@ -49,6 +58,7 @@ export async function createService(
   options: { clock?: Clock } = {},
 ): Promise<RunningService> {
   const config = loadConfig(definition, env);
+  const clock = options.clock ?? new SystemClock();
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const topology = topologyOf(config);
   const nc = await connect({
@@ -76,15 +86,31 @@ export async function createService(
     imports: [
       LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
-      PlatformModule.forRoot({ config, nc, topology, readiness, clock: options.clock ?? new SystemClock() }),
-      AuthModule.forRoot({ oidcIssuer: config.OIDC_ISSUER, oidcAudience: config.OIDC_AUDIENCE, demoApiKey: config.JIT_DEMO_API_KEY }),
+      PlatformModule.forRoot({ config, nc, topology, readiness, clock }),
+      AuthModule.forRoot({
+        oidcIssuer: config.OIDC_ISSUER,
+        oidcAudience: config.OIDC_AUDIENCE,
+        demoApiKey: config.JIT_DEMO_API_KEY,
+        directory: definition.subjectDirectory?.(config),
+      }),
+      // After AuthModule: the rate limit keys on the caller AuthGuard found.
+      RateLimitModule.forRoot({ max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }),
       ...definition.imports,
     ],
   };
   // rawBody keeps the exact bytes next to the parsed body, for signature checks such as Slack's.
   // abortOnError: false makes a failed start-up throw to the caller (a test, or runService) instead of exiting the process.
-  const app = await NestFactory.create(root, { bufferLogs: true, rawBody: true, abortOnError: false });
+  // bodyParser: false because hardenHttp registers the parsers itself, with the body limit.
+  const app = await NestFactory.create<NestExpressApplication>(root, {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
+  hardenHttp(app, { bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES });
+  const rateLimit = { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS };
+  if (rateLimit.max > 0) app.use(failedAuthenticationLimit(rateLimit, clock));
   app.useGlobalFilters(new ApiExceptionFilter());
 
   const dataSource = app.get(DataSource);
@@ -109,20 +135,23 @@ export async function createService(
   const relay = new OutboxRelay({ dataSource, jetstream: js, logger });
   relay.start();
   await app.listen(config.PORT, config.HOST);
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(config.HOST, config.METRICS_PORT);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
-  logger.info({ url }, `${definition.name} listening`);
+  logger.info({ url, metricsUrl: metricsServer?.url }, `${definition.name} listening`);
 
   let stopping: Promise<void> | undefined;
   return {
     app,
     config,
     url,
+    metricsUrl: metricsServer?.url,
     stop: () =>
       (stopping ??= (async () => {
         readiness.stopping = true;
         await relay.stop();
         await app.close();
+        await metricsServer?.close();
         await nc.drain();
         logger.info({}, `${definition.name} stopped`);
       })()),

@@ -10,6 +10,8 @@ export function testServiceEnv(
   extra: NodeJS.ProcessEnv = {},
 ): NodeJS.ProcessEnv {
   return {
+    // Tests use the simulator (plain HTTP) and fixture secrets, which only local mode accepts.
+    JIT_MODE: 'local',
     NATS_URL: testNatsUrl,
     DATABASE_URL: databaseUrl,
     JETSTREAM_STREAM: topology.stream,
@@ -18,6 +20,8 @@ export function testServiceEnv(
     JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
     CONSUMER_BACKOFF_MS: '200,500,1000',
     LOG_LEVEL: 'warn',
+    // Tests poll every 50 ms with one key; a test of the limit sets its own.
+    RATE_LIMIT_MAX: '0',
     [`${definition.name.toUpperCase()}_PORT`]: '0',
     ...extra,
   };

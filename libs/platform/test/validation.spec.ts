@@ -37,3 +37,38 @@ describe('who is calling', () => {
     expect(actsAsItself({ via: 'oidc', subject: 'alice@example.com' })).toBe(false);
   });
 });
+
+describe('control characters are refused before any schema runs', () => {
+  const Body = z.object({ justification: z.string(), applicationId: z.string() });
+  const fieldsOf = (run: () => unknown): string[] => {
+    try {
+      run();
+    } catch (error) {
+      return ((error as ValidationError).details as { issues: { field: string }[] }).issues.map((i) => i.field);
+    }
+    return [];
+  };
+
+  it('a NUL byte anywhere in a body is a 400 naming its field, even where the schema would take any string', () => {
+    expect(fieldsOf(() => parseInput(Body, { justification: 'INC-1\u0000', applicationId: 'a' }))).toEqual(['justification']);
+    expect(fieldsOf(() => parseInput(z.unknown(), { a: [{ b: 'x\u0000' }] }))).toEqual(['a.0.b']);
+  });
+
+  it('free text in a body keeps tabs and line breaks, but no other C0 or C1 control', () => {
+    expect(parseInput(Body, { justification: 'line one\r\n\tline two', applicationId: 'a' }).justification).toBe('line one\r\n\tline two');
+    for (const control of ['\u0001', '\u001b', '\u007f', '\u0085', '\u009b']) {
+      expect(fieldsOf(() => parseInput(Body, { justification: `x${control}`, applicationId: 'a' }))).toEqual(['justification']);
+    }
+  });
+
+  it('a query, a header or a path parameter holds no control at all, not even a tab or a line break', () => {
+    expect(fieldsOf(() => parseInput(z.object({ requester: z.string() }), { requester: 'alice\n' }, { where: '(query)' }))).toEqual([
+      'requester',
+    ]);
+    expect(fieldsOf(() => parseInput(z.string(), 'key\t1', { field: 'Idempotency-Key' }))).toEqual(['Idempotency-Key']);
+  });
+
+  it('a control character in a key is named, escaped', () => {
+    expect(fieldsOf(() => parseInput(z.unknown(), { 'a\u0000b': 1 }))).toEqual(['"a\\u0000b"']);
+  });
+});

@@ -73,6 +73,49 @@ const operations: { op: string; path: string; method: string; cases: Case[] }[] 
     ],
   },
   {
+    op: 'searchAndReconsileIssuesUsingJql',
+    path: '/rest/api/3/search/jql',
+    method: 'GET',
+    cases: [
+      {
+        name: 'found',
+        method: 'GET',
+        url: () => `/rest/api/3/search/jql?jql=${encodeURIComponent('project = JIT AND labels = "jit"')}&fields=summary`,
+        status: 200,
+      },
+      {
+        name: 'JQL it cannot parse',
+        method: 'GET',
+        url: () => `/rest/api/3/search/jql?jql=${encodeURIComponent('summary ~ x')}`,
+        status: 400,
+      },
+      { name: 'unauthenticated', method: 'GET', url: () => '/rest/api/3/search/jql?jql=project%20%3D%20JIT', headers: {}, status: 401 },
+    ],
+  },
+  {
+    op: 'searchAndReconsileIssuesUsingJqlPost',
+    path: '/rest/api/3/search/jql',
+    method: 'POST',
+    cases: [
+      {
+        name: 'found',
+        method: 'POST',
+        url: () => '/rest/api/3/search/jql',
+        body: { jql: 'labels = jit', fields: ['summary', 'status'] },
+        status: 200,
+      },
+      { name: 'no JQL', method: 'POST', url: () => '/rest/api/3/search/jql', body: { maxResults: 5 }, status: 400 },
+      {
+        name: 'unauthenticated',
+        method: 'POST',
+        url: () => '/rest/api/3/search/jql',
+        body: { jql: 'labels = jit' },
+        headers: {},
+        status: 401,
+      },
+    ],
+  },
+  {
     op: 'getTransitions',
     path: '/rest/api/3/issue/{issueIdOrKey}/transitions',
     method: 'GET',
@@ -179,6 +222,18 @@ describe("Jira simulator against Jira Cloud's platform REST API v3 description",
       expect({ field, errors: spec.errors(`/components/schemas/${schema}`, fields[field]) }).toEqual({ field, errors: [] });
     }
     expect(fields.description).toEqual(adf('d'));
+  });
+
+  it('finds issues by project and label, and only those', async () => {
+    const labelled = (label: string) => ({ fields: { ...newIssue.fields, labels: [label] } });
+    const { json: wanted } = await send(sim, 'POST', '/rest/api/3/issue', { headers: auth, body: labelled('jit-request-1') });
+    await send(sim, 'POST', '/rest/api/3/issue', { headers: auth, body: labelled('jit-request-2') });
+    const { json } = await send(sim, 'POST', '/rest/api/3/search/jql', {
+      headers: auth,
+      body: { jql: 'project = JIT AND labels = "jit-request-1"' },
+    });
+
+    expect((json as { issues: { key: string }[] }).issues.map((issue) => issue.key)).toEqual([(wanted as { key: string }).key]);
   });
 
   it('returns a resolution matching Resolution once the issue is done', async () => {

@@ -59,7 +59,7 @@ export interface VendorSim {
   /** Audience of minted tokens. */
   readonly audience: string;
   /** Mints an access token as `POST /_sim/token` does. */
-  mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number }): Promise<MintedToken>;
+  mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number; emailVerified?: boolean }): Promise<MintedToken>;
   /** Okta user ids currently in a group. */
   groupMembers(groupId: string): string[];
   /**
@@ -71,6 +71,8 @@ export interface VendorSim {
   addFault(spec: FaultSpec): ActiveFault;
   /** Active faults. */
   faults(): ActiveFault[];
+  /** Sets Okta's per-minute budget, starting a fresh window, as `PUT /_sim/okta/rate-limit` does. */
+  setOktaRateLimit(perMinute: number): void;
   /** Back to the seed state, as `POST /_sim/reset`. */
   reset(): void;
   /** Stops listening and drops open connections. */
@@ -128,6 +130,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     },
     addFault: (spec) => ctx.faults.add(spec),
     faults: () => ctx.faults.list(),
+    setOktaRateLimit: (perMinute) => ctx.oktaRateLimit.setLimit(perMinute),
     reset: () => resetState(ctx),
     close: async () => {
       const closed = once(server, 'close');

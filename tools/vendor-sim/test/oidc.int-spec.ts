@@ -30,6 +30,7 @@ describe('simulated Okta authorization server', () => {
       sub: 'alice@example.com',
       uid: seedPeople.alice.oktaId,
       email: 'alice@example.com',
+      email_verified: true,
       scp: ['jit.request'],
     });
     expect(minted.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
@@ -41,6 +42,14 @@ describe('simulated Okta authorization server', () => {
     await expect(
       jwtVerify(token, createRemoteJWKSet(new URL(sim.jwksUri)), { issuer: sim.issuer, audience: 'api://other' }),
     ).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+  });
+
+  it('mints a token with an unverified email when asked, for tests of the services that refuse it', async () => {
+    const minted = await call(sim, 'POST', '/_sim/token', { sub: 'alice@example.com', emailVerified: false });
+    const { access_token: token } = minted.body as { access_token: string };
+
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(sim.jwksUri)), { issuer: sim.issuer });
+    expect(payload).toMatchObject({ email: 'alice@example.com', email_verified: false });
   });
 
   it('honours expiresIn', async () => {

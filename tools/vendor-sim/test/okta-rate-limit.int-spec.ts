@@ -50,4 +50,28 @@ describe('Okta rate limiting', () => {
     sim.reset();
     expect((await call(sim, 'GET', path, undefined, auth)).status).toBe(200);
   });
+
+  it('changes the per-minute budget at run time through PUT /_sim/okta/rate-limit, in a fresh window', async () => {
+    for (let i = 0; i < 3; i += 1) await call(sim, 'GET', path, undefined, auth);
+    expect((await call(sim, 'GET', path, undefined, auth)).status).toBe(429);
+
+    const changed = await call(sim, 'PUT', '/_sim/okta/rate-limit', { perMinute: 5 });
+    expect(changed).toMatchObject({ status: 200, body: { perMinute: 5 } });
+    const answers = [];
+    for (let i = 0; i < 6; i += 1) answers.push(await call(sim, 'GET', path, undefined, auth));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(answers[0].headers.get('x-rate-limit-limit')).toBe('5');
+  });
+
+  it('refuses a budget that is not a positive whole number, and keeps the one it had', async () => {
+    const refused = await call(sim, 'PUT', '/_sim/okta/rate-limit', { perMinute: 0 });
+    expect(refused.status).toBe(400);
+    expect((await call(sim, 'GET', '/_sim/okta/rate-limit')).body).toEqual({ perMinute: 3 });
+  });
+
+  it('returns to the budget it started with on reset', async () => {
+    sim.setOktaRateLimit(100);
+    sim.reset();
+    expect((await call(sim, 'GET', '/_sim/okta/rate-limit')).body).toEqual({ perMinute: 3 });
+  });
 });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, parseInput, type Principal } from '@jit/platform';
+import { CurrentPrincipal, pageQueryShape, parseInput, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -18,6 +18,7 @@ const DecisionBody = z.object({
 
 const ListQuery = z.object({
   state: z.enum(['pending', 'approved', 'denied', 'cancelled']).default('pending'),
+  ...pageQueryShape(),
 });
 
 const RequestId = z.uuid();
@@ -27,12 +28,15 @@ const RequestId = z.uuid();
 export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
-  /** The approvals the caller may decide now, and only theirs: an API key acting as itself approves nothing, so it sees none. */
+  /** One page of the approvals the caller may decide now, oldest first, and only theirs: an API key acting as itself approves nothing, so it sees none. */
   @Get()
-  async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<{ approvals: ApprovalView[] }> {
-    const { state } = parseInput(ListQuery, query, { where: 'query' });
-    const records = await this.approvals.list({ state, approver: principal.subject });
-    return { approvals: records.map(viewOf) };
+  async list(
+    @Query() query: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ approvals: ApprovalView[]; nextCursor: string | null }> {
+    const { state, cursor, limit } = parseInput(ListQuery, query, { where: 'query' });
+    const page = await this.approvals.list({ state, approver: principal.subject, cursor, limit });
+    return { approvals: page.items.map(viewOf), nextCursor: page.nextCursor };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource, type EntityManager } from 'typeorm';
+import { z } from 'zod';
 import {
   Clock,
   ConflictError,
@@ -15,6 +16,7 @@ import {
   type Refused,
   type Via,
 } from '@jit/events';
+import { decodeCursor, pageOf, type Page } from '@jit/platform';
 import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import {
   approvalDecider,
@@ -27,6 +29,9 @@ import {
 } from './approval.decider.js';
 import { ApprovalRecord } from './approval.entity.js';
 import { ApprovalStore } from './approval.store.js';
+
+/** Where a page of approvals ends: the creation time and request id of its last approval. */
+const ApprovalCursor = z.object({ createdAt: z.iso.datetime(), requestId: z.uuid() });
 
 /** Who the service's own events are from. */
 const SERVICE_ACTOR = 'service:approval';
@@ -135,8 +140,8 @@ export class Approvals {
     }
   }
 
-  /** Approvals in `state`, only those `approver` may decide now when given. Logins in rows are canonical (see the migration). */
-  async list(filter: { state: ApprovalStatus; approver?: string }): Promise<ApprovalRecord[]> {
+  /** One page of the approvals in `state`, oldest first, only those `approver` may decide now when given. Logins in rows are canonical (see the migration). */
+  async list(filter: { state: ApprovalStatus; approver?: string; cursor?: string; limit: number }): Promise<Page<ApprovalRecord>> {
     const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a').where('a.state = :state', { state: filter.state });
     if (filter.approver) {
       const login = normaliseLogin(filter.approver);
@@ -144,6 +149,13 @@ export class Approvals {
       // Who approved an earlier stage may not approve this one (one person, one stage), so it is not theirs to decide.
       query.andWhere('NOT a.decisions @> CAST(:approved AS jsonb)', { approved: JSON.stringify([{ by: login, outcome: 'approved' }]) });
     }
-    return query.orderBy('a.created_at', 'ASC').getMany();
+    const after = decodeCursor(ApprovalCursor, filter.cursor);
+    if (after) query.andWhere('(a.created_at, a.request_id) > (:createdAt, :requestId)', after);
+    const records = await query
+      .orderBy('a.created_at', 'ASC')
+      .addOrderBy('a.request_id', 'ASC')
+      .take(filter.limit + 1)
+      .getMany();
+    return pageOf(records, filter.limit, (record) => ({ createdAt: record.createdAt.toISOString(), requestId: record.requestId }));
   }
 }

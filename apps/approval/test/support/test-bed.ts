@@ -58,6 +58,8 @@ export async function startApprovalTestBed(options: {
   const service = await startTestService(approvalService, {
     env: {
       JIT_DEMO_API_KEY: apiKey,
+      OIDC_ISSUER: sim.issuer,
+      OIDC_AUDIENCE: sim.audience,
       OKTA_ORG_URL: sim.url,
       OKTA_API_TOKEN: oktaToken,
       // Used only when the test turns Slack on with SLACK_BOT_TOKEN.

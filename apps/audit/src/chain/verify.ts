@@ -14,24 +14,46 @@ export type ChainVerification = { ok: true; checked: number; head: string } | { 
 /** Reads the records after a position, in position order; an empty page ends the chain. */
 export type ChainPages = (afterPosition: number) => Promise<AuditRecord[]>;
 
+/** The link a run of records continues from: the position and hash of the record before it (0 and the genesis hash at the start). */
+export interface ChainLink {
+  position: number;
+  hash: string;
+}
+
+/** Where every chain starts. */
+export const CHAIN_START: ChainLink = { position: 0, hash: GENESIS_HASH };
+
 /**
  * Walks the whole chain from the first record and reports the first link whose position, previous
  * hash or own hash does not match: a missing row, a rewritten row, or a chain recomputed from a
  * tampered row onwards all show up here.
  */
 export async function verifyChain(pagesAfter: ChainPages): Promise<ChainVerification> {
-  let prevHash = GENESIS_HASH;
-  let checked = 0;
+  let link = CHAIN_START;
   for (;;) {
-    const page = await pagesAfter(checked);
-    if (page.length === 0) return { ok: true, checked, head: prevHash };
-    for (const record of page) {
-      const reason = brokenReason(record, prevHash, checked + 1);
-      if (reason) return { ok: false, checked, firstBrokenLink: { position: record.position, eventId: record.event.id, reason } };
-      prevHash = record.hash;
-      checked++;
-    }
+    const page = await pagesAfter(link.position);
+    if (page.length === 0) return { ok: true, checked: link.position, head: link.hash };
+    const run = verifyRun(page, link);
+    if (!run.ok) return { ...run, checked: link.position + run.checked };
+    link = { position: link.position + run.checked, hash: run.head };
   }
+}
+
+/**
+ * Checks a run of consecutive records that continues from `after`: the run alone proves its own
+ * links and its first record's tie to `after`, so pages checked one after another, each from the
+ * head the one before reported, prove the chain as a whole walk would.
+ */
+export function verifyRun(records: readonly AuditRecord[], after: ChainLink): ChainVerification {
+  let prevHash = after.hash;
+  let checked = 0;
+  for (const record of records) {
+    const reason = brokenReason(record, prevHash, after.position + checked + 1);
+    if (reason) return { ok: false, checked, firstBrokenLink: { position: record.position, eventId: record.event.id, reason } };
+    prevHash = record.hash;
+    checked++;
+  }
+  return { ok: true, checked, head: prevHash };
 }
 
 function brokenReason(record: AuditRecord, prevHash: string, position: number): string | undefined {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LoginSchema, sameLogin, type AccessEvent } from '@jit/events';
+import { pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
 
@@ -11,11 +12,15 @@ export const AccessReportQuerySchema = z
     from: isoDate.optional(),
     to: isoDate.optional(),
     format: z.enum(['json', 'csv']).optional(),
+    ...pageQueryShape(),
   })
   .strict();
 
 /** Parsed filters of an access report. */
 export type AccessReportQuery = z.infer<typeof AccessReportQuerySchema>;
+
+/** What selects the periods of a report: whose, for which application, in which window. */
+export type ReportFilter = Pick<AccessReportQuery, 'applicationId' | 'requester' | 'from' | 'to'>;
 
 /** One period during which someone held access, as the event log proves it. */
 export interface AccessPeriod {
@@ -58,9 +63,10 @@ interface RequestFacts {
  * Who held access when: one period per `granted` event, ending at its request's first `revoked`
  * event (or still open), with the latest expiry after extensions. A period is in the window when
  * it overlaps [from, to). `events` are decoded events (latest version), each request's in stream
- * order; periods are ordered by grant time, then in the order the requests came.
+ * order; periods are ordered by grant time, then in the order the requests came. With `grantIds`,
+ * only the periods of those grants (one page of the report).
  */
-export function accessPeriods(events: readonly AccessEvent[], query: AccessReportQuery): AccessPeriod[] {
+export function accessPeriods(events: readonly AccessEvent[], query: ReportFilter, grantIds?: ReadonlySet<string>): AccessPeriod[] {
   const requests = new Map<string, RequestFacts>();
   for (const event of events) {
     const facts = requests.get(event.requestId) ?? { justification: null, approvers: [], grants: [], extendedTo: null, revoked: null };
@@ -72,7 +78,7 @@ export function accessPeriods(events: readonly AccessEvent[], query: AccessRepor
     (!from || period.revokedAt === null || new Date(period.revokedAt) >= from) && (!to || new Date(period.grantedAt) < to);
   const periods = [...requests.entries()].flatMap(([requestId, facts]) =>
     facts.grants
-      .filter((grant) => inScope(grant, query))
+      .filter((grant) => inScope(grant, query) && (!grantIds || grantIds.has(grant.id)))
       .map((grant) => periodOf(requestId, facts, grant))
       .filter(inWindow),
   );
@@ -109,7 +115,7 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
   }
 }
 
-function inScope(grant: AccessEvent<'granted'>, query: AccessReportQuery): boolean {
+function inScope(grant: AccessEvent<'granted'>, query: ReportFilter): boolean {
   return (
     (query.applicationId === undefined || grant.data.applicationId === query.applicationId) &&
     // Events published before logins were canonical may spell the requester in any case.
@@ -136,10 +142,15 @@ function later(a: Date, b: Date | null): Date {
   return b && b > a ? b : a;
 }
 
-/** RFC 4180 CSV: a header line, then one line per period; approvers joined with spaces. */
+/**
+ * RFC 4180 CSV: a header line, then one line per period; approvers joined with spaces. A cell a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR: a justification
+ * is anyone's text) is prefixed with `'`, as OWASP advises, so it is shown, never evaluated.
+ */
 export function toCsv(periods: AccessPeriod[]): string {
   const cell = (value: unknown): string => {
-    const text = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
+    const raw = Array.isArray(value) ? value.join(' ') : value === null || value === undefined ? '' : String(value);
+    const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [accessReportColumns.join(','), ...periods.map((p) => accessReportColumns.map((c) => cell(p[c])).join(','))].join('\r\n') + '\r\n';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LoginSchema, eventTypes } from '@jit/events';
+import { MAX_PAGE_SIZE, pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
 
@@ -12,16 +13,27 @@ export const EventQuerySchema = z
     type: z.enum(eventTypes as [string, ...string[]], { error: `expected one of ${eventTypes.join(', ')}` }).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
-    cursor: z.coerce.number().int().nonnegative({ error: 'expected the nextCursor of a previous page' }).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    ...pageQueryShape(),
   })
   .strict();
+
+/** The query of a list that is only paged (a timeline). */
+export const PageQuerySchema = z.object(pageQueryShape()).strict();
+
+/** The query of a verification: a page is as many records as one may hold, unless the caller asks for fewer. */
+export const VerifyQuerySchema = z.object(pageQueryShape({ defaultLimit: MAX_PAGE_SIZE })).strict();
+
+/** Where a page of records ends: the chain position of its last record. */
+export const PositionCursor = z.object({ position: z.number().int().nonnegative() });
+
+/** Where a page of a timeline ends: the stream sequence of its last event. */
+export const StreamSeqCursor = z.object({ streamSeq: z.number().int().nonnegative() });
 
 /** Parsed filters of an events query. */
 export type EventQuery = z.infer<typeof EventQuerySchema>;
 
-/** Builds the WHERE clause and parameters of an events query; values always travel as parameters. */
-export function whereOf(query: EventQuery): { sql: string; params: unknown[] } {
+/** Builds the WHERE clause and parameters of an events query (after `afterPosition`); values always travel as parameters. */
+export function whereOf(query: EventQuery, afterPosition?: number): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown): void => {
@@ -35,6 +47,6 @@ export function whereOf(query: EventQuery): { sql: string; params: unknown[] } {
   if (query.type) add('type = ?', query.type);
   if (query.from) add('occurred_at >= ?', query.from);
   if (query.to) add('occurred_at < ?', query.to);
-  if (query.cursor !== undefined) add('position > ?', query.cursor);
+  if (afterPosition !== undefined) add('position > ?', afterPosition);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -9,7 +9,7 @@ import type { SubmitInput } from './request.input.js';
 import { RequestPipeline } from './request.pipeline.js';
 import { RequestQueries } from './request-queries.js';
 import { requesterOf } from './requester.js';
-import { isUniqueViolation, SubmissionReplay } from './submission-replay.js';
+import { isOpenRequestClash, isUniqueViolation, SubmissionReplay } from './submission-replay.js';
 import { viewOf, type RequestView, type Submitted } from './request.view.js';
 
 /** What callers ask of requests: submit one, cancel it, or end its access early. */
@@ -23,7 +23,10 @@ export class RequestCommands {
     @Inject(Catalog) private readonly catalog: Catalog,
   ) {}
 
-  /** Records a request and its `requested` event in one transaction; a replayed `Idempotency-Key` gets the first answer. */
+  /**
+   * Records a request and its `requested` event in one transaction; a replayed `Idempotency-Key` gets
+   * the first answer, and a second open request of one person for one application is a 409.
+   */
   async submit(principal: Principal, input: SubmitInput, idempotencyKey?: string): Promise<Submitted> {
     const requester = requesterOf(principal, input.requester);
     const application = this.catalog.find(input.applicationId);
@@ -46,13 +49,14 @@ export class RequestCommands {
     try {
       outcome = await this.dataSource.transaction(async (manager) => {
         const decided = await this.pipeline.run({ requestId: id, command, actor: principal.subject, manager });
-        if (decided.kind === 'done' && idempotencyKey) await this.replay.remember(manager, id, idempotencyKey);
+        if (decided.kind === 'done') await this.replay.claim(manager, id, idempotencyKey);
         return decided;
       });
     } catch (error) {
-      // Another call with the same key committed first: answer as it was answered.
+      // Another call with the same key committed first: answer as it was answered (or 409 for another body).
       const first = idempotencyKey && isUniqueViolation(error) ? await this.replay.earlier(requester, idempotencyKey, input) : undefined;
       if (first) return first;
+      if (isOpenRequestClash(error)) throw await this.replay.openRequestConflict(requester, input.applicationId);
       throw error;
     }
     settled(outcome);

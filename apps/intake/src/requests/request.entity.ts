@@ -29,6 +29,13 @@ export class RequestRecord {
   @Column({ name: 'idempotency_key', type: 'text', nullable: true })
   idempotencyKey: string | null;
 
+  /**
+   * Whether this request is the one open request of its requester for its application (a unique
+   * index): set at submission, cleared when it settles, never set again.
+   */
+  @Column({ name: 'holds_open_slot', type: 'boolean' })
+  holdsOpenSlot: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
@@ -67,7 +74,7 @@ export function stateOf(record: RequestRecord): RecordedRequest {
 }
 
 /** The columns that follow from a state. */
-export function columnsOf(state: RecordedRequest): Omit<RequestRecord, 'id' | 'idempotencyKey' | 'updatedAt'> {
+export function columnsOf(state: RecordedRequest): Omit<RequestRecord, 'id' | 'idempotencyKey' | 'holdsOpenSlot' | 'updatedAt'> {
   return {
     requester: state.requester,
     applicationId: state.applicationId,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LoginSchema, normaliseLogin } from '@jit/events';
-import { parseInput } from '@jit/platform';
+import { pageQueryShape, parseInput } from '@jit/platform';
 import { DURATION_FORMAT, parseDuration } from '@jit/catalog';
 import { requestStatuses, type RequestStatus } from './request.decider.js';
 
@@ -12,10 +12,11 @@ export interface SubmitInput {
   requester?: string;
 }
 
-/** The filters of `GET /v1/requests`. */
+/** The filters and the page of `GET /v1/requests`. */
 export interface ListFilter {
   requester?: string;
   status?: RequestStatus;
+  cursor?: string;
   limit: number;
 }
 
@@ -66,7 +67,7 @@ function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: 
 const ListQuery = z.object({
   requester: LoginSchema.optional(),
   status: z.enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` }).optional(),
-  limit: z.coerce.number({ error: 'expected a number' }).int().min(1).max(500).default(100),
+  ...pageQueryShape(),
 });
 
 const IdempotencyKey = z

@@ -1,7 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { StateChange, StateStore } from '@jit/events';
-import { sameState, type RequestState } from './request.decider.js';
+import { sameState, type RequestState, type RequestStatus } from './request.decider.js';
 import { RequestRecord, columnsOf, stateOf } from './request.entity.js';
+
+/** The statuses in which a request no longer counts as the open one of its requester for its application. */
+const settledStatuses: ReadonlySet<RequestStatus> = new Set(['denied', 'cancelled', 'failed', 'revoked']);
 
 /** Keeps each request's state in its `requests` row. */
 export class RequestStore implements StateStore<RequestState> {
@@ -13,9 +16,18 @@ export class RequestStore implements StateStore<RequestState> {
   async save(manager: EntityManager, requestId: string, next: RequestState, { before, now }: StateChange<RequestState>): Promise<void> {
     if (!next.recorded || sameState(before, next)) return;
     if (before.recorded) {
-      await manager.update(RequestRecord, { id: requestId }, { ...columnsOf(next), updatedAt: now });
+      // Only ever cleared: a late `granted` after a cancel shows the access but takes no slot back, so it cannot clash.
+      const slot = settledStatuses.has(next.status) ? { holdsOpenSlot: false } : {};
+      await manager.update(RequestRecord, { id: requestId }, { ...columnsOf(next), ...slot, updatedAt: now });
     } else {
-      await manager.insert(RequestRecord, { id: requestId, idempotencyKey: null, updatedAt: now, ...columnsOf(next) });
+      // A submission claims the open slot itself (SubmissionReplay.claim); a replayed `requested` never does, so it cannot clash.
+      await manager.insert(RequestRecord, {
+        id: requestId,
+        idempotencyKey: null,
+        holdsOpenSlot: false,
+        updatedAt: now,
+        ...columnsOf(next),
+      });
     }
   }
 }

@@ -23,9 +23,14 @@ export class RequestsController {
     return this.commands.submit(principal, parseSubmit(body), parseIdempotencyKey(idempotencyKey));
   }
 
+  /** One page of the requests the caller may see, newest first; `nextCursor` asks for the next. */
   @Get()
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<{ requests: RequestView[] }> {
-    return { requests: await this.queries.list(principal, parseListFilter(query)) };
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: unknown,
+  ): Promise<{ requests: RequestView[]; nextCursor: string | null }> {
+    const { items, nextCursor } = await this.queries.list(principal, parseListFilter(query));
+    return { requests: items, nextCursor };
   }
 
   @Get(':id')

@@ -27,6 +27,8 @@ export interface Answer<B = any> {
 /** A running intake service with what its tests need around it. */
 export interface IntakeHarness {
   url: string;
+  /** Where `/metrics` is served: its own port with `METRICS_PORT`, else the API's. */
+  metricsUrl: string;
   app: INestApplication;
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -47,9 +49,9 @@ export interface IntakeHarness {
   close(): Promise<void>;
 }
 
-/** Starts intake against the real NATS and Postgres, with its own database and streams. */
-export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Promise<IntakeHarness> {
-  const service = await startTestService(intakeService, { name, env: { JIT_DEMO_API_KEY: API_KEY, ...env } });
+/** Starts intake (or a variant of its definition) against the real NATS and Postgres, with its own database and streams. */
+export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}, definition = intakeService): Promise<IntakeHarness> {
+  const service = await startTestService(definition, { name, env: { JIT_DEMO_API_KEY: API_KEY, ...env } });
   const nc: NatsConnection = await connectTestNats();
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
@@ -66,8 +68,11 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Pr
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   };
 
+  const metricsUrl = service.metricsUrl ?? service.url;
+
   return {
     url: service.url,
+    metricsUrl,
     app: service.app,
     js,
     jsm,
@@ -90,7 +95,7 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}): Pr
       });
     },
     async handledCount(type, outcome) {
-      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      const metrics = await (await fetch(`${metricsUrl}/metrics`)).text();
       const line = metrics
         .split('\n')
         .find((l) => l.startsWith(`jit_events_handled_total{consumer="intake",type="${type}",outcome="${outcome}"}`));

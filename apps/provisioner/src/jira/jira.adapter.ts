@@ -1,6 +1,7 @@
 import { createCloudClient, type CloudClient } from 'jira.js';
+import { formatDuration } from '@jit/events';
 import { isRejection, statusOf } from '@jit/vendors';
-import { TicketRejectedError, TicketingUnavailableError, type Ticketing } from './ticketing.js';
+import { TicketRejectedError, TicketingUnavailableError, type TicketDraft, type Ticketing } from './ticketing.js';
 
 /** How the Jira adapter reaches Jira Cloud and where it files tickets. */
 export interface JiraOptions {
@@ -9,6 +10,8 @@ export interface JiraOptions {
   apiToken: string;
   projectKey: string;
   issueType: string;
+  /** How long one Jira call may take before it counts as failed (and is retried); jira.js sets no limit of its own. Default 30 s. */
+  timeoutMs?: number;
 }
 
 /** The transition that closes a ticket, found by name because transition ids differ per workflow. */
@@ -23,6 +26,11 @@ function adf(text: string) {
   };
 }
 
+/** The label that ties a ticket to what it records; Jira labels hold no spaces. */
+function referenceLabel(reference: string): string {
+  return `jit-request-${reference.replace(/\s+/g, '_')}`;
+}
+
 /** `Ticketing` over Jira Cloud issues, with jira.js (REST API v3); the only code here that sees Jira's errors. */
 export class JiraTicketing implements Ticketing {
   private readonly jira: CloudClient;
@@ -31,7 +39,23 @@ export class JiraTicketing implements Ticketing {
     this.jira = createCloudClient({ host: options.host, auth: { type: 'basic', email: options.email, apiToken: options.apiToken } });
   }
 
-  async open(ticket: { summary: string; description: string }): Promise<string> {
+  /**
+   * Each ticket carries a label naming its reference, and is looked up by it before one is created:
+   * a retry after a crash between Jira's answer and the recorded key finds the first ticket instead of
+   * filing a second. Jira's search index trails a create by seconds; a retry comes a claim lease
+   * (minutes) later.
+   */
+  async open(ticket: TicketDraft): Promise<string> {
+    const label = referenceLabel(ticket.reference);
+    const found = await this.call(() =>
+      this.jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+        jql: `project = "${this.options.projectKey}" AND labels = "${label}"`,
+        fields: ['id'],
+        maxResults: 1,
+      }),
+    );
+    const existing = found.issues?.[0]?.key;
+    if (existing) return existing;
     const created = await this.call(() =>
       this.jira.issues.createIssue({
         fields: {
@@ -39,7 +63,7 @@ export class JiraTicketing implements Ticketing {
           issuetype: { name: this.options.issueType },
           summary: ticket.summary,
           description: adf(ticket.description),
-          labels: ['jit-access'],
+          labels: ['jit-access', label],
         },
       }),
     );
@@ -65,12 +89,27 @@ export class JiraTicketing implements Ticketing {
   /** Runs a Jira call and speaks the port's errors: a 4xx that names a wrong request is rejected, the rest is worth retrying. */
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return await this.withinTimeout(operation());
     } catch (error) {
+      if (error instanceof TicketingUnavailableError) throw error;
       const status = statusOf(error);
       const message = `Jira answered ${status ?? 'nothing'}: ${(error as Error).message}`;
       if (isRejection(status)) throw new TicketRejectedError(message, { cause: error });
       throw new TicketingUnavailableError(message, { cause: error });
+    }
+  }
+
+  /** jira.js takes no abort signal: a call that outlasts the limit is given up on (its late answer ignored) and retried later. */
+  private async withinTimeout<T>(call: Promise<T>): Promise<T> {
+    const ms = this.options.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TicketingUnavailableError(`Jira did not answer within ${formatDuration(ms / 1000)}`)), ms);
+    });
+    try {
+      return await Promise.race([call, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

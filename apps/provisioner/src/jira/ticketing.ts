@@ -11,13 +11,24 @@ export class TicketingUnavailableError extends Error {
   override name = 'TicketingUnavailableError';
 }
 
+/** A ticket to open: what it is the record of, and its text. */
+export interface TicketDraft {
+  /** What the ticket records (the request id), unique per ticket. */
+  reference: string;
+  summary: string;
+  description: string;
+}
+
 /**
  * The tickets that record grants. Calls fail with `TicketRejectedError` when the request itself is
  * wrong and with `TicketingUnavailableError` otherwise.
  */
 export interface Ticketing {
-  /** Opens a ticket and returns its key. */
-  open(ticket: { summary: string; description: string }): Promise<string>;
+  /**
+   * Opens the ticket for `reference` (a request id) and returns its key; when one was opened for
+   * it already (a crash after Jira answered, before the key was recorded) returns that one instead.
+   */
+  open(ticket: TicketDraft): Promise<string>;
   /** Adds a comment to a ticket. */
   comment(key: string, text: string): Promise<void>;
   /** Moves a ticket to done; a ticket already done stays as it is. */

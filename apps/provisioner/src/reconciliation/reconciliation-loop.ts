@@ -21,6 +21,7 @@ import {
   releaseReconciliationLease,
   resolveMembers,
   resolveOverdue,
+  rolledBackAdds,
   saveLatestRound,
   takeReconciliationLease,
   type Finding,
@@ -29,10 +30,11 @@ import {
 import type { GroupReport, RoundReport, RoundTrigger } from './round-report.js';
 
 /**
- * The scheduler fires `expired` at `expiresAt`; a grant still active this long after it is taken to
- * have lost its event, rather than racing one about to arrive.
+ * How long after a grant is rolled back a member it tried to add is still taken for that add, landed
+ * late (an Okta call times out after 10 s, but its request may still be applied): removed even from a
+ * shared group. Later, a member of a shared group is someone's permanent member, only reported.
  */
-const EXPIRY_GRACE_MS = 60_000;
+const LATE_ADD_WATCH_MS = 15 * 60_000;
 
 /** Overdue grants handled per round; the rest wait for the next round. */
 const OVERDUE_BATCH_SIZE = 100;
@@ -170,7 +172,7 @@ export class ReconciliationLoop extends PeriodicTask {
 
   /** Grants holding access well past their expiry or deadline, whose `expired` event never arrived. */
   private async reviewOverdueGrants(): Promise<{ findings: SeenFinding[]; resolved: Finding[] }> {
-    const cutoff = new Date(this.clock.now().getTime() - EXPIRY_GRACE_MS);
+    const cutoff = new Date(this.clock.now().getTime() - this.config.RECONCILE_EXPIRY_GRACE_MS);
     const findings: SeenFinding[] = [];
     for (const grant of await overdueGrants(this.dataSource.manager, cutoff, OVERDUE_BATCH_SIZE)) {
       findings.push(await this.handleOverdue(grant));
@@ -229,8 +231,9 @@ export class ReconciliationLoop extends PeriodicTask {
       });
       const findings: SeenFinding[] = [];
       const unexplained = unexplainedMembers(members, reasons);
+      const lateAdds = await this.lateAddsAmong(groupId, unexplained);
       for (const member of unexplained) {
-        const finding = await this.handleUnexplained(groupId, member, enforced);
+        const finding = await this.handleUnexplained(groupId, member, enforced || lateAdds.has(member.id));
         if (finding) findings.push(finding);
       }
       const stillThere = findings.filter((finding) => finding.action === 'reported').map((finding) => finding.oktaUserId!);
@@ -243,6 +246,20 @@ export class ReconciliationLoop extends PeriodicTask {
       this.logger.warn({ oktaGroupId: groupId, err: error }, 'could not reconcile the group; will try again next round');
       return { report: { ...report, error: (error as Error).message }, findings: [], resolved: [] };
     }
+  }
+
+  /**
+   * Members of a shared group that a rolled-back grant of ours tried to add, recently: an add Okta
+   * applied after the rollback removed it. They are the system's doing, so enforcement removes them
+   * as in an exclusive group; a member nobody tried to add stays a permanent member.
+   */
+  private async lateAddsAmong(groupId: string, unexplained: GroupMember[]): Promise<Set<string>> {
+    if (!this.enforce || unexplained.length === 0) return new Set();
+    const since = new Date(this.clock.now().getTime() - LATE_ADD_WATCH_MS);
+    const attempted = await rolledBackAdds(this.dataSource.manager, groupId, since);
+    const late = unexplained.filter((member) => unexplainedMembers([member], attempted).length === 0);
+    for (const member of late) this.logger.warn({ oktaGroupId: groupId, oktaUserId: member.id }, 'a rolled-back add landed in Okta late');
+    return new Set(late.map((member) => member.id));
   }
 
   private async membersOf(groupId: string): Promise<GroupMember[]> {
@@ -278,10 +295,20 @@ export class ReconciliationLoop extends PeriodicTask {
       foundAt: this.clock.now(),
     });
     if (seen.new) {
-      this.metrics.unexplainedMembers.inc({ group: groupId, action });
+      this.metrics.unexplainedMembers.inc({ application: this.applicationsOf(groupId), action });
       this.logger.warn({ oktaGroupId: groupId, oktaUserId: member.id, login: member.login, action }, 'group member no grant explains');
     }
     return seen;
+  }
+
+  /**
+   * The catalog applications granted through a group, as a metric label: `/metrics` is scraped by
+   * tools that must not learn the identity provider's group ids. `(none)` for a group the catalog
+   * no longer names.
+   */
+  private applicationsOf(groupId: string): string {
+    const ids = this.catalog.applications.filter((application) => application.oktaGroupId === groupId).map((application) => application.id);
+    return ids.length ? ids.sort().join(',') : '(none)';
   }
 
   private async grantedMeanwhile(groupId: string, member: GroupMember): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Counter, Gauge, register } from 'prom-client';
 
 /** The reconciliation's metrics, on prom-client's default registry (which `/metrics` serves). */
 export interface ReconciliationMetrics {
-  unexplainedMembers: Counter<'group' | 'action'>;
+  unexplainedMembers: Counter<'application' | 'action'>;
   overdueGrants: Counter<'action'>;
   directoryFindings: Counter<'kind' | 'action'>;
   openFindings: Gauge<'kind'>;
@@ -15,8 +15,8 @@ export function reconciliationMetrics(): ReconciliationMetrics {
   metrics ??= {
     unexplainedMembers: new Counter({
       name: 'jit_reconciliation_unexplained_members_total',
-      help: 'Members of managed Okta groups that no grant explains, counted once when found (not again while they stay)',
-      labelNames: ['group', 'action'],
+      help: 'Members of managed Okta groups that no grant explains, by the application granted through the group, counted once when found',
+      labelNames: ['application', 'action'],
       registers: [register],
     }),
     overdueGrants: new Counter({

@@ -75,6 +75,19 @@ export async function membershipReasons(
 }
 
 /**
+ * The people whose grant in this group tried to add them and was rolled back (failed) since `since`:
+ * an add Okta applied after the rollback's removal left a member that is the system's own doing.
+ */
+export async function rolledBackAdds(manager: EntityManager, oktaGroupId: string, since: Date): Promise<MembershipReason[]> {
+  const rows: Array<{ okta_user_id: string | null; requester: string }> = await manager.query(
+    `SELECT okta_user_id, requester FROM ${tableOf(manager, 'grants')}
+     WHERE okta_group_id = $1 AND status = 'failed' AND membership = 'added' AND updated_at >= $2`,
+    [oktaGroupId, since],
+  );
+  return rows.map((row) => ({ oktaUserId: row.okta_user_id ?? undefined, login: row.requester }));
+}
+
+/**
  * Records a finding unless the same one (the same member of the same group, or the same overdue
  * grant) is still open from an earlier round. A finding acted on (a member removed, a revocation
  * started) is done the moment it is recorded; one only reported stays open until it goes away.

@@ -48,7 +48,7 @@ export class TicketLoop extends LeasedLoop<TicketWork> {
   protected async work(work: TicketWork): Promise<void> {
     const { requestId, revokeReason, revokedAt } = work.grant;
     if (work.step === 'open') {
-      const key = await this.ticketing.open(grantTicket(work.grant));
+      const key = await this.ticketing.open({ reference: requestId, ...grantTicket(work.grant) });
       // The key and `ticket_opened` commit together, so the audit trail shows how far the ticket lagged the grant.
       await this.dataSource.transaction(async (manager) => {
         await this.grants.run({ requestId, command: { kind: 'record_ticket_opened', ticketKey: key }, actor: PROVISIONER_ACTOR, manager });

@@ -21,6 +21,7 @@ import { TicketLoop } from './ticket-loop.js';
           apiToken: config.JIRA_API_TOKEN,
           projectKey: config.JIRA_PROJECT_KEY,
           issueType: config.JIRA_ISSUE_TYPE,
+          timeoutMs: config.JIRA_TIMEOUT_MS,
         }),
     },
   ],

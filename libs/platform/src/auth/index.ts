@@ -5,3 +5,4 @@ export * from './current-principal.decorator.js';
 export * from './principal.js';
 export * from './token-verifier.js';
 export * from './scopes.js';
+export * from './subject-directory.js';

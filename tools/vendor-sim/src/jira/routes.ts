@@ -4,6 +4,7 @@ import type { SimContext } from '../context.js';
 import { faultMiddleware } from '../faults/middleware.js';
 import { seedJiraProject } from '../seed/directory.js';
 import { adfDocumentSchema, NOT_ADF_MESSAGE } from './adf.js';
+import { JqlError, parseJql } from './jql.js';
 import { sendIssueNotFound, sendJiraError, sendJiraFault } from './errors.js';
 import { commentJson, commentPageJson, issueJson, transitionJson } from './representations.js';
 import { accountFor, type JiraAccount } from './store.js';
@@ -81,6 +82,30 @@ export function jiraRouter(ctx: SimContext): Router {
     });
     res.status(201).json({ id: issue.id, key: issue.key, self: `${ctx.baseUrl}/rest/api/3/issue/${issue.id}` });
   });
+
+  // Enhanced JQL search (GET with a query string, POST with a body); one page, `isLast` true.
+  const search: RequestHandler = (req, res) => {
+    const source = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
+    const params = z
+      .object({
+        jql: z.string().min(1),
+        maxResults: z.coerce.number().int().min(0).max(5000).default(50),
+        fields: z.union([z.string(), z.array(z.string())]).optional(),
+      })
+      .safeParse(source ?? {});
+    if (!params.success) return sendJiraError(res, 400, ['The JQL query and maxResults must be valid.']);
+    let matches;
+    try {
+      matches = ctx.jira.all().filter(parseJql(params.data.jql));
+    } catch (error) {
+      if (error instanceof JqlError) return sendJiraError(res, 400, [error.message]);
+      throw error;
+    }
+    const fields = [params.data.fields ?? 'id'].flat().join(',');
+    res.json({ isLast: true, issues: matches.slice(0, params.data.maxResults).map((issue) => issueJson(issue, ctx.baseUrl, fields)) });
+  };
+  router.get('/search/jql', search);
+  router.post('/search/jql', search);
 
   router.get('/issue/:issueIdOrKey', (req, res) => {
     const issue = ctx.jira.find(req.params.issueIdOrKey);

@@ -79,6 +79,11 @@ export class JiraStore {
     return this.issues.get(wanted) ?? [...this.issues.values()].find((i) => i.id === idOrKey);
   }
 
+  /** Issues in the order they were created. */
+  all(): JiraIssue[] {
+    return [...this.issues.values()];
+  }
+
   /** Adds a comment and bumps the issue's `updated`. */
   comment(issue: JiraIssue, body: AdfDocument, author: JiraAccount): JiraComment {
     const now = new Date();

@@ -14,6 +14,8 @@ export interface MintRequest {
   user?: Person;
   scopes?: string[];
   expiresIn?: number;
+  /** The `email_verified` claim written next to `email`; true unless a test wants an unverified address. */
+  emailVerified?: boolean;
 }
 
 /** An access token as Okta's token endpoint returns it. */
@@ -75,7 +77,8 @@ export class OidcIssuer {
       cid: SIM_CLIENT_ID,
       scp: scopes,
       ...(request.user ? { uid: request.user.oktaId } : {}),
-      ...(email ? { email } : {}),
+      // Okta includes these when the authorization server's claims ask for them; JIT Access trusts `email` only when verified.
+      ...(email ? { email, email_verified: request.emailVerified ?? true } : {}),
     })
       .setProtectedHeader({ alg: 'RS256', kid: this.publicJwk.kid, typ: 'JWT' })
       .setJti(`AT.${randomUUID()}`)

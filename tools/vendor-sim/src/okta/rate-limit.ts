@@ -11,12 +11,15 @@ export interface RateLimitDecision {
 export class RateLimiter {
   private windowStart = 0;
   private used = 0;
+  private limit: number;
 
   constructor(
-    private readonly limit: number,
+    private readonly initialLimit: number,
     private readonly windowMs = 60_000,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.limit = initialLimit;
+  }
 
   /** Counts one request against the budget. */
   take(): RateLimitDecision {
@@ -35,8 +38,23 @@ export class RateLimiter {
     };
   }
 
-  /** Starts a fresh window. */
+  /** From now on allows `limit` requests a window, starting with a fresh window (as when an org's limit is changed). */
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.freshWindow();
+  }
+
+  /** Requests allowed a window. */
+  get perWindow(): number {
+    return this.limit;
+  }
+
+  /** Back to the budget it started with, in a fresh window. */
   reset(): void {
+    this.setLimit(this.initialLimit);
+  }
+
+  private freshWindow(): void {
     this.windowStart = 0;
     this.used = 0;
   }

@@ -10,8 +10,12 @@ export const tokenRequestSchema = z
     sub: z.string().min(1),
     scopes: z.array(z.string().min(1)).optional(),
     expiresIn: z.number().int().positive().max(86_400).optional(),
+    emailVerified: z.boolean().optional(),
   })
   .strict();
+
+/** Body of `PUT /_sim/okta/rate-limit`: Okta's per-minute org budget, changed while the simulator runs. */
+export const oktaRateLimitSchema = z.object({ perMinute: z.number().int().positive() }).strict();
 
 /**
  * Returns the simulator to its seed state: only the seeded people and groups, everyone ACTIVE, no memberships,
@@ -58,6 +62,16 @@ export function simRouter(ctx: SimContext): Router {
   router.delete('/faults', (_req, res) => {
     ctx.faults.clear();
     res.status(204).end();
+  });
+
+  router.get('/okta/rate-limit', (_req, res) => {
+    res.json({ perMinute: ctx.oktaRateLimit.perWindow });
+  });
+  router.put('/okta/rate-limit', (req, res) => {
+    const parsed = oktaRateLimitSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return sendInvalidBody(res, parsed.error);
+    ctx.oktaRateLimit.setLimit(parsed.data.perMinute);
+    res.json({ perMinute: ctx.oktaRateLimit.perWindow });
   });
 
   router.get('/slack/messages', (req, res) => {

@@ -7,6 +7,7 @@ import { CreateApprovals1764000000100 } from './migrations/1764000000100-create-
 import { CreateSlackNotifications1764000000200 } from './migrations/1764000000200-create-slack-notifications.js';
 import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
 import { CanonicalLogins1764000000400 } from './migrations/1764000000400-canonical-logins.js';
+import { AddRequestKey1764000000410 } from './migrations/1764000000410-add-request-key.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
 /** Approvals: who must approve each request, in which order, and their decisions, on the web and in Slack. */
@@ -24,5 +25,6 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
     CreateSlackNotifications1764000000200,
     RenameNotifications1764000000300,
     CanonicalLogins1764000000400,
+    AddRequestKey1764000000410,
   ],
 };

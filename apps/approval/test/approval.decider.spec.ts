@@ -1,7 +1,21 @@
-import { ConflictError, NotFoundError, type ApprovalPolicy, type EventDraft, type ResolvedStage } from '@jit/events';
+import {
+  ConflictError,
+  ManualClock,
+  NotFoundError,
+  createEvent,
+  type ApprovalPolicy,
+  type EventDraft,
+  type ResolvedStage,
+} from '@jit/events';
 import { DeciderSpecification, sampleData, specRequestId, specStart, type WhenOptions } from '@jit/events/testing';
 import { approvalDecider, needsManager, type ApprovalCommand } from '../src/approvals/approval.decider.js';
-import { NotAnApproverError, OneStagePerPersonError, SelfApprovalError, StaleStageError } from '../src/approvals/approval.errors.js';
+import {
+  NotAnApproverError,
+  OneStagePerPersonError,
+  SameKeyError,
+  SelfApprovalError,
+  StaleStageError,
+} from '../src/approvals/approval.errors.js';
 
 const spec = DeciderSpecification.for(approvalDecider);
 
@@ -283,6 +297,32 @@ describe('approval rules', () => {
       spec.given(waitingForBob).when({ kind: 'deny', by: alice }).thenRefused(SelfApprovalError);
 
       expect(refusal.status).toBe(403);
+    });
+
+    it('a key that asked for a request can never approve or deny it, whoever it acts for (403)', () => {
+      const throughPortal = { kind: 'api_key', name: 'portal' } as const;
+      const requestedThroughPortal = createEvent(
+        requested(managerPolicy),
+        { requestId: specRequestId, actor: alice, via: throughPortal },
+        new ManualClock(specStart),
+      );
+      const given = [requestedThroughPortal, opened({ source: 'manager', approvers: [bob] })];
+
+      const refusal = spec
+        .given(given)
+        .when({ kind: 'approve', by: bob, via: throughPortal })
+        .thenRefused(SameKeyError, 'API key "portal" asked for this request and can never decide it, whoever it acts for');
+      spec.given(given).when({ kind: 'deny', by: bob, via: throughPortal }).thenRefused(SameKeyError);
+      expect(refusal.status).toBe(403);
+
+      spec
+        .given(given)
+        .when({ kind: 'approve', by: bob, via: { kind: 'api_key', name: 'approvals-bot' } })
+        .then([approved(0, bob, true)]);
+      spec
+        .given(given)
+        .when({ kind: 'approve', by: bob })
+        .then([approved(0, bob, true)]);
     });
 
     it('never lets a requester approve when the directory named them as their own manager', () => {

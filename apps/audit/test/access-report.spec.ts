@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { GrantedV1, ManualClock, createEvent, eventRegistry, type AccessEvent, type EventDraft, type EventRegistry } from '@jit/events';
+import {
+  GrantedV1,
+  ManualClock,
+  createEvent,
+  eventRegistry,
+  type AccessEvent,
+  type EventDraft,
+  type EventRegistry,
+  type Via,
+} from '@jit/events';
 import { sampleData } from '@jit/events/testing';
 import { readStoredEvent } from '../src/records/stored-event.js';
 import { accessPeriods, toCsv, type AccessPeriod } from '../src/queries/access-report.js';
@@ -68,12 +77,32 @@ describe('access report', () => {
         oktaGroupId: '00gdemosandbox',
         justification: 'INC-42',
         approvers: [],
+        requestedVia: null,
+        approvedVia: [],
         grantedAt: '2026-01-01T10:00:00.000Z',
         expiresAt: '2026-01-01T11:00:00.000Z',
         revokedAt: null,
         revokeReason: null,
       },
     ]);
+  });
+
+  it('names the key a request came through and each credential its approvals came through, once each, in the JSON and the CSV', () => {
+    const event = (draft: EventDraft, via?: Via): AccessEvent =>
+      createEvent(draft, { requestId, actor: 'someone', ...(via ? { via } : {}) }, new ManualClock('2026-01-01T10:00:00.000Z'));
+    const bot: Via = { kind: 'api_key', name: 'approvals-bot' };
+    const events = [
+      event({ type: 'requested', data: sampleData.requested }, { kind: 'api_key', name: 'portal' }),
+      event({ type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: false } }, bot),
+      event({ type: 'approved', data: { stage: 1, approver: 'carol@example.com', final: false } }, { kind: 'slack' }),
+      event({ type: 'approved', data: { stage: 2, approver: 'dave@example.com', final: true } }, bot),
+      event({ type: 'granted', data: sampleData.granted }),
+    ];
+
+    const [period] = accessPeriods(events, {});
+
+    expect(period).toMatchObject({ requestedVia: 'api_key:portal', approvedVia: ['api_key:approvals-bot', 'slack'] });
+    expect(toCsv([period]).split('\r\n')[1]).toContain(',api_key:portal,api_key:approvals-bot slack,');
   });
 });
 
@@ -89,6 +118,8 @@ describe('the access report as CSV', () => {
     expiresAt: '2026-01-01T01:00:00.000Z',
     revokedAt: null,
     revokeReason: null,
+    requestedVia: null,
+    approvedVia: [],
   };
   const justificationCell = (justification: string): string =>
     toCsv([{ ...period, justification }])

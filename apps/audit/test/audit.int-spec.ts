@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import pg from 'pg';
-import { ManualClock, createEvent, subjectFor, type AccessEvent, type EventType } from '@jit/events';
+import { ManualClock, createEvent, subjectFor, type AccessEvent, type EventType, type Via } from '@jit/events';
 import { connectTestNats, deleteTopology, sampleData, sampleEvent, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { auditService } from '../src/service.js';
@@ -139,13 +139,13 @@ describe('audit store', () => {
     const ended = randomUUID();
     const open = randomUUID();
     const app = `report-app-${randomUUID().slice(0, 8)}`;
-    const requested = (requestId: string, justification: string): AccessEvent =>
+    const requested = (requestId: string, justification: string, via?: Via): AccessEvent =>
       createEvent(
         {
           type: 'requested',
           data: { ...sampleData.requested, justification, application: { ...sampleData.requested.application, id: app } },
         },
-        { requestId, actor: 'alice@example.com' },
+        { requestId, actor: 'alice@example.com', via },
         at('2026-05-01T09:00:00.000Z'),
       );
     const granted = (requestId: string, grantedAt: string, expiresAt: string): AccessEvent =>
@@ -155,10 +155,11 @@ describe('audit store', () => {
         at(grantedAt),
       );
     const events: AccessEvent[] = [
-      requested(ended, 'INC-1, "db down"'),
+      // Asked for through one key acting for alice, approved through another acting for bob; the other request names no key.
+      requested(ended, 'INC-1, "db down"', { kind: 'api_key', name: 'portal' }),
       createEvent(
         { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } },
-        { requestId: ended, actor: 'bob@example.com' },
+        { requestId: ended, actor: 'bob@example.com', via: { kind: 'api_key', name: 'approvals-bot' } },
         clock,
       ),
       granted(ended, '2026-05-01T10:00:00.000Z', '2026-05-01T11:00:00.000Z'),
@@ -189,12 +190,27 @@ describe('audit store', () => {
         oktaGroupId: '00gdemosandbox',
         justification: 'INC-1, "db down"',
         approvers: ['bob@example.com'],
+        requestedVia: 'api_key:portal',
+        approvedVia: ['api_key:approvals-bot'],
         grantedAt: '2026-05-01T10:00:00.000Z',
         expiresAt: '2026-05-01T12:00:00.000Z',
         revokedAt: '2026-05-01T11:30:00.000Z',
         revokeReason: 'relinquished',
       },
-      expect.objectContaining({ requestId: open, grantedAt: '2026-05-02T10:00:00.000Z', revokedAt: null, approvers: [] }),
+      expect.objectContaining({
+        requestId: open,
+        grantedAt: '2026-05-02T10:00:00.000Z',
+        revokedAt: null,
+        approvers: [],
+        requestedVia: null,
+        approvedVia: [],
+      }),
+    ]);
+    // The timeline shows the events as recorded: the person as actor and the key as via.
+    const timeline = await get(`/v1/audit/requests/${ended}/timeline`);
+    expect(timeline.body.events.slice(0, 2)).toEqual([
+      expect.objectContaining({ type: 'requested', actor: 'alice@example.com', via: { kind: 'api_key', name: 'portal' } }),
+      expect.objectContaining({ type: 'approved', actor: 'bob@example.com', via: { kind: 'api_key', name: 'approvals-bot' } }),
     ]);
     // Pages follow the grants in chain order; together they hold every period once.
     const firstPage = await get(`/v1/audit/access-report?applicationId=${app}&limit=1`);
@@ -216,10 +232,10 @@ describe('audit store', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await response.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'requestId,requester,applicationId,oktaGroupId,justification,approvers,grantedAt,expiresAt,revokedAt,revokeReason',
+      'requestId,requester,applicationId,oktaGroupId,justification,approvers,requestedVia,approvedVia,grantedAt,expiresAt,revokedAt,revokeReason',
     );
     expect(lines[1]).toBe(
-      `${ended},alice@example.com,${app},00gdemosandbox,"INC-1, ""db down""",bob@example.com,2026-05-01T10:00:00.000Z,2026-05-01T12:00:00.000Z,2026-05-01T11:30:00.000Z,relinquished`,
+      `${ended},alice@example.com,${app},00gdemosandbox,"INC-1, ""db down""",bob@example.com,api_key:portal,api_key:approvals-bot,2026-05-01T10:00:00.000Z,2026-05-01T12:00:00.000Z,2026-05-01T11:30:00.000Z,relinquished`,
     );
     expect(lines).toHaveLength(3);
     const badWindow = await get('/v1/audit/access-report?from=yesterday');

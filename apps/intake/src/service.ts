@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@jit/platform';
+import { AdminModule } from './admin/admin.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { intakeConfigRules, intakeEnv } from './config.js';
 import { CreateRequests1764000000100 } from './migrations/1764000000100-create-requests.js';
@@ -12,7 +13,7 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   defaultPort: 3000,
   env: intakeEnv,
   rules: intakeConfigRules,
-  imports: [CatalogModule, RequestsModule],
+  imports: [CatalogModule, RequestsModule, AdminModule],
   entities: [RequestRecord],
   migrations: [CreateRequests1764000000100, OneOpenRequestPerApplication1764000000200],
 };

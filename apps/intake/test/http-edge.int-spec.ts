@@ -47,14 +47,16 @@ describe('the HTTP edge of every service', () => {
     expect(await written()).toEqual(before);
   });
 
-  it('a body that is not JSON is a 400 in the JSON error shape, not a 500', async () => {
+  it('a body that is not JSON is a 400 in the JSON error shape naming the body, not a 500', async () => {
     const response = await fetch(`${h.url}/v1/requests`, {
       method: 'POST',
       headers: { ...asApiKey('alice@example.com'), 'content-type': 'application/json' },
       body: '{"applicationId":',
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    const { error } = (await response.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(error).toMatchObject({ code: 'invalid_request', details: { issues: [{ field: '(body)' }] } });
+    expect(error.message).toMatch(/^\(body\): not valid JSON: /);
   });
 
   it.each([

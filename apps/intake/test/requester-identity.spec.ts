@@ -4,7 +4,7 @@ import { listedRequester, maySee } from '../src/requests/request-visibility.js';
 import { requesterOf } from '../src/requests/requester.js';
 
 const carolSignedIn: Principal = { via: 'oidc', subject: 'Carol@Example.com' };
-const frontEnd: Principal = { via: 'api_key', apiKey: 'web', subject: 'apikey:web', mayActOnBehalf: true };
+const frontEnd: Principal = { via: 'api_key', apiKey: 'web', subject: 'apikey:web', mayActOnBehalf: true, scopes: ['requests:on-behalf'] };
 
 describe('one identity per requester', () => {
   it('records a request for the canonical login, however the caller or the body spells it', () => {

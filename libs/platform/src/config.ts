@@ -52,6 +52,8 @@ export const baseEnvSchema = z.object({
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
   /** When set, `/metrics` is served only on this port (on HOST), not on the API port. */
   METRICS_PORT: port.optional(),
+  /** How long a service trusts a looked-up API key without hearing of a change: the bound on a lost revocation notice. */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 });
 
 /** The validated base settings. */

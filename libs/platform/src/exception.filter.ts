@@ -35,6 +35,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [status, { error: { code: codeOf(status), message } }];
     }
     const refusal = clientErrorOf(exception);
+    if (refusal?.malformed) {
+      // A body that is not JSON names the body, as every other 400 names its field.
+      const message = `(body): not valid JSON: ${refusal.message}`;
+      return [400, { error: { code: codeOf(400), message, details: { issues: [{ field: '(body)', message: refusal.message }] } } }];
+    }
     if (refusal) return [refusal.status, { error: { code: codeOf(refusal.status), message: refusal.message } }];
     this.logger.error(exception);
     return [500, { error: { code: 'internal', message: 'internal error' } }];
@@ -46,11 +51,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
  * malformed JSON, an unknown charset) carry their 4xx `status` and an `expose` flag saying the
  * message is safe to show.
  */
-function clientErrorOf(exception: unknown): { status: number; message: string } | undefined {
+function clientErrorOf(exception: unknown): { status: number; message: string; malformed: boolean } | undefined {
   if (!(exception instanceof Error)) return undefined;
-  const { status, expose } = exception as Error & { status?: unknown; expose?: unknown };
+  const { status, expose, type } = exception as Error & { status?: unknown; expose?: unknown; type?: unknown };
   if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return undefined;
-  return { status, message: exception.message };
+  return { status, message: exception.message, malformed: type === 'entity.parse.failed' };
 }
 
 function codeOf(status: number): string {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Public } from './auth/auth.guard.js';
 import type { BaseConfig } from './config.js';
 import { NotFoundError } from './errors.js';
+import { ApiRoute } from './openapi/api-route.js';
 import { NATS_CONNECTION, READINESS, SERVICE_CONFIG } from './tokens.js';
 
 /** What readiness needs to know beyond live checks. */
@@ -27,12 +28,20 @@ export class HealthController {
     @Inject(SERVICE_CONFIG) private readonly config: BaseConfig,
   ) {}
 
+  @ApiRoute({ summary: 'The process runs', response: { description: 'Alive', example: { status: 'ok' } } })
   @Get('healthz')
   @HttpCode(200)
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  @ApiRoute({
+    summary: 'NATS and Postgres reachable, migrations applied, not shutting down',
+    response: {
+      description: 'Ready (503 with the same body when not)',
+      example: { status: 'ready', checks: { nats: true, postgres: true, migrations: true, stopping: false } },
+    },
+  })
   @Get('readyz')
   async readyz(@Res() response: Response): Promise<void> {
     const checks = {
@@ -45,6 +54,10 @@ export class HealthController {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   }
 
+  @ApiRoute({
+    summary: 'Prometheus metrics',
+    response: { description: 'Metrics in the Prometheus text format', contentTypes: ['text/plain'] },
+  })
   @Get('metrics')
   @Header('Content-Type', register.contentType)
   metrics(): Promise<string> {

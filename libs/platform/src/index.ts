@@ -11,3 +11,4 @@ export * from './auth/index.js';
 export * from './periodic-task.js';
 export * from './validation.js';
 export * from './paging.js';
+export * from './openapi/index.js';

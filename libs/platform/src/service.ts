@@ -12,11 +12,13 @@ import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrat
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { SubjectDirectory } from './auth/subject-directory.js';
+import { migrateCredentials } from './auth/credentials.schema.js';
 import { ApiExceptionFilter } from './exception.filter.js';
 import { hardenHttp } from './http/http-hardening.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
+import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
 
 /** One service: its name, default port, own settings, feature modules and tables. */
@@ -92,6 +94,8 @@ export async function createService(
         oidcAudience: config.OIDC_AUDIENCE,
         demoApiKey: config.JIT_DEMO_API_KEY,
         directory: definition.subjectDirectory?.(config),
+        apiKeyCacheMs: config.API_KEY_CACHE_MS,
+        logger,
       }),
       // After AuthModule: the rate limit keys on the caller AuthGuard found.
       RateLimitModule.forRoot({ max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS }),
@@ -112,9 +116,11 @@ export async function createService(
   const rateLimit = { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS };
   if (rateLimit.max > 0) app.use(failedAuthenticationLimit(rateLimit, clock));
   app.useGlobalFilters(new ApiExceptionFilter());
+  serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' });
 
   const dataSource = app.get(DataSource);
   await migrate(dataSource);
+  await migrateCredentials(dataSource);
   readiness.migrated = true;
 
   app.connectMicroservice(

@@ -38,3 +38,4 @@ export async function startTestService(
   const service = await createService(definition, testServiceEnv(definition, databaseUrl, topology, options.env), { clock: options.clock });
   return { ...service, topology, databaseUrl };
 }
+export * from './openapi/testing.js';

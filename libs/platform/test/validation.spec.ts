@@ -30,9 +30,16 @@ describe('the one 400 for bad input', () => {
 
 describe('who is calling', () => {
   it('an API key that names nobody acts as itself; one acting for a person, and a person, do not', () => {
-    expect(actsAsItself({ via: 'api_key', apiKey: 'ops', subject: 'apikey:ops', mayActOnBehalf: true })).toBe(true);
+    expect(actsAsItself({ via: 'api_key', apiKey: 'ops', scopes: [], subject: 'apikey:ops', mayActOnBehalf: true })).toBe(true);
     expect(
-      actsAsItself({ via: 'api_key', apiKey: 'ops', subject: 'alice@example.com', onBehalfOf: 'alice@example.com', mayActOnBehalf: true }),
+      actsAsItself({
+        via: 'api_key',
+        apiKey: 'ops',
+        scopes: [],
+        subject: 'alice@example.com',
+        onBehalfOf: 'alice@example.com',
+        mayActOnBehalf: true,
+      }),
     ).toBe(false);
     expect(actsAsItself({ via: 'oidc', subject: 'alice@example.com' })).toBe(false);
   });

@@ -15,8 +15,9 @@ import {
   type ResolvedStage,
   normaliseLogin,
   sameLogin,
+  type Via,
 } from '@jit/events';
-import { NotAnApproverError, OneStagePerPersonError, SelfApprovalError, StaleStageError } from './approval.errors.js';
+import { NotAnApproverError, OneStagePerPersonError, SameKeyError, SelfApprovalError, StaleStageError } from './approval.errors.js';
 
 /** Where an opened approval stands. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
@@ -43,6 +44,8 @@ export interface RequestFacts {
   durationSeconds: number;
   /** Why the requester needs it. */
   justification: string;
+  /** The API key the request came through, if any: that key may never decide it, whoever it acts for. */
+  requestKey?: string;
 }
 
 /** The approval of one request: who must decide, in which order, and what was decided. */
@@ -68,8 +71,8 @@ export type ApprovalCommand =
    * A person's answer. `stage` is the stage they were shown (a Slack button, the web form); without it
    * the answer is for whatever stage is current. An answer for any other stage changes nothing.
    */
-  | { kind: 'approve'; by: string; stage?: number; comment?: string }
-  | { kind: 'deny'; by: string; stage?: number; comment?: string }
+  | { kind: 'approve'; by: string; stage?: number; via?: Via; comment?: string }
+  | { kind: 'deny'; by: string; stage?: number; via?: Via; comment?: string }
   /** The requester withdrew the request (the `cancelled` event is the cause). */
   | { kind: 'observe_cancelled' };
 
@@ -209,6 +212,9 @@ function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }
   const by = normaliseLogin(command.by);
   const unknown = new NotFoundError('no approval is known for this request');
   if (state.state === 'unknown') return refuse(unknown);
+  if (command.via?.kind === 'api_key' && command.via.name === state.requestKey) {
+    return refuse(new SameKeyError(`API key "${state.requestKey}" asked for this request and can never decide it, whoever it acts for`));
+  }
   if (sameLogin(by, state.requester)) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
   if (!isApproval(state) || !state.stages.some((stage) => stage.some((approver) => sameLogin(approver, by)))) return refuse(unknown);
   const outcome = command.kind === 'approve' ? 'approved' : 'denied';
@@ -284,7 +290,15 @@ function resolveStages(application: RequestedData['application'], manager: strin
 
 function factsOf(event: AccessEvent<'requested'>): RequestFacts {
   const { requester, application, durationSeconds, justification } = event.data;
-  return { requestId: event.requestId, requester: normaliseLogin(requester), application, durationSeconds, justification };
+  const requestKey = event.via?.kind === 'api_key' ? event.via.name : undefined;
+  return {
+    requestId: event.requestId,
+    requester: normaliseLogin(requester),
+    application,
+    durationSeconds,
+    justification,
+    ...(requestKey ? { requestKey } : {}),
+  };
 }
 
 function opened({ state: _requested, ...facts }: Extract<ApprovalState, { state: 'requested' }>, stages: ResolvedStage[]): Approval {

@@ -20,6 +20,10 @@ export class ApprovalRecord {
   @Column('text')
   justification: string;
 
+  /** The API key the request came through, which may never decide it. */
+  @Column('text', { name: 'request_key', nullable: true })
+  requestKey: string | null;
+
   @Column('text')
   state: ApprovalStatus;
 
@@ -44,13 +48,14 @@ export class ApprovalRecord {
 
 /** The decider's view of a stored approval, its logins in canonical form (rows written before logins were normalised kept them as typed). */
 export function approvalOf(record: ApprovalRecord): Approval {
-  const { requestId, application, durationSeconds, justification, state, stage } = record;
+  const { requestId, application, durationSeconds, justification, requestKey, state, stage } = record;
   return {
     requestId,
     requester: normaliseLogin(record.requester),
     application,
     durationSeconds,
     justification,
+    ...(requestKey ? { requestKey } : {}),
     state,
     stage,
     stages: record.stages.map((approvers) => approvers.map(normaliseLogin)),
@@ -61,5 +66,5 @@ export function approvalOf(record: ApprovalRecord): Approval {
 
 /** The row to store for a newly opened approval. */
 export function recordOf(approval: Approval, times: { createdAt: Date; updatedAt: Date }): ApprovalRecord {
-  return Object.assign(new ApprovalRecord(), approval, times);
+  return Object.assign(new ApprovalRecord(), { requestKey: null }, approval, times);
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { CurrentPrincipal, pageQueryShape, parseInput, type Principal } from '@jit/platform';
+import { ApiRoute, CurrentPrincipal, RequireScope, pageQueryShape, parseInput, viaOf, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
@@ -25,10 +25,36 @@ const RequestId = z.uuid();
 
 /** The web approvals API. */
 @Controller('v1/approvals')
+@RequireScope('approvals:decide')
 export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
   /** One page of the approvals the caller may decide now, oldest first, and only theirs: an API key acting as itself approves nothing, so it sees none. */
+  @ApiRoute({
+    summary: 'The approvals the caller may decide',
+    query: ListQuery,
+    response: {
+      description: 'The approvals in that state',
+      example: {
+        approvals: [
+          {
+            requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10',
+            requester: 'alice@example.com',
+            application: { id: 'aws-prod-console', name: 'AWS production console' },
+            durationSeconds: 3600,
+            justification: 'INC-4211: refund stuck in the billing console',
+            state: 'pending',
+            stage: 0,
+            stages: [['bob@example.com'], ['carol@example.com']],
+            approvers: ['bob@example.com'],
+            decisions: [],
+            createdAt: '2026-01-05T09:00:00.000Z',
+            updatedAt: '2026-01-05T09:00:00.000Z',
+          },
+        ],
+      },
+    },
+  })
   @Get()
   async list(
     @Query() query: unknown,
@@ -44,6 +70,17 @@ export class ApprovalsController {
    * of the request nor its requester gets 404, as for an id that does not exist. Repeating an
    * answer already given (a retry) is 200 with `alreadyDecided: true` and publishes nothing.
    */
+  @ApiRoute({
+    summary: 'Approve or deny a stage of a request (the current one unless `stage` names it); 409 stale_stage for one no longer open',
+    body: DecisionBody,
+    bodyExample: { decision: 'approve', comment: 'matches INC-4211', stage: 0 },
+    params: { requestId: RequestId },
+    response: {
+      description: 'The approval after the decision; `alreadyDecided` when the caller had given this answer already (nothing changed)',
+      example: { requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', state: 'approved', stage: 0, alreadyDecided: false },
+    },
+    errors: [404, 409],
+  })
   @Post(':requestId/decision')
   @HttpCode(200)
   async decide(
@@ -53,10 +90,12 @@ export class ApprovalsController {
   ): Promise<{ requestId: string; state: string; stage: number; alreadyDecided: boolean }> {
     parseInput(RequestId, requestId, { field: 'requestId' });
     const { decision, comment, stage } = parseInput(DecisionBody, body);
+    const via = viaOf(principal);
     const result = await this.approvals.decide(requestId, {
       kind: decision,
       by: principal.subject,
       ...(stage === undefined ? {} : { stage }),
+      ...(via ? { via } : {}),
       ...(comment ? { comment } : {}),
     });
     if (result.kind === 'refused') throw result.error;

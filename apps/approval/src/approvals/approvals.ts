@@ -14,7 +14,6 @@ import {
   type AccessEvent,
   type PipelineOutcome,
   type Refused,
-  type Via,
 } from '@jit/events';
 import { decodeCursor, pageOf, type Page } from '@jit/platform';
 import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
@@ -104,10 +103,9 @@ export class Approvals {
   /**
    * A person approves or denies, from the web or the chat; a refusal is an answer, not an exception.
    * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
-   * sessions or Slack buttons say; asked before the transaction opens, and failing closed. `via`
-   * names the credential the person decided through, recorded on the events.
+   * sessions or Slack buttons say; asked before the transaction opens, and failing closed.
    */
-  async decide(requestId: string, decision: DecisionCommand, via?: Via): Promise<DecisionResult> {
+  async decide(requestId: string, decision: DecisionCommand): Promise<DecisionResult> {
     const command = { ...decision, by: normaliseLogin(decision.by) };
     const active = await this.directory.isActive(command.by).catch((error: unknown) => {
       if (error instanceof DirectoryUnavailableError)
@@ -115,7 +113,7 @@ export class Approvals {
       throw error;
     });
     if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
-    const outcome = await this.pipeline.run({ requestId, command, actor: command.by, ...(via ? { via } : {}) });
+    const outcome = await this.pipeline.run({ requestId, command, actor: command.by, via: command.via });
     switch (outcome.kind) {
       case 'refused':
         return outcome;

@@ -43,7 +43,7 @@ export class SlackDecisions {
     }
     const person = await this.personOf(click);
     if (!person) return;
-    const result = await this.approvals.decide(requestId, { kind: decision, by: person, stage }, { kind: 'slack' });
+    const result = await this.approvals.decide(requestId, { kind: decision, by: person, stage, via: { kind: 'slack' } });
     if (result.kind === 'decided') {
       const done = decision === 'approve' ? 'approved' : 'denied';
       if (result.alreadyDecided) await this.explain(click, `You already ${done} stage ${stage} of request ${requestId}; nothing changed.`);

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { isValidSlackRequest } from '@slack/bolt';
 import { z } from 'zod';
 import { Clock } from '@jit/events';
-import { NotFoundError, Public, UnauthenticatedError, ValidationError, parseInput } from '@jit/platform';
+import { ApiRoute, NotFoundError, Public, UnauthenticatedError, ValidationError, parseInput } from '@jit/platform';
 import { SLACK_SETTINGS, type SlackSettings } from '../config.js';
 import { APPROVE_ACTION, DENY_ACTION, buttonTargetOf } from './slack-chat.js';
 import { SlackDecisions } from './slack-decisions.js';
@@ -39,6 +39,17 @@ export class SlackEventsController {
    * Bolt, and at most a minute ahead of our clock, checked here). Slack wants a 200 within 3
    * seconds; refusals are answered in a direct message.
    */
+  @ApiRoute({
+    summary: "Slack's interactivity endpoint (the Approve and Deny buttons)",
+    description:
+      'Not for bearer tokens: Slack signs each request (`X-Slack-Signature`, `X-Slack-Request-Timestamp`) with the signing secret, checked with a 5-minute replay window. The body is a form whose `payload` field holds the JSON of a `block_actions` interaction. 404 when Slack is not configured.',
+    headers: {
+      'X-Slack-Signature': z.string().describe('`v0=` and the HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret'),
+      'X-Slack-Request-Timestamp': z.string().describe('Unix seconds; more than 5 minutes away from now is refused'),
+    },
+    response: { description: 'Taken; refusals are answered to the clicker in Slack' },
+    errors: [400, 401, 404],
+  })
   @Public()
   @Post('slack/events')
   @HttpCode(200)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LoginSchema, sameLogin, type AccessEvent } from '@jit/events';
+import { LoginSchema, sameLogin, type AccessEvent, type Via } from '@jit/events';
 import { pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
@@ -30,6 +30,10 @@ export interface AccessPeriod {
   oktaGroupId: string;
   justification: string | null;
   approvers: string[];
+  /** The credential the request came through when it was not the requester's own (`api_key:<name>`), else null. */
+  requestedVia: string | null;
+  /** The credentials the approvals came through (`api_key:<name>`, `slack`), once each; empty when people decided themselves. */
+  approvedVia: string[];
   grantedAt: string;
   expiresAt: string;
   revokedAt: string | null;
@@ -44,6 +48,8 @@ export const accessReportColumns: (keyof AccessPeriod)[] = [
   'oktaGroupId',
   'justification',
   'approvers',
+  'requestedVia',
+  'approvedVia',
   'grantedAt',
   'expiresAt',
   'revokedAt',
@@ -54,6 +60,8 @@ export const accessReportColumns: (keyof AccessPeriod)[] = [
 interface RequestFacts {
   justification: string | null;
   approvers: string[];
+  requestedVia: string | null;
+  approvedVia: string[];
   grants: AccessEvent<'granted'>[];
   extendedTo: Date | null;
   revoked: AccessEvent<'revoked'> | null;
@@ -69,7 +77,15 @@ interface RequestFacts {
 export function accessPeriods(events: readonly AccessEvent[], query: ReportFilter, grantIds?: ReadonlySet<string>): AccessPeriod[] {
   const requests = new Map<string, RequestFacts>();
   for (const event of events) {
-    const facts = requests.get(event.requestId) ?? { justification: null, approvers: [], grants: [], extendedTo: null, revoked: null };
+    const facts = requests.get(event.requestId) ?? {
+      justification: null,
+      approvers: [],
+      requestedVia: null,
+      approvedVia: [],
+      grants: [],
+      extendedTo: null,
+      revoked: null,
+    };
     requests.set(event.requestId, learn(facts, event));
   }
   const from = query.from === undefined ? undefined : new Date(query.from);
@@ -89,9 +105,14 @@ export function accessPeriods(events: readonly AccessEvent[], query: ReportFilte
 function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
   switch (event.type) {
     case 'requested':
-      return facts.justification === null ? { ...facts, justification: event.data.justification } : facts;
-    case 'approved':
-      return { ...facts, approvers: [...facts.approvers, event.data.approver] };
+      return facts.justification === null
+        ? { ...facts, justification: event.data.justification, requestedVia: describeVia(event.via) }
+        : facts;
+    case 'approved': {
+      const via = describeVia(event.via);
+      const approvedVia = via === null || facts.approvedVia.includes(via) ? facts.approvedVia : [...facts.approvedVia, via];
+      return { ...facts, approvers: [...facts.approvers, event.data.approver], approvedVia };
+    }
     case 'granted':
       return { ...facts, grants: [...facts.grants, event] };
     case 'extended':
@@ -131,11 +152,19 @@ function periodOf(requestId: string, facts: RequestFacts, grant: AccessEvent<'gr
     oktaGroupId: grant.data.oktaGroupId,
     justification: facts.justification,
     approvers: facts.approvers,
+    requestedVia: facts.requestedVia,
+    approvedVia: facts.approvedVia,
     grantedAt: new Date(grant.data.grantedAt).toISOString(),
     expiresAt: later(new Date(grant.data.expiresAt), facts.extendedTo).toISOString(),
     revokedAt: facts.revoked ? new Date(facts.revoked.data.revokedAt).toISOString() : null,
     revokeReason: facts.revoked?.data.reason ?? null,
   };
+}
+
+/** A credential as one report cell: `api_key:<name>`, or the channel's kind; null for events that name none (older ones too). */
+function describeVia(via: Via | undefined): string | null {
+  if (!via) return null;
+  return via.name ? `${via.kind}:${via.name}` : via.kind;
 }
 
 function later(a: Date, b: Date | null): Date {

@@ -1,20 +1,30 @@
 import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { decodeCursor, NotFoundError, pageOf, parseInput, ValidationError } from '@jit/platform';
+import { ApiRoute, decodeCursor, NotFoundError, pageOf, parseInput, RequireScope, ValidationError } from '@jit/platform';
 import { AuditorsOnly } from '../auditors/auditors-only.guard.js';
 import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
 import type { AuditRecord } from '../records/audit-record.js';
 import { accessPeriods, AccessReportQuerySchema, toCsv, type AccessPeriod } from './access-report.js';
 import { EventQuerySchema, PageQuerySchema, PositionCursor, VerifyQuerySchema } from './audit-query.js';
 import { AuditRepository } from './audit.repository.js';
+import { EVENT_EXAMPLE } from './audit.examples.js';
+
+/** A request id in a path: whatever id an event carried, within bounds. */
+const RequestIdSchema = z.string().min(1).max(200);
 
 /** The auditors' API: events by filter, a request's timeline, who held access when, and verification of the hash chain. */
 @Controller('v1/audit')
+@RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
 export class AuditController {
   constructor(private readonly store: AuditRepository) {}
 
+  @ApiRoute({
+    summary: 'Recorded events by filter, a page at a time',
+    query: EventQuerySchema,
+    response: { description: 'A page of events; `nextCursor` fetches the next one', example: { events: [EVENT_EXAMPLE], nextCursor: 42 } },
+  })
   @Get('events')
   async events(@Query() raw: Record<string, string>): Promise<{ events: Record<string, unknown>[]; nextCursor: string | null }> {
     const { items, nextCursor } = await this.store.events(parseInput(EventQuerySchema, raw, { where: '(query)' }));
@@ -27,6 +37,12 @@ export class AuditController {
    * out). Pages follow the grants in chain order, periods within a page by grant time; the next
    * page's cursor is `nextCursor` in JSON and the `X-Next-Cursor` header in CSV.
    */
+  @ApiRoute({
+    summary: 'Who held access to what, and when',
+    description: 'JSON, or CSV with `format=csv` or `Accept: text/csv` (cells that a spreadsheet would run are neutralised).',
+    query: AccessReportQuerySchema,
+    response: { description: 'The access periods', contentTypes: ['application/json', 'text/csv'] },
+  })
   @Get('access-report')
   async accessReport(
     @Query() raw: Record<string, string>,
@@ -45,6 +61,16 @@ export class AuditController {
     }
   }
 
+  @ApiRoute({
+    summary: "A request's whole history, a page at a time",
+    query: PageQuerySchema,
+    params: { id: RequestIdSchema },
+    response: {
+      description: 'Every event of the request, in stream order',
+      example: { requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', events: [EVENT_EXAMPLE] },
+    },
+    errors: [404],
+  })
   @Get('requests/:id/timeline')
   async timeline(
     @Param('id') id: string,
@@ -62,6 +88,11 @@ export class AuditController {
    * page; following `nextCursor` until it is null checks the whole chain as one walk would, and the
    * first broken link ends the walk.
    */
+  @ApiRoute({
+    summary: 'Verifies one page of the hash chain of the audit store',
+    query: VerifyQuerySchema,
+    response: { description: 'The range checked, the first broken link if any, and the cursor of the next page' },
+  })
   @Get('verify')
   async verify(
     @Query() raw: Record<string, string>,
@@ -77,9 +108,6 @@ export class AuditController {
     return { ...run, range, nextCursor: run.ok ? page.nextCursor : null };
   }
 }
-
-/** A request id in a path: whatever id an event carried, within bounds. */
-const RequestIdSchema = z.string().min(1).max(200);
 
 /** A record as the API shows it: the event as recorded, with its place in the stream and the chain. */
 function present(record: AuditRecord): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PipelineOutcome } from '@jit/events';
-import { ConflictError, NotFoundError, ValidationError, type Principal } from '@jit/platform';
+import { ConflictError, NotFoundError, ValidationError, viaOf, type Principal } from '@jit/platform';
 import { Catalog } from '@jit/catalog';
 import type { RequestCommand, RequestState } from './request.decider.js';
 import type { SubmitInput } from './request.input.js';
@@ -48,7 +48,7 @@ export class RequestCommands {
     let outcome: PipelineOutcome<RequestState>;
     try {
       outcome = await this.dataSource.transaction(async (manager) => {
-        const decided = await this.pipeline.run({ requestId: id, command, actor: principal.subject, manager });
+        const decided = await this.pipeline.run({ requestId: id, command, actor: principal.subject, via: viaOf(principal), manager });
         if (decided.kind === 'done') await this.replay.claim(manager, id, idempotencyKey);
         return decided;
       });
@@ -76,7 +76,7 @@ export class RequestCommands {
   private async decide(principal: Principal, id: string, command: RequestCommand): Promise<RequestView> {
     // A request's requester never changes, so seeing it before the pipeline locks the row is as good as after.
     await this.queries.visible(principal, id);
-    const state = settled(await this.pipeline.run({ requestId: id, command, actor: principal.subject }));
+    const state = settled(await this.pipeline.run({ requestId: id, command, actor: principal.subject, via: viaOf(principal) }));
     if (!state.recorded) throw new NotFoundError(`no request ${id}`);
     return viewOf(id, state);
   }

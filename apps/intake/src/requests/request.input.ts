@@ -22,7 +22,8 @@ export interface ListFilter {
 
 const requesterError = 'expected the login (e-mail) of the person who needs the access';
 
-const SubmitBody = z
+/** The `POST /v1/requests` body: validates it and documents it (OpenAPI). */
+export const SubmitBody = z
   .object(
     {
       applicationId: z
@@ -64,13 +65,15 @@ function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: 
   return seconds;
 }
 
-const ListQuery = z.object({
+/** The query of `GET /v1/requests`: validates it and documents it (OpenAPI). */
+export const ListQuery = z.object({
   requester: LoginSchema.optional(),
   status: z.enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` }).optional(),
   ...pageQueryShape(),
 });
 
-const IdempotencyKey = z
+/** The `Idempotency-Key` header: validates it and documents it (OpenAPI). */
+export const IdempotencyKey = z
   .string()
   .trim()
   .min(1)

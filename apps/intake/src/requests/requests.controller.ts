@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { CurrentPrincipal, type Principal } from '@jit/platform';
-import { parseIdempotencyKey, parseListFilter, parseSubmit } from './request.input.js';
+import { ApiRoute, CurrentPrincipal, RequireScope, type Principal } from '@jit/platform';
+import { IdempotencyKey, ListQuery, SubmitBody, parseIdempotencyKey, parseListFilter, parseSubmit } from './request.input.js';
 import { RequestCommands } from './request-commands.js';
 import { RequestQueries } from './request-queries.js';
 import type { RequestView, Submitted } from './request.view.js';
+import { VIEW_EXAMPLE } from './request.examples.js';
 
 /** The requests API: ask for access, follow the request, cancel it or end the access early. */
 @Controller('v1/requests')
@@ -13,8 +14,22 @@ export class RequestsController {
     @Inject(RequestQueries) private readonly queries: RequestQueries,
   ) {}
 
+  @ApiRoute({
+    summary: 'Ask for time-bound access to an application',
+    description:
+      'Give `duration` (`1h30m`) or `durationMinutes`. The same `Idempotency-Key` with the same body answers the first request again; with another body, 409.',
+    body: SubmitBody,
+    bodyExample: { applicationId: 'aws-prod-console', duration: '1h', justification: 'INC-4211: refund stuck in the billing console' },
+    headers: { 'Idempotency-Key': IdempotencyKey.optional() },
+    response: {
+      description: 'Accepted: the request waits for approval',
+      example: { id: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', status: 'pending' },
+    },
+    errors: [409],
+  })
   @Post()
   @HttpCode(202)
+  @RequireScope('requests:create')
   submit(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -24,7 +39,13 @@ export class RequestsController {
   }
 
   /** One page of the requests the caller may see, newest first; `nextCursor` asks for the next. */
+  @ApiRoute({
+    summary: "The caller's requests, a page at a time (an API key may name a requester)",
+    query: ListQuery,
+    response: { description: 'One page of requests, newest first', example: { requests: [VIEW_EXAMPLE], nextCursor: null } },
+  })
   @Get()
+  @RequireScope('requests:read')
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: unknown,
@@ -33,20 +54,34 @@ export class RequestsController {
     return { requests: items, nextCursor };
   }
 
+  @ApiRoute({ summary: 'One request and its status', response: { description: 'The request', example: VIEW_EXAMPLE }, errors: [404] })
   @Get(':id')
+  @RequireScope('requests:read')
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.queries.get(principal, id);
   }
 
+  @ApiRoute({
+    summary: 'Cancel a pending or approved request',
+    response: { description: 'The cancelled request', example: { ...VIEW_EXAMPLE, status: 'cancelled', grantedAt: null, expiresAt: null } },
+    errors: [404, 409],
+  })
   @Post(':id/cancel')
   @HttpCode(200)
+  @RequireScope('requests:create')
   cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.commands.cancel(principal, id);
   }
 
   /** Accepted: the access ends when the provisioner confirms, and the status then turns `revoked`. */
+  @ApiRoute({
+    summary: 'End granted access early (relinquish)',
+    response: { description: 'Accepted: the status turns `revoked` once the identity provider confirms', example: VIEW_EXAMPLE },
+    errors: [404, 409],
+  })
   @Post(':id/revoke')
   @HttpCode(202)
+  @RequireScope('requests:create')
   revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.commands.relinquish(principal, id);
   }

@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft, type EventType } from '@jit/events';
+import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft, type EventType, type Topology } from '@jit/events';
 import { connectTestNats, createTestDatabase, deleteTopology, streamEvents, testTopology, waitFor } from '@jit/events/testing';
 import { startTestService, testServiceEnv } from '@jit/platform/testing';
 import { intakeService } from '../../src/service.js';
@@ -29,6 +29,9 @@ export interface IntakeHarness {
   url: string;
   /** Where `/metrics` is served: its own port with `METRICS_PORT`, else the API's. */
   metricsUrl: string;
+  /** The test database and streams, for a second instance of intake over the same ones. */
+  databaseUrl: string;
+  topology: Topology;
   app: INestApplication;
   js: JetStreamClient;
   jsm: JetStreamManager;
@@ -73,6 +76,8 @@ export async function startIntake(name: string, env: NodeJS.ProcessEnv = {}, def
   return {
     url: service.url,
     metricsUrl,
+    databaseUrl: service.databaseUrl,
+    topology,
     app: service.app,
     js,
     jsm,

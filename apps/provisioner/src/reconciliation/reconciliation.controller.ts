@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import {
+  ApiRoute,
   ConflictError,
   CurrentPrincipal,
   decodeCursor,
@@ -9,6 +10,7 @@ import {
   NotFoundError,
   pageQueryShape,
   parseInput,
+  RequireScope,
   type Principal,
 } from '@jit/platform';
 import { assertOperator } from './operators.js';
@@ -16,8 +18,12 @@ import { ReconciliationLoop } from './reconciliation-loop.js';
 import { latestRound } from './reconciliation.store.js';
 import type { RoundReport } from './round-report.js';
 
+/** `GET /v1/reconciliations/latest`'s query: a page of the findings. */
+const LatestQuery = z.object(pageQueryShape()).strict();
+
 /** Reconciliation on demand, and the last round's findings. */
 @Controller('v1/reconciliations')
+@RequireScope('admin')
 export class ReconciliationController {
   constructor(
     private readonly reconciliation: ReconciliationLoop,
@@ -28,6 +34,11 @@ export class ReconciliationController {
    * Runs a round now and answers with what it found and did (the first page of its findings;
    * `GET /v1/reconciliations/latest?cursor=` has the rest); 409 while another round is running.
    */
+  @ApiRoute({
+    summary: 'Runs a reconciliation round now (an operator key acting as itself)',
+    response: { description: 'What the round found and did' },
+    errors: [409],
+  })
   @Post()
   @HttpCode(200)
   async run(@CurrentPrincipal() principal: Principal): Promise<PagedRound> {
@@ -38,6 +49,12 @@ export class ReconciliationController {
   }
 
   /** The last round (scheduled or asked for): when it ran and what it found and did, its findings one page at a time. */
+  @ApiRoute({
+    summary: "The last round's findings, a page at a time (an operator key acting as itself)",
+    query: LatestQuery,
+    response: { description: 'The last round' },
+    errors: [404],
+  })
   @Get('latest')
   async latest(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<PagedRound> {
     assertOperator(principal);
@@ -47,8 +64,6 @@ export class ReconciliationController {
     return roundPage(round, decodeCursor(FindingsCursor, cursor)?.offset ?? 0, limit);
   }
 }
-
-const LatestQuery = z.object(pageQueryShape()).strict();
 
 /** Where a page of a round's findings ends: how many of each list came before. */
 const FindingsCursor = z.object({ offset: z.number().int().nonnegative() });

@@ -1,3 +1,6 @@
+import type { Via } from '@jit/events';
+import type { Scope } from './scopes.js';
+
 /** A person signed in through the identity provider. */
 export interface PersonPrincipal {
   via: 'oidc';
@@ -10,11 +13,13 @@ export interface ApiKeyPrincipal {
   via: 'api_key';
   /** The key's name. */
   apiKey: string;
+  /** What the key may do. */
+  scopes: readonly Scope[];
   /** The person the key acts for, or `apikey:<name>` when it acts as itself. */
   subject: string;
-  /** The person named in `On-Behalf-Of`, when the key may act for others and named one. */
+  /** The person named in `On-Behalf-Of` (normalised), when the key may act for others and named one. */
   onBehalfOf?: string;
-  /** Whether the key may act on behalf of others. */
+  /** Whether the key may act on behalf of others (it holds `requests:on-behalf`). */
   mayActOnBehalf: boolean;
 }
 
@@ -29,4 +34,12 @@ export function apiKeySubject(name: string): string {
 /** An API key that names nobody: an operator's tool, never a requester or an approver. */
 export function actsAsItself(principal: Principal): principal is ApiKeyPrincipal {
   return principal.via === 'api_key' && principal.onBehalfOf === undefined;
+}
+
+/**
+ * The credential to record on the events a caller causes, next to the person in `actor`: the API
+ * key's name, so the trail says which key acted for whom. A person's own token needs no more.
+ */
+export function viaOf(principal: Principal): Via | undefined {
+  return principal.via === 'api_key' ? { kind: 'api_key', name: principal.apiKey } : undefined;
 }

@@ -1,0 +1,17 @@
+import type { RequestView } from './request.view.js';
+
+/** A request as the API shows it: the example of the OpenAPI document. */
+export const VIEW_EXAMPLE: RequestView = {
+  id: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10',
+  requester: 'alice@example.com',
+  applicationId: 'aws-prod-console',
+  status: 'granted',
+  reason: null,
+  justification: 'INC-4211: refund stuck in the billing console',
+  durationSeconds: 3600,
+  createdAt: '2026-01-05T09:00:00.000Z',
+  grantedAt: '2026-01-05T09:02:11.000Z',
+  expiresAt: '2026-01-05T10:02:11.000Z',
+  revokedAt: null,
+  revokeRequestedAt: null,
+};

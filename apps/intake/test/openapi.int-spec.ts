@@ -1,0 +1,65 @@
+import { documentedRoutes, openApiProblems, routeScopes, routerRoutes } from '@jit/platform/testing';
+import { startIntake, type IntakeHarness } from './support/intake.js';
+
+describe('intake OpenAPI', () => {
+  let intake: IntakeHarness;
+
+  beforeAll(async () => {
+    intake = await startIntake('intake_openapi');
+  });
+  afterAll(() => intake?.close());
+
+  it('serves, without a token, a valid OpenAPI 3.1 document of every route the app registers and every input its handlers read, each with its scope', async () => {
+    const response = await fetch(`${intake.url}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as any;
+
+    expect(openApiProblems(document)).toEqual([]);
+    const documented = documentedRoutes(document);
+    expect(documented.map(({ method, path }) => ({ method, path }))).toEqual(routerRoutes(intake.app));
+    expect(documented.filter((route) => route.undocumented)).toEqual([]);
+    expect(routeScopes(document)).toEqual({
+      'GET /healthz': undefined,
+      'GET /readyz': undefined,
+      'GET /metrics': undefined,
+      'GET /v1/applications': 'requests:read',
+      'POST /v1/requests': 'requests:create',
+      'GET /v1/requests': 'requests:read',
+      'GET /v1/requests/:id': 'requests:read',
+      'POST /v1/requests/:id/cancel': 'requests:create',
+      'POST /v1/requests/:id/revoke': 'requests:create',
+      'POST /v1/admin/keys': 'admin',
+      'GET /v1/admin/keys': 'admin',
+      'POST /v1/admin/keys/:id/rotate': 'admin',
+      'POST /v1/admin/keys/:id/revoke': 'admin',
+    });
+  });
+
+  it('documents the request body, its example and every error of POST /v1/requests from the schema that validates it', async () => {
+    const document = (await (await fetch(`${intake.url}/docs-json`)).json()) as any;
+    const submit = document.paths['/v1/requests'].post;
+
+    expect(submit.requestBody.content['application/json'].schema.required).toEqual(['applicationId', 'justification']);
+    expect(submit.requestBody.content['application/json'].example).toMatchObject({ applicationId: expect.any(String) });
+    expect(Object.keys(submit.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '429']);
+    expect(submit.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
+    expect(submit.security).toEqual([{ bearerJwt: [] }, { apiKey: ['requests:create'] }]);
+    expect(document.components.securitySchemes).toMatchObject({
+      bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      apiKey: { type: 'http', scheme: 'bearer' },
+    });
+  });
+
+  it('serves Swagger UI at /docs from its own files, with no script or stylesheet from elsewhere', async () => {
+    const page = await fetch(`${intake.url}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<(?:script[^>]*src|link[^>]*href)=["']([^"']+)["']/g)].map(([, src]) => src);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      expect(src).not.toMatch(/^(https?:)?\/\//);
+      const asset = await fetch(new URL(src, page.url));
+      expect({ src, status: asset.status }).toEqual({ src, status: 200 });
+    }
+  });
+});

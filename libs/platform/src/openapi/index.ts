@@ -1,0 +1,3 @@
+export * from './api-route.js';
+export * from './document.js';
+export * from './setup.js';

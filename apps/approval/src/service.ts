@@ -6,6 +6,7 @@ import { OktaSubjects } from './directory/okta-subjects.js';
 import { CreateApprovals1764000000100 } from './migrations/1764000000100-create-approvals.js';
 import { CreateSlackNotifications1764000000200 } from './migrations/1764000000200-create-slack-notifications.js';
 import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
+import { CanonicalLogins1764000000400 } from './migrations/1764000000400-canonical-logins.js';
 import { AddRequestKey1764000000410 } from './migrations/1764000000410-add-request-key.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
@@ -23,6 +24,7 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
     CreateApprovals1764000000100,
     CreateSlackNotifications1764000000200,
     RenameNotifications1764000000300,
+    CanonicalLogins1764000000400,
     AddRequestKey1764000000410,
   ],
 };

@@ -9,7 +9,13 @@ import {
 } from '@jit/events';
 import { DeciderSpecification, sampleData, specRequestId, specStart, type WhenOptions } from '@jit/events/testing';
 import { approvalDecider, needsManager, type ApprovalCommand } from '../src/approvals/approval.decider.js';
-import { NotAnApproverError, SameKeyError, SelfApprovalError } from '../src/approvals/approval.errors.js';
+import {
+  NotAnApproverError,
+  OneStagePerPersonError,
+  SameKeyError,
+  SelfApprovalError,
+  StaleStageError,
+} from '../src/approvals/approval.errors.js';
 
 const spec = DeciderSpecification.for(approvalDecider);
 
@@ -143,6 +149,31 @@ describe('approval rules', () => {
         .then([opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [] }), policyDenial]);
     });
 
+    it('denies a request whose stages cannot each have a different approver, since one person approves one stage', () => {
+      spec
+        .given([])
+        .when(...opening(requested(managerThenOwners, alice, [bob]), bob))
+        .then([opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [bob] }), policyDenial]);
+    });
+
+    it('opens a request whose stages share approvers as long as each stage can have its own', () => {
+      const policy: ApprovalPolicy = {
+        kind: 'stages',
+        stages: [{ kind: 'users', users: [bob, carol] }, { kind: 'manager' }, { kind: 'owners' }],
+      };
+
+      spec
+        .given([])
+        .when(...opening(requested(policy, alice, [carol, dave]), bob))
+        .then([
+          opened(
+            { source: 'users', approvers: [bob, carol] },
+            { source: 'manager', approvers: [bob] },
+            { source: 'owners', approvers: [carol, dave] },
+          ),
+        ]);
+    });
+
     it('denies a request whose requester the directory names as their own manager', () => {
       spec
         .given([])
@@ -207,10 +238,7 @@ describe('approval rules', () => {
     it('lets only the next stage approve once the first approved, and its approval is final', () => {
       const afterBob = [...staged, approved(0, bob, false)];
 
-      spec
-        .given(afterBob)
-        .when({ kind: 'approve', by: bob })
-        .thenRefused(NotAnApproverError, `${bob} is not an approver of stage 1 of this request`);
+      spec.given(afterBob).when({ kind: 'approve', by: carol, stage: 0 }).thenRefused(StaleStageError);
       const state = spec
         .given(afterBob)
         .when({ kind: 'approve', by: carol })
@@ -245,11 +273,18 @@ describe('approval rules', () => {
         .then([denied(bob)]);
     });
 
-    it('waits to decide a request whose approvers are not resolved yet', () => {
+    it('tells nobody but the requester that a request whose approvers are not resolved yet exists (404)', () => {
       spec
         .given([requested(managerPolicy)])
         .when({ kind: 'approve', by: bob })
-        .thenNotYet();
+        .thenRefused(NotFoundError, 'no approval is known for this request');
+    });
+
+    it('decides the stage the answer names when it is the current one', () => {
+      spec
+        .given([...staged, approved(0, bob, false)])
+        .when({ kind: 'approve', by: carol, stage: 1 })
+        .then([approved(1, carol, true)]);
     });
   });
 
@@ -297,13 +332,23 @@ describe('approval rules', () => {
         .thenRefused(SelfApprovalError);
     });
 
-    it('refuses a decision by someone who is not an approver of the current stage (403)', () => {
+    it('refuses an approver of a later stage deciding the current one (403)', () => {
       const refusal = spec
-        .given(waitingForBob)
-        .when({ kind: 'approve', by: dave })
-        .thenRefused(NotAnApproverError, `${dave} is not an approver of stage 0 of this request`);
+        .given(staged)
+        .when({ kind: 'approve', by: carol })
+        .thenRefused(NotAnApproverError, `${carol} is not an approver of stage 0 of this request`);
 
       expect(refusal.status).toBe(403);
+    });
+
+    it('tells someone who is no approver of any stage that the request does not exist (404), whatever its state', () => {
+      for (const history of [waitingForBob, [...waitingForBob, approved(0, bob, true)], [...waitingForBob, denied(bob)]]) {
+        const refusal = spec
+          .given(history)
+          .when({ kind: 'deny', by: dave })
+          .thenRefused(NotFoundError, 'no approval is known for this request');
+        expect(refusal.status).toBe(404);
+      }
     });
 
     it('a second approval of a denied request is rejected and grants nothing', () => {
@@ -333,6 +378,127 @@ describe('approval rules', () => {
       const refusal = spec.given([]).when({ kind: 'approve', by: bob }).thenRefused(NotFoundError, 'no approval is known for this request');
 
       expect(refusal.status).toBe(404);
+    });
+  });
+
+  describe('one identity per person', () => {
+    it('never lets Carol@ approve the request she made as carol@, though carol@ owns the application', () => {
+      const history = [
+        requested(managerThenOwners, 'Carol@Example.com', ['carol@example.com']),
+        opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [dave] }),
+      ];
+      spec.given(history).when({ kind: 'approve', by: 'carol@example.com' }).thenRefused(SelfApprovalError);
+      spec.given(history).when({ kind: 'approve', by: ' CAROL@example.com ' }).thenRefused(SelfApprovalError);
+    });
+
+    it('leaves the requester out of the approvers whatever the case of her login in the catalog', () => {
+      spec
+        .given([])
+        .when(...opening(requested(managerThenOwners, 'Carol@Example.com', ['carol@example.com', 'Dave@Example.com']), 'BOB@example.com'))
+        .then([opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [dave] })]);
+    });
+
+    it('recognises an approver named in mixed case by older events, and records the decision in canonical form', () => {
+      const history = [requested(managerPolicy, 'Alice@Example.com'), opened({ source: 'manager', approvers: ['Bob@Example.com'] })];
+
+      const state = spec
+        .given(history)
+        .when({ kind: 'approve', by: 'BOB@example.com' })
+        .then([approved(0, bob, true)]);
+
+      expect(state).toMatchObject({ requester: alice, stages: [[bob]], decisions: [{ by: bob }] });
+    });
+  });
+
+  describe('one person, one stage', () => {
+    const managerAndOwner = [
+      requested(managerThenOwners, alice, [bob, carol]),
+      opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [bob, carol] }),
+    ];
+
+    it('a manager who is also an owner approves one stage; the next needs someone else', () => {
+      const refusal = spec
+        .given([...managerAndOwner, approved(0, bob, false)])
+        .when({ kind: 'approve', by: bob, stage: 1 })
+        .thenRefused(
+          OneStagePerPersonError,
+          `${bob} already approved stage 0 of this request and one person approves one stage: stage 1 needs someone else (${carol})`,
+        );
+
+      expect(refusal.status).toBe(403);
+      spec
+        .given([...managerAndOwner, approved(0, bob, false)])
+        .when({ kind: 'approve', by: carol, stage: 1 })
+        .then([approved(1, carol, true)]);
+    });
+
+    it('says clearly when nobody else can approve the next stage', () => {
+      spec
+        .given([
+          requested(managerThenOwners, alice, [bob]),
+          opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [bob] }),
+          approved(0, bob, false),
+        ])
+        .when({ kind: 'approve', by: bob, stage: 1 })
+        .thenRefused(OneStagePerPersonError, /nobody else can approve stage 1, so this request cannot be approved by you$/);
+    });
+
+    it('still lets the person who approved a stage deny a later one they are an approver of', () => {
+      spec
+        .given([...managerAndOwner, approved(0, bob, false)])
+        .when({ kind: 'deny', by: bob, stage: 1 })
+        .then([denied(bob)]);
+    });
+  });
+
+  describe('answers that name their stage', () => {
+    it('an answer for a stage that is no longer current changes nothing and says so (409 stale_stage)', () => {
+      const refusal = spec
+        .given([...staged, approved(0, bob, false)])
+        .when({ kind: 'deny', by: carol, stage: 0 })
+        .thenRefused(StaleStageError, 'the answer was for stage 0, which is no longer open: stage 1 is waiting; nothing was changed');
+
+      expect(refusal).toMatchObject({ status: 409, code: 'stale_stage', details: { stage: 0, currentStage: 1, state: 'pending' } });
+    });
+
+    it('an answer for a stage of a request already decided is stale too', () => {
+      spec
+        .given([...staged, approved(0, bob, false), denied(carol)])
+        .when({ kind: 'approve', by: carol, stage: 0 })
+        .thenRefused(StaleStageError, /the request is already denied; nothing was changed$/);
+    });
+
+    it('an answer for a stage not reached yet is refused as not current', () => {
+      spec
+        .given(staged)
+        .when({ kind: 'approve', by: carol, stage: 1 })
+        .thenRefused(StaleStageError, /stage 0 is waiting/);
+    });
+
+    it('a repeated click or client retry is already decided: nothing is published, the stage moved on or not', () => {
+      spec
+        .given([...staged, approved(0, bob, false)])
+        .when({ kind: 'approve', by: bob, stage: 0 })
+        .thenNothing();
+      spec
+        .given([...staged, approved(0, bob, false)])
+        .when({ kind: 'approve', by: bob })
+        .thenNothing();
+      spec
+        .given([...waitingForBob, approved(0, bob, true)])
+        .when({ kind: 'approve', by: 'Bob@Example.com', stage: 0 })
+        .thenNothing();
+      spec
+        .given([...waitingForBob, denied(bob)])
+        .when({ kind: 'deny', by: bob })
+        .thenNothing();
+    });
+
+    it('the opposite answer after a decision is not a repeat: it is refused', () => {
+      spec
+        .given([...waitingForBob, approved(0, bob, true)])
+        .when({ kind: 'deny', by: bob, stage: 0 })
+        .thenRefused(StaleStageError);
     });
   });
 

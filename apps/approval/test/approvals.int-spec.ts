@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type pg from 'pg';
+import { DataSource } from 'typeorm';
 import { ManualClock, createEvent } from '@jit/events';
 import { eventsOf, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
 import type { VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { CanonicalLogins1764000000400 } from '../src/migrations/1764000000400-canonical-logins.js';
 import { startApprovalTestBed, type ApprovalTestBed } from './support/test-bed.js';
 
 const apiKey = 'approval-int-test-demo-key';
@@ -24,6 +26,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
   let call: ApprovalTestBed['call'];
   let decide: ApprovalTestBed['decide'];
   let outboxed: ApprovalTestBed['outboxed'];
+  let expectPublished: ApprovalTestBed['expectPublished'];
 
   beforeAll(async () => {
     bed = await startApprovalTestBed({
@@ -36,7 +39,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
         justification: 'INC-1234 hotfix',
       },
     });
-    ({ sim, service, nc, db, request, call, decide, outboxed } = bed);
+    ({ sim, service, nc, db, request, call, decide, outboxed, expectPublished } = bed);
   });
 
   afterAll(() => bed.close());
@@ -78,7 +81,8 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     ]);
     expect((await pendingFor(dave)).map((a) => a.requestId)).not.toContain(requested.requestId);
     expect((await pendingFor(alice)).map((a) => a.requestId)).not.toContain(requested.requestId);
-    expect((await pendingFor()).map((a) => a.requestId)).toContain(requested.requestId);
+    // An API key acting as itself approves nothing, so it is shown nothing to approve.
+    expect((await pendingFor()).map((a) => a.requestId)).not.toContain(requested.requestId);
   });
 
   it('publishes the final approval when the manager approves', async () => {
@@ -87,7 +91,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     const answer = await decide(requested.requestId, bob, 'approve', 'go ahead');
 
-    expect(answer).toEqual({ status: 200, body: { requestId: requested.requestId, state: 'approved', stage: 0 } });
+    expect(answer).toEqual({ status: 200, body: { requestId: requested.requestId, state: 'approved', stage: 0, alreadyDecided: false } });
     const [approved] = await waitFor(
       async () => {
         const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
@@ -151,15 +155,19 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     }
   });
 
-  it('refuses someone who is not an approver of the request (403) and publishes nothing', async () => {
+  it('answers someone who is neither an approver nor the requester 404, as for an unknown id, whatever the state, and publishes nothing', async () => {
     const requested = await request({ kind: 'manager' });
     await opened(requested.requestId);
+    const unknown = await decide(randomUUID(), dave, 'approve');
 
-    const answer = await decide(requested.requestId, dave, 'approve');
+    const pending = await decide(requested.requestId, dave, 'approve');
+    await decide(requested.requestId, bob, 'deny');
+    const denied = await decide(requested.requestId, dave, 'approve', undefined, 0);
 
-    expect(answer.status).toBe(403);
-    expect(answer.body.error.message).toContain('not an approver');
-    expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
+    expect(pending).toEqual({ status: 404, body: unknown.body });
+    expect(denied).toEqual({ status: 404, body: unknown.body });
+    expect(pending.body.error).toEqual({ code: 'not_found', message: 'no approval is known for this request' });
+    await expectPublished(requested.requestId, ['approval_opened', 'denied']);
   });
 
   it("publishes a denial with the approver's comment, and a second decision is rejected (409) and publishes nothing", async () => {
@@ -168,7 +176,7 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
     expect(await decide(requested.requestId, bob, 'deny', 'not during the freeze')).toEqual({
       status: 200,
-      body: { requestId: requested.requestId, state: 'denied', stage: 0 },
+      body: { requestId: requested.requestId, state: 'denied', stage: 0, alreadyDecided: false },
     });
     const again = await decide(requested.requestId, bob, 'approve');
 
@@ -201,13 +209,12 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect((await decide(requested.requestId, carol, 'approve')).status).toBe(403);
     expect(await decide(requested.requestId, bob, 'approve')).toEqual({
       status: 200,
-      body: { requestId: requested.requestId, state: 'pending', stage: 1 },
+      body: { requestId: requested.requestId, state: 'pending', stage: 1, alreadyDecided: false },
     });
     expect((await pendingFor(carol)).map((a) => a.requestId)).toContain(requested.requestId);
-    expect((await decide(requested.requestId, bob, 'approve')).status).toBe(403);
     expect(await decide(requested.requestId, carol, 'approve')).toEqual({
       status: 200,
-      body: { requestId: requested.requestId, state: 'approved', stage: 1 },
+      body: { requestId: requested.requestId, state: 'approved', stage: 1, alreadyDecided: false },
     });
 
     const approvals = await waitFor(
@@ -221,6 +228,113 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
       { stage: 0, approver: bob, final: false },
       { stage: 1, approver: carol, final: true },
     ]);
+  });
+
+  it('never lets Carol@ approve her own request as carol@, the owner: she is no approver, and her decision is refused (403)', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'owners' }] }, 'Carol@Example.com', { owners: [carol, dave] });
+    await opened(requested.requestId);
+
+    const answer = await decide(requested.requestId, carol, 'approve', undefined, 0);
+    const shouting = await decide(requested.requestId, 'CAROL@example.com', 'approve');
+
+    expect([answer.status, shouting.status]).toEqual([403, 403]);
+    expect(answer.body.error.message).toBe('a requester can never decide on their own request');
+    expect((await pendingFor(carol)).map((a) => a.requestId)).not.toContain(requested.requestId);
+    await expectPublished(requested.requestId, ['approval_opened']);
+    const [opening] = await eventsOf(nc, service.topology, 'approval_opened', requested.requestId);
+    expect(opening.data).toEqual({ stages: [{ source: 'owners', approvers: [dave] }] });
+  });
+
+  it('lists and lets decide an approver whatever the case of the login they sign in with', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    expect((await pendingFor('Bob@Example.com')).map((a) => a.requestId)).toContain(requested.requestId);
+    expect((await decide(requested.requestId, 'Bob@Example.com', 'approve', undefined, 0)).status).toBe(200);
+
+    const [approved] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'approved', requested.requestId);
+        return found.length > 0 && found;
+      },
+      { what: 'the approval' },
+    );
+    expect(approved).toMatchObject({ actor: bob, data: { approver: bob } });
+  });
+
+  it('an approval stored before logins were canonical is listed for and decided by its approver once migrated', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+    await db.query(
+      `UPDATE approval.approvals SET requester = 'Alice@Example.com', stages = '[["Bob@Example.com"]]', approvers = '["Bob@Example.com"]' WHERE request_id = $1`,
+      [requested.requestId],
+    );
+    const source = await new DataSource({ type: 'postgres', url: service.databaseUrl, schema: 'approval' }).initialize();
+    const runner = source.createQueryRunner();
+    try {
+      await new CanonicalLogins1764000000400().up(runner);
+    } finally {
+      await runner.release();
+      await source.destroy();
+    }
+
+    expect((await pendingFor(bob)).map((a) => a.requestId)).toContain(requested.requestId);
+    expect((await decide(requested.requestId, alice, 'approve')).status).toBe(403);
+    expect((await decide(requested.requestId, bob, 'approve', undefined, 0)).status).toBe(200);
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('a manager who is also an owner approves one stage; the second stays pending and needs someone else (403)', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] }, alice, { owners: [bob, carol] });
+    await opened(requested.requestId);
+
+    expect((await decide(requested.requestId, bob, 'approve', undefined, 0)).status).toBe(200);
+    const second = await decide(requested.requestId, bob, 'approve', undefined, 1);
+
+    expect(second.status).toBe(403);
+    expect(second.body.error).toMatchObject({
+      code: 'one_stage_per_person',
+      message: `${bob} already approved stage 0 of this request and one person approves one stage: stage 1 needs someone else (${carol})`,
+    });
+    expect((await pendingFor(carol)).find((a) => a.requestId === requested.requestId)).toMatchObject({ stage: 1 });
+    expect((await pendingFor(bob)).map((a) => a.requestId)).not.toContain(requested.requestId);
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('an answer for a stage that is no longer current changes nothing and says so (409 stale_stage)', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: [bob, dave] }, { kind: 'owners' }] }, alice, {
+      owners: [carol, dave],
+    });
+    await opened(requested.requestId);
+    expect((await decide(requested.requestId, bob, 'approve', undefined, 0)).status).toBe(200);
+
+    // Dave was shown stage 0; applied to stage 1, which he may also decide, his answer would approve the request.
+    const stale = await decide(requested.requestId, dave, 'approve', undefined, 0);
+
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({
+      code: 'stale_stage',
+      message: 'the answer was for stage 0, which is no longer open: stage 1 is waiting; nothing was changed',
+    });
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('a repeated decision (a double click, a client retry) is answered as already decided, and publishes one approval', async () => {
+    const requested = await request({ kind: 'manager' });
+    await opened(requested.requestId);
+
+    const answers = [
+      await decide(requested.requestId, bob, 'approve', undefined, 0),
+      await decide(requested.requestId, bob, 'approve', undefined, 0),
+      await decide(requested.requestId, bob, 'approve'),
+    ];
+
+    expect(answers.map((a) => [a.status, a.body.alreadyDecided])).toEqual([
+      [200, false],
+      [200, true],
+      [200, true],
+    ]);
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
   });
 
   it('publishes who may approve each stage, as resolved when the request arrived, in an approval_opened event', async () => {
@@ -316,11 +430,14 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     await opened(requested.requestId);
 
     const bad = await decide(requested.requestId, bob, 'maybe');
+    const badStage = await decide(requested.requestId, bob, 'approve', undefined, -1);
     const badId = await decide('not-a-uuid', bob, 'approve');
     const unknown = await decide(randomUUID(), bob, 'approve');
 
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^decision: /);
+    expect(badStage.status).toBe(400);
+    expect(badStage.body.error.message).toMatch(/^stage: /);
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toMatch(/^requestId: /);
     expect(unknown.status).toBe(404);
@@ -328,11 +445,19 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
 
   it('lists approvals in pages, each pending one once, and refuses a page over the largest with a 400 naming limit', async () => {
     for (let i = 0; i < 3; i++) await opened((await request({ kind: 'manager' })).requestId);
-    const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM approval.approvals WHERE state = 'pending'`)).rows;
+    // Bob's: the caller sees only the approvals they may decide now.
+    const [{ count }] = (
+      await db.query(
+        `SELECT count(*)::int AS count FROM approval.approvals
+          WHERE state = 'pending' AND approvers @> $1::jsonb AND NOT decisions @> $2::jsonb`,
+        [JSON.stringify([bob]), JSON.stringify([{ by: bob, outcome: 'approved' }])],
+      )
+    ).rows;
+    expect(count).toBeGreaterThanOrEqual(3);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const response = await call('GET', `/v1/approvals?state=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const response = await call('GET', `/v1/approvals?state=pending&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { as: bob });
       const page = (await response.json()) as { approvals: { requestId: string }[]; nextCursor: string | null };
       expect(page.approvals.length).toBeLessThanOrEqual(2);
       seen.push(...page.approvals.map((a) => a.requestId));

@@ -64,6 +64,19 @@ describe('the chat notices of an approval change', () => {
     ]);
   });
 
+  it('never asks the next stage of someone who approved an earlier one: one person approves one stage', () => {
+    const managerAndOwner = after(
+      nothingYet,
+      requested({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] }),
+      opened({ source: 'manager', approvers: [bob] }, { source: 'owners', approvers: [bob, carol] }),
+    );
+    const next = after(managerAndOwner, approved(0, bob, false));
+
+    expect(noticesOf(managerAndOwner, next).filter((n) => n.kind === 'ask')).toEqual([
+      { kind: 'ask', requestId, approver: carol, summary: { ...summaryOf(managerAndOwner), stage: 1 } },
+    ]);
+  });
+
   it('tells the requester who approved, once the final stage approves', () => {
     const second = after(staged, approved(0, bob, false));
 

@@ -13,6 +13,7 @@ const signingSecret = 'approval-slack-test-signing-secret';
 const alice = 'alice@example.com';
 const bob = 'bob@example.com';
 const carol = 'carol@example.com';
+const dave = 'dave@example.com';
 const slackIds = { alice: 'U0ALICE0001', bob: 'U0BOB000002', carol: 'U0CAROL0003', dave: 'U0DAVE00004' };
 
 interface Button {
@@ -30,6 +31,7 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
   let request: ApprovalTestBed['request'];
   let decide: ApprovalTestBed['decide'];
   let outboxed: ApprovalTestBed['outboxed'];
+  let expectPublished: ApprovalTestBed['expectPublished'];
 
   beforeAll(async () => {
     bed = await startApprovalTestBed({
@@ -45,7 +47,7 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
         justification: 'INC-4242 <restore> the billing job',
       },
     });
-    ({ sim, service, nc, db, request, decide, outboxed } = bed);
+    ({ sim, service, nc, db, request, decide, outboxed, expectPublished } = bed);
   });
 
   afterAll(() => bed.close());
@@ -69,8 +71,12 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     return { status: response.status, body: await response.text() };
   }
 
-  /** A `block_actions` payload for a click on one of an approval message's buttons. */
-  function click(slackUserId: string, actionId: 'approve' | 'deny', requestId: string, message?: SlackMessage) {
+  /**
+   * A `block_actions` payload for a click on one of an approval message's buttons: the button's own value when the
+   * message is given, else one naming `stage` (0 unless told) of the request.
+   */
+  function click(slackUserId: string, actionId: 'approve' | 'deny', requestId: string, message?: SlackMessage, stage = 0) {
+    const value = (message && buttonsOf(message).find((b) => b.action_id === actionId)?.value) ?? `${requestId}:${stage}`;
     return {
       type: 'block_actions',
       team: { id: 'T0JITDEMO01', domain: 'jit-demo' },
@@ -85,7 +91,7 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
         {
           action_id: actionId,
           block_id: 'decision',
-          value: requestId,
+          value,
           type: 'button',
           action_ts: '1772445600.000001',
           text: { type: 'plain_text', text: actionId },
@@ -106,8 +112,36 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     });
   }
 
-  function textsTo(email: string): string[] {
-    return sim.slackMessages(email).map((m) => m.text);
+  /** Texts the app sent a member, by e-mail or Slack member id. */
+  function textsTo(emailOrMemberId: string): string[] {
+    return sim.slackMessages(emailOrMemberId).map((m) => m.text);
+  }
+
+  /** Waits until a member was told something naming the request and containing `words`. */
+  async function toldAbout(emailOrMemberId: string, requestId: string, words: string): Promise<void> {
+    await waitFor(() => textsTo(emailOrMemberId).some((t) => t.includes(requestId) && t.includes(words)), {
+      what: `${emailOrMemberId} to be told "${words}" about ${requestId}`,
+    });
+  }
+
+  /** Calls Okta's Management API of the simulator as an administrator would. */
+  async function oktaAdmin(method: string, path: string, body?: unknown): Promise<Response> {
+    const response = await fetch(`${sim.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `SSWS ${oktaToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status).toBeLessThan(300);
+    return response;
+  }
+
+  /** Creates an active Okta user (the simulator gives them a Slack member with the same e-mail) and returns that member's id. */
+  async function newPerson(login: string, email = login): Promise<string> {
+    await oktaAdmin('POST', '/users?activate=true', { profile: { firstName: 'New', lastName: 'Person', login, email } });
+    const found = await fetch(`${sim.url}/api/users.lookupByEmail?email=${encodeURIComponent(email)}`, {
+      headers: { authorization: `Bearer ${slackToken}` },
+    });
+    return ((await found.json()) as { user: { id: string } }).user.id;
   }
 
   async function stateOf(requestId: string): Promise<string | undefined> {
@@ -121,15 +155,15 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     });
   }
 
-  it("asks the requester's manager in a Slack DM, with Approve and Deny buttons carrying the request id", async () => {
+  it("asks the requester's manager in a Slack DM, with Approve and Deny buttons carrying the request id and the stage", async () => {
     const requested = await request({ kind: 'manager' });
 
     const ask = await askOf(bob, requested.requestId);
 
     expect(ask.channel).toBe('D0BOB000002');
     expect(buttonsOf(ask)).toEqual([
-      expect.objectContaining({ action_id: 'approve', value: requested.requestId }),
-      expect.objectContaining({ action_id: 'deny', value: requested.requestId }),
+      expect.objectContaining({ action_id: 'approve', value: `${requested.requestId}:0` }),
+      expect.objectContaining({ action_id: 'deny', value: `${requested.requestId}:0` }),
     ]);
     const text = JSON.stringify(ask.blocks);
     expect(text).toContain(alice);
@@ -195,7 +229,9 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
 
     expect(answer.status).toBe(200);
     expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
-    await waitFor(() => textsTo('dave@example.com').some((t) => t.includes('is not an approver')), { what: 'dave to be told why' });
+    await waitFor(() => textsTo(dave).some((t) => t.includes(requested.requestId) && t.includes('no approval is known for this request')), {
+      what: 'dave to be told why',
+    });
   });
 
   it('asks the next stage once the first approves, and a Deny click there denies the request and tells the requester', async () => {
@@ -266,5 +302,150 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     await waitFor(() => textsTo(alice).includes(`Your request for AWS production console (2h) was approved by ${bob}`), {
       what: 'alice to be told',
     });
+  });
+
+  it('never lets Carol@ approve from Slack the request she made, though carol@ owns the application, and publishes nothing', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'owners' }] }, 'Carol@Example.com', { owners: [carol, dave] });
+    await askOf(dave, requested.requestId);
+
+    const answer = await slackPost(click(slackIds.carol, 'approve', requested.requestId));
+
+    expect(answer.status).toBe(200);
+    await toldAbout(carol, requested.requestId, 'a requester can never decide on their own request');
+    expect(await stateOf(requested.requestId)).toBe('pending');
+    await expectPublished(requested.requestId, ['approval_opened']);
+  });
+
+  it('a manager who is also an owner approves one stage from Slack: not asked for the second, and a click for it is refused', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] }, alice, { owners: [bob, carol] });
+    const first = await askOf(bob, requested.requestId);
+    expect((await slackPost(click(slackIds.bob, 'approve', requested.requestId, first))).status).toBe(200);
+    await askOf(carol, requested.requestId);
+
+    expect((await slackPost(click(slackIds.bob, 'approve', requested.requestId, undefined, 1))).status).toBe(200);
+
+    await toldAbout(
+      bob,
+      requested.requestId,
+      `already approved stage 0 of this request and one person approves one stage: stage 1 needs someone else (${carol})`,
+    );
+    const asks = sim.slackMessages(bob).filter((m) => JSON.stringify(m.blocks ?? []).includes(requested.requestId));
+    expect(asks).toHaveLength(1);
+    expect(await stateOf(requested.requestId)).toBe('pending');
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('an old button for a stage that is no longer current changes nothing and says so, though its clicker approves the next stage', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: [bob, dave] }, { kind: 'owners' }] }, alice, {
+      owners: [carol, dave],
+    });
+    const bobs = await askOf(bob, requested.requestId);
+    const davesFirst = await askOf(dave, requested.requestId);
+    expect((await slackPost(click(slackIds.bob, 'approve', requested.requestId, bobs))).status).toBe(200);
+    await waitFor(
+      () => sim.slackMessages(dave).filter((m) => JSON.stringify(m.blocks ?? []).includes(`${requested.requestId}:1`)).length === 1,
+      {
+        what: 'dave to be asked about stage 2',
+      },
+    );
+
+    expect((await slackPost(click(slackIds.dave, 'approve', requested.requestId, davesFirst))).status).toBe(200);
+
+    await toldAbout(
+      dave,
+      requested.requestId,
+      'the answer was for stage 0, which is no longer open: stage 1 is waiting; nothing was changed',
+    );
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('a double click is answered as already decided, and one approval is published', async () => {
+    const requested = await request({ kind: 'manager' });
+    const ask = await askOf(bob, requested.requestId);
+
+    const answers = [
+      await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask)),
+      await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask)),
+    ];
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await toldAbout(bob, requested.requestId, 'You already approved stage 0 of request');
+    await expectPublished(requested.requestId, ['approval_opened', 'approved']);
+  });
+
+  it('a button from before buttons named their stage decides nothing and says so', async () => {
+    const requested = await request({ kind: 'manager' });
+    await askOf(bob, requested.requestId);
+    const legacy = click(slackIds.bob, 'approve', requested.requestId);
+    legacy.actions[0].value = requested.requestId;
+
+    expect((await slackPost(legacy)).status).toBe(200);
+
+    await toldAbout(bob, requested.requestId, 'does not say which stage it answers');
+    await expectPublished(requested.requestId, ['approval_opened']);
+  });
+
+  it('refuses a click whose timestamp is more than a minute in the future (401), and publishes nothing; a little clock skew passes', async () => {
+    const requested = await request({ kind: 'manager' });
+    const ask = await askOf(bob, requested.requestId);
+
+    const future = await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask), { ageSeconds: -120 });
+
+    expect(future.status).toBe(401);
+    expect(await stateOf(requested.requestId)).toBe('pending');
+    await expectPublished(requested.requestId, ['approval_opened']);
+    const skewed = await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask), { ageSeconds: -30 });
+    expect(skewed.status).toBe(200);
+    await finalApproval(requested.requestId);
+  });
+
+  it('a Slack member is the one directory person with their e-mail, even when that person logs in under another login', async () => {
+    const erin = await newPerson('erin@example.com', 'erin.e@corp.example');
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: ['erin@example.com'] }] });
+    await waitFor(async () => (await stateOf(requested.requestId)) === 'pending', { what: 'the approval to open' });
+
+    expect((await slackPost(click(erin, 'approve', requested.requestId))).status).toBe(200);
+
+    const approved = await finalApproval(requested.requestId);
+    expect(approved).toMatchObject({ actor: 'erin@example.com', data: { approver: 'erin@example.com' } });
+  });
+
+  it('a Slack member whose e-mail no directory person has decides nothing and is told why', async () => {
+    const frank = await newPerson('frank@example.com');
+    await oktaAdmin('DELETE', '/users/frank@example.com');
+    await oktaAdmin('DELETE', '/users/frank@example.com');
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: ['frank@example.com'] }] });
+    await waitFor(async () => (await stateOf(requested.requestId)) === 'pending', { what: 'the approval to open' });
+
+    expect((await slackPost(click(frank, 'approve', requested.requestId))).status).toBe(200);
+
+    await toldAbout(frank, requested.requestId, 'nobody in the directory has your Slack e-mail address (frank@example.com)');
+    await expectPublished(requested.requestId, ['approval_opened']);
+  });
+
+  it('a click while the directory cannot say who the member is decides nothing and asks to try again', async () => {
+    const requested = await request({ kind: 'manager' });
+    const ask = await askOf(bob, requested.requestId);
+    const outage = sim.addFault({ vendor: 'okta', method: 'GET', path: '/api/v1/users', status: 503, count: 4 });
+
+    expect((await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask))).status).toBe(200);
+
+    await toldAbout(bob, requested.requestId, 'the directory cannot be reached to tell who you are; please try again shortly');
+    expect(sim.faults().find((f) => f.id === outage.id)).toBeUndefined();
+    expect(await stateOf(requested.requestId)).toBe('pending');
+    await expectPublished(requested.requestId, ['approval_opened']);
+  });
+
+  // Last: the second account with dave's address stays in the simulator's directory.
+  it('a Slack member whose e-mail several directory people share decides nothing and is told why', async () => {
+    const requested = await request({ kind: 'stages', stages: [{ kind: 'users', users: [dave] }] });
+    await askOf(dave, requested.requestId);
+    await newPerson('dave.admin@example.com', 'Dave@Example.com');
+
+    expect((await slackPost(click(slackIds.dave, 'approve', requested.requestId))).status).toBe(200);
+
+    await toldAbout(slackIds.dave, requested.requestId, '2 people in the directory share your Slack e-mail address (dave@example.com)');
+    expect(await stateOf(requested.requestId)).toBe('pending');
+    await expectPublished(requested.requestId, ['approval_opened']);
   });
 });

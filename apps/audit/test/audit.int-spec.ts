@@ -93,6 +93,24 @@ describe('audit store', () => {
     expect(second.body.events[0].position).toBeGreaterThan(first.body.events[1].position);
   });
 
+  it('finds a requester whatever the case of the login asked for or published in older events', async () => {
+    const requestId = randomUUID();
+    const requested = sampleEvent('requested', requestId);
+    const older = { ...requested, data: { ...requested.data, requester: 'Erin.Old@Example.com' } };
+    await publish(older);
+    await waitFor(async () => (await get(`/v1/audit/events?requestId=${requestId}`)).body.events?.length === 1, { what: 'the event' });
+
+    const found = await Promise.all(
+      ['erin.old@example.com', 'ERIN.OLD@example.com'].map((login) => get(`/v1/audit/events?requester=${encodeURIComponent(login)}`)),
+    );
+
+    expect(found.map(({ body }) => body.events.map((e: AccessEvent) => e.id))).toEqual([[older.id], [older.id]]);
+  });
+
+  it('recognises an auditor listed in AUDITORS whatever the case they sign in with', async () => {
+    expect((await get('/v1/audit/verify', { 'on-behalf-of': 'Dave@Example.COM' })).status).toBe(200);
+  });
+
   it('rejects a bad filter with a 400 naming it, and a non-auditor with a 403', async () => {
     const bad = await get('/v1/audit/events?type=teleported');
     expect(bad.status).toBe(400);

@@ -201,6 +201,13 @@ describe('the request decider', () => {
         .then([{ type: 'revoke_requested', data: { reason: 'admin', by: 'apikey:ops' } }]);
     });
 
+    it('access given back by its requester signed in with another case of her login is relinquished, not an admin revocation', () => {
+      spec
+        .given(grantedRequest)
+        .when({ type: 'relinquish', by: 'Alice@Example.com' }, { at: during })
+        .then([{ type: 'revoke_requested', data: { reason: 'relinquished', by: 'Alice@Example.com' } }]);
+    });
+
     it('asking twice asks the provisioner only once', () => {
       spec
         .given([...grantedRequest, revokeRequested])

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApprovalPolicy } from '@jit/events';
+import { LoginSchema, type ApprovalPolicy } from '@jit/events';
 import { DURATION_FORMAT, parseDuration } from './duration.js';
 
 /**
@@ -35,7 +35,8 @@ const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((t
   return seconds;
 });
 
-const login = z.string().trim().min(1, 'must not be empty');
+/** Owners and listed approvers are stored in the one canonical login form, so `Carol@…` in the file is the `carol@…` who signs in. */
+const login = LoginSchema;
 
 const stage = z.union(
   [

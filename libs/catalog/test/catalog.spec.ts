@@ -66,7 +66,19 @@ describe('the application catalog', () => {
     });
   });
 
+  it('stores owners and listed approvers in the canonical login form, whatever case the file spells them in', () => {
+    const catalog = parseCatalog({
+      applications: [{ ...entry, owners: [' Carol@Example.COM'], approval: { stages: ['owners', { users: ['DAVE@example.com'] }] } }],
+    });
+    if (!(catalog instanceof Catalog)) throw new Error(catalog.error);
+    expect(catalog.find('wiki')).toMatchObject({
+      owners: ['carol@example.com'],
+      approval: { kind: 'stages', stages: [{ kind: 'owners' }, { kind: 'users', users: ['dave@example.com'] }] },
+    });
+  });
+
   it.each([
+    ['an empty owner login', { ...entry, owners: ['  '] }, 'applications.0.owners.0'],
     ['a bad duration', { ...entry, maxDuration: '1 hour' }, 'applications.0.maxDuration'],
     ['a minimum above the maximum', { ...entry, minDuration: '2h' }, 'applications.0.minDuration'],
     ['an unknown approval', { ...entry, approval: 'ceo' }, 'applications.0.approval'],

@@ -107,6 +107,23 @@ const operations: Operation[] = [
     failures: [],
   },
   {
+    op: 'listUsers (every user)',
+    path: '/api/v1/users',
+    method: 'GET',
+    given: [lifecycle('deactivate')],
+    ok: '/api/v1/users',
+    success: 200,
+    failures: [],
+  },
+  {
+    op: 'listUsers (search by e-mail, ignoring case)',
+    path: '/api/v1/users',
+    method: 'GET',
+    ok: `/api/v1/users?search=${encodeURIComponent(`profile.email eq "${alice.email.toUpperCase()}"`)}`,
+    success: 200,
+    failures: [],
+  },
+  {
     op: 'listUserGroups',
     path: '/api/v1/users/{id}/groups',
     method: 'GET',
@@ -383,6 +400,23 @@ describe("Okta simulator against Okta's Management API description", () => {
     expect(spec.errors('/components/schemas/Group', { id: 1, type: 'NOT_A_TYPE' })).toHaveLength(2);
     expect(spec.errors('/components/schemas/User', { profile: { email: 'x', lastLogin: 3 } })).not.toEqual([]);
     expect(spec.errors('/components/schemas/User', { status: 'GONE' })).not.toEqual([]);
+  });
+
+  it('finds by e-mail every user with that address, whatever its case, and nobody for an unknown one', async () => {
+    const search = (email: string) => `/api/v1/users?search=${encodeURIComponent(`profile.email eq "${email}"`)}`;
+    await given([
+      {
+        method: 'POST',
+        url: '/api/v1/users',
+        body: { profile: { ...newUser('alice.admin@example.com').profile, email: 'Alice@Example.com' } },
+      },
+    ]);
+
+    const found = await send(sim, 'GET', search(alice.email), { headers: auth });
+    const nobody = await send(sim, 'GET', search('nobody@example.com'), { headers: auth });
+
+    expect((found.json as { profile: { login: string } }[]).map((u) => u.profile.login)).toEqual([alice.email, 'alice.admin@example.com']);
+    expect(nobody.json).toEqual([]);
   });
 
   it('returns users whose profile matches UserProfile, manager fields included', async () => {

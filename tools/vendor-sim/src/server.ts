@@ -62,8 +62,11 @@ export interface VendorSim {
   mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number; emailVerified?: boolean }): Promise<MintedToken>;
   /** Okta user ids currently in a group. */
   groupMembers(groupId: string): string[];
-  /** Messages the app sent a member, by e-mail, as `GET /_sim/slack/messages` lists them. */
-  slackMessages(email: string): SlackMessage[];
+  /**
+   * Messages the app sent a member, by e-mail or by member id (`U…`: the e-mail finds the member added last with it),
+   * as `GET /_sim/slack/messages` lists them.
+   */
+  slackMessages(emailOrMemberId: string): SlackMessage[];
   /** Injects a fault as `POST /_sim/faults` does (the spec is not re-validated). */
   addFault(spec: FaultSpec): ActiveFault;
   /** Active faults. */
@@ -121,8 +124,8 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     audience: ctx.oidc.audience,
     mintToken: (request) => ctx.oidc.mint(issuerOf(ctx), { ...request, user: ctx.okta.findUser(request.sub)?.person }),
     groupMembers: (groupId) => ctx.okta.memberIds(groupId),
-    slackMessages: (email) => {
-      const person = ctx.slack.findByEmail(email);
+    slackMessages: (emailOrMemberId) => {
+      const person = ctx.slack.findById(emailOrMemberId) ?? ctx.slack.findByEmail(emailOrMemberId);
       return person ? ctx.slack.messagesIn(ctx.slack.dmChannelOf(person)).map((m) => ({ ...m })) : [];
     },
     addFault: (spec) => ctx.faults.add(spec),

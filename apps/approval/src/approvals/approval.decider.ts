@@ -13,9 +13,11 @@ import {
   type EventDraft,
   type RequestedData,
   type ResolvedStage,
+  normaliseLogin,
+  sameLogin,
   type Via,
 } from '@jit/events';
-import { NotAnApproverError, SameKeyError, SelfApprovalError } from './approval.errors.js';
+import { NotAnApproverError, OneStagePerPersonError, SameKeyError, SelfApprovalError, StaleStageError } from './approval.errors.js';
 
 /** Where an opened approval stands. */
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
@@ -65,8 +67,12 @@ export type ApprovalState = { state: 'unknown' } | ({ state: 'requested' } & Req
 export type ApprovalCommand =
   /** Open the approval of a request that arrived, with the requester's manager as the directory knows them. */
   | { kind: 'open'; requested: RequestedData; manager: string | undefined }
-  | { kind: 'approve'; by: string; via?: Via; comment?: string }
-  | { kind: 'deny'; by: string; via?: Via; comment?: string }
+  /**
+   * A person's answer. `stage` is the stage they were shown (a Slack button, the web form); without it
+   * the answer is for whatever stage is current. An answer for any other stage changes nothing.
+   */
+  | { kind: 'approve'; by: string; stage?: number; via?: Via; comment?: string }
+  | { kind: 'deny'; by: string; stage?: number; via?: Via; comment?: string }
   /** The requester withdrew the request (the `cancelled` event is the cause). */
   | { kind: 'observe_cancelled' };
 
@@ -106,7 +112,10 @@ export function needsManager(policy: ApprovalPolicy): boolean {
 /**
  * The rules of an approval. Opening resolves each stage's approvers from the policy snapshot in
  * the request (never the requester) and lets the policy decide at once when it can; a person
- * decides only the current stage of a pending approval they are an approver of.
+ * decides only the current stage of a pending approval they are an approver of, approves at most
+ * one stage, and an answer repeated is answered as already given. Logins are compared in their
+ * canonical form; state rebuilt from older events, which kept logins as typed, is canonicalised
+ * as it is folded.
  */
 export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalProduced> = {
   initialState: { state: 'unknown' },
@@ -161,35 +170,92 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
   },
 };
 
-/** The approval a new request needs, and the decision the policy takes at once: approve when nobody need, deny when a stage has nobody. */
+/**
+ * The approval a new request needs, and the decision the policy takes at once: approve when nobody
+ * need, deny when a stage has nobody, or when the stages cannot each have a different approver
+ * (one person approves one stage, so such a request could never be approved).
+ */
 function opening(requested: RequestedData, manager: string | undefined): ApprovalDraft[] {
   const stages = resolveStages(requested.application, manager).map(({ source, approvers }) => ({
     source,
-    approvers: unique(approvers.filter((approver) => approver !== requested.requester)),
+    approvers: unique(approvers.map(normaliseLogin).filter((approver) => !sameLogin(approver, requested.requester))),
   }));
   const open: ApprovalDraft = { type: 'approval_opened', data: { stages } };
   if (stages.length === 0) return [open, { type: 'approved', data: { stage: 0, approver: AUTO_APPROVER, final: true } }];
-  if (stages.some((stage) => stage.approvers.length === 0)) {
+  if (!distinctApproversExist(stages.map((stage) => stage.approvers))) {
     return [open, { type: 'denied', data: { by: POLICY_DENIER, reason: 'no_eligible_approver' } }];
   }
   return [open];
 }
 
+/** Whether every stage can be given its own approver, no person twice (a bipartite matching, by augmenting paths). */
+function distinctApproversExist(stages: string[][]): boolean {
+  const stageOf = new Map<string, number>();
+  const assign = (stage: number, tried: Set<string>): boolean =>
+    stages[stage].some((person) => {
+      if (tried.has(person)) return false;
+      tried.add(person);
+      const holder = stageOf.get(person);
+      if (holder !== undefined && !assign(holder, tried)) return false;
+      stageOf.set(person, stage);
+      return true;
+    });
+  return stages.every((_, stage) => assign(stage, new Set()));
+}
+
+/**
+ * A person's answer. Who is neither the requester nor a resolved approver of the request is told
+ * it does not exist, whatever its state, so a request id tells an outsider nothing.
+ */
 function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>, state: ApprovalState): Decision<ApprovalProduced> {
-  const { by, comment } = command;
-  if (state.state === 'unknown') return refuse(new NotFoundError('no approval is known for this request'));
+  const { comment } = command;
+  const by = normaliseLogin(command.by);
+  const unknown = new NotFoundError('no approval is known for this request');
+  if (state.state === 'unknown') return refuse(unknown);
   if (command.via?.kind === 'api_key' && command.via.name === state.requestKey) {
     return refuse(new SameKeyError(`API key "${state.requestKey}" asked for this request and can never decide it, whoever it acts for`));
   }
-  if (by === state.requester) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
-  if (!isApproval(state)) return notYet('the approvers of this request are not resolved yet');
+  if (sameLogin(by, state.requester)) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
+  if (!isApproval(state) || !state.stages.some((stage) => stage.some((approver) => sameLogin(approver, by)))) return refuse(unknown);
+  const outcome = command.kind === 'approve' ? 'approved' : 'denied';
+  const given = state.decisions.find((d) => sameLogin(d.by, by) && d.outcome === outcome && d.stage === (command.stage ?? d.stage));
+  if (given) return nothing(`${by} already gave this answer for stage ${given.stage}`);
+  if (command.stage !== undefined && (command.stage !== state.stage || state.state !== 'pending')) {
+    return refuse(staleStage(command.stage, state));
+  }
   if (state.state !== 'pending') return refuse(new ConflictError(`the request is already ${state.state}`, { state: state.state }));
-  if (!state.approvers.includes(by))
+  const earlier = state.decisions.find((d) => d.outcome === 'approved' && sameLogin(d.by, by));
+  if (earlier && command.kind === 'approve') return refuse(oneStagePerPerson(by, earlier.stage, state));
+  if (!state.approvers.some((approver) => sameLogin(approver, by)))
     return refuse(new NotAnApproverError(`${by} is not an approver of stage ${state.stage} of this request`));
   const said = comment ? { comment } : {};
   if (command.kind === 'deny') return accept<ApprovalProduced>({ type: 'denied', data: { by, reason: 'denied_by_approver', ...said } });
   const final = state.stage === state.stages.length - 1;
   return accept<ApprovalProduced>({ type: 'approved', data: { stage: state.stage, approver: by, final, ...said } });
+}
+
+function staleStage(answered: number, approval: Approval): StaleStageError {
+  const now = approval.state === 'pending' ? `stage ${approval.stage} is waiting` : `the request is already ${approval.state}`;
+  return new StaleStageError(`the answer was for stage ${answered}, which is no longer open: ${now}; nothing was changed`, {
+    stage: answered,
+    currentStage: approval.stage,
+    state: approval.state,
+  });
+}
+
+function oneStagePerPerson(by: string, approvedStage: number, approval: Approval): OneStagePerPersonError {
+  const others = (approval.stages[approval.stage] ?? []).filter((approver) => !sameLogin(approver, by));
+  const next =
+    others.length > 0
+      ? `stage ${approval.stage} needs someone else (${others.join(', ')})`
+      : `nobody else can approve stage ${approval.stage}, so this request cannot be approved by you`;
+  return new OneStagePerPersonError(
+    `${by} already approved stage ${approvedStage} of this request and one person approves one stage: ${next}`,
+    {
+      approvedStage,
+      stage: approval.stage,
+    },
+  );
 }
 
 function resolveStages(application: RequestedData['application'], manager: string | undefined): ResolvedStage[] {
@@ -225,11 +291,18 @@ function resolveStages(application: RequestedData['application'], manager: strin
 function factsOf(event: AccessEvent<'requested'>): RequestFacts {
   const { requester, application, durationSeconds, justification } = event.data;
   const requestKey = event.via?.kind === 'api_key' ? event.via.name : undefined;
-  return { requestId: event.requestId, requester, application, durationSeconds, justification, ...(requestKey ? { requestKey } : {}) };
+  return {
+    requestId: event.requestId,
+    requester: normaliseLogin(requester),
+    application,
+    durationSeconds,
+    justification,
+    ...(requestKey ? { requestKey } : {}),
+  };
 }
 
 function opened({ state: _requested, ...facts }: Extract<ApprovalState, { state: 'requested' }>, stages: ResolvedStage[]): Approval {
-  const approvers = stages.map((stage) => stage.approvers);
+  const approvers = stages.map((stage) => stage.approvers.map(normaliseLogin));
   return { ...facts, stages: approvers, stage: 0, approvers: approvers[0] ?? [], decisions: [], state: 'pending' };
 }
 
@@ -237,7 +310,7 @@ function approvedStep(approval: Approval, event: AccessEvent<'approved'>): Appro
   const { stage, approver, final, comment } = event.data;
   const decisions = [
     ...approval.decisions,
-    { stage, by: approver, outcome: 'approved' as const, ...(comment ? { comment } : {}), at: event.occurredAt },
+    { stage, by: normaliseLogin(approver), outcome: 'approved' as const, ...(comment ? { comment } : {}), at: event.occurredAt },
   ];
   if (final) return { ...approval, stage, decisions, state: 'approved' };
   const next = stage + 1;
@@ -248,7 +321,7 @@ function deniedAt(approval: Approval, event: AccessEvent<'denied'>): Approval {
   const { by, reason, comment } = event.data;
   const decision: StageDecision = {
     stage: approval.stage,
-    by,
+    by: normaliseLogin(by),
     outcome: 'denied',
     reason,
     ...(comment ? { comment } : {}),

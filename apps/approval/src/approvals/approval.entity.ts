@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RequestedData } from '@jit/events';
+import { normaliseLogin, type RequestedData } from '@jit/events';
 import type { Approval, ApprovalStatus, StageDecision } from './approval.decider.js';
 
 /** The stored approval of one request (table `approvals`). */
@@ -46,12 +46,22 @@ export class ApprovalRecord {
   updatedAt: Date;
 }
 
-/** The decider's view of a stored approval. */
+/** The decider's view of a stored approval, its logins in canonical form (rows written before logins were normalised kept them as typed). */
 export function approvalOf(record: ApprovalRecord): Approval {
-  const { requestId, requester, application, durationSeconds, justification, requestKey, state, stage, stages, approvers, decisions } =
-    record;
-  const facts = { requestId, requester, application, durationSeconds, justification, ...(requestKey ? { requestKey } : {}) };
-  return { ...facts, state, stage, stages, approvers, decisions };
+  const { requestId, application, durationSeconds, justification, requestKey, state, stage } = record;
+  return {
+    requestId,
+    requester: normaliseLogin(record.requester),
+    application,
+    durationSeconds,
+    justification,
+    ...(requestKey ? { requestKey } : {}),
+    state,
+    stage,
+    stages: record.stages.map((approvers) => approvers.map(normaliseLogin)),
+    approvers: record.approvers.map(normaliseLogin),
+    decisions: record.decisions.map((decision) => ({ ...decision, by: normaliseLogin(decision.by) })),
+  };
 }
 
 /** The row to store for a newly opened approval. */

@@ -1,12 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { ApiRoute, CurrentPrincipal, RequireScope, actsAsItself, pageQueryShape, parseInput, viaOf, type Principal } from '@jit/platform';
+import { ApiRoute, CurrentPrincipal, RequireScope, pageQueryShape, parseInput, viaOf, type Principal } from '@jit/platform';
 import type { ApprovalRecord } from './approval.entity.js';
 import { Approvals } from './approvals.js';
 
+/**
+ * `stage` is the stage the caller was shown (as `stage` in the approvals list); an answer for a
+ * stage that is no longer open is refused (409 `stale_stage`) and changes nothing. Without it the
+ * answer is for the stage open now: a caller who already answered is told so, never moved on to
+ * the next stage, because one person approves at most one stage.
+ */
 const DecisionBody = z.object({
   decision: z.enum(['approve', 'deny']),
   comment: z.string().trim().max(2000).optional(),
+  stage: z.number().int().min(0).max(100).optional(),
 });
 
 const ListQuery = z.object({
@@ -22,7 +29,7 @@ const RequestId = z.uuid();
 export class ApprovalsController {
   constructor(private readonly approvals: Approvals) {}
 
-  /** One page of the approvals the caller may decide now, oldest first; an API key acting as itself sees every one. */
+  /** One page of the approvals the caller may decide now, oldest first, and only theirs: an API key acting as itself approves nothing, so it sees none. */
   @ApiRoute({
     summary: 'The approvals the caller may decide',
     query: ListQuery,
@@ -54,19 +61,23 @@ export class ApprovalsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ approvals: ApprovalView[]; nextCursor: string | null }> {
     const { state, cursor, limit } = parseInput(ListQuery, query, { where: 'query' });
-    const page = await this.approvals.list({ state, approver: actsAsItself(principal) ? undefined : principal.subject, cursor, limit });
+    const page = await this.approvals.list({ state, approver: principal.subject, cursor, limit });
     return { approvals: page.items.map(viewOf), nextCursor: page.nextCursor };
   }
 
-  /** The caller approves or denies the current stage of a request. */
+  /**
+   * The caller approves or denies a stage of a request. Anyone who is neither a resolved approver
+   * of the request nor its requester gets 404, as for an id that does not exist. Repeating an
+   * answer already given (a retry) is 200 with `alreadyDecided: true` and publishes nothing.
+   */
   @ApiRoute({
-    summary: 'Approve or deny the current stage of a request',
+    summary: 'Approve or deny a stage of a request (the current one unless `stage` names it); 409 stale_stage for one no longer open',
     body: DecisionBody,
-    bodyExample: { decision: 'approve', comment: 'matches INC-4211' },
+    bodyExample: { decision: 'approve', comment: 'matches INC-4211', stage: 0 },
     params: { requestId: RequestId },
     response: {
-      description: 'The approval after the decision',
-      example: { requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', state: 'approved', stage: 0 },
+      description: 'The approval after the decision; `alreadyDecided` when the caller had given this answer already (nothing changed)',
+      example: { requestId: '5b0f9c1e-7d7c-4c1e-9a57-3f1f6c1e2a10', state: 'approved', stage: 0, alreadyDecided: false },
     },
     errors: [404, 409],
   })
@@ -76,18 +87,19 @@ export class ApprovalsController {
     @Param('requestId') requestId: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<{ requestId: string; state: string; stage: number }> {
+  ): Promise<{ requestId: string; state: string; stage: number; alreadyDecided: boolean }> {
     parseInput(RequestId, requestId, { field: 'requestId' });
-    const { decision, comment } = parseInput(DecisionBody, body);
+    const { decision, comment, stage } = parseInput(DecisionBody, body);
     const via = viaOf(principal);
     const result = await this.approvals.decide(requestId, {
       kind: decision,
       by: principal.subject,
+      ...(stage === undefined ? {} : { stage }),
       ...(via ? { via } : {}),
       ...(comment ? { comment } : {}),
     });
     if (result.kind === 'refused') throw result.error;
-    return { requestId, state: result.approval.state, stage: result.approval.stage };
+    return { requestId, state: result.approval.state, stage: result.approval.stage, alreadyDecided: result.alreadyDecided };
   }
 }
 

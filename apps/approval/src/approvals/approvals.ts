@@ -9,6 +9,7 @@ import {
   ForbiddenError,
   Outbox,
   UnavailableError,
+  normaliseLogin,
   refuse,
   type AccessEvent,
   type PipelineOutcome,
@@ -37,8 +38,11 @@ const SERVICE_ACTOR = 'service:approval';
 /** A person's decision on a request. */
 export type DecisionCommand = Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>;
 
-/** What came of a person's decision: the approval it led to, or the rule it broke. */
-export type DecisionResult = { kind: 'decided'; approval: Approval } | Refused;
+/**
+ * What came of a person's decision: the approval it led to (`alreadyDecided` when it repeated an
+ * answer the person had given, so nothing changed), or the rule it broke.
+ */
+export type DecisionResult = { kind: 'decided'; approval: Approval; alreadyDecided: boolean } | Refused;
 
 /** The approval use cases, each one command through the one decision pipeline. */
 @Injectable()
@@ -101,7 +105,8 @@ export class Approvals {
    * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
    * sessions or Slack buttons say; asked before the transaction opens, and failing closed.
    */
-  async decide(requestId: string, command: DecisionCommand): Promise<DecisionResult> {
+  async decide(requestId: string, decision: DecisionCommand): Promise<DecisionResult> {
+    const command = { ...decision, by: normaliseLogin(decision.by) };
     const active = await this.directory.isActive(command.by).catch((error: unknown) => {
       if (error instanceof DirectoryUnavailableError)
         throw new UnavailableError(`cannot confirm ${command.by} is an active user: ${error.message}`);
@@ -118,11 +123,13 @@ export class Approvals {
       case 'nothing': {
         // The decider refuses a decision on an unknown request, so whatever it accepts is an opened approval.
         const approval = outcome.state as Approval;
+        // A person's answer is "nothing to do" only when they already gave it.
+        const alreadyDecided = outcome.kind === 'nothing';
         this.logger.info(
-          { requestId, by: command.by, decision: command.kind, state: approval.state, stage: approval.stage },
+          { requestId, by: command.by, decision: command.kind, state: approval.state, stage: approval.stage, alreadyDecided },
           'approval decided',
         );
-        return { kind: 'decided', approval };
+        return { kind: 'decided', approval, alreadyDecided };
       }
       default: {
         const _exhaustive: never = outcome;
@@ -131,10 +138,15 @@ export class Approvals {
     }
   }
 
-  /** One page of the approvals in `state`, oldest first, only those `approver` may decide now when given. */
+  /** One page of the approvals in `state`, oldest first, only those `approver` may decide now when given. Logins in rows are canonical (see the migration). */
   async list(filter: { state: ApprovalStatus; approver?: string; cursor?: string; limit: number }): Promise<Page<ApprovalRecord>> {
     const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a').where('a.state = :state', { state: filter.state });
-    if (filter.approver) query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([filter.approver]) });
+    if (filter.approver) {
+      const login = normaliseLogin(filter.approver);
+      query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([login]) });
+      // Who approved an earlier stage may not approve this one (one person, one stage), so it is not theirs to decide.
+      query.andWhere('NOT a.decisions @> CAST(:approved AS jsonb)', { approved: JSON.stringify([{ by: login, outcome: 'approved' }]) });
+    }
     const after = decodeCursor(ApprovalCursor, filter.cursor);
     if (after) query.andWhere('(a.created_at, a.request_id) > (:createdAt, :requestId)', after);
     const records = await query

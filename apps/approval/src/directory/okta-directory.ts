@@ -1,3 +1,4 @@
+import { normaliseLogin } from '@jit/events';
 import { OktaClient, VendorUnavailableError } from '@jit/vendors';
 import { Directory, DirectoryUnavailableError } from './directory.js';
 
@@ -30,13 +31,21 @@ export class OktaDirectory extends Directory {
     });
   }
 
-  managerOf(login: string): Promise<string | undefined> {
+  async managerOf(login: string): Promise<string | undefined> {
     // Not "no manager" on an outage: the approval event must be retried later rather than routed without one.
-    return this.asked(() => this.okta.managerLogin(login));
+    const manager = await this.asked(() => this.okta.managerLogin(login));
+    return manager === undefined ? undefined : normaliseLogin(manager);
   }
 
   async isActive(login: string): Promise<boolean> {
     return (await this.asked(() => this.okta.findUser(login)))?.status === 'ACTIVE';
+  }
+
+  async loginsWithEmail(email: string): Promise<string[]> {
+    const users = await this.asked(() => this.okta.usersWithEmail(email));
+    // A DEPROVISIONED account is someone who left (or an old account of someone re-created): nobody to act as.
+    const logins = users.filter((user) => user.status !== 'DEPROVISIONED').map((user) => normaliseLogin(user.login));
+    return [...new Set(logins)];
   }
 
   private async asked<T>(question: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { formatDuration } from '@jit/events';
+import { formatDuration, sameLogin } from '@jit/events';
 import {
   AUTO_APPROVER,
   POLICY_DENIER,
@@ -32,7 +32,11 @@ export function noticesOf(before: ApprovalState, after: Approval): Notice[] {
   }
   if (after.state === 'pending' && (justOpened || stageMoved)) {
     const summary = summaryOf(after);
-    notices.push(...after.approvers.map((approver) => ({ kind: 'ask' as const, requestId, approver, summary })));
+    // Who approved an earlier stage cannot approve this one (one person, one stage): they are not asked.
+    const eligible = after.approvers.filter(
+      (approver) => !after.decisions.some((d) => d.outcome === 'approved' && sameLogin(d.by, approver)),
+    );
+    notices.push(...eligible.map((approver) => ({ kind: 'ask' as const, requestId, approver, summary })));
   }
   if ((justOpened || wasPending) && (after.state === 'approved' || after.state === 'denied')) {
     notices.push({ kind: 'tell', requestId, login: after.requester, text: answerText(after) });

@@ -47,8 +47,11 @@ export abstract class Chat {
   /** Sends a person a direct message; a person the chat does not know is skipped. */
   abstract tellRequester(login: string, text: string): Promise<void>;
 
-  /** The login (e-mail) of a chat member, by the chat's own id for them; undefined when the chat cannot say. */
-  abstract loginOf(memberId: string): Promise<string | undefined>;
+  /**
+   * The e-mail address of a chat member's profile, by the chat's own id for them; undefined when the
+   * chat cannot say. Not yet a person: the directory says who has that address.
+   */
+  abstract emailOf(memberId: string): Promise<string | undefined>;
 
   /** Sends a member, by the chat's own id for them, a direct message (e.g. why their click did nothing). */
   abstract tellMember(memberId: string, text: string): Promise<void>;
@@ -77,7 +80,7 @@ export class NoChat extends Chat {
 
   async tellRequester(): Promise<void> {}
 
-  async loginOf(): Promise<undefined> {
+  async emailOf(): Promise<undefined> {
     return undefined;
   }
 

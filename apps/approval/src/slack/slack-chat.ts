@@ -12,9 +12,28 @@ export interface SlackChatOptions {
   timeoutMs?: number;
 }
 
-/** Action ids of the approval message's buttons; their value is the request id. */
+/** Action ids of the approval message's buttons; their value names the request and the stage asked (`buttonValue`). */
 export const APPROVE_ACTION = 'approve';
 export const DENY_ACTION = 'deny';
+
+/** What an approval message's button answers: the request, and the stage the message asked about. */
+export interface ButtonTarget {
+  requestId: string;
+  stage: number;
+}
+
+/** The value of an approval message's buttons: `<request id>:<stage>`, so a click can never answer another stage than the one shown. */
+export function buttonValue({ requestId, stage }: ButtonTarget): string {
+  return `${requestId}:${stage}`;
+}
+
+const BUTTON_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{1,3})$/i;
+
+/** The target of a button's value; undefined for anything else (buttons posted before they named their stage held the request id alone). */
+export function buttonTargetOf(value: string): ButtonTarget | undefined {
+  const match = BUTTON_VALUE.exec(value);
+  return match ? { requestId: match[1].toLowerCase(), stage: Number(match[2]) } : undefined;
+}
 
 type Block = types.KnownBlock;
 
@@ -44,7 +63,7 @@ export class SlackChat extends Chat {
       this.client.chat.postMessage({
         channel,
         text: `${summary.requester} asks for ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
-        blocks: [...describe(summary, requestId), decisionButtons(requestId)],
+        blocks: [...describe(summary, requestId), decisionButtons({ requestId, stage: summary.stage })],
       }),
     );
     return { channel: posted.channel ?? channel, ts: posted.ts as string };
@@ -66,10 +85,10 @@ export class SlackChat extends Chat {
     if (channel) await this.call(() => this.client.chat.postMessage({ channel, text }));
   }
 
-  /** A member's Slack user id to their e-mail; undefined for a member Slack does not know or who has no e-mail. */
-  async loginOf(slackUserId: string): Promise<string | undefined> {
+  /** A member's Slack user id to their profile e-mail (`users.info`); undefined for a member Slack does not know or who has no e-mail. */
+  async emailOf(slackUserId: string): Promise<string | undefined> {
     const answer = await this.call(() => this.client.users.info({ user: slackUserId }), ['user_not_found']);
-    return answer?.user?.profile?.email?.toLowerCase() ?? undefined;
+    return answer?.user?.profile?.email || undefined;
   }
 
   async tellMember(slackUserId: string, text: string): Promise<void> {
@@ -126,13 +145,14 @@ function describe(summary: RequestSummary, requestId: string): Block[] {
   ];
 }
 
-function decisionButtons(requestId: string): types.ActionsBlock {
+function decisionButtons(target: ButtonTarget): types.ActionsBlock {
+  const value = buttonValue(target);
   return {
     type: 'actions',
     block_id: 'decision',
     elements: [
-      { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: requestId },
-      { type: 'button', action_id: DENY_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value: requestId },
+      { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
+      { type: 'button', action_id: DENY_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value },
     ],
   };
 }

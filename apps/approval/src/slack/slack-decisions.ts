@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Approvals } from '../approvals/approvals.js';
+import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import { Chat } from './chat.js';
 
 /** A click on an approval message's Approve or Deny button. */
@@ -9,42 +10,87 @@ export interface ButtonClick {
   memberId: string;
   decision: 'approve' | 'deny';
   requestId: string;
+  /** The stage the message asked about; undefined for a button posted before buttons named their stage. */
+  stage: number | undefined;
 }
 
 /**
- * Decisions taken in the chat: the clicking member is mapped to their login by e-mail and decides
- * through the same use case as the web API, so every approval rule applies. A refusal is explained
- * to the member in a direct message; the approval messages themselves are updated by the
- * notification outbox once a decision commits.
+ * Decisions taken in the chat. The clicking member becomes a person only through the directory:
+ * their chat profile's e-mail must belong to exactly one person there, whose login then decides
+ * through the same use case as the web API, so every approval rule applies. Whatever decides
+ * nothing (no such person, several, a stale or repeated click, a broken rule) is explained to the
+ * member in a direct message; the approval messages themselves are updated by the notification
+ * outbox once a decision commits.
  */
 @Injectable()
 export class SlackDecisions {
   constructor(
     private readonly approvals: Approvals,
     private readonly chat: Chat,
+    private readonly directory: Directory,
     @InjectPinoLogger(SlackDecisions.name) private readonly logger: PinoLogger,
   ) {}
 
-  /** Applies a button click; a decision the rules refuse is explained, never thrown. */
+  /** Applies a button click; a click that decides nothing is explained, never thrown. */
   async onClick(click: ButtonClick): Promise<void> {
-    const { memberId, decision, requestId } = click;
-    const login = await this.chat.loginOf(memberId);
-    if (!login) {
-      await this.explain(click, 'Slack does not share your e-mail address with JIT Access, so it cannot tell who you are.');
+    const { decision, requestId, stage } = click;
+    if (stage === undefined) {
+      await this.explain(
+        click,
+        `This button of request ${requestId} is from an older message that does not say which stage it answers, so it decided nothing. Please decide on the web.`,
+      );
       return;
     }
-    const result = await this.approvals.decide(requestId, { kind: decision, by: login, via: { kind: 'slack' } });
-    if (result.kind === 'decided') return;
-    this.logger.info({ requestId, by: login, decision, refused: result.error.message }, 'Slack decision refused');
+    const person = await this.personOf(click);
+    if (!person) return;
+    const result = await this.approvals.decide(requestId, { kind: decision, by: person, stage, via: { kind: 'slack' } });
+    if (result.kind === 'decided') {
+      const done = decision === 'approve' ? 'approved' : 'denied';
+      if (result.alreadyDecided) await this.explain(click, `You already ${done} stage ${stage} of request ${requestId}; nothing changed.`);
+      return;
+    }
+    this.logger.info({ requestId, by: person, decision, stage, refused: result.error.code }, 'Slack decision refused');
     await this.explain(click, `You could not ${decision} request ${requestId}: ${result.error.message}.`);
   }
 
-  /** Best effort: the refusal stands whether or not the explanation reaches the member. */
+  /** The one person the directory knows by the member's e-mail; undefined (and the member told why) for none or several. */
+  private async personOf(click: ButtonClick): Promise<string | undefined> {
+    const email = await this.chat.emailOf(click.memberId);
+    if (!email) return this.unknown(click, 'Slack does not share your e-mail address with JIT Access, so it cannot tell who you are');
+    let logins: string[];
+    try {
+      logins = await this.directory.loginsWithEmail(email);
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      return this.unknown(click, 'the directory cannot be reached to tell who you are; please try again shortly');
+    }
+    if (logins.length === 1) return logins[0];
+    this.logger.info(
+      { requestId: click.requestId, memberId: click.memberId, matches: logins.length },
+      'Slack member is not one person in the directory',
+    );
+    const who =
+      logins.length === 0
+        ? `nobody in the directory has your Slack e-mail address (${email})`
+        : `${logins.length} people in the directory share your Slack e-mail address (${email})`;
+    return this.unknown(click, `${who}, so JIT Access cannot tell who you are. Please decide on the web`);
+  }
+
+  /** Tells the member their click decided nothing because it is not known who they are, and why. */
+  private async unknown(click: ButtonClick, why: string): Promise<undefined> {
+    await this.explain(click, `Your click on request ${click.requestId} decided nothing: ${why}.`);
+    return undefined;
+  }
+
+  /** Best effort: the answer stands whether or not the explanation reaches the member. */
   private async explain(click: ButtonClick, text: string): Promise<void> {
     try {
       await this.chat.tellMember(click.memberId, text);
     } catch (error) {
-      this.logger.warn({ requestId: click.requestId, err: (error as Error).message }, 'could not explain a refused Slack decision');
+      this.logger.warn(
+        { requestId: click.requestId, err: (error as Error).message },
+        'could not explain a Slack click that decided nothing',
+      );
     }
   }
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Clock } from '@jit/events';
 import { ApiRoute, NotFoundError, Public, UnauthenticatedError, ValidationError, parseInput } from '@jit/platform';
 import { SLACK_SETTINGS, type SlackSettings } from '../config.js';
-import { APPROVE_ACTION, DENY_ACTION } from './slack-chat.js';
+import { APPROVE_ACTION, DENY_ACTION, buttonTargetOf } from './slack-chat.js';
 import { SlackDecisions } from './slack-decisions.js';
 
 /** The part of a `block_actions` payload a decision needs. */
@@ -16,6 +16,13 @@ const BlockActions = z.object({
 });
 
 const RequestId = z.uuid();
+
+/**
+ * How far ahead of our clock a request's timestamp may be: clocks drift a little, but Bolt checks
+ * only the age of a timestamp, so a request signed for the future would stay replayable until
+ * that future were five minutes past.
+ */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** Slack's interactivity endpoint: the Approve and Deny buttons of approval messages land here. */
 @Controller()
@@ -29,7 +36,8 @@ export class SlackEventsController {
   /**
    * Unauthenticated by bearer token: Slack proves the request with its signing secret instead
    * (`v0=` HMAC-SHA256 of `v0:<timestamp>:<raw body>`, timestamp at most 5 minutes old, checked by
-   * Bolt). Slack wants a 200 within 3 seconds; refusals are answered in a direct message.
+   * Bolt, and at most a minute ahead of our clock, checked here). Slack wants a 200 within 3
+   * seconds; refusals are answered in a direct message.
    */
   @ApiRoute({
     summary: "Slack's interactivity endpoint (the Approve and Deny buttons)",
@@ -52,6 +60,10 @@ export class SlackEventsController {
   ): Promise<void> {
     if (!this.slack) throw new NotFoundError('Slack is not configured');
     const raw = request.rawBody?.toString('utf8') ?? '';
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    if (Number(timestamp) > nowSeconds + CLOCK_SKEW_SECONDS) {
+      throw new UnauthenticatedError(`the request's timestamp is more than ${CLOCK_SKEW_SECONDS} s in the future`);
+    }
     const genuine = isValidSlackRequest({
       signingSecret: this.slack.signingSecret,
       body: raw,
@@ -65,8 +77,11 @@ export class SlackEventsController {
     const { user, actions } = parseInput(BlockActions, payload, { where: 'payload' });
     for (const action of actions) {
       if (action.action_id !== APPROVE_ACTION && action.action_id !== DENY_ACTION) continue;
-      const requestId = parseInput(RequestId, action.value, { field: 'payload.actions.value' });
-      await this.decisions.onClick({ memberId: user.id, decision: action.action_id, requestId });
+      const target = buttonTargetOf(action.value ?? '') ?? {
+        requestId: parseInput(RequestId, action.value, { field: 'payload.actions.value' }),
+        stage: undefined,
+      };
+      await this.decisions.onClick({ memberId: user.id, decision: action.action_id, ...target });
     }
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { ManualClock, createEvent, type AccessEvent, type ApprovalPolicy, type RequestedData } from '@jit/events';
-import { connectTestNats, deleteTopology, publish } from '@jit/events/testing';
+import { connectTestNats, deleteTopology, eventsOfRequest, publish, waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
 import { startVendorSim, type VendorSimOptions, type VendorSim } from '../../../../tools/vendor-sim/src/index.js';
 import { approvalService } from '../../src/service.js';
@@ -18,14 +18,29 @@ export interface ApprovalTestBed {
   service: Awaited<ReturnType<typeof startTestService>>;
   nc: NatsConnection;
   db: pg.Client;
-  /** Publishes a `requested` event as intake would and returns it. */
-  request(approval: ApprovalPolicy, requester?: string): Promise<AccessEvent<'requested'>>;
+  /** Publishes a `requested` event as intake would and returns it; `application` overrides the template's (its owners, say). */
+  request(
+    approval: ApprovalPolicy,
+    requester?: string,
+    application?: Partial<RequestTemplate['application']>,
+  ): Promise<AccessEvent<'requested'>>;
   /** Calls the HTTP API with the demo API key, as `as` when given. */
   call(method: string, path: string, options?: { as?: string; body?: unknown }): Promise<Response>;
-  /** Decides on a request through the web API. */
-  decide(requestId: string, as: string, decision: string, comment?: string): Promise<{ status: number; body: Record<string, any> }>;
+  /** Decides on a request through the web API, naming the stage answered when `stage` is given. */
+  decide(
+    requestId: string,
+    as: string,
+    decision: string,
+    comment?: string,
+    stage?: number,
+  ): Promise<{ status: number; body: Record<string, any> }>;
   /** The types of the events of a request ever recorded to publish, oldest first: a refused decision must add none. */
   outboxed(requestId: string): Promise<string[]>;
+  /**
+   * Asserts what was published for a request: exactly `types` were recorded to publish (a refusal
+   * adds none), and the stream holds the request followed by exactly those, once the relay drained.
+   */
+  expectPublished(requestId: string, types: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,34 +83,46 @@ export async function startApprovalTestBed(options: {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
+  const outboxed: ApprovalTestBed['outboxed'] = async (requestId) => {
+    const { rows } = await db.query(`SELECT event->>'type' AS type FROM approval.outbox WHERE event->>'requestId' = $1 ORDER BY position`, [
+      requestId,
+    ]);
+    return rows.map((row) => row.type as string);
+  };
+
   return {
     sim,
     service,
     nc,
     db,
     call,
-    async request(approval, requester = 'alice@example.com') {
+    async request(approval, requester = 'alice@example.com', application = {}) {
       const event = createEvent(
-        { type: 'requested', data: { ...template, requester, application: { ...template.application, approval } } },
+        { type: 'requested', data: { ...template, requester, application: { ...template.application, ...application, approval } } },
         { requestId: randomUUID(), actor: requester },
         clock,
       );
       await publish(nc, service.topology, event);
       return event;
     },
-    async decide(requestId, as, decision, comment) {
+    async decide(requestId, as, decision, comment, stage) {
       const response = await call('POST', `/v1/approvals/${requestId}/decision`, {
         as,
-        body: { decision, ...(comment ? { comment } : {}) },
+        body: { decision, ...(comment ? { comment } : {}), ...(stage === undefined ? {} : { stage }) },
       });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     },
-    async outboxed(requestId) {
-      const { rows } = await db.query(
-        `SELECT event->>'type' AS type FROM approval.outbox WHERE event->>'requestId' = $1 ORDER BY position`,
-        [requestId],
+    outboxed,
+    async expectPublished(requestId, types) {
+      expect(await outboxed(requestId)).toEqual(types);
+      const onStream = await waitFor(
+        async () => {
+          const found = (await eventsOfRequest(nc, service.topology, requestId)).map((e) => e.type);
+          return found.length === types.length + 1 && found;
+        },
+        { what: `the events of ${requestId} on the stream` },
       );
-      return rows.map((row) => row.type as string);
+      expect(onStream).toEqual(['requested', ...types]);
     },
     async close() {
       await service.stop();

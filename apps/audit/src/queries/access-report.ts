@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccessEvent, Via } from '@jit/events';
+import { LoginSchema, sameLogin, type AccessEvent, type Via } from '@jit/events';
 import { pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
@@ -8,7 +8,7 @@ const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date
 export const AccessReportQuerySchema = z
   .object({
     applicationId: z.string().min(1).optional(),
-    requester: z.string().min(1).optional(),
+    requester: LoginSchema.optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     format: z.enum(['json', 'csv']).optional(),
@@ -139,7 +139,8 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
 function inScope(grant: AccessEvent<'granted'>, query: ReportFilter): boolean {
   return (
     (query.applicationId === undefined || grant.data.applicationId === query.applicationId) &&
-    (query.requester === undefined || grant.data.requester === query.requester)
+    // Events published before logins were canonical may spell the requester in any case.
+    (query.requester === undefined || sameLogin(grant.data.requester, query.requester))
   );
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypes } from '@jit/events';
+import { LoginSchema, eventTypes } from '@jit/events';
 import { MAX_PAGE_SIZE, pageQueryShape } from '@jit/platform';
 
 const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z' });
@@ -8,7 +8,7 @@ const isoDate = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date
 export const EventQuerySchema = z
   .object({
     requestId: z.string().min(1).optional(),
-    requester: z.string().min(1).optional(),
+    requester: LoginSchema.optional(),
     applicationId: z.string().min(1).optional(),
     type: z.enum(eventTypes as [string, ...string[]], { error: `expected one of ${eventTypes.join(', ')}` }).optional(),
     from: isoDate.optional(),
@@ -41,7 +41,8 @@ export function whereOf(query: EventQuery, afterPosition?: number): { sql: strin
     clauses.push(sql.replace('?', `$${params.length}`));
   };
   if (query.requestId) add('request_id = ?', query.requestId);
-  if (query.requester) add('requester = ?', query.requester);
+  // Stored as published: events from before logins were canonical may spell the requester in any case.
+  if (query.requester) add('lower(requester) = ?', query.requester);
   if (query.applicationId) add('application_id = ?', query.applicationId);
   if (query.type) add('type = ?', query.type);
   if (query.from) add('occurred_at >= ?', query.from);

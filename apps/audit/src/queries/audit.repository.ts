@@ -74,7 +74,7 @@ export class AuditRepository {
     const after = decodeCursor(PositionCursor, page.cursor)?.position ?? 0;
     const grantRows: { position: string; event_id: string; request_id: string }[] = await this.dataSource.query(
       `SELECT position, event_id, request_id FROM ${this.table}
-       WHERE type = 'granted' AND ($1::text IS NULL OR application_id = $1) AND ($2::text IS NULL OR requester = $2) AND position > $3
+       WHERE type = 'granted' AND ($1::text IS NULL OR application_id = $1) AND ($2::text IS NULL OR lower(requester) = lower($2)) AND position > $3
        ORDER BY position LIMIT $4`,
       [scope.applicationId ?? null, scope.requester ?? null, after, page.limit + 1],
     );

@@ -6,6 +6,7 @@ import {
   notYet,
   NotFoundError,
   refuse,
+  sameLogin,
   ValidationError,
   type AccessEvent,
   type Decider,
@@ -125,7 +126,7 @@ function relinquish(command: Command<'relinquish'>, state: RequestState, now: Da
     return refuse(new ConflictError(`the access expired at ${state.expiresAt} and is being revoked`));
   }
   // The requester gives access back; anyone else allowed to end it (an API key) is an admin.
-  const reason = command.by === state.requester ? 'relinquished' : 'admin';
+  const reason = sameLogin(command.by, state.requester) ? 'relinquished' : 'admin';
   return accept({ type: 'revoke_requested', data: { reason, by: command.by } });
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LoginSchema, normaliseLogin } from '@jit/events';
 import { pageQueryShape, parseInput } from '@jit/platform';
 import { DURATION_FORMAT, parseDuration } from '@jit/catalog';
 import { requestStatuses, type RequestStatus } from './request.decider.js';
@@ -19,6 +20,8 @@ export interface ListFilter {
   limit: number;
 }
 
+const requesterError = 'expected the login (e-mail) of the person who needs the access';
+
 /** The `POST /v1/requests` body: validates it and documents it (OpenAPI). */
 export const SubmitBody = z
   .object(
@@ -30,7 +33,12 @@ export const SubmitBody = z
       duration: z.string({ error: `expected ${DURATION_FORMAT}` }).optional(),
       durationMinutes: z.number({ error: 'expected a number of minutes' }).positive('must be positive').optional(),
       justification: z.string({ error: 'is required (why you need the access)' }).trim().min(1, 'must not be empty').max(2000),
-      requester: z.email({ error: 'expected the login (e-mail) of the person who needs the access' }).optional(),
+      requester: z
+        .string({ error: requesterError })
+        .trim()
+        .pipe(z.email({ error: requesterError }))
+        .transform(normaliseLogin)
+        .optional(),
     },
     { error: 'the body must be a JSON object' },
   )
@@ -59,7 +67,7 @@ function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: 
 
 /** The query of `GET /v1/requests`: validates it and documents it (OpenAPI). */
 export const ListQuery = z.object({
-  requester: z.string().trim().min(1).optional(),
+  requester: LoginSchema.optional(),
   status: z.enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` }).optional(),
   ...pageQueryShape(),
 });

@@ -103,19 +103,28 @@ export class OktaClient {
   /** The user with this Okta id or login; undefined when Okta does not know them (404 is an answer, not a failure). */
   async findUser(idOrLogin: string): Promise<OktaUser | undefined> {
     try {
-      const user = await this.call(() => this.client.userApi.getUser({ userId: idOrLogin }));
-      if (!user.id) return undefined;
-      const managerId = user.profile?.managerId;
-      return {
-        id: user.id,
-        login: user.profile?.login ?? '',
-        status: String(user.status ?? 'ACTIVE'),
-        ...(managerId ? { managerId } : {}),
-      };
+      return userOf(await this.call(() => this.client.userApi.getUser({ userId: idOrLogin })));
     } catch (error) {
       if (error instanceof VendorRejectedError && error.status === 404) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Every user whose profile e-mail is `email`, ignoring case (Okta's `search` compares string
+   * values case-insensitively; DEPROVISIONED users are included, as Okta returns them).
+   */
+  async usersWithEmail(email: string): Promise<OktaUser[]> {
+    // Quotes and backslashes are escaped so an address cannot widen the search expression.
+    const search = `profile.email eq "${email.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    return this.call(async () => {
+      const users: OktaUser[] = [];
+      for await (const user of await this.client.userApi.listUsers({ search })) {
+        const found = user ? userOf(user) : undefined;
+        if (found) users.push(found);
+      }
+      return users;
+    });
   }
 
   /** The login of the manager of the person with `login` (through `profile.managerId`); undefined when they have none or are unknown. */
@@ -183,6 +192,13 @@ export class OktaClient {
     if (statusOf(error) === 429 && headers && readRateLimit(headers, 429, Date.now())) return 0;
     return backoffDelay(retry + 1, { baseMs: this.baseDelayMs, maxMs: this.maxWaitMs });
   }
+}
+
+/** The SDK's user as this library's; undefined for one without an id. */
+function userOf(user: okta.User): OktaUser | undefined {
+  if (!user.id) return undefined;
+  const managerId = user.profile?.managerId;
+  return { id: user.id, login: user.profile?.login ?? '', status: String(user.status ?? 'ACTIVE'), ...(managerId ? { managerId } : {}) };
 }
 
 /** Rate limits, server errors and network failures (node-fetch's `FetchError`, timeouts included) pass; anything else needs a person. */

@@ -67,6 +67,15 @@ export class OktaDirectory {
     return person && this.userOf(person);
   }
 
+  /** Every user the org has (deleted ones are gone), in the order their accounts were created. */
+  users(): OktaUser[] {
+    return [...this.accounts.keys()].flatMap((oktaId) => {
+      const person = this.people.findByOktaId(oktaId);
+      const user = person && this.userOf(person);
+      return user ? [user] : [];
+    });
+  }
+
   /** Finds a user by exact id only, as Okta's membership operations do. */
   findUserById(userId: string): OktaUser | undefined {
     const person = this.people.findByOktaId(userId);

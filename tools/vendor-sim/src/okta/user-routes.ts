@@ -5,6 +5,7 @@ import type { OktaUser } from './directory.js';
 import { sendBodyNotWellFormed, sendOktaError, sendUserNotFound, sendValidationFailed } from './errors.js';
 import { groupJson, userJson } from './representations.js';
 import { readNewUser } from './requests.js';
+import { searchUsers } from './user-search.js';
 import type { LifecycleOperation, LifecycleRefusal } from './user-lifecycle.js';
 
 const LIFECYCLE_OPERATIONS: readonly LifecycleOperation[] = ['activate', 'deactivate', 'suspend', 'unsuspend'];
@@ -57,6 +58,16 @@ export function oktaUserRouter(ctx: SimContext): Router {
     }
     for (const groupId of reading.groupIds) ctx.okta.addMember(groupId, created.person.oktaId);
     res.json(json(created));
+  });
+
+  // Every match in one page: the simulated org is small, so no `Link: rel="next"` is ever needed.
+  router.get('/', (req, res) => {
+    const users = ctx.okta.users();
+    const search = req.query.search;
+    if (search === undefined) return res.json(users.map(json));
+    const found = typeof search === 'string' ? searchUsers(users, search) : undefined;
+    if (!found) return sendOktaError(res, 400, 'Invalid search criteria.', { code: 'E0000031' });
+    res.json(found.map(json));
   });
 
   router.get('/:idOrLogin', (req, res) => {

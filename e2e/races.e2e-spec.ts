@@ -29,7 +29,14 @@ describe('events of one request arriving out of order', () => {
       'races',
       // A frozen replica's deliveries go to the other replica after 1.5 s without an ack or a heartbeat. Reconciliation
       // enforces the JIT-only group every 2 s: it is what removes an add Okta applies after the grant gave up on it.
-      { CONSUMER_ACK_WAIT_MS: '1500', RECONCILE_MODE: 'enforce', RECONCILE_INTERVAL_MS: '2000', RECONCILE_GROUPS: sandbox },
+      // Two applications share the sandbox's group: how one person holds two overlapping grants of one group.
+      {
+        CONSUMER_ACK_WAIT_MS: '1500',
+        RECONCILE_MODE: 'enforce',
+        RECONCILE_INTERVAL_MS: '2000',
+        RECONCILE_GROUPS: sandbox,
+        CATALOG_FILE: 'e2e/support/catalog.overlap.json',
+      },
       { replicas: { intake: 2, scheduler: 2 }, sim: { generatedPeople: 10 } },
     );
   });
@@ -102,11 +109,12 @@ describe('events of one request arriving out of order', () => {
     await expectInvariants(system, { requestIds: [id], timeoutMs: 30_000 });
   });
 
-  it('keeps the membership a second overlapping grant still justifies when the first is revoked early', async () => {
+  it('keeps the membership a second overlapping grant (another application on the same group) still justifies when the first is revoked early', async () => {
     const person = generatedPerson(7);
     const first = await requestAccess(system, person.login, 'demo-sandbox', '20s');
     await waitForStatus(system, first, 'granted');
-    const second = await requestAccess(system, person.login, 'demo-sandbox', '10s');
+    // One open request per person and application: the overlap comes from a second application on the same group.
+    const second = await requestAccess(system, person.login, 'demo-sandbox-mirror', '10s');
     await waitForStatus(system, second, 'granted');
 
     await relinquish(system, first, person.login);

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { DeadLetterHeaders, deadLetterSubject, ensureStreams, inboxPrefixOf, natsAuthorizationBlock, subjectFor } from '@jit/events';
 import { PrivateNatsServer, sampleEvent, testTopology } from '@jit/events/testing';
+import { runJit, topologyEnv } from './support/run-cli.js';
 
-const run = promisify(execFile);
 const topology = testTopology('cli_bus_user');
 const passwords = {
   cli: randomBytes(12).toString('hex'),
@@ -21,27 +19,10 @@ describe('ops CLI on an authenticated bus', () => {
   let audit: NatsConnection;
 
   /** Runs the CLI logged in as the cli user (or with the password given). */
-  async function jit(password: string, ...args: string[]): Promise<any[]> {
-    const { stdout } = await run(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', ...args], {
-      cwd: new URL('../../..', import.meta.url).pathname,
-      env: {
-        ...process.env,
-        NATS_URL: server.url,
-        NATS_USER: 'cli',
-        NATS_PASSWORD: password,
-        JETSTREAM_STREAM: topology.stream,
-        JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-        JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-        JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
-      },
-    });
-    return stdout.trim()
-      ? stdout
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line))
-      : [];
+  function jit(password: string, ...args: string[]): Promise<any[]> {
+    return runJit(args, { NATS_URL: server.url, NATS_USER: 'cli', NATS_PASSWORD: password, ...topologyEnv(topology) });
   }
+
   const messages = async () => (await (await jetstreamManager(admin)).streams.info(topology.stream)).state.messages;
 
   /** Writes a dead letter as the audit service's consumer would. */

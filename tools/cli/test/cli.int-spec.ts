@@ -1,33 +1,15 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { EventConsumer, NonRetryableEventError, ensureConsumer, ensureStreams, migrate, openDataSource, subjectFor } from '@jit/events';
 import { connectTestNats, createTestDatabase, deleteTopology, sampleEvent, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
+import { runJit, topologyEnv } from './support/run-cli.js';
 
-const run = promisify(execFile);
 const topology = testTopology('cli');
 
-/** Runs `npm run jit -- <args>` as an operator would and parses its JSON lines. */
-async function jit(...args: string[]): Promise<any[]> {
-  const { stdout } = await run(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', ...args], {
-    cwd: new URL('../../..', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      NATS_URL: testNatsUrl,
-      JETSTREAM_STREAM: topology.stream,
-      JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-      JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-      JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
-    },
-  });
-  return stdout.trim()
-    ? stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line))
-    : [];
+/** Runs `npm run jit -- <args>` against this file's streams. */
+function jit(...args: string[]): Promise<any[]> {
+  return runJit(args, { NATS_URL: testNatsUrl, ...topologyEnv(topology) });
 }
 
 describe('ops CLI', () => {

@@ -1,31 +1,16 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '@jit/events/testing';
 import { ApiKeyStore } from '@jit/platform';
-
-const run = promisify(execFile);
+import { runJit } from './support/run-cli.js';
 
 describe('jit keys (straight against DATABASE_URL, no service running)', () => {
   let databaseUrl: string;
   let dataSource: DataSource;
   let store: ApiKeyStore;
 
-  /** Runs `npm run jit -- keys <args>` as an operator would and parses its JSON lines. */
-  async function keys(...args: string[]): Promise<any[]> {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', 'keys', ...args],
-      {
-        cwd: new URL('../../..', import.meta.url).pathname,
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-      },
-    );
-    return stdout
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line));
+  /** Runs `npm run jit -- keys <args>` against this file's database. */
+  function keys(...args: string[]): Promise<any[]> {
+    return runJit(['keys', ...args], { DATABASE_URL: databaseUrl });
   }
 
   beforeAll(async () => {

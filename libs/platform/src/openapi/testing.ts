@@ -160,3 +160,32 @@ function byRoute(a: RouteKey, b: RouteKey): number {
 export function routeScopes(document: OpenApiDocument): Record<string, string | undefined> {
   return Object.fromEntries(documentedRoutes(document).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.scope]));
 }
+
+/** A service's OpenAPI document once checked whole, and the scope it states for each route. */
+export interface CheckedOpenApi {
+  document: OpenApiDocument;
+  scopes: Record<string, string | undefined>;
+}
+
+/**
+ * Reads a running service's `/docs-json` without a token and checks it whole: a valid document,
+ * exactly the routes Express's router answers, none undocumented. Throws naming what is wrong.
+ */
+export async function checkedOpenApi(app: INestApplication, url: string): Promise<CheckedOpenApi> {
+  const response = await fetch(`${url}${DOCS_JSON_PATH}`);
+  if (response.status !== 200) throw new Error(`${DOCS_JSON_PATH} answered ${response.status}`);
+  const document = (await response.json()) as OpenApiDocument;
+  const problems = openApiProblems(document);
+  const documented = documentedRoutes(document);
+  const listed = documented.map(({ method, path }) => `${method} ${path}`);
+  const routed = routerRoutes(app).map(({ method, path }) => `${method} ${path}`);
+  problems.push(...routed.filter((route) => !listed.includes(route)).map((route) => `${route}: served but not in the document`));
+  problems.push(...listed.filter((route) => !routed.includes(route)).map((route) => `${route}: in the document but not served`));
+  problems.push(
+    ...documented
+      .filter((route) => route.undocumented)
+      .map((route) => `${route.method} ${route.path}: undocumented (${String(route.undocumented)})`),
+  );
+  if (problems.length > 0) throw new Error(`the OpenAPI document does not describe the service:\n${problems.join('\n')}`);
+  return { document, scopes: routeScopes(document) };
+}

@@ -7,8 +7,9 @@ import { connect, errors } from '@nats-io/transport-node';
 import { waitFor } from '@jit/events/testing';
 import { root } from './support/processes.js';
 
-const ports = { INTAKE_PORT: '39200', APPROVAL_PORT: '39201', PROVISIONER_PORT: '39202', SCHEDULER_PORT: '39203', AUDIT_PORT: '39204' };
-const natsPort = 39212;
+// Fixed ports below the kernel's ephemeral range (32768-60999), so no outgoing connection of another test holds one.
+const ports = { INTAKE_PORT: '29200', APPROVAL_PORT: '29201', PROVISIONER_PORT: '29202', SCHEDULER_PORT: '29203', AUDIT_PORT: '29204' };
+const natsPort = 29212;
 
 describe('npm start without NATS_URL', () => {
   it('runs its own bus where each service logs in as its own user and nobody gets in without a password', async () => {
@@ -22,8 +23,8 @@ describe('npm start without NATS_URL', () => {
         DATABASE_URL: '',
         JIT_NATS_PORT: String(natsPort),
         JIT_DATA_DIR: dataDir,
-        EMBEDDED_POSTGRES_PORT: '39210',
-        VENDOR_SIM_PORT: '39211',
+        EMBEDDED_POSTGRES_PORT: '29210',
+        VENDOR_SIM_PORT: '29211',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +45,7 @@ describe('npm start without NATS_URL', () => {
       expect(readFileSync(join(dataDir, 'nats', 'nats.conf'), 'utf8')).toContain('user: "provisioner"');
 
       // A request goes through intake, approval (auto) and the provisioner: each publishes its own events as its own user.
-      const created = await fetch('http://127.0.0.1:39200/v1/requests', {
+      const created = await fetch('http://127.0.0.1:29200/v1/requests', {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ applicationId: 'demo-sandbox', duration: '10m', justification: 'bus e2e', requester: 'alice@example.com' }),
@@ -53,7 +54,7 @@ describe('npm start without NATS_URL', () => {
       const { id } = (await created.json()) as { id: string };
       await waitFor(
         async () => {
-          const response = await fetch(`http://127.0.0.1:39200/v1/requests/${id}`, { headers: { authorization: `Bearer ${key}` } });
+          const response = await fetch(`http://127.0.0.1:29200/v1/requests/${id}`, { headers: { authorization: `Bearer ${key}` } });
           return ((await response.json()) as { status: string }).status === 'granted';
         },
         { timeoutMs: 30_000, what: 'the request granted' },

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { connectTestNats, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
 import { root } from './support/processes.js';
 
-const ports = { INTAKE_PORT: '39100', APPROVAL_PORT: '39101', PROVISIONER_PORT: '39102', SCHEDULER_PORT: '39103', AUDIT_PORT: '39104' };
+// Fixed ports below the kernel's ephemeral range (32768-60999), so no outgoing connection of another test holds one.
+const ports = { INTAKE_PORT: '29100', APPROVAL_PORT: '29101', PROVISIONER_PORT: '29102', SCHEDULER_PORT: '29103', AUDIT_PORT: '29104' };
 
 describe('npm start', () => {
   const topology = testTopology('quickstart');
@@ -26,8 +27,8 @@ describe('npm start', () => {
         DATABASE_URL: '',
         NATS_URL: testNatsUrl,
         JIT_DATA_DIR: mkdtempSync(join(tmpdir(), 'jit-quickstart-')),
-        EMBEDDED_POSTGRES_PORT: '39110',
-        VENDOR_SIM_PORT: '39111',
+        EMBEDDED_POSTGRES_PORT: '29110',
+        VENDOR_SIM_PORT: '29111',
         JETSTREAM_STREAM: topology.stream,
         JETSTREAM_SUBJECT_PREFIX: topology.prefix,
         JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
@@ -47,11 +48,11 @@ describe('npm start', () => {
         },
       );
       expect(output).toContain('LOCAL MODE: simulator, demo key, generated secrets — never expose');
-      expect(output).toContain('intake       http://127.0.0.1:39100');
-      const response = await fetch('http://127.0.0.1:39100/v1/applications', { headers: { authorization: `Bearer ${key}` } });
+      expect(output).toContain('intake       http://127.0.0.1:29100');
+      const response = await fetch('http://127.0.0.1:29100/v1/applications', { headers: { authorization: `Bearer ${key}` } });
       expect(response.status).toBe(200);
       expect(JSON.stringify(await response.json())).toContain('demo-sandbox');
-      const sim = await fetch('http://127.0.0.1:39111/_sim/health');
+      const sim = await fetch('http://127.0.0.1:29111/_sim/health');
       expect(sim.status).toBe(200);
 
       // A service that dies is started again: nothing would revoke access while it stayed down.
@@ -64,7 +65,7 @@ describe('npm start', () => {
       expect(pids()[1]).not.toBe(first);
       await waitFor(
         () =>
-          fetch('http://127.0.0.1:39103/readyz').then(
+          fetch('http://127.0.0.1:29103/readyz').then(
             (r) => r.ok,
             () => false,
           ),
@@ -78,7 +79,7 @@ describe('npm start', () => {
     }
     await exited;
     // npm hands SIGTERM to the supervisor, which stops every service, the simulator and Postgres.
-    for (const url of [...Object.values(ports).map((p) => `http://127.0.0.1:${p}/healthz`), 'http://127.0.0.1:39111/_sim/health']) {
+    for (const url of [...Object.values(ports).map((p) => `http://127.0.0.1:${p}/healthz`), 'http://127.0.0.1:29111/_sim/health']) {
       await waitFor(
         () =>
           fetch(url).then(
@@ -91,7 +92,7 @@ describe('npm start', () => {
     await waitFor(
       () =>
         new Promise<boolean>((resolve) =>
-          connect(39110, '127.0.0.1')
+          connect(29110, '127.0.0.1')
             .once('connect', () => resolve(false))
             .once('error', () => resolve(true)),
         ),

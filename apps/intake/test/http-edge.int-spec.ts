@@ -81,6 +81,34 @@ describe('the HTTP edge of every service', () => {
     expect(((await onApi.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 
+  describe('GET /v1/applications is paged', () => {
+    it('walks the whole catalog once, in its order, a page at a time', async () => {
+      const everything = await h.call('GET', '/v1/applications', { headers: asApiKey() });
+      expect(everything.body.nextCursor).toBeNull();
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { applications: { id: string }[]; nextCursor: string | null } } = await h.call(
+          'GET',
+          `/v1/applications?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          { headers: asApiKey() },
+        );
+        expect(page.status).toBe(200);
+        expect(page.body.applications).toHaveLength(1);
+        seen.push(page.body.applications[0].id);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(everything.body.applications.map((a: { id: string }) => a.id));
+      expect(seen.length).toBeGreaterThan(1);
+    });
+
+    it('refuses a limit over the largest page, naming it', async () => {
+      const answer = await h.call('GET', '/v1/applications?limit=1001', { headers: asApiKey() });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toMatch(/^limit: must be at most 1000/);
+    });
+  });
+
   describe('GET /v1/requests is paged', () => {
     it('walks every request once, newest first, page by page, and the last page has no next cursor', async () => {
       const ids: string[] = [];

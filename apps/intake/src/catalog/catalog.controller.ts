@@ -1,7 +1,14 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { z } from 'zod';
 import type { ApprovalPolicy } from '@jit/events';
-import { ApiRoute, RequireScope } from '@jit/platform';
+import { ApiRoute, decodeCursor, pageOf, pageQueryShape, parseInput, RequireScope } from '@jit/platform';
 import { Catalog } from '@jit/catalog';
+
+/** `GET /v1/applications`'s query: a page of the catalog, in the catalog file's order. */
+const CatalogQuery = z.object(pageQueryShape()).strict();
+
+/** Where a page of the catalog ends: how many applications came before. */
+const CatalogCursor = z.object({ offset: z.number().int().nonnegative() });
 
 /** An application as `GET /v1/applications` lists it. */
 export interface ApplicationView {
@@ -19,9 +26,10 @@ export class CatalogController {
   constructor(@Inject(Catalog) private readonly catalog: Catalog) {}
 
   @ApiRoute({
-    summary: 'The applications one may ask access to',
+    summary: 'The applications one may ask access to, a page at a time',
+    query: CatalogQuery,
     response: {
-      description: 'The catalog',
+      description: 'One page of the catalog, in its order',
       example: {
         applications: [
           {
@@ -33,14 +41,21 @@ export class CatalogController {
             owners: ['carol@example.com'],
           },
         ],
+        nextCursor: null,
       },
     },
   })
   @Get()
   @RequireScope('requests:read')
-  list(): { applications: ApplicationView[] } {
+  list(@Query() query: unknown): { applications: ApplicationView[]; nextCursor: string | null } {
+    const { cursor, limit } = parseInput(CatalogQuery, query, { where: '(query)' });
+    const offset = decodeCursor(CatalogCursor, cursor)?.offset ?? 0;
+    const rows = this.catalog.applications
+      .slice(offset, offset + limit + 1)
+      .map((application, i) => ({ application, offset: offset + i + 1 }));
+    const page = pageOf(rows, limit, (row) => ({ offset: row.offset }));
     return {
-      applications: this.catalog.applications.map(({ id, name, minDurationSeconds, maxDurationSeconds, approval, owners }) => ({
+      applications: page.items.map(({ application: { id, name, minDurationSeconds, maxDurationSeconds, approval, owners } }) => ({
         id,
         name,
         minDurationSeconds,
@@ -48,6 +63,7 @@ export class CatalogController {
         approval,
         owners,
       })),
+      nextCursor: page.nextCursor,
     };
   }
 }

@@ -39,7 +39,8 @@ describe('provisioner', () => {
         REVOKE_BACKOFF_BASE_MS: '100',
         TICKET_TICK_MS: '50',
         TICKET_BACKOFF_BASE_MS: '100',
-        JIRA_TIMEOUT_MS: '1000',
+        // Long enough for any call on a loaded machine, short enough for the hung-call test.
+        JIRA_TIMEOUT_MS: '3000',
       }),
     });
     db = new pg.Client({ connectionString: service.databaseUrl });

@@ -1,9 +1,13 @@
+import { DEMO_CATALOG_FILE, readCatalog } from '@jit/catalog';
 import type { RequestedData } from '@jit/events';
 import { seedGroups } from '../../../../tools/vendor-sim/src/index.js';
 
+const catalog = readCatalog(DEMO_CATALOG_FILE);
+
 /**
  * The data of a `requested` event for two hours of the AWS production console, granted into
- * `groupId`, of the demo catalog's application of that group unless `applicationId` says otherwise.
+ * `groupId`, of the demo catalog's application of that group unless `applicationId` says otherwise;
+ * shorter where the application allows less (the provisioner refuses a longer one).
  */
 export function requested(
   requester: string,
@@ -19,7 +23,7 @@ export function requested(
       owners: ['carol@example.com'],
       approval: { kind: 'manager' },
     },
-    durationSeconds: 7200,
+    durationSeconds: Math.min(7200, catalog.find(applicationId)?.maxDurationSeconds ?? 7200),
     justification: 'INC-1234 database failover',
   };
 }

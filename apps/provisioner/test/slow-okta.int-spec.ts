@@ -136,7 +136,8 @@ describe('provisioner with a slow Okta', () => {
     expect(membershipChanges('DELETE').map((call) => call.durationMs >= OKTA_LATENCY_MS)).toEqual(requesters.map(() => true));
     expect(oktaMembers(aws.id)).toEqual([]);
     expect(seen.samples).toBeGreaterThan(50);
-    expect(seen.longestIdleInTransactionMs).toBeLessThan(1000);
+    // No transaction waits on Okta: one that did would sit idle for a whole 3 s call (a loaded machine still takes well under that).
+    expect(seen.longestIdleInTransactionMs).toBeLessThan(OKTA_LATENCY_MS);
   });
 
   it('20 concurrent grants all complete with a pool of 4 connections while every Okta call takes 3 s', async () => {
@@ -148,6 +149,7 @@ describe('provisioner with a slow Okta', () => {
     expect(membershipChanges('PUT')).toHaveLength(CONCURRENT_GRANTS);
     expect(oktaMembers(aws.id)).toEqual(people.map((person) => person.oktaId).sort());
     expect(seen.mostConnections).toBeLessThanOrEqual(POOL_SIZE);
-    expect(seen.longestIdleInTransactionMs).toBeLessThan(1000);
+    // No transaction waits on Okta: one that did would sit idle for a whole 3 s call (a loaded machine still takes well under that).
+    expect(seen.longestIdleInTransactionMs).toBeLessThan(OKTA_LATENCY_MS);
   });
 });

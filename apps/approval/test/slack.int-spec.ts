@@ -392,6 +392,8 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     const future = await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask), { ageSeconds: -120 });
 
     expect(future.status).toBe(401);
+    // The skew reads as every duration does (formatDuration), not `60 s`.
+    expect(JSON.parse(future.body).error.message).toBe("the request's timestamp is more than 1m in the future");
     expect(await stateOf(requested.requestId)).toBe('pending');
     await expectPublished(requested.requestId, ['approval_opened']);
     const skewed = await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask), { ageSeconds: -30 });

@@ -73,7 +73,10 @@ describe('the HTTP edge of every service', () => {
     });
     expect(response.status).toBe(415);
     const { error } = (await response.json()) as { error: { code: string; message: string } };
-    expect(error).toEqual({ code: 'unsupported_media_type', message: expect.stringMatching(/^Content-Type: expected application\/json, got /) });
+    expect(error).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.stringMatching(/^Content-Type: expected application\/json, got /),
+    });
     expect(await written()).toEqual(before);
   });
 

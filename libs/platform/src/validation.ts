@@ -39,7 +39,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, name:
 export function limitMessage(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
   const limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
-  const bound = issue.code === 'too_big' ? (issue.inclusive === false ? 'less than' : 'at most') : issue.inclusive === false ? 'more than' : 'at least';
+  const bound =
+    issue.code === 'too_big' ? (issue.inclusive === false ? 'less than' : 'at most') : issue.inclusive === false ? 'more than' : 'at least';
   switch (issue.origin) {
     case 'string':
       if (issue.code === 'too_small' && limit === 1 && issue.inclusive !== false) return 'must not be empty';

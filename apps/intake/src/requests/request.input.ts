@@ -32,7 +32,11 @@ export const SubmitBody = z
         .min(1, 'must not be empty'),
       duration: z.string({ error: typeMessage(`expected ${DURATION_FORMAT}`) }).optional(),
       durationMinutes: z.number({ error: 'expected a number of minutes' }).positive('must be positive').optional(),
-      justification: z.string({ error: typeMessage('is required (why you need the access)') }).trim().min(1, 'must not be empty').max(2000),
+      justification: z
+        .string({ error: typeMessage('is required (why you need the access)') })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(2000),
       requester: z
         .string({ error: typeMessage(requesterError) })
         .trim()

@@ -16,10 +16,14 @@ export interface JitOutput {
  * exit rejects with the error's `code` and `stderr`.
  */
 export async function runJitOutput(args: string[], env: NodeJS.ProcessEnv): Promise<JitOutput> {
-  const { stdout, stderr } = await run(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-  });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+    },
+  );
   const lines = stdout
     .trim()
     .split('\n')

@@ -22,7 +22,7 @@ export interface DeadLetter {
 }
 
 /** What an operator named that does not exist: the CLI says so and exits 1. */
-export class NotFoundError extends Error {}
+class UnknownNameError extends Error {}
 
 /** Every dead letter, oldest first, optionally of one consumer; a consumer the stream never had is refused. */
 export async function listDeadLetters(nc: NatsConnection, topology: Topology, consumer?: string): Promise<DeadLetter[]> {
@@ -43,7 +43,7 @@ export async function listDeadLetters(nc: NatsConnection, topology: Topology, co
   }
   // A typo in a name would otherwise read as "no dead letters"; a consumer deleted since keeps its letters listed.
   if (consumer && letters.length === 0 && !(await consumerExists(jsm, topology.stream, consumer))) {
-    throw new NotFoundError(`no consumer "${consumer}" on ${topology.stream}`);
+    throw new UnknownNameError(`no consumer "${consumer}" on ${topology.stream}`);
   }
   return letters;
 }
@@ -70,7 +70,7 @@ export async function retryDeadLetter(
 ): Promise<{ subject: string; streamSeq: number }> {
   const jsm = await jetstreamManager(nc);
   const message = await jsm.streams.getMessage(topology.deadLetterStream, { seq });
-  if (!message) throw new NotFoundError(`no dead letter #${seq} in ${topology.deadLetterStream}`);
+  if (!message) throw new UnknownNameError(`no dead letter #${seq} in ${topology.deadLetterStream}`);
   const subject = message.header.get(DeadLetterHeaders.subject);
   const decoded = decodeEvent(safeJson(message.string()));
   if (!decoded.ok) throw new Error(`dead letter #${seq} is still invalid (${decoded.reason}); fix the producer instead`);
@@ -100,7 +100,7 @@ export async function requestHistory(
     const decoded = decodeEvent(safeJson(message.string()));
     if (decoded.ok && decoded.event.requestId === requestId) history.push({ ...decoded.event, streamSeq: message.seq });
   }
-  if (history.length === 0) throw new NotFoundError(`no request ${requestId}: no event in ${topology.stream} names it`);
+  if (history.length === 0) throw new UnknownNameError(`no request ${requestId}: no event in ${topology.stream} names it`);
   return history;
 }
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '@jit/platform';
-import { parseSubmit } from '../src/requests/request.input.js';
+import { parseIdempotencyKey, parseSubmit } from '../src/requests/request.input.js';
 
 const body = { applicationId: 'wiki', duration: '1h', justification: 'INC-9' };
 
@@ -27,5 +27,9 @@ describe('the messages of a request body', () => {
     expect(refusal(() => parseSubmit({ ...body, applicationId: undefined }))).toBe(
       'applicationId: is required (the id of an application in GET /v1/applications)',
     );
+  });
+
+  it('an Idempotency-Key over 255 characters says the limit', () => {
+    expect(refusal(() => parseIdempotencyKey('k'.repeat(256)))).toBe('Idempotency-Key: must be at most 255 characters');
   });
 });

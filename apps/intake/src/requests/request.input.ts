@@ -81,7 +81,7 @@ export const IdempotencyKey = z
   .string()
   .trim()
   .min(1)
-  .max(255, 'must be at most 255 characters')
+  .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 /** Checks a `POST /v1/requests` body. */

@@ -425,13 +425,14 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect(await outboxed(requested.requestId)).toEqual(['approval_opened']);
   });
 
-  it('answers 400 naming the bad field, and 404 for a request it never heard of', async () => {
+  it('answers 400 naming the bad field (a comment over its limit says the limit), 404 for a request it never heard of, and publishes nothing', async () => {
     const requested = await request({ kind: 'manager' });
     await opened(requested.requestId);
 
     const bad = await decide(requested.requestId, bob, 'maybe');
     const badStage = await decide(requested.requestId, bob, 'approve', undefined, -1);
     const badId = await decide('not-a-uuid', bob, 'approve');
+    const longComment = await decide(requested.requestId, bob, 'approve', 'x'.repeat(2001));
     const unknown = await decide(randomUUID(), bob, 'approve');
 
     expect(bad.status).toBe(400);
@@ -440,7 +441,10 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect(badStage.body.error.message).toMatch(/^stage: /);
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toMatch(/^requestId: /);
+    expect(longComment.status).toBe(400);
+    expect(longComment.body.error.message).toBe('comment: must be at most 2000 characters');
     expect(unknown.status).toBe(404);
+    await expectPublished(requested.requestId, ['approval_opened']);
   });
 
   it('lists approvals in pages, each pending one once, and refuses a page over the largest with a 400 naming limit', async () => {

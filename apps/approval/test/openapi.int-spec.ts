@@ -45,7 +45,7 @@ describe('approval OpenAPI', () => {
     expect(decide.parameters).toContainEqual(
       expect.objectContaining({ name: 'requestId', in: 'path', required: true, schema: expect.objectContaining({ format: 'uuid' }) }),
     );
-    expect(Object.keys(decide.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '429']);
+    expect(Object.keys(decide.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '413', '415', '429']);
 
     const slack = document.paths['/slack/events'].post;
     expect(slack.security).toEqual([]);

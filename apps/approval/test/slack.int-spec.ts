@@ -385,6 +385,14 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     await expectPublished(requested.requestId, ['approval_opened']);
   });
 
+  it("an approver's message says a 20-second grant in seconds, as every duration reads", async () => {
+    const requested = await request({ kind: 'manager' }, undefined, undefined, 20);
+    const ask = await askOf(bob, requested.requestId);
+
+    expect(ask.text).toBe('alice@example.com asks for AWS production console (20s): approve or deny?');
+    expect(JSON.stringify(ask.blocks)).toContain('for *20s*');
+  });
+
   it('refuses a click whose timestamp is more than a minute in the future (401), and publishes nothing; a little clock skew passes', async () => {
     const requested = await request({ kind: 'manager' });
     const ask = await askOf(bob, requested.requestId);
@@ -392,6 +400,8 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     const future = await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask), { ageSeconds: -120 });
 
     expect(future.status).toBe(401);
+    // The skew reads as every duration does (formatDuration), not `60 s`.
+    expect(JSON.parse(future.body).error.message).toBe("the request's timestamp is more than 1m in the future");
     expect(await stateOf(requested.requestId)).toBe('pending');
     await expectPublished(requested.requestId, ['approval_opened']);
     const skewed = await slackPost(click(slackIds.bob, 'approve', requested.requestId, ask), { ageSeconds: -30 });

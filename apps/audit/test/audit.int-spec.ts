@@ -128,6 +128,13 @@ describe('audit store', () => {
     const limit = await get('/v1/audit/events?limit=0');
     expect(limit.status).toBe(400);
     expect(limit.body.error.details.issues).toEqual([{ field: 'limit', message: expect.any(String) }]);
+    const longId = await get(`/v1/audit/requests/${'r'.repeat(201)}/timeline`);
+    expect(longId.status).toBe(400);
+    expect(longId.body.error).toEqual({
+      code: 'invalid_request',
+      message: 'id: must be at most 200 characters',
+      details: { issues: [{ field: 'id', message: 'must be at most 200 characters' }] },
+    });
     expect((await get('/v1/audit/verify', { 'on-behalf-of': 'alice@example.com' })).status).toBe(403);
     expect((await get('/v1/audit/verify', { 'on-behalf-of': 'dave@example.com' })).status).toBe(200);
     expect((await fetch(`${service.url}/v1/audit/verify`)).status).toBe(401);

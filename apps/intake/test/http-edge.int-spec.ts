@@ -60,6 +60,41 @@ describe('the HTTP edge of every service', () => {
   });
 
   it.each([
+    ['without a content type', undefined],
+    ['as text', 'text/plain'],
+    ['as a form', 'application/x-www-form-urlencoded'],
+  ])('a body sent %s is 415 naming application/json, and nothing is stored or published', async (_, contentType) => {
+    const before = await written();
+    const response = await fetch(`${h.url}/v1/requests`, {
+      method: 'POST',
+      headers: { ...asApiKey('alice@example.com'), ...(contentType ? { 'content-type': contentType } : {}) },
+      // A Buffer, so fetch adds no content type of its own.
+      body: Buffer.from(contentType?.includes('form') ? 'applicationId=demo-sandbox&duration=PT15M' : JSON.stringify(request)),
+    });
+    expect(response.status).toBe(415);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.stringMatching(/^Content-Type: expected application\/json, got /),
+    });
+    expect(await written()).toEqual(before);
+  });
+
+  it('a JSON body with a charset is read, and a POST with no body at all is not refused for its content type', async () => {
+    const submitted = await fetch(`${h.url}/v1/requests`, {
+      method: 'POST',
+      headers: { ...asApiKey('charset@example.com'), 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(request),
+    });
+    expect(submitted.status).toBe(202);
+    const { id } = (await submitted.json()) as { id: string };
+    const cancelled = await fetch(`${h.url}/v1/requests/${id}/cancel`, { method: 'POST', headers: asApiKey('charset@example.com') });
+    expect(cancelled.status).toBe(200);
+    const empty = await fetch(`${h.url}/v1/requests`, { method: 'POST', headers: asApiKey('empty@example.com') });
+    expect(empty.status).toBe(400);
+  });
+
+  it.each([
     ['a NUL in a query value', '/v1/requests?requester=alice%00@example.com', 'requester'],
     ['a line break in a query value', '/v1/requests?status=pending%0d%0aX-Injected:%201', 'status'],
     ['a NUL in a path parameter', '/v1/requests/%00', '(path)'],
@@ -178,7 +213,8 @@ describe('the rate limit of every service', () => {
     expect(await response.json()).toEqual({
       error: {
         code: 'rate_limited',
-        message: expect.stringMatching(/^too many requests/),
+        // Durations read as everywhere else (formatDuration): `10m` or `9m58s`, never `600 s`.
+        message: expect.stringMatching(/^too many requests: try again in (10m|9m\d{1,2}s)$/),
         details: { retryAfterSeconds: expect.any(Number) },
       },
     });

@@ -35,7 +35,7 @@ describe('intake OpenAPI', () => {
 
     expect(submit.requestBody.content['application/json'].schema.required).toEqual(['applicationId', 'justification']);
     expect(submit.requestBody.content['application/json'].example).toMatchObject({ applicationId: expect.any(String) });
-    expect(Object.keys(submit.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '429']);
+    expect(Object.keys(submit.responses).sort()).toEqual(['202', '400', '401', '403', '409', '413', '415', '429']);
     expect(submit.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
     expect(submit.security).toEqual([{ bearerJwt: [] }, { apiKey: ['requests:create'] }]);
     expect(document.components.securitySchemes).toMatchObject({

@@ -13,7 +13,7 @@ export const MAX_PAGE_SIZE = 1000;
 export function pageQueryShape(options: { defaultLimit?: number; maxLimit?: number } = {}) {
   const max = Math.min(options.maxLimit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   return {
-    cursor: z.string().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
+    cursor: z.string().min(1, 'must not be empty').max(512).optional(),
     limit: z.coerce
       .number({ error: 'expected a number' })
       .int('expected a whole number')

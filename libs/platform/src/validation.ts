@@ -20,7 +20,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, name:
   const text = name.field !== undefined || /query/.test(where) ? 'strict' : 'free';
   const controls = controlCharacterIssues(input, { text, field: name.field ?? '' });
   if (controls.length > 0) refuse(controls);
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(input, { error: limitMessage });
   if (parsed.success) return parsed.data;
   refuse(
     parsed.error.issues.map((issue) => ({
@@ -28,6 +28,42 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, name:
       message: issue.message,
     })),
   );
+}
+
+/**
+ * The message of a broken length or size limit, naming the limit (`must be at most 2000 characters`),
+ * for every schema that does not say its own; zod's default reads `Too big: expected string to have
+ * <=2000 characters`. Passed to every parse, so it ranks below a schema's own message: a schema-wide
+ * `error` would hide it (see `typeMessage`).
+ */
+export function limitMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
+  const limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+  const bound =
+    issue.code === 'too_big' ? (issue.inclusive === false ? 'less than' : 'at most') : issue.inclusive === false ? 'more than' : 'at least';
+  switch (issue.origin) {
+    case 'string':
+      if (issue.code === 'too_small' && limit === 1 && issue.inclusive !== false) return 'must not be empty';
+      return `must be ${bound} ${limit} ${limit === 1 ? 'character' : 'characters'}`;
+    case 'array':
+    case 'set':
+      return `must have ${bound} ${limit} ${limit === 1 ? 'item' : 'items'}`;
+    case 'number':
+    case 'int':
+    case 'bigint':
+      return `must be ${bound} ${limit}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A schema's own message for a missing value or one of the wrong type, and only for that: given as a
+ * schema's whole `error`, a message would also stand for its limits (a 2,001-character justification
+ * answered "is required").
+ */
+export function typeMessage(message: string): (issue: z.core.$ZodRawIssue) => string | undefined {
+  return (issue) => (issue.code === 'invalid_type' ? message : undefined);
 }
 
 /** Throws the one 400 for these issues. */

@@ -10,6 +10,10 @@ describe('one paging shape for every list', () => {
     expect(parseInput(Query, {}, { where: '(query)' })).toEqual({ limit: 50 });
   });
 
+  it('a cursor over its length limit is the 400 naming cursor and the limit', () => {
+    expect(() => parseInput(Query, { cursor: 'c'.repeat(513) }, { where: '(query)' })).toThrow(/^cursor: must be at most 512 characters$/);
+  });
+
   it('a list may choose a smaller maximum, never a larger one', () => {
     expect(() => parseInput(z.object(pageQueryShape({ maxLimit: 10 })), { limit: '11' })).toThrow(/^limit: must be at most 10 /);
     expect(() => parseInput(z.object(pageQueryShape({ maxLimit: 5000 })), { limit: '1001' })).toThrow(/^limit: must be at most 1000 /);

@@ -28,6 +28,40 @@ describe('the one 400 for bad input', () => {
   });
 });
 
+describe('a broken limit names the limit', () => {
+  const Body = z.object({
+    comment: z.string().max(2000).optional(),
+    name: z.string().min(3).optional(),
+    login: z.string().min(1).optional(),
+    scopes: z.array(z.string()).min(1).max(2).optional(),
+    stage: z.number().int().min(0).max(100).optional(),
+  });
+  const messageOf = (input: unknown): string => {
+    try {
+      parseInput(Body, input);
+    } catch (error) {
+      return (error as ValidationError).message;
+    }
+    return 'accepted';
+  };
+
+  it.each([
+    [{ comment: 'x'.repeat(2001) }, 'comment: must be at most 2000 characters'],
+    [{ name: 'ab' }, 'name: must be at least 3 characters'],
+    [{ login: '' }, 'login: must not be empty'],
+    [{ scopes: [] }, 'scopes: must have at least 1 item'],
+    [{ scopes: ['a', 'b', 'c'] }, 'scopes: must have at most 2 items'],
+    [{ stage: 101 }, 'stage: must be at most 100'],
+    [{ stage: -1 }, 'stage: must be at least 0'],
+  ])('%j is refused with "%s"', (input, message) => {
+    expect(messageOf(input)).toBe(message);
+  });
+
+  it("leaves a schema's own message for its limit as it is", () => {
+    expect(() => parseInput(z.string().max(3, 'too long for a code'), 'abcd', { field: 'code' })).toThrow(/^code: too long for a code$/);
+  });
+});
+
 describe('who is calling', () => {
   it('an API key that names nobody acts as itself; one acting for a person, and a person, do not', () => {
     expect(actsAsItself({ via: 'api_key', apiKey: 'ops', scopes: [], subject: 'apikey:ops', mayActOnBehalf: true })).toBe(true);

@@ -1,4 +1,11 @@
-import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeadLetterHeaders, decodeEvent, type AccessEvent, type Topology } from '@jit/events';
 
@@ -14,7 +21,10 @@ export interface DeadLetter {
   payload: string;
 }
 
-/** Every dead letter, oldest first, optionally of one consumer. */
+/** What an operator named that does not exist: the CLI says so and exits 1. */
+class UnknownNameError extends Error {}
+
+/** Every dead letter, oldest first, optionally of one consumer; a consumer the stream never had is refused. */
 export async function listDeadLetters(nc: NatsConnection, topology: Topology, consumer?: string): Promise<DeadLetter[]> {
   const jsm = await jetstreamManager(nc);
   const letters: DeadLetter[] = [];
@@ -31,7 +41,21 @@ export async function listDeadLetters(nc: NatsConnection, topology: Topology, co
     };
     if (!consumer || letter.consumer === consumer) letters.push(letter);
   }
+  // A typo in a name would otherwise read as "no dead letters"; a consumer deleted since keeps its letters listed.
+  if (consumer && letters.length === 0 && !(await consumerExists(jsm, topology.stream, consumer))) {
+    throw new UnknownNameError(`no consumer "${consumer}" on ${topology.stream}`);
+  }
   return letters;
+}
+
+async function consumerExists(jsm: JetStreamManager, stream: string, name: string): Promise<boolean> {
+  try {
+    await jsm.consumers.info(stream, name);
+    return true;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return false;
+    throw error;
+  }
 }
 
 /**
@@ -46,7 +70,7 @@ export async function retryDeadLetter(
 ): Promise<{ subject: string; streamSeq: number }> {
   const jsm = await jetstreamManager(nc);
   const message = await jsm.streams.getMessage(topology.deadLetterStream, { seq });
-  if (!message) throw new Error(`no dead letter #${seq} in ${topology.deadLetterStream}`);
+  if (!message) throw new UnknownNameError(`no dead letter #${seq} in ${topology.deadLetterStream}`);
   const subject = message.header.get(DeadLetterHeaders.subject);
   const decoded = decodeEvent(safeJson(message.string()));
   if (!decoded.ok) throw new Error(`dead letter #${seq} is still invalid (${decoded.reason}); fix the producer instead`);
@@ -64,7 +88,7 @@ export async function retryDeadLetter(
   return { subject, streamSeq: ack.seq };
 }
 
-/** Every event of one request, in stream order. */
+/** Every event of one request, in stream order; a request with none is unknown. */
 export async function requestHistory(
   nc: NatsConnection,
   topology: Topology,
@@ -76,6 +100,7 @@ export async function requestHistory(
     const decoded = decodeEvent(safeJson(message.string()));
     if (decoded.ok && decoded.event.requestId === requestId) history.push({ ...decoded.event, streamSeq: message.seq });
   }
+  if (history.length === 0) throw new UnknownNameError(`no request ${requestId}: no event in ${topology.stream} names it`);
   return history;
 }
 

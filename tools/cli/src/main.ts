@@ -45,6 +45,18 @@ if (!env.success) {
   process.exit(2);
 }
 const print = (value: unknown): boolean => process.stdout.write(`${JSON.stringify(value)}\n`);
+// Data goes to stdout as JSON lines, so `| jq` always works; an empty list is said on stderr instead.
+const printAll = (values: unknown[], what: string): void => {
+  if (values.length === 0) process.stderr.write(`none: ${what}\n`);
+  values.forEach(print);
+};
+/** The positional argument a command needs, or its usage and exit code 2. */
+const argumentOf = <T>(schema: z.ZodType<T>, needs: string): T => {
+  const parsed = schema.safeParse(argument);
+  if (parsed.success) return parsed.data;
+  process.stderr.write(`${command} needs ${needs}\n${usage}\n`);
+  process.exit(2);
+};
 
 if (command === 'keys') {
   try {
@@ -54,7 +66,7 @@ if (command === 'keys') {
       { action: argument, ref: extra, name, owner, scopes, expires, by },
       new Date(),
     );
-    lines.forEach(print);
+    printAll(lines, 'no API keys');
     if (argument === 'create' || argument === 'rotate') process.stderr.write('store the secret now: it is not shown again\n');
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
@@ -72,14 +84,16 @@ const nc = await connectBus(env.data, 'cli').catch((error: Error) => {
 
 try {
   switch (command) {
-    case 'dead-letters':
-      for (const letter of await listDeadLetters(nc, topology, values.consumer)) print(letter);
+    case 'dead-letters': {
+      const letters = await listDeadLetters(nc, topology, values.consumer);
+      printAll(letters, values.consumer ? `no dead letters of consumer "${values.consumer}"` : 'no dead letters');
       break;
+    }
     case 'retry':
-      print(await retryDeadLetter(nc, topology, z.coerce.number().int().positive().parse(argument)));
+      print(await retryDeadLetter(nc, topology, argumentOf(z.coerce.number().int().positive(), "a dead letter's sequence number")));
       break;
     case 'history':
-      for (const event of await requestHistory(nc, topology, z.string().min(1).parse(argument))) print(event);
+      for (const event of await requestHistory(nc, topology, argumentOf(z.string().min(1), 'a request id'))) print(event);
       break;
     default:
       process.stderr.write(`unknown command "${command}"\n${usage}\n`);

@@ -3,13 +3,15 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { EventConsumer, NonRetryableEventError, ensureConsumer, ensureStreams, migrate, openDataSource, subjectFor } from '@jit/events';
 import { connectTestNats, createTestDatabase, deleteTopology, sampleEvent, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
-import { runJit, topologyEnv } from './support/run-cli.js';
+import { runJit, runJitOutput, topologyEnv } from './support/run-cli.js';
 
 const topology = testTopology('cli');
 
+const env = { NATS_URL: testNatsUrl, ...topologyEnv(topology) };
+
 /** Runs `npm run jit -- <args>` against this file's streams. */
 function jit(...args: string[]): Promise<any[]> {
-  return runJit(args, { NATS_URL: testNatsUrl, ...topologyEnv(topology) });
+  return runJit(args, env);
 }
 
 describe('ops CLI', () => {
@@ -64,7 +66,6 @@ describe('ops CLI', () => {
       originalSubject: subjectFor(topology, 'granted'),
     });
     expect(JSON.parse(letters[0].payload).id).toBe(event.id);
-    expect(await jit('dead-letters', '--consumer', 'someone-else')).toEqual([]);
 
     refuse = false;
     const [retried] = await jit('retry', String(letters[0].seq));
@@ -78,6 +79,40 @@ describe('ops CLI', () => {
       [event.id, 'granted'],
       [event.id, 'granted'],
     ]);
+  });
+
+  it('says "none" on stderr, exiting 0 with nothing on stdout, when a consumer that exists has no dead letter', async () => {
+    await ensureConsumer(await jetstreamManager(nc), topology, {
+      name: 'clean',
+      ackWaitMs: 5000,
+      maxDeliver: 3,
+      backoffMs: [100],
+      maxAckPending: 10,
+    });
+    expect(await runJitOutput(['dead-letters', '--consumer', 'clean'], env)).toEqual({
+      lines: [],
+      stderr: 'none: no dead letters of consumer "clean"\n',
+    });
+  });
+
+  it.each([
+    [
+      'a consumer the stream does not have',
+      ['dead-letters', '--consumer', 'no-such-consumer'],
+      `no consumer "no-such-consumer" on ${topology.stream}`,
+    ],
+    ['a dead letter that does not exist', ['retry', '999999'], `no dead letter #999999 in ${topology.deadLetterStream}`],
+    ['a request no event names', ['history', 'no-such-request'], `no request no-such-request: no event in ${topology.stream} names it`],
+  ])('exits 1 naming %s, with nothing on stdout', async (_, args, message) => {
+    await expect(runJitOutput(args, env)).rejects.toMatchObject({ code: 1, stdout: '', stderr: `${message}\n` });
+  });
+
+  it('exits 2 with its usage when retry or history is not given what it needs', async () => {
+    await expect(jit('retry', 'seven')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("retry needs a dead letter's sequence number"),
+    });
+    await expect(jit('history')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('history needs a request id') });
   });
 
   it('refuses an unknown command with its usage', async () => {

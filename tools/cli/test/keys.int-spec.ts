@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '@jit/events/testing';
 import { ApiKeyStore } from '@jit/platform';
-import { runJit } from './support/run-cli.js';
+import { runJit, runJitOutput } from './support/run-cli.js';
 
 describe('jit keys (straight against DATABASE_URL, no service running)', () => {
   let databaseUrl: string;
@@ -20,6 +20,10 @@ describe('jit keys (straight against DATABASE_URL, no service running)', () => {
   });
 
   afterAll(() => dataSource.destroy());
+
+  it('lists no key in an empty database as "none" on stderr, with nothing on stdout, and exits 0', async () => {
+    expect(await runJitOutput(['keys', 'list'], { DATABASE_URL: databaseUrl })).toEqual({ lines: [], stderr: 'none: no API keys\n' });
+  });
 
   it('creates the first admin key in an empty database, and the secret it prints is the one stored (hashed)', async () => {
     const [created] = await keys('create', '--name', 'bootstrap', '--owner', 'You@Example.com', '--scopes', 'admin', '--by', 'cli:test');
@@ -78,5 +82,13 @@ describe('jit keys (straight against DATABASE_URL, no service running)', () => {
       stderr: expect.stringContaining('unknown keys command "frobnicate"'),
     });
     await expect(keys('rotate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("needs the key's id or name") });
+  });
+
+  it('exits 1 naming the key it cannot find, for a rotation or a revocation, and changes no key', async () => {
+    const before = await store.list(new Date());
+    for (const action of ['rotate', 'revoke']) {
+      await expect(keys(action, 'no-such-key')).rejects.toMatchObject({ code: 1, stderr: 'no API key no-such-key\n' });
+    }
+    expect(await store.list(new Date())).toEqual(before);
   });
 });

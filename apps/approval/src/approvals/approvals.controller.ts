@@ -60,7 +60,7 @@ export class ApprovalsController {
     @Query() query: unknown,
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ approvals: ApprovalView[]; nextCursor: string | null }> {
-    const { state, cursor, limit } = parseInput(ListQuery, query, { where: 'query' });
+    const { state, cursor, limit } = parseInput(ListQuery, query, { where: '(query)' });
     const page = await this.approvals.list({ state, approver: principal.subject, cursor, limit });
     return { approvals: page.items.map(viewOf), nextCursor: page.nextCursor };
   }

@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Inject, Post, Req, type RawBodyRequest }
 import type { Request } from 'express';
 import { isValidSlackRequest } from '@slack/bolt';
 import { z } from 'zod';
-import { Clock } from '@jit/events';
+import { Clock, formatDuration } from '@jit/events';
 import { ApiRoute, NotFoundError, Public, UnauthenticatedError, ValidationError, parseInput } from '@jit/platform';
 import { SLACK_SETTINGS, type SlackSettings } from '../config.js';
 import { APPROVE_ACTION, DENY_ACTION, buttonTargetOf } from './slack-chat.js';
@@ -62,7 +62,7 @@ export class SlackEventsController {
     const raw = request.rawBody?.toString('utf8') ?? '';
     const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
     if (Number(timestamp) > nowSeconds + CLOCK_SKEW_SECONDS) {
-      throw new UnauthenticatedError(`the request's timestamp is more than ${CLOCK_SKEW_SECONDS} s in the future`);
+      throw new UnauthenticatedError(`the request's timestamp is more than ${formatDuration(CLOCK_SKEW_SECONDS)} in the future`);
     }
     const genuine = isValidSlackRequest({
       signingSecret: this.slack.signingSecret,

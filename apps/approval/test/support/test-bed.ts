@@ -18,11 +18,15 @@ export interface ApprovalTestBed {
   service: Awaited<ReturnType<typeof startTestService>>;
   nc: NatsConnection;
   db: pg.Client;
-  /** Publishes a `requested` event as intake would and returns it; `application` overrides the template's (its owners, say). */
+  /**
+   * Publishes a `requested` event as intake would and returns it; `application` overrides the
+   * template's (its owners, say), `durationSeconds` the template's duration.
+   */
   request(
     approval: ApprovalPolicy,
     requester?: string,
     application?: Partial<RequestTemplate['application']>,
+    durationSeconds?: number,
   ): Promise<AccessEvent<'requested'>>;
   /** Calls the HTTP API with the demo API key, as `as` when given. */
   call(method: string, path: string, options?: { as?: string; body?: unknown }): Promise<Response>;
@@ -96,9 +100,12 @@ export async function startApprovalTestBed(options: {
     nc,
     db,
     call,
-    async request(approval, requester = 'alice@example.com', application = {}) {
+    async request(approval, requester = 'alice@example.com', application = {}, durationSeconds = template.durationSeconds) {
       const event = createEvent(
-        { type: 'requested', data: { ...template, requester, application: { ...template.application, ...application, approval } } },
+        {
+          type: 'requested',
+          data: { ...template, durationSeconds, requester, application: { ...template.application, ...application, approval } },
+        },
         { requestId: randomUUID(), actor: requester },
         clock,
       );

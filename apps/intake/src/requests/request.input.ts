@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LoginSchema, normaliseLogin } from '@jit/events';
-import { pageQueryShape, parseInput } from '@jit/platform';
+import { pageQueryShape, parseInput, typeMessage } from '@jit/platform';
 import { DURATION_FORMAT, parseDuration } from '@jit/catalog';
 import { requestStatuses, type RequestStatus } from './request.decider.js';
 
@@ -27,14 +27,18 @@ export const SubmitBody = z
   .object(
     {
       applicationId: z
-        .string({ error: 'is required (the id of an application in GET /v1/applications)' })
+        .string({ error: typeMessage('is required (the id of an application in GET /v1/applications)') })
         .trim()
         .min(1, 'must not be empty'),
-      duration: z.string({ error: `expected ${DURATION_FORMAT}` }).optional(),
+      duration: z.string({ error: typeMessage(`expected ${DURATION_FORMAT}`) }).optional(),
       durationMinutes: z.number({ error: 'expected a number of minutes' }).positive('must be positive').optional(),
-      justification: z.string({ error: 'is required (why you need the access)' }).trim().min(1, 'must not be empty').max(2000),
+      justification: z
+        .string({ error: typeMessage('is required (why you need the access)') })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(2000),
       requester: z
-        .string({ error: requesterError })
+        .string({ error: typeMessage(requesterError) })
         .trim()
         .pipe(z.email({ error: requesterError }))
         .transform(normaliseLogin)
@@ -77,7 +81,7 @@ export const IdempotencyKey = z
   .string()
   .trim()
   .min(1)
-  .max(255, 'must be at most 255 characters')
+  .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 /** Checks a `POST /v1/requests` body. */

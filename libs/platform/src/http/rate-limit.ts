@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type CanActivate, type DynamicModule, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
-import { Clock, DomainError } from '@jit/events';
+import { Clock, DomainError, formatDuration } from '@jit/events';
 import type { Principal } from '../auth/principal.js';
 
 /** How many calls one caller may make in a window. */
@@ -76,7 +76,7 @@ export class RateLimitGuard implements CanActivate {
     const taken = this.counter.take(callerOf(request), this.clock.now().getTime());
     if (taken.allowed) return true;
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(taken.retryAfterSeconds));
-    throw new RateLimitedError(`too many requests: try again in ${taken.retryAfterSeconds} s`, {
+    throw new RateLimitedError(`too many requests: try again in ${formatDuration(taken.retryAfterSeconds)}`, {
       retryAfterSeconds: taken.retryAfterSeconds,
     });
   }
@@ -111,7 +111,7 @@ export function failedAuthenticationLimit(settings: RateLimitSettings, clock: Cl
     if (!checked.allowed) {
       response.setHeader('Retry-After', String(checked.retryAfterSeconds));
       return next(
-        new RateLimitedError(`too many failed authentications: try again in ${checked.retryAfterSeconds} s`, {
+        new RateLimitedError(`too many failed authentications: try again in ${formatDuration(checked.retryAfterSeconds)}`, {
           retryAfterSeconds: checked.retryAfterSeconds,
         }),
       );

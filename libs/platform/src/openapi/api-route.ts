@@ -1,12 +1,13 @@
-import { applyDecorators, SetMetadata, UsePipes, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseGuards, UsePipes, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
+import { JsonBodyGuard } from '../http/json-body.js';
 import { parseInput } from '../validation.js';
 
 /** Metadata key under which a route records what `@ApiRoute` says about it. */
 export const API_ROUTE = 'jit:api-route';
 
 /**
- * An error a route may answer beyond those its inputs and authentication imply (400 with inputs, 413
+ * An error a route may answer beyond those its inputs and authentication imply (400 with inputs, 413 and 415
  * with a body, 401/403/429 unless public): a public route that checks a signature of its own says 401.
  */
 export type DeclaredError = 400 | 401 | 404 | 409;
@@ -37,9 +38,12 @@ export interface ApiRouteSpec {
  * Documents a route from the schemas that validate it. Body, query and path parameters are checked
  * here, before the handler runs and after the guards (so 401 and 403 still come first); the
  * handler receives its input untouched, so its own `parseInput` with the same schema reads the same.
+ * A route with a body refuses one that is not `application/json` (415) rather than run without it.
  */
 export function ApiRoute(spec: ApiRouteSpec): MethodDecorator {
-  return applyDecorators(SetMetadata(API_ROUTE, spec), UsePipes(new DocumentedInputPipe(spec)));
+  const checks = [SetMetadata(API_ROUTE, spec), UsePipes(new DocumentedInputPipe(spec))];
+  if (spec.body) checks.push(UseGuards(JsonBodyGuard));
+  return applyDecorators(...checks);
 }
 
 /** Refuses an input its route's documented schema refuses. */

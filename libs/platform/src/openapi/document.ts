@@ -94,6 +94,12 @@ const errorResponses: Record<number, { name: string; description: string; code: 
     code: 'payload_too_large',
     message: 'request entity too large',
   },
+  415: {
+    name: 'UnsupportedMediaType',
+    description: 'A body sent without `Content-Type: application/json`; it is not read.',
+    code: 'unsupported_media_type',
+    message: 'Content-Type: expected application/json, got none; the body was not read',
+  },
   429: {
     name: 'RateLimited',
     description: 'Too many requests from this caller; `Retry-After` says when to try again.',
@@ -224,7 +230,7 @@ function responsesOf(route: RegisteredRoute, spec: ApiRouteSpec | undefined, isP
   const status = String(Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) ?? (route.method === 'post' ? 201 : 200));
   const errors = new Set<number>(spec?.errors ?? []);
   if (spec?.body || spec?.query || spec?.params || spec?.headers) errors.add(400);
-  if (spec?.body) errors.add(413);
+  if (spec?.body) errors.add(413).add(415);
   if (!isPublic) errors.add(401).add(403).add(429);
   const response = spec?.response;
   const contentTypes = response?.contentTypes ?? (response?.example === undefined ? [] : ['application/json']);

@@ -50,6 +50,8 @@ const env = z
     AUDITORS: z.string().optional(),
     /** `pretty` or `json`; unset: pretty when stdout is a terminal, JSON lines otherwise. */
     LOG_FORMAT: logFormatSetting,
+    /** The least severe lines shown; the services get it too. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .parse(process.env);
 
@@ -60,7 +62,8 @@ const databaseDir = resolve(dataDir, 'postgres');
 const postmasterPidFile = resolve(databaseDir, 'postmaster.pid');
 /** This supervisor's pid and its children's, so that a start after a crash finds what it left running. */
 const supervisorFile = resolve(dataDir, 'supervisor.pid');
-const out = consoleOutput(chooseLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true));
+const logFormat = chooseLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true);
+const out = consoleOutput(logFormat, env.LOG_LEVEL);
 
 /** A child process; tier 0 is infrastructure, 1 the simulator, 2 the services; shutdown goes from the highest tier down. */
 interface Child {
@@ -102,9 +105,17 @@ function spawnChild(
   tier: number,
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; stdout: 'pipe' | 'ignore' },
+  options: { env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
 ): ChildProcess {
-  const child = spawn(command, args, { cwd: root, env: options.env, stdio: ['ignore', options.stdout, 'inherit'], detached: true });
+  // In pretty mode stderr (stack traces, a service's refusal to start) goes through the printer too, so lines do not interleave.
+  const stderr = options.quiet ? 'ignore' : logFormat === 'pretty' ? 'pipe' : 'inherit';
+  const child = spawn(command, args, {
+    cwd: root,
+    env: options.env,
+    stdio: ['ignore', options.quiet ? 'ignore' : 'pipe', stderr],
+    detached: true,
+  });
+  child.stderr?.on('data', (chunk: Buffer) => out.write(chunk));
   const entry = { name, child, tier, command: args.at(-1) ?? command };
   children.push(entry);
   record();
@@ -246,7 +257,7 @@ async function ensureNats(): Promise<Bus> {
       deadLetterStream: env.JETSTREAM_DEADLETTER_STREAM,
       deadLetterPrefix: env.JETSTREAM_DEADLETTER_PREFIX,
     },
-    spawn: (args) => spawnChild('nats-server', 0, 'nats-server', args, { stdout: 'ignore' }),
+    spawn: (args) => spawnChild('nats-server', 0, 'nats-server', args, { quiet: true }),
   });
   await waitUntil('nats-server', () => natsReachable(bus.url, { user: 'admin', pass: bus.passwords.admin }));
   log('started nats-server with a user per service', {
@@ -263,7 +274,6 @@ async function ensurePostgres(): Promise<string> {
   if (phase !== 'running') throw new StoppingError('stopped before Postgres started');
   const child = spawnChild('postgres', 0, process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/dev/postgres.ts'], {
     env: { ...process.env, EMBEDDED_POSTGRES_DIR: databaseDir, EMBEDDED_POSTGRES_PORT: String(env.EMBEDDED_POSTGRES_PORT) },
-    stdout: 'pipe',
   });
   await new Promise<void>((ready, failed) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
@@ -283,10 +293,10 @@ async function ensurePostgres(): Promise<string> {
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
   if (phase !== 'running') return;
   const child = spawnChild(name, tier, process.execPath, ['--import', '@swc-node/register/esm-register', script], {
-    env: { ...process.env, ...childEnv },
-    stdout: 'pipe',
+    env: { ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
   });
-  child.stdout!.pipe(out, { end: false });
+  // Not `pipe`: a dozen children piping into one stream would each add listeners to it.
+  child.stdout!.on('data', (chunk: Buffer) => out.write(chunk));
   log(`started ${name}`, { pid: child.pid });
   child.on('exit', (code, signal) => {
     if (phase !== 'running') return;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@jit/events/testing';
@@ -34,9 +34,21 @@ function runningPids(dataDir: string, supervisor: Supervisor): number[] {
   return [postmaster, ...recorded.map((c) => c.pid), ...supervisor.startedPids()];
 }
 
+/** A fresh data folder, removed after the tests: each holds a Postgres cluster of some 40 MB. */
+const dataDirs: string[] = [];
+function freshDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jit-stop-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
 describe('stopping npm start', () => {
+  afterAll(() => {
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('Ctrl-C twice in the terminal stops every service, the simulator, NATS and Postgres, and the next start on the same data folder comes up', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'jit-stop-'));
+    const dataDir = freshDataDir();
     const first = start(dataDir);
     await banner(first);
     const pids = runningPids(dataDir, first);
@@ -63,7 +75,7 @@ describe('stopping npm start', () => {
   }, 300_000);
 
   it('a second Ctrl-C while a service hangs in its shutdown kills what is left, NATS and Postgres included, and removes their PID files', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'jit-stop-force-'));
+    const dataDir = freshDataDir();
     const supervisor = start(dataDir);
     await banner(supervisor);
     const pids = runningPids(dataDir, supervisor);
@@ -83,7 +95,7 @@ describe('stopping npm start', () => {
   }, 300_000);
 
   it('a Ctrl-C during start-up stops what had started and starts nothing more, and the next start comes up', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'jit-stop-early-'));
+    const dataDir = freshDataDir();
     const supervisor = start(dataDir);
     // Postgres' first initdb runs now, in the middle of start-up.
     await waitFor(() => supervisor.output().includes('started nats-server'), { timeoutMs: 60_000, what: 'nats-server started' });
@@ -102,7 +114,7 @@ describe('stopping npm start', () => {
   }, 300_000);
 
   it('a start after a crash removes PID files naming dead processes, saying so, and refuses while another start runs on the folder', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'jit-stop-stale-'));
+    const dataDir = freshDataDir();
     mkdirSync(join(dataDir, 'nats'), { recursive: true });
     // What a SIGKILLed supervisor leaves: its own record and nats-server's PID file, naming processes long gone.
     const dead = 2 ** 22 - 7;

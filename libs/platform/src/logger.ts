@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Level, type Logger } from 'pino';
+import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 
 /** Paths that may hold secrets; pino replaces their values before anything is written. */
 export const redactedPaths = [
@@ -33,9 +33,9 @@ function isNestStartupLine(first: unknown): boolean {
   return typeof first === 'object' && first !== null && nestStartupContexts.has((first as { context?: unknown }).context as string);
 }
 
-/** One JSON line per log event, tagged with the service name. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/** One JSON line per log event, tagged with the service name, on stdout unless `destination` says otherwise. */
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     name: service,
     level,
     base: { service },
@@ -47,7 +47,8 @@ export function createLogger(service: string, level: string): Logger {
         return method.apply(this, args);
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**

@@ -141,4 +141,26 @@ describe('stopping npm start', () => {
     }
     await expectNothingLeft(supervisor, dataDir, []);
   }, 300_000);
+
+  it('a start after the supervisor was killed stops the services, NATS and Postgres it left running, and comes up', async () => {
+    const dataDir = freshDataDir();
+    const crashed = start(dataDir);
+    await banner(crashed);
+    const orphans = runningPids(dataDir, crashed);
+    const supervisorPid = (JSON.parse(readFileSync(join(dataDir, 'supervisor.pid'), 'utf8')) as { pid: number }).pid;
+    // What `kill -9`, the out-of-memory killer or a closed laptop lid leaves: children nobody will stop.
+    process.kill(supervisorPid, 'SIGKILL');
+    await crashed.exited;
+    expect(orphans.filter(alive).length).toBeGreaterThan(0);
+
+    const next = start(dataDir);
+    try {
+      await banner(next);
+      expect(next.output()).toMatch(/stopping nats-server \(pid \d+\), left running by an earlier `npm start`/);
+      for (const pid of orphans) expect(alive(pid)).toBe(false);
+    } finally {
+      next.ctrlC();
+    }
+    await expectNothingLeft(next, dataDir, []);
+  }, 300_000);
 });

@@ -158,9 +158,10 @@ async function clearLeftovers(): Promise<void> {
     for (const { name, pid } of orphans)
       log(`stopping ${name} (pid ${pid}), left running by an earlier \`npm start\` that did not stop cleanly`);
     // Services first, so they let go of the bus and the database before those stop.
-    const byTier = (name: string) => (name === 'nats-server' || name === 'postgres' ? 1 : 0);
-    for (const tier of [0, 1])
-      await Promise.all(orphans.filter((o) => byTier(o.name) === tier).map(({ pid, command }) => stopOrphan(pid, command)));
+    const infrastructure = ({ name }: { name: string }) => name === 'nats-server' || name === 'postgres';
+    for (const group of [orphans.filter((o) => !infrastructure(o)), orphans.filter(infrastructure)]) {
+      await Promise.all(group.map(({ pid, command }) => stopOrphan(pid, command)));
+    }
     log('removed the PID file of an earlier `npm start` that did not stop cleanly', { file: supervisorFile, pid: previous.pid });
   }
   for (const [file, command, what, howToStop] of [

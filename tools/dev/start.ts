@@ -148,7 +148,8 @@ function exited(child: ChildProcess): Promise<void> {
 async function clearLeftovers(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const previous = readSupervisorRecord(supervisorFile);
-  if (previous && processRuns(previous.pid, 'tools/dev/start.ts')) {
+  // After a reboot (a container's restart) the old pid may be this very process.
+  if (previous && previous.pid !== process.pid && processRuns(previous.pid, 'tools/dev/start.ts')) {
     refuse(
       `\`npm start\` already runs with the data folder ${dataDir} (pid ${previous.pid}). Stop it first: Ctrl-C in its terminal, or \`kill ${previous.pid}\`.`,
     );

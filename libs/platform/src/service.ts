@@ -16,7 +16,7 @@ import { ApiExceptionFilter } from './exception.filter.js';
 import { hardenHttp } from './http/http-hardening.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
-import { createLogger } from './logger.js';
+import { createLogger, httpLogLevel } from './logger.js';
 import { connectBus } from './nats.js';
 import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
@@ -84,7 +84,13 @@ export async function createService(
   const root: DynamicModule = {
     module: ServiceRootModule,
     imports: [
-      LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') } } }),
+      LoggerModule.forRoot({
+        pinoHttp: {
+          logger,
+          customLogLevel: httpLogLevel,
+          autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') },
+        },
+      }),
       TypeOrmModule.forRoot({ ...database, retryAttempts: 30, retryDelay: 1000 }),
       PlatformModule.forRoot({ config, nc, topology, readiness, clock }),
       AuthModule.forRoot({

@@ -1,10 +1,11 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, errors } from '@nats-io/transport-node';
 import { busUsers, inboxPrefixOf } from '@jit/events';
 import { waitFor } from '@jit/events/testing';
-import { leftoverBus, localPort, startLocalBus, type LocalBus } from '../local-bus.js';
+import { localPort, startLocalBus, type LocalBus } from '../local-bus.js';
+import { clearStalePidFile } from '../pid-files.js';
 
 describe('the local bus of npm start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jit-local-bus-'));
@@ -41,14 +42,19 @@ describe('the local bus of npm start', () => {
     for (const file of ['nats.conf', 'cli.env']) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
   });
 
-  it('tells a server left running on the data directory from a stale pid file', async () => {
-    expect(leftoverBus(dir)).toBe(bus.child.pid);
+  it('keeps the pid file of a server left running on the data directory, and removes it once the server is gone', async () => {
+    const pidFile = join(dir, 'nats.pid');
+    expect(clearStalePidFile(pidFile, 'nats-server')).toEqual({ state: 'running', pid: bus.child.pid });
+    expect(existsSync(pidFile)).toBe(true);
     const exited = new Promise((resolve) => bus.child.once('exit', resolve));
     bus.child.kill('SIGTERM');
     await exited;
-    expect(leftoverBus(dir)).toBeUndefined();
-    // A pid file naming a live process that is no nats-server (this one).
-    writeFileSync(join(dir, 'nats.pid'), String(process.pid));
-    expect(leftoverBus(dir)).toBeUndefined();
+    // nats-server leaves its pid file behind when it stops.
+    expect(clearStalePidFile(pidFile, 'nats-server')).toEqual({ state: 'cleared', pid: bus.child.pid });
+    expect(existsSync(pidFile)).toBe(false);
+    // A pid file naming a live process that is no nats-server (this one): the pid went to another program.
+    writeFileSync(pidFile, String(process.pid));
+    expect(clearStalePidFile(pidFile, 'nats-server')).toEqual({ state: 'cleared', pid: process.pid });
+    expect(existsSync(pidFile)).toBe(false);
   });
 });

@@ -13,11 +13,16 @@ function optionsOrExit(): VendorSimOptions {
 const options = optionsOrExit();
 const sim = await startVendorSim({
   ...options,
-  log: (line) => process.stdout.write(`${JSON.stringify({ service: 'vendor-sim', ...line })}\n`),
+  // Debug, like the services' per-request lines, so a console at info is not one line per call.
+  log: (line) =>
+    process.stdout.write(
+      `${JSON.stringify({ level: 20, service: 'vendor-sim', msg: `${line.method} ${line.path} ${line.status}`, ...line })}\n`,
+    ),
 });
 process.stdout.write(
   `${JSON.stringify({
     time: new Date().toISOString(),
+    level: 30,
     service: 'vendor-sim',
     msg: 'vendor-sim listening',
     url: sim.url,

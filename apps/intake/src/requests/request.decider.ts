@@ -251,11 +251,13 @@ function granted(state: RecordedRequest, event: AccessEvent<'granted'>): Recorde
   return { ...state, status: 'granted', reason: null, grantedAt: event.data.grantedAt, expiresAt: event.data.expiresAt };
 }
 
+/** An approval step is recorded while the request waits for it; one that lands after the request settled is stale. */
 function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): RecordedRequest {
   const { stage, approver, final } = event.data;
-  const approvals = state.approvals.some((step) => step.stage === stage) ? state.approvals : [...state.approvals, { stage, approver }];
-  const status = final && state.status === 'pending' ? 'approved' : state.status;
-  return approvals === state.approvals && status === state.status ? state : { ...state, approvals, status };
+  if (state.status !== 'pending') return state;
+  const known = state.approvals.some((step) => step.stage === stage);
+  const approvals = known ? state.approvals : [...state.approvals, { stage, approver }];
+  return { ...state, approvals, status: final ? 'approved' : 'pending' };
 }
 
 /** A failed revocation attempt shows until `revoked`; an older attempt heard late changes nothing. */

@@ -40,6 +40,17 @@ describe('waiting for a request to change: GET /v1/requests/:id?waitFor=', () =>
     expect(answer.body).toMatchObject({ id, status: 'approved', wait: { for: 'approved', outcome: 'reached' } });
   });
 
+  it('awaiting_approval answers once the approvers of the current stage are known, so they can decide at once', async () => {
+    const id = await submitted();
+    const waiting = wait(id, 'waitFor=awaiting_approval&timeout=60s');
+    await h.publish(id, { type: 'approval_opened', data: { stages: [{ source: 'manager', approvers: ['bob@example.com'] }] } });
+    expect((await waiting).body).toMatchObject({
+      status: 'pending',
+      approval: { currentStage: 0, waitingOn: ['bob@example.com'] },
+      wait: { for: 'awaiting_approval', outcome: 'reached' },
+    });
+  });
+
   it('answers at the timeout with the view as it is and says it timed out', async () => {
     const id = await submitted();
     const answer = await wait(id, 'waitFor=granted&timeout=1s');

@@ -8,18 +8,25 @@ export const MAX_WAIT_SECONDS = 60;
 /** How long a wait lasts when the caller names no timeout. */
 export const DEFAULT_WAIT_SECONDS = 30;
 
+/** What a caller can wait for: a status, or `awaiting_approval` (pending, with the stage and its approvers known). */
+export const waitTargets = [...requestStatuses, 'awaiting_approval'] as const;
+/** One thing a caller can wait for. */
+export type WaitTarget = RequestStatus | 'awaiting_approval';
+
 /** What `GET /v1/requests/:id` waits for, if anything. */
 export interface WaitInput {
-  waitFor?: RequestStatus;
+  waitFor?: WaitTarget;
   timeoutMs: number;
 }
 
 /** The query of `GET /v1/requests/:id` as documented (OpenAPI); `WaitInputSchema` adds the rules between its fields. */
 export const WaitQuery = z.object({
   waitFor: z
-    .enum(requestStatuses, { error: `expected one of ${requestStatuses.join(', ')}` })
+    .enum(waitTargets, { error: `expected one of ${waitTargets.join(', ')}` })
     .optional()
-    .describe('Answer once the request has this status, or a status that can never reach it'),
+    .describe(
+      'Answer once the request has this status (or `awaiting_approval`: pending, its approvers known), or one that can never lead to it',
+    ),
   timeout: z
     .string({ error: `expected ${DURATION_FORMAT}` })
     .optional()

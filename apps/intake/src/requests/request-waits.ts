@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { PgListener, workChannel } from '@jit/events';
 import type { Principal } from '@jit/platform';
 import type { RequestStatus } from './request.decider.js';
+import type { WaitTarget } from './request-wait.input.js';
 import { RequestQueries } from './request-queries.js';
 import { REQUEST_CHANGES } from './request.store.js';
 import type { RequestView } from './request.view.js';
@@ -11,7 +12,7 @@ import type { RequestView } from './request.view.js';
 export type WaitOutcome = 'reached' | 'unreachable' | 'timed_out';
 
 /** A request's view after a wait, and how the wait ended. */
-export type WaitedView = RequestView & { wait: { for: RequestStatus; outcome: WaitOutcome } };
+export type WaitedView = RequestView & { wait: { for: WaitTarget; outcome: WaitOutcome } };
 
 /** Re-read even without a notification this often, in case the LISTEN connection was lost meanwhile. */
 const RECHECK_MS = 5000;
@@ -27,10 +28,15 @@ const nextStatuses: Record<RequestStatus, readonly RequestStatus[]> = {
   revoked: [],
 };
 
-/** Whether a wait for `target` is over with the request `status`, and how. */
-export function waitOutcome(status: RequestStatus, target: RequestStatus): Exclude<WaitOutcome, 'timed_out'> | undefined {
-  if (status === target) return 'reached';
-  return nextStatuses[status].includes(target) ? undefined : 'unreachable';
+/** Whether a wait for `target` is over with the request as `view` shows it, and how. */
+export function waitOutcome(view: RequestView, target: WaitTarget): Exclude<WaitOutcome, 'timed_out'> | undefined {
+  if (target === 'awaiting_approval') {
+    // Approval publishes the stages before any decision, so a request past pending without them never had any to wait on.
+    if (view.status !== 'pending') return 'unreachable';
+    return view.approval?.currentStage != null ? 'reached' : undefined;
+  }
+  if (view.status === target) return 'reached';
+  return nextStatuses[view.status].includes(target) ? undefined : 'unreachable';
 }
 
 /**
@@ -53,14 +59,14 @@ export class RequestWaits implements OnModuleDestroy {
     this.listener = new PgListener(dataSource, workChannel(dataSource, REQUEST_CHANGES), () => this.wakeAll());
   }
 
-  /** The request's view once its status is `target` or can never become it, or when `timeoutMs` has passed. */
-  async wait(principal: Principal, id: string, target: RequestStatus, timeoutMs: number): Promise<WaitedView> {
+  /** The request's view once it is as `target` asks or can never be, or when `timeoutMs` has passed. */
+  async wait(principal: Principal, id: string, target: WaitTarget, timeoutMs: number): Promise<WaitedView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.listener.listen();
       const seen = this.changes;
       const view = await this.queries.get(principal, id);
-      const outcome = waitOutcome(view.status, target);
+      const outcome = waitOutcome(view, target);
       if (outcome) return { ...view, wait: { for: target, outcome } };
       const left = deadline - Date.now();
       if (left <= 0 || this.closing) return { ...view, wait: { for: target, outcome: 'timed_out' } };

@@ -94,7 +94,13 @@ describe('the README walkthrough', () => {
     const context = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
     expect({ stderr: run.stderr, context }).toEqual({ stderr: '', context });
 
-    const json = lines.map((line) => JSON.parse(line));
+    const json: unknown[] = lines.map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        throw new Error(`a step printed something other than one JSON line: ${line}\n${context}`);
+      }
+    });
     // Step 3: the grant was waited for and reached, and alice is in the Okta group.
     expect(json).toContainEqual(expect.objectContaining({ status: 'granted', wait: { for: 'granted', outcome: 'reached' } }));
     expect(json).toContainEqual(['alice@example.com']);
@@ -103,7 +109,7 @@ describe('the README walkthrough', () => {
       expect.objectContaining({ status: 'revoked', reason: 'relinquished', wait: { for: 'revoked', outcome: 'reached' } }),
     );
     // Step 5: the timeline holds the whole life and the chain verifies.
-    const timeline = json.find((value) => Array.isArray(value) && value.includes('requested'));
+    const timeline = json.find((value): value is string[] => Array.isArray(value) && value.includes('requested'));
     expect(timeline).toEqual(expect.arrayContaining(['requested', 'approval_opened', 'approved', 'granted', 'revoke_requested']));
     expect(json.at(-1)).toEqual({ ok: true, checked: expect.any(Number) });
   }, 240_000);

@@ -120,3 +120,21 @@ describe('waiting for a request to change: GET /v1/requests/:id?waitFor=', () =>
     expect(answer.status).toBe(404);
   });
 });
+
+describe('a wait when intake stops', () => {
+  it('answers at once as timed out, so a stopping intake is never held up by the waits in flight', async () => {
+    const h = await startIntake('intake_waits_stop');
+    try {
+      const { body } = await h.call('POST', '/v1/requests', { headers: asApiKey(someone()), body: request });
+      const waiting = h.call('GET', `/v1/requests/${body.id}?waitFor=granted&timeout=60s`, { headers: asApiKey() });
+      // Another call answered after the wait was sent: the wait has most likely begun (one that begins once the stop has, answers at once too).
+      await h.call('GET', `/v1/requests/${body.id}`, { headers: asApiKey() });
+      const closing = h.close();
+      expect((await waiting).body).toMatchObject({ status: 'pending', wait: { for: 'granted', outcome: 'timed_out' } });
+      await closing;
+    } catch (error) {
+      await h.close().catch(() => undefined);
+      throw error;
+    }
+  });
+});

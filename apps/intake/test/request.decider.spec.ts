@@ -129,6 +129,10 @@ describe('the request decider', () => {
         expiresAt: null,
         revokedAt: null,
         revokeRequestedAt: null,
+        approvalStages: null,
+        approvals: [],
+        ticketKey: null,
+        revokeRetry: null,
       });
     });
 
@@ -267,16 +271,91 @@ describe('the request decider', () => {
         .thenNothing();
     });
 
-    it('the final approval makes a pending request approved; an approval step leaves it pending', () => {
-      spec
+    it('the final approval makes a pending request approved; an approval step is recorded and leaves it pending', () => {
+      const step = spec
         .given(pending)
         .when(...observe(approvedStep))
-        .thenNothing();
+        .then([]);
+      expect(step).toMatchObject({ status: 'pending', approvals: [{ stage: 0, approver: 'bob@example.com' }] });
       const state = spec
         .given([requested, approvedStep])
         .when(...observe(approved))
         .then([]);
-      expect(state).toMatchObject({ status: 'approved' });
+      expect(state).toMatchObject({
+        status: 'approved',
+        approvals: [
+          { stage: 0, approver: 'bob@example.com' },
+          { stage: 1, approver: 'carol@example.com' },
+        ],
+      });
+    });
+
+    it('the approval opened records the resolved stages and their approvers', () => {
+      const state = spec
+        .given(pending)
+        .when(...observe(approvalOpened))
+        .then([]);
+      expect(state).toMatchObject({ status: 'pending', approvalStages: approvalOpened.data.stages });
+    });
+
+    it('a second approval_opened, or a second approval of a stage, changes nothing', () => {
+      const other: EventDraft<'approval_opened'> = {
+        type: 'approval_opened',
+        data: { stages: [{ source: 'users', approvers: ['x@example.com'] }] },
+      };
+      spec
+        .given([requested, approvalOpened])
+        .when(...observe(other))
+        .thenNothing();
+      spec
+        .given([requested, approvalOpened, approvedStep])
+        .when(...observe({ type: 'approved', data: { stage: 0, approver: 'dan@example.com', final: false } }))
+        .thenNothing();
+    });
+
+    it('the ticket that records the grant is kept, and a later ticket event does not replace it', () => {
+      const ticketOpened: EventDraft<'ticket_opened'> = { type: 'ticket_opened', data: { ticketKey: 'JIT-7' } };
+      const state = spec
+        .given(grantedRequest)
+        .when(...observe(ticketOpened))
+        .then([]);
+      expect(state).toMatchObject({ ticketKey: 'JIT-7' });
+      spec
+        .given([...grantedRequest, ticketOpened])
+        .when(...observe({ type: 'ticket_opened', data: { ticketKey: 'JIT-8' } }))
+        .thenNothing();
+    });
+
+    it('a failed revocation shows as retried with its last error until the revocation, and an older attempt heard late changes nothing', () => {
+      const retrying = spec
+        .given([...grantedRequest, expired])
+        .when(...observe(revokeFailed))
+        .then([]);
+      expect(retrying).toMatchObject({
+        status: 'granted',
+        revokeRetry: { attempt: 1, lastError: 'okta unavailable', failedAt: during },
+      });
+      const second: EventDraft<'revoke_failed'> = { type: 'revoke_failed', data: { reason: 'okta 503', attempt: 2 } };
+      expect(
+        spec
+          .given([...grantedRequest, revokeFailed])
+          .when(...observe(second))
+          .then([]),
+      ).toMatchObject({ revokeRetry: { attempt: 2, lastError: 'okta 503' } });
+      spec
+        .given([...grantedRequest, second])
+        .when(...observe(revokeFailed))
+        .thenNothing();
+      expect(
+        spec
+          .given([...grantedRequest, revokeFailed])
+          .when(...observe(revoked))
+          .then([]),
+      ).toMatchObject({ status: 'revoked', revokeRetry: null });
+      spec
+        .given(revokedRequest)
+        .when(...observe(revokeFailed))
+        .thenNothing();
     });
 
     it("a denial shows the approver's comment", () => {
@@ -418,19 +497,27 @@ describe('the request decider', () => {
         .thenNothing();
     });
 
-    it.each([
-      ['approval_opened', approvalOpened],
-      ['expired', expired],
-      ['revoke_failed', revokeFailed],
-    ])('%s leaves the status to the events that follow', (_, draft) => {
+    it('expired leaves the status to the revocation that follows', () => {
       spec
         .given(grantedRequest)
-        .when(...observe(draft))
+        .when(...observe(expired))
         .thenNothing();
     });
 
     it('every event of a whole life heard a second time changes nothing', () => {
-      const life: EventDraft[] = [requested, approvalOpened, approvedStep, approved, granted, extended, revokeRequested, expired, revoked];
+      const life: EventDraft[] = [
+        requested,
+        approvalOpened,
+        approvedStep,
+        approved,
+        granted,
+        everyEvent.ticket_opened,
+        extended,
+        revokeRequested,
+        expired,
+        revokeFailed,
+        revoked,
+      ];
       for (const draft of life) {
         spec
           .given(life)

@@ -88,6 +88,9 @@ describe('requesting access', () => {
         expiresAt: null,
         revokedAt: null,
         revokeRequestedAt: null,
+        approval: null,
+        ticketKey: null,
+        retrying: null,
       },
     });
   });

@@ -10,7 +10,19 @@ export class RequestEventsHandler {
   constructor(@Inject(RequestPipeline) private readonly pipeline: RequestPipeline) {}
 
   /** Folds the event into its request, inside the consumer's inbox transaction; "not yet" is retried by the consumer. */
-  @OnEvent('approved', 'denied', 'cancelled', 'granted', 'grant_failed', 'extended', 'revoke_requested', 'revoked')
+  @OnEvent(
+    'approval_opened',
+    'approved',
+    'denied',
+    'cancelled',
+    'granted',
+    'grant_failed',
+    'extended',
+    'ticket_opened',
+    'revoke_requested',
+    'revoke_failed',
+    'revoked',
+  )
   observe(@Payload() event: AccessEvent, @Ctx() ctx: EventContext): Promise<PipelineOutcome<RequestState>> {
     return this.pipeline.run({
       requestId: event.requestId,

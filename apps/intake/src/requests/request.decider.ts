@@ -12,6 +12,7 @@ import {
   type Decider,
   type Decision,
   type DenyReason,
+  type EventData,
 } from '@jit/events';
 import type { Application } from '@jit/catalog';
 
@@ -19,6 +20,22 @@ import type { Application } from '@jit/catalog';
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;
 /** Where a request stands, as its requester sees it. */
 export type RequestStatus = (typeof requestStatuses)[number];
+
+/** One stage of the approval as resolved when the request arrived: where its approvers came from, and who they are. */
+export type ApprovalStage = EventData<'approval_opened'>['stages'][number];
+
+/** One approval step given so far. */
+export interface StageApproval {
+  stage: number;
+  approver: string;
+}
+
+/** A revocation the provisioner failed and keeps retrying: its last attempt and why it failed. */
+export interface RevokeRetry {
+  attempt: number;
+  lastError: string;
+  failedAt: string;
+}
 
 /** A request intake has recorded: what was asked and what has happened since. */
 export interface RecordedRequest {
@@ -36,6 +53,14 @@ export interface RecordedRequest {
   revokedAt: string | null;
   /** Set once someone asked for the access to end early; the status stays `granted` until it is revoked. */
   revokeRequestedAt: string | null;
+  /** The approval's stages and their approvers (`approval_opened`); null until approval has resolved them. */
+  approvalStages: ApprovalStage[] | null;
+  /** The steps approved so far, one per stage, in the order they came. */
+  approvals: StageApproval[];
+  /** The ticket that records the grant (`ticket_opened`). */
+  ticketKey: string | null;
+  /** Set while a revocation is being retried (`revoke_failed`), cleared when it is `revoked`. */
+  revokeRetry: RevokeRetry | null;
 }
 
 /** A request before its `requested` event: nothing is known of it. */
@@ -153,7 +178,13 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
   if (!state.recorded) return event.type === 'requested' ? started(event) : state;
   switch (event.type) {
     case 'approved':
-      return event.data.final && state.status === 'pending' ? { ...state, status: 'approved' } : state;
+      return approvedStep(state, event);
+    case 'approval_opened':
+      return state.approvalStages ? state : { ...state, approvalStages: event.data.stages };
+    case 'ticket_opened':
+      return state.ticketKey ? state : { ...state, ticketKey: event.data.ticketKey };
+    case 'revoke_failed':
+      return revokeFailed(state, event);
     case 'denied':
       return state.status === 'pending'
         ? { ...state, status: 'denied', reason: event.data.comment ?? denyReasonText[event.data.reason] }
@@ -171,14 +202,11 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
     case 'revoked':
       return state.status === 'revoked'
         ? state
-        : { ...state, status: 'revoked', reason: event.data.reason, revokedAt: event.data.revokedAt };
-    // A second `requested` is a replay. Who may approve is approval's to show (GET /v1/approvals) and the
-    // audit log's to prove. Expiry and failed revocations leave the status to the `revoked` that follows.
+        : { ...state, status: 'revoked', reason: event.data.reason, revokedAt: event.data.revokedAt, revokeRetry: null };
+    // A second `requested` is a replay. Expiry leaves the status to the `revoked` that follows, and a
+    // closed ticket adds nothing the view shows.
     case 'requested':
-    case 'approval_opened':
     case 'expired':
-    case 'revoke_failed':
-    case 'ticket_opened':
     case 'ticket_closed':
       return state;
     default: {
@@ -202,6 +230,10 @@ function started(event: AccessEvent<'requested'>): RecordedRequest {
     expiresAt: null,
     revokedAt: null,
     revokeRequestedAt: null,
+    approvalStages: null,
+    approvals: [],
+    ticketKey: null,
+    revokeRetry: null,
   };
 }
 
@@ -219,14 +251,30 @@ function granted(state: RecordedRequest, event: AccessEvent<'granted'>): Recorde
   return { ...state, status: 'granted', reason: null, grantedAt: event.data.grantedAt, expiresAt: event.data.expiresAt };
 }
 
+/** An approval step is recorded while the request waits for it; one that lands after the request settled is stale. */
+function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): RecordedRequest {
+  const { stage, approver, final } = event.data;
+  if (state.status !== 'pending') return state;
+  const known = state.approvals.some((step) => step.stage === stage);
+  const approvals = known ? state.approvals : [...state.approvals, { stage, approver }];
+  return { ...state, approvals, status: final ? 'approved' : 'pending' };
+}
+
+/** A failed revocation attempt shows until `revoked`; an older attempt heard late changes nothing. */
+function revokeFailed(state: RecordedRequest, event: AccessEvent<'revoke_failed'>): RecordedRequest {
+  if (state.status === 'revoked' || (state.revokeRetry && state.revokeRetry.attempt >= event.data.attempt)) return state;
+  return { ...state, revokeRetry: { attempt: event.data.attempt, lastError: event.data.reason, failedAt: event.occurredAt } };
+}
+
 function extended(state: RecordedRequest, event: AccessEvent<'extended'>): RecordedRequest {
   if (state.status !== 'granted') return state;
   const later = !state.expiresAt || Date.parse(event.data.expiresAt) > Date.parse(state.expiresAt);
   return later ? { ...state, expiresAt: event.data.expiresAt } : state;
 }
 
-/** Whether two states hold the same values. */
+/** Whether two states hold the same values (the stages, approvals and retry compared by content). */
 export function sameState(a: RequestState, b: RequestState): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof RecordedRequest>;
-  return [...keys].every((key) => (a as Partial<RecordedRequest>)[key] === (b as Partial<RecordedRequest>)[key]);
+  const valueOf = (state: RequestState, key: keyof RecordedRequest): unknown => (state as Partial<RecordedRequest>)[key];
+  return [...keys].every((key) => JSON.stringify(valueOf(a, key)) === JSON.stringify(valueOf(b, key)));
 }

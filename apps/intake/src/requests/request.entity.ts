@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RecordedRequest, RequestStatus } from './request.decider.js';
+import type { ApprovalStage, RecordedRequest, RequestStatus, RevokeRetry, StageApproval } from './request.decider.js';
 
 /** A row of the `requests` table: a request and its current status (the read model). */
 @Entity({ name: 'requests' })
@@ -53,6 +53,18 @@ export class RequestRecord {
 
   @Column({ name: 'revoke_requested_at', type: 'timestamptz', nullable: true })
   revokeRequestedAt: Date | null;
+
+  @Column({ name: 'approval_stages', type: 'jsonb', nullable: true })
+  approvalStages: ApprovalStage[] | null;
+
+  @Column({ type: 'jsonb' })
+  approvals: StageApproval[];
+
+  @Column({ name: 'ticket_key', type: 'text', nullable: true })
+  ticketKey: string | null;
+
+  @Column({ name: 'revoke_retry', type: 'jsonb', nullable: true })
+  revokeRetry: RevokeRetry | null;
 }
 
 /** The decider's view of a row. */
@@ -70,6 +82,10 @@ export function stateOf(record: RequestRecord): RecordedRequest {
     expiresAt: iso(record.expiresAt),
     revokedAt: iso(record.revokedAt),
     revokeRequestedAt: iso(record.revokeRequestedAt),
+    approvalStages: record.approvalStages,
+    approvals: record.approvals,
+    ticketKey: record.ticketKey,
+    revokeRetry: record.revokeRetry,
   };
 }
 
@@ -87,6 +103,10 @@ export function columnsOf(state: RecordedRequest): Omit<RequestRecord, 'id' | 'i
     expiresAt: date(state.expiresAt),
     revokedAt: date(state.revokedAt),
     revokeRequestedAt: date(state.revokeRequestedAt),
+    approvalStages: state.approvalStages,
+    approvals: state.approvals,
+    ticketKey: state.ticketKey,
+    revokeRetry: state.revokeRetry,
   };
 }
 

@@ -14,4 +14,11 @@ export const VIEW_EXAMPLE: RequestView = {
   expiresAt: '2026-01-05T10:02:11.000Z',
   revokedAt: null,
   revokeRequestedAt: null,
+  approval: {
+    stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: 'bob@example.com' }],
+    currentStage: null,
+    waitingOn: [],
+  },
+  ticketKey: 'JIT-42',
+  retrying: null,
 };

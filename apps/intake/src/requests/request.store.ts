@@ -1,12 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import type { StateChange, StateStore } from '@jit/events';
+import { announce, workChannel, type StateChange, type StateStore } from '@jit/events';
 import { sameState, type RequestState, type RequestStatus } from './request.decider.js';
 import { RequestRecord, columnsOf, stateOf } from './request.entity.js';
 
 /** The statuses in which a request no longer counts as the open one of its requester for its application. */
 const settledStatuses: ReadonlySet<RequestStatus> = new Set(['denied', 'cancelled', 'failed', 'revoked']);
 
-/** Keeps each request's state in its `requests` row. */
+/** The NOTIFY channel on which every committed change of a request is announced, for the callers waiting on one. */
+export const REQUEST_CHANGES = 'request_changed';
+
+/** Keeps each request's state in its `requests` row, and announces each change when it commits. */
 export class RequestStore implements StateStore<RequestState> {
   async load(manager: EntityManager, requestId: string): Promise<RequestState> {
     const record = await manager.findOne(RequestRecord, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
@@ -29,5 +32,6 @@ export class RequestStore implements StateStore<RequestState> {
         ...columnsOf(next),
       });
     }
+    await announce(manager, workChannel(manager, REQUEST_CHANGES));
   }
 }

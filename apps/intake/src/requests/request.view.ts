@@ -1,4 +1,26 @@
-import type { RecordedRequest, RequestStatus } from './request.decider.js';
+import type { ApprovalStage, RecordedRequest, RequestStatus } from './request.decider.js';
+
+/** One approval stage as the API shows it: who could approve it, and who did. */
+export interface StageView extends ApprovalStage {
+  approvedBy: string | null;
+}
+
+/** Where the approval stands: every stage, and while the request is pending, the one it waits on and who can decide it. */
+export interface ApprovalView {
+  stages: StageView[];
+  /** The stage waiting for a decision (numbered from 0, as approval numbers them); null once nothing waits. */
+  currentStage: number | null;
+  /** Who can decide the current stage; empty once nothing waits. */
+  waitingOn: string[];
+}
+
+/** A grant or revocation the provisioner keeps retrying, and why. */
+export interface RetryView {
+  action: 'revoke';
+  attempt: number;
+  lastError: string;
+  lastFailedAt: string;
+}
 
 /** A request as the API shows it. */
 export interface RequestView {
@@ -14,6 +36,11 @@ export interface RequestView {
   expiresAt: string | null;
   revokedAt: string | null;
   revokeRequestedAt: string | null;
+  /** Null until approval has resolved the stages. */
+  approval: ApprovalView | null;
+  ticketKey: string | null;
+  /** Set while the provisioner retries a failed attempt. */
+  retrying: RetryView | null;
 }
 
 /** The answer to a new request; an `Idempotency-Key` replay gets the same one. */
@@ -24,6 +51,7 @@ export interface Submitted {
 
 /** The view of a recorded request. */
 export function viewOf(id: string, state: RecordedRequest): RequestView {
+  const retry = state.revokeRetry;
   return {
     id,
     requester: state.requester,
@@ -37,5 +65,19 @@ export function viewOf(id: string, state: RecordedRequest): RequestView {
     expiresAt: state.expiresAt,
     revokedAt: state.revokedAt,
     revokeRequestedAt: state.revokeRequestedAt,
+    approval: approvalOf(state),
+    ticketKey: state.ticketKey,
+    retrying: retry ? { action: 'revoke', attempt: retry.attempt, lastError: retry.lastError, lastFailedAt: retry.failedAt } : null,
   };
+}
+
+function approvalOf(state: RecordedRequest): ApprovalView | null {
+  if (!state.approvalStages) return null;
+  const stages = state.approvalStages.map((stage, index) => ({
+    ...stage,
+    approvedBy: state.approvals.find((step) => step.stage === index)?.approver ?? null,
+  }));
+  // Stages are decided in order, so the first one not yet approved is the one a pending request waits on.
+  const current = state.status === 'pending' ? stages.findIndex((stage) => stage.approvedBy === null) : -1;
+  return { stages, currentStage: current < 0 ? null : current, waitingOn: current < 0 ? [] : stages[current].approvers };
 }

@@ -3,6 +3,8 @@ import { ApiRoute, CurrentPrincipal, RequireScope, type Principal } from '@jit/p
 import { IdempotencyKey, ListQuery, SubmitBody, parseIdempotencyKey, parseListFilter, parseSubmit } from './request.input.js';
 import { RequestCommands } from './request-commands.js';
 import { RequestQueries } from './request-queries.js';
+import { WaitQuery, parseWait } from './request-wait.input.js';
+import { RequestWaits, type WaitedView } from './request-waits.js';
 import type { RequestView, Submitted } from './request.view.js';
 import { VIEW_EXAMPLE } from './request.examples.js';
 
@@ -12,6 +14,7 @@ export class RequestsController {
   constructor(
     @Inject(RequestCommands) private readonly commands: RequestCommands,
     @Inject(RequestQueries) private readonly queries: RequestQueries,
+    @Inject(RequestWaits) private readonly waits: RequestWaits,
   ) {}
 
   @ApiRoute({
@@ -54,11 +57,25 @@ export class RequestsController {
     return { requests: items, nextCursor };
   }
 
-  @ApiRoute({ summary: 'One request and its status', response: { description: 'The request', example: VIEW_EXAMPLE }, errors: [404] })
+  /** With `waitFor`, a long poll: it answers when the status changes as asked, or cannot, or at the timeout (see `wait.outcome`). */
+  @ApiRoute({
+    summary: 'One request: its status, the approval stage it waits on and who can decide it, its ticket, a retry under way',
+    description:
+      'With `waitFor=<status>` (and `timeout`, default 30s, at most 60s) the answer waits until the request has that status ' +
+      '(`wait.outcome: "reached"`), has one that can never lead to it (`"unreachable"`), or the timeout passes (`"timed_out"`); ' +
+      'it is always 200 with the view as it then is.',
+    query: WaitQuery,
+    response: {
+      description: 'The request (with `wait` when `waitFor` was given)',
+      example: { ...VIEW_EXAMPLE, wait: { for: 'granted', outcome: 'reached' } },
+    },
+    errors: [404],
+  })
   @Get(':id')
   @RequireScope('requests:read')
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
-    return this.queries.get(principal, id);
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: unknown): Promise<RequestView | WaitedView> {
+    const { waitFor, timeoutMs } = parseWait(query);
+    return waitFor ? this.waits.wait(principal, id, waitFor, timeoutMs) : this.queries.get(principal, id);
   }
 
   @ApiRoute({

@@ -4,6 +4,7 @@ import { RequestCommands } from './request-commands.js';
 import { RequestEventsHandler } from './request-events.handler.js';
 import { RequestPipeline } from './request.pipeline.js';
 import { RequestQueries } from './request-queries.js';
+import { RequestWaits } from './request-waits.js';
 import { RequestsController } from './requests.controller.js';
 import { SubmissionReplay } from './submission-replay.js';
 
@@ -11,6 +12,6 @@ import { SubmissionReplay } from './submission-replay.js';
 @Module({
   imports: [CatalogModule],
   controllers: [RequestsController, RequestEventsHandler],
-  providers: [RequestPipeline, RequestCommands, RequestQueries, SubmissionReplay],
+  providers: [RequestPipeline, RequestCommands, RequestQueries, RequestWaits, SubmissionReplay],
 })
 export class RequestsModule {}

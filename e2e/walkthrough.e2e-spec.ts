@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { connectTestNats, createTestDatabase, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
 import { root } from './support/processes.js';
 
-// Fixed ports below the kernel's ephemeral range (32768-60999), apart from the quickstart tests' 291xx.
-const ports = { intake: 29200, approval: 29201, provisioner: 29202, scheduler: 29203, audit: 29204, sim: 29211 };
+// Fixed ports below the kernel's ephemeral range (32768-60999), apart from the other e2e tests' (291xx, 292xx, 294xx).
+const ports = { intake: 29300, approval: 29301, provisioner: 29302, scheduler: 29303, audit: 29304, sim: 29311 };
 /** The README's default ports, and the ones this test runs the system on instead. */
 const readmePorts: [number, number][] = [
   [3000, ports.intake],

@@ -1,4 +1,4 @@
-import { connectTestNats, createTestDatabase, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
+import { connectTestNats, createTestDatabase, deleteTopology, testNatsUrl, testTopology, topologyEnv, waitFor } from '@jit/events/testing';
 import { runToExit, startService } from './support/processes.js';
 
 const services = ['intake', 'approval', 'provisioner', 'scheduler', 'audit'];
@@ -13,10 +13,7 @@ describe('every service as a process', () => {
       JIT_MODE: 'local',
       NATS_URL: testNatsUrl,
       DATABASE_URL: await createTestDatabase('boot'),
-      JETSTREAM_STREAM: topology.stream,
-      JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-      JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-      JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+      ...topologyEnv(topology),
       LOG_LEVEL: 'info',
       OKTA_ORG_URL: 'http://127.0.0.1:9',
       OKTA_API_TOKEN: 'boot-okta-token',

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectTestNats, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
+import { connectTestNats, deleteTopology, testNatsUrl, testTopology, topologyEnv, waitFor } from '@jit/events/testing';
 import { root } from './support/processes.js';
 
 // Fixed ports below the kernel's ephemeral range (32768-60999), so no outgoing connection of another test holds one.
@@ -29,10 +29,7 @@ describe('npm start', () => {
         JIT_DATA_DIR: mkdtempSync(join(tmpdir(), 'jit-quickstart-')),
         EMBEDDED_POSTGRES_PORT: '29110',
         VENDOR_SIM_PORT: '29111',
-        JETSTREAM_STREAM: topology.stream,
-        JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-        JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-        JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+        ...topologyEnv(topology),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

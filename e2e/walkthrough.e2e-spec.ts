@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectTestNats, createTestDatabase, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
+import { connectTestNats, createTestDatabase, deleteTopology, testNatsUrl, testTopology, topologyEnv, waitFor } from '@jit/events/testing';
 import { root } from './support/processes.js';
 
 // Fixed ports below the kernel's ephemeral range (32768-60999), apart from the other e2e tests' (291xx, 292xx, 294xx).
@@ -72,10 +72,7 @@ describe('the README walkthrough', () => {
         DATABASE_URL: await createTestDatabase('walkthrough'),
         NATS_URL: testNatsUrl,
         JIT_DATA_DIR: dataDir,
-        JETSTREAM_STREAM: topology.stream,
-        JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-        JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-        JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+        ...topologyEnv(topology),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import { startVendorSim, type VendorSim, type VendorSimOptions } from '../../tools/vendor-sim/src/index.js';
 import { connect } from '@nats-io/transport-node';
 import type { Topology } from '@jit/events';
-import { createTestDatabase, deleteTopology, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
+import { createTestDatabase, deleteTopology, testNatsUrl, testTopology, topologyEnv, waitFor } from '@jit/events/testing';
 import { startService, type ServiceProcess } from './processes.js';
 
 /** The five services, in start order. */
@@ -56,10 +56,7 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
     AUDITORS: 'dave@example.com',
     NATS_URL: natsUrl,
     DATABASE_URL: databaseUrl,
-    JETSTREAM_STREAM: topology.stream,
-    JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-    JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-    JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+    ...topologyEnv(topology),
     CONSUMER_BACKOFF_MS: '200,500,1000',
     // The services announce their URL at info level.
     LOG_LEVEL: 'info',

@@ -1,5 +1,5 @@
 import type { Clock, Topology } from '@jit/events';
-import { createTestDatabase, testNatsUrl, testTopology } from '@jit/events/testing';
+import { createTestDatabase, testNatsUrl, testTopology, topologyEnv } from '@jit/events/testing';
 import { createService, type RunningService, type ServiceDefinition } from './service.js';
 
 /** The environment of a service under test: its own database and streams, a random port. */
@@ -14,10 +14,7 @@ export function testServiceEnv(
     JIT_MODE: 'local',
     NATS_URL: testNatsUrl,
     DATABASE_URL: databaseUrl,
-    JETSTREAM_STREAM: topology.stream,
-    JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-    JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-    JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+    ...topologyEnv(topology),
     CONSUMER_BACKOFF_MS: '200,500,1000',
     LOG_LEVEL: 'warn',
     // Tests poll every 50 ms with one key; a test of the limit sets its own.

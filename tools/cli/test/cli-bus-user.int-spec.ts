@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { DeadLetterHeaders, deadLetterSubject, ensureStreams, inboxPrefixOf, natsAuthorizationBlock, subjectFor } from '@jit/events';
-import { PrivateNatsServer, sampleEvent, testTopology } from '@jit/events/testing';
-import { runJit, topologyEnv } from './support/run-cli.js';
+import { PrivateNatsServer, sampleEvent, testTopology, topologyEnv } from '@jit/events/testing';
+import { runJit } from './support/run-cli.js';
 
 const topology = testTopology('cli_bus_user');
 const passwords = {

@@ -2,8 +2,17 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { EventConsumer, NonRetryableEventError, ensureConsumer, ensureStreams, migrate, openDataSource, subjectFor } from '@jit/events';
-import { connectTestNats, createTestDatabase, deleteTopology, sampleEvent, testNatsUrl, testTopology, waitFor } from '@jit/events/testing';
-import { runJit, runJitOutput, topologyEnv } from './support/run-cli.js';
+import {
+  connectTestNats,
+  createTestDatabase,
+  deleteTopology,
+  sampleEvent,
+  testNatsUrl,
+  testTopology,
+  topologyEnv,
+  waitFor,
+} from '@jit/events/testing';
+import { runJit, runJitOutput } from './support/run-cli.js';
 
 const topology = testTopology('cli');
 

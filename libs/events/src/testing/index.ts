@@ -29,6 +29,16 @@ export function testTopology(name: string): Topology {
   };
 }
 
+/** The variables that point a service (or the CLI) at a topology's streams and subjects. */
+export function topologyEnv(topology: Topology): Record<string, string> {
+  return {
+    JETSTREAM_STREAM: topology.stream,
+    JETSTREAM_SUBJECT_PREFIX: topology.prefix,
+    JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
+    JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
+  };
+}
+
 /** Deletes a test topology's streams. */
 export async function deleteTopology(nc: NatsConnection, topology: Topology): Promise<void> {
   const jsm = await jetstreamManager(nc);

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Topology } from '@jit/events';
 
 const run = promisify(execFile);
 const root = new URL('../../../..', import.meta.url).pathname;
@@ -35,14 +34,4 @@ export async function runJitOutput(args: string[], env: NodeJS.ProcessEnv): Prom
 /** Runs the CLI (see `runJitOutput`) and parses its JSON lines. */
 export async function runJit(args: string[], env: NodeJS.ProcessEnv): Promise<any[]> {
   return (await runJitOutput(args, env)).lines;
-}
-
-/** The variables that point the CLI at a test topology's streams. */
-export function topologyEnv(topology: Topology): NodeJS.ProcessEnv {
-  return {
-    JETSTREAM_STREAM: topology.stream,
-    JETSTREAM_SUBJECT_PREFIX: topology.prefix,
-    JETSTREAM_DEADLETTER_STREAM: topology.deadLetterStream,
-    JETSTREAM_DEADLETTER_PREFIX: topology.deadLetterPrefix,
-  };
 }

@@ -104,6 +104,20 @@ describe('scoped API keys', () => {
     expect(await written()).toEqual(before);
   });
 
+  it.each([
+    ['ä', 1],
+    ['%00', 2],
+    ['alice', 3],
+    ['alice@example.com bob@example.com', 4],
+  ])('On-Behalf-Of naming nobody (%s) is a 400 naming the header, and nothing is published', async (named, n) => {
+    const portal = await createKey(`portal-nobody-${n}`, ['requests:create', 'requests:on-behalf']);
+    const before = await written();
+    const answer = await h.call('POST', '/v1/requests', { headers: bearer(portal, named), body: request });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toMatch(/^on-behalf-of: expected a login: the e-mail address of a person/);
+    expect(await written()).toEqual(before);
+  });
+
   it('On-Behalf-Of with a person’s token is refused: a person acts only as themself', async () => {
     const before = await written();
     const answer = await h.call('POST', '/v1/requests', {

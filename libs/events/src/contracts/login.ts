@@ -14,10 +14,15 @@ export function sameLogin(a: string, b: string): boolean {
   return normaliseLogin(a) === normaliseLogin(b);
 }
 
-/** A login as it arrives at an edge (a body, a header, a configuration list), canonicalised on parse. */
+/**
+ * A login as it arrives at an edge (a body, a header, a configuration list), canonicalised on parse.
+ * Okta logins are e-mail addresses: anything else names nobody, and is refused at the edge rather
+ * than failing later at the grant.
+ */
 export const LoginSchema = z
   .string()
   .trim()
   .min(1)
   .max(320)
-  .transform((login) => normaliseLogin(login));
+  .transform((login) => normaliseLogin(login))
+  .pipe(z.email({ error: 'expected a login: the e-mail address of a person' }));

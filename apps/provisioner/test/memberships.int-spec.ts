@@ -11,6 +11,7 @@ import { GrantingLoop } from '../src/grants/granting-loop.js';
 import { RevocationLoop } from '../src/grants/revocation-loop.js';
 import { provisionerService } from '../src/service.js';
 import { RequestDriver } from './support/requests.js';
+import { startProvisionerBed, type ProvisionerBed } from './support/test-bed.js';
 import { simulatorEnv } from './support/vendor-env.js';
 
 type TestService = Awaited<ReturnType<typeof startTestService>>;
@@ -22,32 +23,20 @@ const exclusive = seedGroups.awsProdConsole;
 const shared = seedGroups.githubAdmin;
 
 describe('memberships are counted, not toggled', () => {
+  let bed: ProvisionerBed;
   let sim: VendorSim;
-  const calls: RequestLogLine[] = [];
-  let nc: NatsConnection;
-  let service: TestService;
+  let calls: RequestLogLine[];
   let db: pg.Client;
   let requests: RequestDriver;
 
   beforeAll(async () => {
-    sim = await startVendorSim({ log: (line) => calls.push(line) });
-    nc = await connectTestNats();
-    service = await startTestService(provisionerService, {
-      name: 'provisioner_memberships',
-      env: simulatorEnv(sim, { GRANT_TICK_MS: '50', REVOKE_TICK_MS: '50', TICKET_TICK_MS: '50', RECONCILE_INTERVAL_MS: '3600000' }),
+    bed = await startProvisionerBed('provisioner_memberships', {
+      env: { GRANT_TICK_MS: '50', REVOKE_TICK_MS: '50', TICKET_TICK_MS: '50', RECONCILE_INTERVAL_MS: '3600000' },
     });
-    db = new pg.Client({ connectionString: service.databaseUrl });
-    await db.connect();
-    requests = new RequestDriver(nc, service.topology, clock);
+    ({ sim, calls, db, requests } = bed);
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await db.end();
-    await deleteTopology(nc, service.topology);
-    await nc.close();
-    await sim.close();
-  });
+  afterAll(() => bed?.stop());
 
   beforeEach(() => {
     sim.reset();

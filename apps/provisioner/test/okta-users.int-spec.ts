@@ -1,47 +1,30 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { SystemClock } from '@jit/events';
-import { connectTestNats, deleteTopology } from '@jit/events/testing';
-import { startTestService } from '@jit/platform/testing';
-import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
-import { provisionerService } from '../src/service.js';
+import { seedGroups, seedPeople, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { OktaAdmin } from './support/okta-admin.js';
 import { RequestDriver } from './support/requests.js';
-import { simulatorEnv } from './support/vendor-env.js';
+import { startProvisionerBed, type ProvisionerBed } from './support/test-bed.js';
 
 const alice = seedPeople.alice;
 const aws = seedGroups.awsProdConsole;
 const sandbox = seedGroups.demoSandbox;
 
 describe('the Okta user id is resolved once per person and reused', () => {
+  let bed: ProvisionerBed;
   let sim: VendorSim;
-  const calls: RequestLogLine[] = [];
-  let nc: NatsConnection;
-  let service: Awaited<ReturnType<typeof startTestService>>;
+  let calls: RequestLogLine[];
   let db: pg.Client;
   let requests: RequestDriver;
   let okta: OktaAdmin;
 
   beforeAll(async () => {
-    sim = await startVendorSim({ log: (line) => calls.push(line) });
-    nc = await connectTestNats();
-    service = await startTestService(provisionerService, {
-      name: 'provisioner_okta_users',
-      env: simulatorEnv(sim, { GRANT_TICK_MS: '50', GRANT_BACKOFF_BASE_MS: '100', RECONCILE_INTERVAL_MS: '3600000' }),
+    bed = await startProvisionerBed('provisioner_okta_users', {
+      env: { GRANT_TICK_MS: '50', GRANT_BACKOFF_BASE_MS: '100', RECONCILE_INTERVAL_MS: '3600000' },
     });
-    db = new pg.Client({ connectionString: service.databaseUrl });
-    await db.connect();
-    requests = new RequestDriver(nc, service.topology, new SystemClock());
+    ({ sim, calls, db, requests } = bed);
     okta = new OktaAdmin(sim);
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await db.end();
-    await deleteTopology(nc, service.topology);
-    await nc.close();
-    await sim.close();
-  });
+  afterAll(() => bed?.stop());
 
   beforeEach(async () => {
     sim.reset();

@@ -1,14 +1,12 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { ManualClock } from '@jit/events';
-import { connectTestNats, deleteTopology, waitFor } from '@jit/events/testing';
+import { waitFor } from '@jit/events/testing';
 import { startTestService } from '@jit/platform/testing';
-import { seedGroups, seedPeople, startVendorSim, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
+import { seedGroups, seedPeople, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { DEADLINE_PASSED } from '../src/grants/granting-loop.js';
 import { ReconciliationLoop } from '../src/reconciliation/reconciliation-loop.js';
-import { provisionerService } from '../src/service.js';
 import { RequestDriver } from './support/requests.js';
-import { simulatorEnv } from './support/vendor-env.js';
+import { startProvisionerBed, type ProvisionerBed } from './support/test-bed.js';
 
 const alice = seedPeople.alice;
 const exclusive = seedGroups.awsProdConsole;
@@ -20,20 +18,17 @@ const BACKOFF_MS = 10 * DURATION_MS;
 
 describe('a grant that cannot complete is rolled back or completed, never left in between', () => {
   const clock = new ManualClock('2026-03-02T09:00:00.000Z');
+  let bed: ProvisionerBed;
   let sim: VendorSim;
-  const calls: RequestLogLine[] = [];
-  let nc: NatsConnection;
+  let calls: RequestLogLine[];
   let service: Awaited<ReturnType<typeof startTestService>>;
   let db: pg.Client;
   let requests: RequestDriver;
 
   beforeAll(async () => {
-    sim = await startVendorSim({ log: (line) => calls.push(line) });
-    nc = await connectTestNats();
-    service = await startTestService(provisionerService, {
-      name: 'provisioner_rollback',
+    bed = await startProvisionerBed('provisioner_rollback', {
       clock,
-      env: simulatorEnv(sim, {
+      env: {
         OKTA_MAX_RETRIES: '0',
         GRANT_TICK_MS: '50',
         GRANT_BACKOFF_BASE_MS: String(BACKOFF_MS),
@@ -41,20 +36,12 @@ describe('a grant that cannot complete is rolled back or completed, never left i
         REVOKE_TICK_MS: '50',
         TICKET_TICK_MS: '50',
         RECONCILE_INTERVAL_MS: '3600000',
-      }),
+      },
     });
-    db = new pg.Client({ connectionString: service.databaseUrl });
-    await db.connect();
-    requests = new RequestDriver(nc, service.topology, clock);
+    ({ sim, calls, service, db, requests } = bed);
   });
 
-  afterAll(async () => {
-    await service.stop();
-    await db.end();
-    await deleteTopology(nc, service.topology);
-    await nc.close();
-    await sim.close();
-  });
+  afterAll(() => bed?.stop());
 
   beforeEach(async () => {
     sim.reset();

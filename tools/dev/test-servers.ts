@@ -2,9 +2,10 @@
 // run on free ports and removed afterwards, so `npm test` works on a machine with neither running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '@jit/events/testing';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -40,15 +41,6 @@ export function answers(url: string, defaultPort: number, timeoutMs = 1000): Pro
     socket.once('timeout', () => finish(false));
     socket.once('error', () => finish(false));
   });
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
 }
 
 async function until(what: string, probe: () => Promise<boolean>, child: ChildProcess, timeoutMs: number): Promise<void> {

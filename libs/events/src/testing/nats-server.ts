@@ -55,7 +55,8 @@ export class PrivateNatsServer {
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now (the system's pick). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -26,9 +26,12 @@ function adf(text: string) {
   };
 }
 
-/** The label that ties a ticket to what it records; Jira labels hold no spaces. */
+/**
+ * The label that ties a ticket to what it records. Only letters, digits, `-` and `_` are kept: Jira
+ * labels hold no spaces, and the label goes inside a JQL string, where a quote would change the query.
+ */
 function referenceLabel(reference: string): string {
-  return `jit-request-${reference.replace(/\s+/g, '_')}`;
+  return `jit-request-${reference.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
 /** `Ticketing` over Jira Cloud issues, with jira.js (REST API v3); the only code here that sees Jira's errors. */

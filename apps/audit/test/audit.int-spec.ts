@@ -3,18 +3,17 @@ import { jetstream } from '@nats-io/jetstream';
 import pg from 'pg';
 import { ManualClock, createEvent, subjectFor, type AccessEvent, type EventType, type Via } from '@jit/events';
 import { connectTestNats, deleteTopology, sampleData, sampleEvent, waitFor } from '@jit/events/testing';
-import { startTestService } from '@jit/platform/testing';
-import { auditService } from '../src/service.js';
+import { startAuditService } from './support/audit-service.js';
 
 const apiKey = 'audit-test-key-0123456789';
 
 describe('audit store', () => {
-  let service: Awaited<ReturnType<typeof startTestService>>;
+  let service: Awaited<ReturnType<typeof startAuditService>>;
   let nc: Awaited<ReturnType<typeof connectTestNats>>;
   let db: pg.Client;
 
   beforeAll(async () => {
-    service = await startTestService(auditService, { env: { JIT_DEMO_API_KEY: apiKey, AUDITORS: 'dave@example.com' } });
+    service = await startAuditService('audit', { JIT_DEMO_API_KEY: apiKey, AUDITORS: 'dave@example.com' });
     nc = await connectTestNats();
     db = new pg.Client({ connectionString: service.databaseUrl });
     await db.connect();

@@ -67,12 +67,12 @@ export function refuseDemoSettings(
 }
 
 /** Refuses a database URL whose password is one the repository ships. */
-export function refuseShippedDatabasePassword(databaseUrl: string, ctx: z.RefinementCtx): void {
+export function refuseShippedDatabasePassword(databaseUrl: string, ctx: z.RefinementCtx, variable = 'DATABASE_URL'): void {
   const password = decodeURIComponent(new URL(databaseUrl).password);
   if (SHIPPED_DATABASE_PASSWORDS.includes(password)) {
     ctx.addIssue({
       code: 'custom',
-      path: ['DATABASE_URL'],
+      path: [variable],
       message: 'its password is one the repository ships (compose or npm start); set a real one outside local mode',
     });
   }

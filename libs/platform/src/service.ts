@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { z } from 'zod';
 import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
@@ -34,6 +34,15 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   migrations?: Function[];
   /** Maps an access token's subject to a login, for tokens without a verified email; without it such tokens are refused. */
   subjectDirectory?: (config: BaseConfig & z.infer<S>) => SubjectDirectory;
+  /**
+   * For a service whose own role must not own its tables (audit): the owner's URL, through which the
+   * migrations run, and the grants that give the service's role (`DATABASE_URL`'s user) what it may
+   * do. Without an owner URL the service's own role migrates, as every other service does.
+   */
+  owner?: {
+    url(config: BaseConfig & z.infer<S>): string | undefined;
+    grant(owner: DataSource, role: string): Promise<void>;
+  };
 }
 
 /** A started service. */
@@ -123,8 +132,7 @@ export async function createService(
   serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' });
 
   const dataSource = app.get(DataSource);
-  await migrate(dataSource);
-  await migrateCredentials(dataSource);
+  await migrateAsOwner(definition, config, database, dataSource);
   readiness.migrated = true;
 
   app.connectMicroservice(
@@ -166,6 +174,29 @@ export async function createService(
         logger.info({}, `${definition.name} stopped`);
       })()),
   };
+}
+
+/**
+ * Applies the service's migrations (and the shared credentials schema) as the owner of its tables:
+ * the service's own role, or the owner the definition names, who then grants the service's role its
+ * rights through a connection of its own, closed before the service takes work.
+ */
+async function migrateAsOwner(
+  definition: ServiceDefinition,
+  config: BaseConfig,
+  database: DataSourceOptions,
+  dataSource: DataSource,
+): Promise<void> {
+  const ownerUrl = definition.owner?.url(config);
+  // Two connections: migrate holds one (its advisory lock) while the migrations run on the other.
+  const owner = ownerUrl ? await new DataSource({ ...database, url: ownerUrl, extra: { max: 2 } } as DataSourceOptions).initialize() : dataSource;
+  try {
+    await migrate(owner);
+    await migrateCredentials(owner);
+    if (ownerUrl) await definition.owner!.grant(owner, decodeURIComponent(new URL(config.DATABASE_URL).username));
+  } finally {
+    if (owner !== dataSource) await owner.destroy();
+  }
 }
 
 /** Runs a service as a process: exits 1 with a clear message on bad configuration, stops cleanly on SIGTERM or SIGINT. */

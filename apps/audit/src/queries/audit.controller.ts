@@ -1,9 +1,32 @@
-import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards, UseInterceptors, Headers } from '@nestjs/common';
 import type { Response } from 'express';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { ApiRoute, decodeCursor, NotFoundError, pageOf, parseInput, RequireScope, ValidationError } from '@jit/platform';
+import { Clock } from '@jit/events';
+import {
+  ApiRoute,
+  decodeCursor,
+  NATS_CONNECTION,
+  NotFoundError,
+  pageOf,
+  parseInput,
+  RequireScope,
+  SERVICE_CONFIG,
+  topologyOf,
+  ValidationError,
+} from '@jit/platform';
+import type { AuditConfig } from '../audit.config.js';
 import { AuditorsOnly } from '../auditors/auditors-only.guard.js';
+import { checkpointHead, CheckpointSigner, listCheckpoints, type SignedCheckpoint } from '../chain/checkpoints.js';
+import { checkStore, type StoreChecks } from '../chain/store-verification.js';
+import { jetStreamView } from '../chain/stream-view.js';
 import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
+import { AuditorQueryLog } from '../evidence/auditor-queries.interceptor.js';
+import type { RequestRow } from '../projections/requests.js';
+import { sqlOf } from '../records/sql.js';
+import { LingeringGrants } from './lingering.js';
 import type { AuditRecord } from '../records/audit-record.js';
 import { accessPeriods, AccessReportQuerySchema, toCsv, type AccessPeriod } from './access-report.js';
 import { EventQuerySchema, PageQuerySchema, PositionCursor, VerifyQuerySchema } from './audit-query.js';
@@ -17,8 +40,17 @@ const RequestIdSchema = z.string().min(1).max(200);
 @Controller('v1/audit')
 @RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
+@UseInterceptors(AuditorQueryLog)
 export class AuditController {
-  constructor(private readonly store: AuditRepository) {}
+  constructor(
+    private readonly store: AuditRepository,
+    private readonly dataSource: DataSource,
+    private readonly signer: CheckpointSigner,
+    private readonly lingeringGrants: LingeringGrants,
+    private readonly clock: Clock,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
+  ) {}
 
   @ApiRoute({
     summary: 'Recorded events by filter, a page at a time',
@@ -86,17 +118,19 @@ export class AuditController {
    * Verifies one page of the chain: the records after `cursor` (from the first), up to `limit`,
    * tied to the record before them. The answer names the range checked and the cursor of the next
    * page; following `nextCursor` until it is null checks the whole chain as one walk would, and the
-   * first broken link ends the walk.
+   * first broken link ends the walk. The last page (the walk reached the head) also compares the
+   * store with the stream (every sequence held, or the missing ranges named) and with the latest
+   * signed checkpoint (a truncated tail or a recomputed chain); `ok` covers them too.
    */
   @ApiRoute({
-    summary: 'Verifies one page of the hash chain of the audit store',
+    summary: 'Verifies one page of the hash chain of the audit store; the last page also its completeness and latest checkpoint',
     query: VerifyQuerySchema,
     response: { description: 'The range checked, the first broken link if any, and the cursor of the next page' },
   })
   @Get('verify')
   async verify(
     @Query() raw: Record<string, string>,
-  ): Promise<ChainVerification & { range: { from: number; to: number }; nextCursor: string | null }> {
+  ): Promise<ChainVerification & { range: { from: number; to: number }; nextCursor: string | null } & Partial<StoreChecks>> {
     const { cursor, limit } = parseInput(VerifyQuerySchema, raw, { where: '(query)' });
     const after = decodeCursor(PositionCursor, cursor)?.position ?? 0;
     const start = after === 0 ? CHAIN_START : await this.store.linkAt(after);
@@ -105,7 +139,39 @@ export class AuditController {
     const page = pageOf(await this.store.chainAfter(after, limit + 1), limit, (record) => ({ position: record.position }));
     const run = verifyRun(page.items, start);
     const range = { from: after + 1, to: after + run.checked };
-    return { ...run, range, nextCursor: run.ok ? page.nextCursor : null };
+    if (!run.ok || page.nextCursor) return { ...run, range, nextCursor: run.ok ? page.nextCursor : null };
+    const stream = jetStreamView(await jetstreamManager(this.nc), topologyOf(this.config), this.config.SERVICE_NAME);
+    const checks = await checkStore(sqlOf(this.dataSource), stream, this.signer.publicKeyPem);
+    const ok = checks.completeness.ok && (checks.checkpoint?.ok ?? true);
+    return { ...run, ok, range, nextCursor: null, ...checks } as ChainVerification & { range: typeof range; nextCursor: null } & StoreChecks;
+  }
+
+  @ApiRoute({
+    summary: "Signed checkpoints of the chain's head, oldest first, with the public key that checks them",
+    response: { description: 'The public key (SPKI PEM), its id, and every checkpoint' },
+  })
+  @Get('checkpoints')
+  async checkpoints(): Promise<{ keyId: string; publicKey: string; checkpoints: SignedCheckpoint[] }> {
+    return { keyId: this.signer.keyId, publicKey: this.signer.publicKeyPem, checkpoints: await listCheckpoints(sqlOf(this.dataSource)) };
+  }
+
+  @ApiRoute({
+    summary: "Signs the chain's head now (the latest checkpoint when the head has not moved)",
+    response: { description: 'The checkpoint of the head; null while the store is empty' },
+  })
+  @Post('checkpoints')
+  @HttpCode(200)
+  async checkpointNow(): Promise<{ checkpoint: SignedCheckpoint | null }> {
+    return { checkpoint: (await checkpointHead(sqlOf(this.dataSource), this.signer, this.clock.now())) ?? null };
+  }
+
+  @ApiRoute({
+    summary: 'Grants past their expiry that no revocation ended (always empty when the system is healthy)',
+    response: { description: 'The lingering grants, the longest overdue first' },
+  })
+  @Get('lingering')
+  async lingering(): Promise<{ grants: RequestRow[] }> {
+    return { grants: await this.lingeringGrants.list() };
   }
 }
 

@@ -5,16 +5,8 @@ import { decodeCursor, pageOf, type Page } from '@jit/platform';
 import type { ChainLink } from '../chain/verify.js';
 import type { AuditRecord } from '../records/audit-record.js';
 import { readStoredEvent } from '../records/stored-event.js';
+import { readRecords, sqlOf } from '../records/sql.js';
 import { PositionCursor, StreamSeqCursor, whereOf, type EventQuery } from './audit-query.js';
-
-interface Row {
-  position: string;
-  stream_seq: string;
-  recorded_at: Date;
-  event: AuditRecord['event'];
-  prev_hash: string;
-  hash: string;
-}
 
 /** The filters that select the requests of an access report. */
 export interface ReportScope {
@@ -90,19 +82,8 @@ export class AuditRepository {
     };
   }
 
-  private async records(clauses: string, params: unknown[]): Promise<AuditRecord[]> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT position, stream_seq, recorded_at, event, prev_hash, hash FROM ${this.table} ${clauses}`,
-      params,
-    );
-    return rows.map((row) => ({
-      position: Number(row.position),
-      streamSeq: Number(row.stream_seq),
-      recordedAt: row.recorded_at.toISOString(),
-      event: row.event,
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    }));
+  private records(clauses: string, params: unknown[]): Promise<AuditRecord[]> {
+    return readRecords(sqlOf(this.dataSource), this.table, clauses, params);
   }
 
   private get table(): string {

@@ -114,7 +114,7 @@ interface StoredMessage {
 }
 
 /** Reads a whole stream, up to its last message now, with an ordered consumer the server forgets afterwards. */
-async function* messagesOf(nc: NatsConnection, jsm: JetStreamManager, stream: string): AsyncGenerator<StoredMessage> {
+export async function* messagesOf(nc: NatsConnection, jsm: JetStreamManager, stream: string): AsyncGenerator<StoredMessage> {
   const { state } = await jsm.streams.info(stream);
   if (state.messages === 0) return;
   const consumer = await jetstream(nc).consumers.get(stream, { deliver_policy: DeliverPolicy.All });

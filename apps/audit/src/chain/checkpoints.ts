@@ -12,6 +12,8 @@ export interface SignedCheckpoint {
   signedAt: string;
   /** sha256 of the signing key's public key (SPKI DER), hex: which key to check the signature with. */
   keyId: string;
+  /** The signing key's public half (SPKI PEM), so an exported checkpoint can be checked on its own. */
+  publicKey: string;
   /** Ed25519 signature of `checkpointPayload`, base64. */
   signature: string;
 }
@@ -55,7 +57,7 @@ export class CheckpointSigner {
 
   sign(head: { position: number; streamSeq: number; hash: string }, at: Date): SignedCheckpoint {
     const unsigned = { ...head, signedAt: at.toISOString() };
-    return { ...unsigned, keyId: this.keyId, signature: sign(null, checkpointPayload(unsigned), this.privateKey).toString('base64') };
+    return { ...unsigned, keyId: this.keyId, publicKey: this.publicKeyPem, signature: sign(null, checkpointPayload(unsigned), this.privateKey).toString('base64') };
   }
 }
 
@@ -76,10 +78,11 @@ interface CheckpointRow {
   hash: string;
   signed_at: Date;
   key_id: string;
+  public_key: string;
   signature: string;
 }
 
-const columns = 'position, stream_seq, hash, signed_at, key_id, signature';
+const columns = 'position, stream_seq, hash, signed_at, key_id, public_key, signature';
 
 function checkpointOf(row: CheckpointRow): SignedCheckpoint {
   return {
@@ -88,6 +91,7 @@ function checkpointOf(row: CheckpointRow): SignedCheckpoint {
     hash: row.hash,
     signedAt: row.signed_at.toISOString(),
     keyId: row.key_id,
+    publicKey: row.public_key,
     signature: row.signature,
   };
 }
@@ -116,12 +120,13 @@ export async function checkpointHead(sql: Sql, signer: CheckpointSigner, now: Da
   const latest = await latestCheckpoint(sql, schema);
   if (latest && latest.position === Number(head.position) && latest.hash === head.hash && latest.keyId === signer.keyId) return latest;
   const checkpoint = signer.sign({ position: Number(head.position), streamSeq: Number(head.stream_seq), hash: head.hash }, now);
-  await sql(`INSERT INTO ${schema}.checkpoints (${columns}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+  await sql(`INSERT INTO ${schema}.checkpoints (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
     checkpoint.position,
     checkpoint.streamSeq,
     checkpoint.hash,
     checkpoint.signedAt,
     checkpoint.keyId,
+    checkpoint.publicKey,
     checkpoint.signature,
   ]);
   return checkpoint;

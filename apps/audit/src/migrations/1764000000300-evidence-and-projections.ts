@@ -20,6 +20,7 @@ export class EvidenceAndProjections1764000000300 implements MigrationInterface {
       hash text NOT NULL,
       signed_at timestamptz NOT NULL,
       key_id text NOT NULL,
+      public_key text NOT NULL,
       signature text NOT NULL
     )`);
     await runner.query(`CREATE TABLE ${table('auditor_queries')} (

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
 import { z } from 'zod';
 import { defaultTopology, type BusUser } from '@jit/events';
 import { consoleOutput } from './console.js';
@@ -401,9 +402,32 @@ try {
   }
 }
 
+/**
+ * The audit service's own login role on the embedded Postgres (a new password each start), so it
+ * writes as a role that owns nothing while the owner runs its migrations. A database the developer
+ * gave (`DATABASE_URL`) is left as it is: the audit service then migrates and writes as that role.
+ */
+async function auditDatabaseEnv(databaseUrl: string): Promise<Record<string, string>> {
+  if (env.DATABASE_URL) return {};
+  const password = randomBytes(18).toString('base64url');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = 'jit_audit'`);
+    await client.query(`${rowCount ? 'ALTER' : 'CREATE'} ROLE jit_audit LOGIN PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+  const writer = new URL(databaseUrl);
+  writer.username = 'jit_audit';
+  writer.password = password;
+  return { DATABASE_URL: writer.toString(), DATABASE_OWNER_URL: databaseUrl };
+}
+
 async function main(): Promise<void> {
   const bus = await ensureNats();
   const databaseUrl = await ensurePostgres();
+  const auditDatabase = await auditDatabaseEnv(databaseUrl);
   const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
   const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
   const vendorEnv = realVendors
@@ -445,6 +469,7 @@ async function main(): Promise<void> {
         JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
         SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
         ...vendorEnv,
+        ...(service.name === 'audit' ? auditDatabase : {}),
       },
       2,
     );

@@ -34,7 +34,11 @@ export const auditEnvSchema = z.object({
   /** How often the head is signed when it moved. */
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt.default(60 * 60 * 1000),
   /** How long past its expiry a grant may stay unrevoked before it is reported lingering (revocation takes a moment). */
-  AUDIT_LINGERING_GRACE_MS: z.coerce.number().int().nonnegative().default(5 * 60 * 1000),
+  AUDIT_LINGERING_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(5 * 60 * 1000),
 });
 
 /** Outside local mode the tables' owner and the signing key are the operator's, never a default. */

@@ -36,22 +36,43 @@ function eventsOf(requestId: string, story: Story): AccessEvent[] {
       { requestId, actor: story.requester },
       clock,
     ),
-    createEvent({ type: 'approved', data: { stage: 0, approver: story.approver, final: true } }, { requestId, actor: story.approver }, clock),
+    createEvent(
+      { type: 'approved', data: { stage: 0, approver: story.approver, final: true } },
+      { requestId, actor: story.approver },
+      clock,
+    ),
     createEvent(
       {
         type: 'granted',
-        data: { ...sampleData.granted, requester: story.requester, applicationId, oktaGroupId: group, grantedAt: story.grantedAt, expiresAt: story.expiresAt },
+        data: {
+          ...sampleData.granted,
+          requester: story.requester,
+          applicationId,
+          oktaGroupId: group,
+          grantedAt: story.grantedAt,
+          expiresAt: story.expiresAt,
+        },
       },
       { requestId, actor: 'service:provisioner' },
       clock,
     ),
   ];
   if (story.extendedTo) {
-    events.push(createEvent({ type: 'extended', data: { by: story.approver, expiresAt: story.extendedTo } }, { requestId, actor: story.approver }, clock));
+    events.push(
+      createEvent(
+        { type: 'extended', data: { by: story.approver, expiresAt: story.extendedTo } },
+        { requestId, actor: story.approver },
+        clock,
+      ),
+    );
   }
   if (story.revoked) {
     events.push(
-      createEvent({ type: 'revoked', data: { reason: story.revoked.reason, revokedAt: story.revoked.at } }, { requestId, actor: 'service:provisioner' }, clock),
+      createEvent(
+        { type: 'revoked', data: { reason: story.revoked.reason, revokedAt: story.revoked.at } },
+        { requestId, actor: 'service:provisioner' },
+        clock,
+      ),
     );
   }
   return events;
@@ -200,7 +221,9 @@ describe('the access report for a quarter', () => {
   });
 
   it('as CSV: the same periods, one line each, every cell in its column', async () => {
-    const response = await fetch(`${service.url}/v1/audit/access-report?${quarter}&format=csv`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const response = await fetch(`${service.url}/v1/audit/access-report?${quarter}&format=csv`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await response.text()).split('\r\n');
     expect(lines).toEqual([

@@ -23,19 +23,21 @@ describe('audit configuration', () => {
   it("outside local mode requires the tables' owner and the signing key, naming each, never defaulting them", () => {
     const { DATABASE_OWNER_URL: _, AUDIT_SIGNING_KEY_FILE: __, ...without } = production;
     expect(() => loadConfig(auditService, without)).toThrow(ConfigError);
-    expect(() => loadConfig(auditService, without)).toThrow(/DATABASE_OWNER_URL: required outside local mode.*AUDIT_SIGNING_KEY_FILE: required outside local mode/);
+    expect(() => loadConfig(auditService, without)).toThrow(
+      /DATABASE_OWNER_URL: required outside local mode.*AUDIT_SIGNING_KEY_FILE: required outside local mode/,
+    );
   });
 
   it('refuses a service role that is the owner: the service may only insert and select', () => {
-    expect(() => loadConfig(auditService, { ...production, DATABASE_URL: 'postgres://jit:Qz7-operator-chosen-owner-3k@db.internal:5432/jit' })).toThrow(
-      /DATABASE_URL: must log in as a role other than DATABASE_OWNER_URL's/,
-    );
+    expect(() =>
+      loadConfig(auditService, { ...production, DATABASE_URL: 'postgres://jit:Qz7-operator-chosen-owner-3k@db.internal:5432/jit' }),
+    ).toThrow(/DATABASE_URL: must log in as a role other than DATABASE_OWNER_URL's/);
   });
 
-  it("refuses an owner URL with a password the repository ships", () => {
-    expect(() => loadConfig(auditService, { ...production, DATABASE_OWNER_URL: 'postgres://postgres:postgres@db.internal:5432/jit' })).toThrow(
-      /DATABASE_OWNER_URL: its password is one the repository ships/,
-    );
+  it('refuses an owner URL with a password the repository ships', () => {
+    expect(() =>
+      loadConfig(auditService, { ...production, DATABASE_OWNER_URL: 'postgres://postgres:postgres@db.internal:5432/jit' }),
+    ).toThrow(/DATABASE_OWNER_URL: its password is one the repository ships/);
   });
 
   it('in local mode needs neither: the service migrates itself and generates a key under .data/', () => {

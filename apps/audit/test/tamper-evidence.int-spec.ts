@@ -78,7 +78,9 @@ describe("the audit store refuses its own service's role anything but insert and
   ])('%s through the service role is refused and changes nothing', async (_, sql) => {
     await expect(writer.query(sql)).rejects.toThrow(/permission denied|must be owner/);
     expect(await bed.count()).toBe(5);
-    const { rows } = await bed.owner.query(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'audit_events_append_only' AND tgenabled = 'O'`);
+    const { rows } = await bed.owner.query(
+      `SELECT count(*)::int AS n FROM pg_trigger WHERE tgname = 'audit_events_append_only' AND tgenabled = 'O'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -147,7 +149,12 @@ describe('verify catches what a tamperer with the owner role does', () => {
     const { rows } = await bed.owner.query(`SELECT position, stream_seq, recorded_at, event FROM audit.audit_events ORDER BY position`);
     let prevHash = GENESIS_HASH;
     for (const row of rows) {
-      const fields = { position: Number(row.position), streamSeq: Number(row.stream_seq), recordedAt: row.recorded_at.toISOString(), event: row.event };
+      const fields = {
+        position: Number(row.position),
+        streamSeq: Number(row.stream_seq),
+        recordedAt: row.recorded_at.toISOString(),
+        event: row.event,
+      };
       const hash = linkHash(prevHash, fields);
       await bed.owner.query(`UPDATE audit.audit_events SET prev_hash = $2, hash = $3 WHERE position = $1`, [row.position, prevHash, hash]);
       prevHash = hash;
@@ -201,7 +208,11 @@ describe('lingering grants and recorded queries', () => {
     const current = randomUUID();
     const grantedAt = clock.now().toISOString();
     const granted = (requestId: string, expiresAt: string): AccessEvent =>
-      createEvent({ type: 'granted', data: { ...sampleData.granted, grantedAt, expiresAt } }, { requestId, actor: 'service:provisioner' }, clock);
+      createEvent(
+        { type: 'granted', data: { ...sampleData.granted, grantedAt, expiresAt } },
+        { requestId, actor: 'service:provisioner' },
+        clock,
+      );
     const hourAgo = new Date(Date.now() - 60 * 60 * 1000).toISOString();
     const inAnHour = new Date(Date.now() + 60 * 60 * 1000).toISOString();
     const before = await bed.count();
@@ -225,11 +236,17 @@ describe('lingering grants and recorded queries', () => {
     const requestId = randomUUID();
     await bed.get(`/v1/audit/events?requestId=${requestId}&limit=5`);
     await bed.get(`/v1/audit/requests/${requestId}/timeline`);
-    const { rows } = await bed.owner.query(`SELECT who, via, route, query, asked_at FROM audit.auditor_queries WHERE query::text LIKE $1 ORDER BY id`, [
-      `%${requestId}%`,
-    ]);
+    const { rows } = await bed.owner.query(
+      `SELECT who, via, route, query, asked_at FROM audit.auditor_queries WHERE query::text LIKE $1 ORDER BY id`,
+      [`%${requestId}%`],
+    );
     expect(rows).toEqual([
-      expect.objectContaining({ who: 'apikey:demo', via: 'api_key:demo', route: 'GET /v1/audit/events', query: { query: { requestId, limit: '5' }, params: {} } }),
+      expect.objectContaining({
+        who: 'apikey:demo',
+        via: 'api_key:demo',
+        route: 'GET /v1/audit/events',
+        query: { query: { requestId, limit: '5' }, params: {} },
+      }),
       expect.objectContaining({ route: 'GET /v1/audit/requests/:id/timeline', query: { query: {}, params: { id: requestId } } }),
     ]);
     expect(Date.now() - rows[0].asked_at.getTime()).toBeLessThan(60_000);

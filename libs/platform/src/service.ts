@@ -189,7 +189,9 @@ async function migrateAsOwner(
 ): Promise<void> {
   const ownerUrl = definition.owner?.url(config);
   // Two connections: migrate holds one (its advisory lock) while the migrations run on the other.
-  const owner = ownerUrl ? await new DataSource({ ...database, url: ownerUrl, extra: { max: 2 } } as DataSourceOptions).initialize() : dataSource;
+  const owner = ownerUrl
+    ? await new DataSource({ ...database, url: ownerUrl, extra: { max: 2 } } as DataSourceOptions).initialize()
+    : dataSource;
   try {
     await migrate(owner);
     await migrateCredentials(owner);

@@ -9,7 +9,13 @@ import { canonicalJson } from '../../../apps/audit/src/chain/hash.js';
 import { checkStore, walkChain, type StoreChecks, type WalkProgress } from '../../../apps/audit/src/chain/store-verification.js';
 import { jetStreamView } from '../../../apps/audit/src/chain/stream-view.js';
 import type { BrokenLink } from '../../../apps/audit/src/chain/verify.js';
-import { replayProjection, projections, type ProjectionName, type ReplayProgress, type ReplayResult } from '../../../apps/audit/src/projections/replay.js';
+import {
+  replayProjection,
+  projections,
+  type ProjectionName,
+  type ReplayProgress,
+  type ReplayResult,
+} from '../../../apps/audit/src/projections/replay.js';
 import { sqlOfClient } from '../../../apps/audit/src/records/sql.js';
 import { messagesOf } from './commands.js';
 

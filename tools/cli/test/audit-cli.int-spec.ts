@@ -42,7 +42,12 @@ describe('audit operations through the CLI', () => {
   it('verify walks the whole chain with progress, and checks a range on its own', async () => {
     const whole = await runJitOutput(['verify'], env);
     expect(whole.lines).toEqual([
-      expect.objectContaining({ ok: true, checked: 200, range: { from: 1, to: 200 }, completeness: expect.objectContaining({ ok: true, missing: [] }) }),
+      expect.objectContaining({
+        ok: true,
+        checked: 200,
+        range: { from: 1, to: 200 },
+        completeness: expect.objectContaining({ ok: true, missing: [] }),
+      }),
     ]);
     expect(whole.stderr).toMatch(/\[#+\] 100% 200\/200 positions/);
     const range = await runJit(['verify', '--from', '3', '--to', '7'], env);
@@ -55,7 +60,9 @@ describe('audit operations through the CLI', () => {
     const lines = await runJit(['checkpoint', 'export'], env);
     expect(lines).toEqual([expect.objectContaining({ position: 200, streamSeq: 200 })]);
     const [checkpoint] = lines;
-    expect(verify(null, checkpointPayload(checkpoint), createPublicKey(checkpoint.publicKey), Buffer.from(checkpoint.signature, 'base64'))).toBe(true);
+    expect(
+      verify(null, checkpointPayload(checkpoint), createPublicKey(checkpoint.publicKey), Buffer.from(checkpoint.signature, 'base64')),
+    ).toBe(true);
   });
 
   it('replay rebuilds the requests projection identical to the live one and swaps it in; recording goes on into it', async () => {
@@ -93,14 +100,18 @@ describe('audit operations through the CLI', () => {
     ]);
 
     await owner.query(`ALTER TABLE audit.audit_events DISABLE TRIGGER audit_events_append_only`);
-    await owner.query(`UPDATE audit.audit_events SET event = jsonb_set(event, '{actor}', '"mallory@example.com"') WHERE request_id = $1 AND type = 'approved'`, [
-      requestId,
-    ]);
+    await owner.query(
+      `UPDATE audit.audit_events SET event = jsonb_set(event, '{actor}', '"mallory@example.com"') WHERE request_id = $1 AND type = 'approved'`,
+      [requestId],
+    );
     await owner.query(`ALTER TABLE audit.audit_events ENABLE TRIGGER audit_events_append_only`);
 
     const disagreed = await runJitOutput(['request', requestId], env).catch((error: { code: number; stdout: string }) => error);
     expect(disagreed).toMatchObject({ code: 1 });
-    const [answer] = (disagreed as unknown as { stdout: string }).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const [answer] = (disagreed as unknown as { stdout: string }).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(answer.agree).toBe(false);
     expect(answer.events.filter((e: { same: boolean }) => !e.same).map((e: { type: string }) => e.type)).toEqual(['approved']);
   });

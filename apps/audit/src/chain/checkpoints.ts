@@ -57,7 +57,12 @@ export class CheckpointSigner {
 
   sign(head: { position: number; streamSeq: number; hash: string }, at: Date): SignedCheckpoint {
     const unsigned = { ...head, signedAt: at.toISOString() };
-    return { ...unsigned, keyId: this.keyId, publicKey: this.publicKeyPem, signature: sign(null, checkpointPayload(unsigned), this.privateKey).toString('base64') };
+    return {
+      ...unsigned,
+      keyId: this.keyId,
+      publicKey: this.publicKeyPem,
+      signature: sign(null, checkpointPayload(unsigned), this.privateKey).toString('base64'),
+    };
   }
 }
 
@@ -69,7 +74,9 @@ export function signatureHolds(checkpoint: SignedCheckpoint, publicKeyPem: strin
 }
 
 function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 interface CheckpointRow {
@@ -112,7 +119,12 @@ export async function latestCheckpoint(sql: Sql, schema = 'audit'): Promise<Sign
  * head (an idle store is not re-signed every interval). Answers the checkpoint of the head, or
  * undefined when the store is empty.
  */
-export async function checkpointHead(sql: Sql, signer: CheckpointSigner, now: Date, schema = 'audit'): Promise<SignedCheckpoint | undefined> {
+export async function checkpointHead(
+  sql: Sql,
+  signer: CheckpointSigner,
+  now: Date,
+  schema = 'audit',
+): Promise<SignedCheckpoint | undefined> {
   const [head] = await sql<{ position: string; stream_seq: string; hash: string }>(
     `SELECT position, stream_seq, hash FROM ${schema}.audit_events ORDER BY position DESC LIMIT 1`,
   );

@@ -48,7 +48,9 @@ const MAX_EXAMINED = 10_000;
  */
 export async function checkCompleteness(sql: Sql, stream: StreamView, table = 'audit.audit_events'): Promise<Completeness> {
   const bounds = await stream.bounds();
-  const [extent] = await sql<{ min: string | null; max: string | null }>(`SELECT min(stream_seq) AS min, max(stream_seq) AS max FROM ${table}`);
+  const [extent] = await sql<{ min: string | null; max: string | null }>(
+    `SELECT min(stream_seq) AS min, max(stream_seq) AS max FROM ${table}`,
+  );
   const storeHead = Number(extent.max ?? 0);
   const floor = Math.min(bounds.ackFloor, bounds.last);
   const gaps: SeqRange[] = [];

@@ -12,7 +12,11 @@ export type CheckpointCheck = { ok: true; checkpoint: SignedCheckpoint } | { ok:
  * store that ends before the checkpoint's position (its tail was cut), or a different hash there
  * (the chain was recomputed after an edit: every link holds, yet it is not the chain that was signed).
  */
-export async function checkAgainstCheckpoint(sql: Sql, checkpoint: SignedCheckpoint, publicKeyPem: string | undefined): Promise<CheckpointCheck> {
+export async function checkAgainstCheckpoint(
+  sql: Sql,
+  checkpoint: SignedCheckpoint,
+  publicKeyPem: string | undefined,
+): Promise<CheckpointCheck> {
   if (publicKeyPem && !signatureHolds(checkpoint, publicKeyPem)) {
     return { ok: false, checkpoint, reason: "the checkpoint's signature does not hold under the signing key" };
   }
@@ -28,7 +32,11 @@ export async function checkAgainstCheckpoint(sql: Sql, checkpoint: SignedCheckpo
     };
   }
   if (at.hash !== checkpoint.hash || Number(at.stream_seq) !== checkpoint.streamSeq) {
-    return { ok: false, checkpoint, reason: `recomputed chain: the link at position ${checkpoint.position} is not the one the checkpoint signed` };
+    return {
+      ok: false,
+      checkpoint,
+      reason: `recomputed chain: the link at position ${checkpoint.position} is not the one the checkpoint signed`,
+    };
   }
   return { ok: true, checkpoint };
 }

@@ -12,9 +12,10 @@ export const EVIDENCE_TABLES = ['audit_events', 'checkpoints', 'auditor_queries'
  */
 export async function grantWriter(owner: DataSource, role: string): Promise<void> {
   const quoted = `"${role.replace(/"/g, '""')}"`;
-  const [{ owns }] = await owner.query(`SELECT pg_get_userbyid(relowner) = $1 AS owns FROM pg_class WHERE oid = 'audit.audit_events'::regclass`, [
-    role,
-  ]);
+  const [{ owns }] = await owner.query(
+    `SELECT pg_get_userbyid(relowner) = $1 AS owns FROM pg_class WHERE oid = 'audit.audit_events'::regclass`,
+    [role],
+  );
   if (owns) throw new Error(`the audit service's role ${role} owns audit.audit_events: give it a role of its own (docs/security.md)`);
   const statements = [
     `GRANT USAGE ON SCHEMA audit TO ${quoted}`,

@@ -64,7 +64,10 @@ export async function replayProjection(
     const rows = new Map<string, RequestRow>();
     let events = 0;
     if (state.messages > 0 && fromSeq <= state.last_seq) {
-      const consumer = await jetstream(nc).consumers.get(topology.stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq });
+      const consumer = await jetstream(nc).consumers.get(topology.stream, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: fromSeq,
+      });
       const messages = await consumer.consume({ max_messages: 1000 });
       let reported = 0;
       for await (const message of messages) {
@@ -78,7 +81,12 @@ export async function replayProjection(
         events++;
         if (options.onProgress && (events - reported >= 1000 || message.seq >= state.last_seq)) {
           reported = events;
-          options.onProgress({ seq: message.seq, last: state.last_seq, events, eventsPerSecond: events / ((performance.now() - started) / 1000) });
+          options.onProgress({
+            seq: message.seq,
+            last: state.last_seq,
+            events,
+            eventsPerSecond: events / ((performance.now() - started) / 1000),
+          });
         }
         if (message.seq >= state.last_seq) break;
       }
@@ -88,7 +96,16 @@ export async function replayProjection(
     for (let i = 0; i < all.length; i += BATCH_ROWS) await upsertRows(sql, fresh, all.slice(i, i + BATCH_ROWS));
     const caughtUp = await swapIn(client, table, fresh, state.last_seq);
     const seconds = (performance.now() - started) / 1000;
-    return { projection: options.projection, fromSeq, toSeq: state.last_seq, events, rows: all.length, caughtUp, seconds, eventsPerSecond: events / seconds };
+    return {
+      projection: options.projection,
+      fromSeq,
+      toSeq: state.last_seq,
+      events,
+      rows: all.length,
+      caughtUp,
+      seconds,
+      eventsPerSecond: events / seconds,
+    };
   } catch (error) {
     await sql(`DROP TABLE IF EXISTS ${fresh}`).catch(() => undefined);
     throw error;

@@ -87,7 +87,9 @@ export function evolveRequest(row: RequestRow | undefined, event: AccessEvent, s
     case 'extended':
       return { ...next, expires_at: iso(event.data.expiresAt) };
     case 'revoked':
-      return next.revoked_at ? next : { ...next, status: 'revoked', revoked_at: iso(event.data.revokedAt), revoke_reason: event.data.reason };
+      return next.revoked_at
+        ? next
+        : { ...next, status: 'revoked', revoked_at: iso(event.data.revokedAt), revoke_reason: event.data.reason };
     case 'approval_opened':
     case 'expired':
     case 'revoke_requested':

@@ -143,7 +143,10 @@ export class AuditController {
     const stream = jetStreamView(await jetstreamManager(this.nc), topologyOf(this.config), this.config.SERVICE_NAME);
     const checks = await checkStore(sqlOf(this.dataSource), stream, this.signer.publicKeyPem);
     const ok = checks.completeness.ok && (checks.checkpoint?.ok ?? true);
-    return { ...run, ok, range, nextCursor: null, ...checks } as ChainVerification & { range: typeof range; nextCursor: null } & StoreChecks;
+    return { ...run, ok, range, nextCursor: null, ...checks } as ChainVerification & {
+      range: typeof range;
+      nextCursor: null;
+    } & StoreChecks;
   }
 
   @ApiRoute({

@@ -17,7 +17,9 @@ export async function writerRole(ownerUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: ownerUrl });
   await admin.connect();
   try {
-    await admin.query(`DO $$ BEGIN CREATE ROLE "${role}" LOGIN PASSWORD 'audit-writer-test'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    await admin.query(
+      `DO $$ BEGIN CREATE ROLE "${role}" LOGIN PASSWORD 'audit-writer-test'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`,
+    );
   } finally {
     await admin.end();
   }

@@ -201,7 +201,7 @@ describe('the access report for a quarter', () => {
     await waitFor(
       async () => {
         const response = await fetch(`${service.url}/v1/audit/events?limit=1000`, { headers: { authorization: `Bearer ${apiKey}` } });
-        return (await response.json()).events.length === events.length;
+        return ((await response.json()) as { events: unknown[] }).events.length === events.length;
       },
       { what: 'every event recorded' },
     );

@@ -68,7 +68,7 @@ export async function replayProjection(
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: fromSeq,
       });
-      const messages = await consumer.consume({ max_messages: 1000 });
+      const messages = await consumer.consume({ max_messages: 5000 });
       let reported = 0;
       for await (const message of messages) {
         const decoded = decodeEvent(safeJson(message.string()));

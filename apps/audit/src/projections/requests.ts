@@ -43,6 +43,15 @@ const columnTypes: Record<keyof RequestRow, string> = {
   last_seq: 'bigint',
 };
 
+/**
+ * A date-time as `toISOString` writes it. Events carry that form already (the envelope stamps it),
+ * so it is kept as is; only another offset is parsed. A replay folds every event: parsing each date
+ * was a tenth of its CPU.
+ */
+function iso(value: string): string {
+  return value.length === 24 && value.endsWith('Z') ? value : new Date(value).toISOString();
+}
+
 /** Folds one event (decoded to its latest version) into its request's row. */
 export function evolveRequest(row: RequestRow | undefined, event: AccessEvent, seq: number): RequestRow {
   const base: RequestRow = row ?? {
@@ -58,7 +67,6 @@ export function evolveRequest(row: RequestRow | undefined, event: AccessEvent, s
     last_seq: 0,
   };
   const next = { ...base, last_seq: seq };
-  const iso = (value: string): string => new Date(value).toISOString();
   switch (event.type) {
     case 'requested':
       return {

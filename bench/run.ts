@@ -11,16 +11,18 @@ import { parseArgs } from 'node:util';
 import { auditQueries } from './suite/audit-queries.js';
 import { auditReplay } from './suite/audit-replay.js';
 import { burst } from './suite/burst.js';
+import { decisionToAdd } from './suite/decision-to-add.js';
+import { expiryLatency } from './suite/expiry-latency.js';
+import { sustained } from './suite/sustained.js';
 import { measureRawLimits } from './suite/raw-limits.js';
 import { revocation } from './suite/revocation.js';
 import type { Benchmark, BenchContext, Figure } from './suite/types.js';
 
 /**
  * The suite, in running order. A benchmark is one module exporting a `Benchmark`; add it here.
- * Still to come: expiry latency over a minute, decision to Okta add, sustained lifecycles (issue 11),
- * and start-up and memory per service (issue 12): one module each, added to this list.
+ * Start-up and memory per service (issue 12) comes as one more module, added to this list.
  */
-const suite: Benchmark[] = [burst, auditReplay, auditQueries, revocation];
+const suite: Benchmark[] = [burst, expiryLatency, decisionToAdd, sustained, auditReplay, auditQueries, revocation];
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
 const unknown = positionals.filter((name) => !suite.some((b) => b.name === name));

@@ -1,13 +1,14 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { from, switchMap } from 'rxjs';
+import { forkJoin, from, map } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { Clock } from '@jit/events';
 import type { AuthenticatedRequest } from '@jit/platform';
 
 /**
  * Records every auditor query (who asked what, when) in the append-only `auditor_queries` table
- * before answering it: a query that cannot be recorded is not answered.
+ * while answering it: the answer waits for the record, so a query that cannot be recorded is not
+ * answered. Recording beside the query rather than before it keeps the commit off the query's path.
  */
 @Injectable()
 export class AuditorQueryLog implements NestInterceptor {
@@ -29,6 +30,6 @@ export class AuditorQueryLog implements NestInterceptor {
         { query: request.query, params: request.params },
       ],
     );
-    return from(recorded).pipe(switchMap(() => next.handle()));
+    return forkJoin([from(recorded), next.handle()]).pipe(map(([, answer]) => answer));
   }
 }

@@ -28,6 +28,9 @@ describe('audit OpenAPI', () => {
       'GET /v1/audit/access-report': 'audit:read',
       'GET /v1/audit/requests/:id/timeline': 'audit:read',
       'GET /v1/audit/verify': 'audit:read',
+      'GET /v1/audit/checkpoints': 'audit:read',
+      'POST /v1/audit/checkpoints': 'audit:read',
+      'GET /v1/audit/lingering': 'audit:read',
     });
     const events = document.paths['/v1/audit/events'].get;
     expect(events.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(

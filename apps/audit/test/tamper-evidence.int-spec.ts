@@ -232,6 +232,35 @@ describe('lingering grants and recorded queries', () => {
     expect((await bed.get('/v1/audit/lingering')).body.grants).toEqual([]);
   });
 
+  it('refuses checkpoints and lingering grants to a non-auditor (403) and to no token (401), signing nothing', async () => {
+    await bed.record([sampleEvent('requested', randomUUID())], (await bed.count()) + 1);
+    const asAlice = { authorization: `Bearer ${apiKey}`, 'on-behalf-of': 'alice@example.com' };
+    const answers = await Promise.all(
+      [
+        ['POST', '/v1/audit/checkpoints', asAlice],
+        ['GET', '/v1/audit/checkpoints', asAlice],
+        ['GET', '/v1/audit/lingering', asAlice],
+        ['POST', '/v1/audit/checkpoints', {}],
+        ['GET', '/v1/audit/lingering', {}],
+      ].map(async ([method, path, headers]) => {
+        const response = await fetch(`${bed.service.url}${path as string}`, {
+          method: method as string,
+          headers: headers as Record<string, string>,
+        });
+        return `${method as string} ${path as string} ${response.status} ${(await response.json()).error.message}`;
+      }),
+    );
+    expect(answers).toEqual([
+      expect.stringMatching(/^POST \/v1\/audit\/checkpoints 403 alice@example.com is not an auditor/),
+      expect.stringMatching(/^GET \/v1\/audit\/checkpoints 403 /),
+      expect.stringMatching(/^GET \/v1\/audit\/lingering 403 /),
+      expect.stringMatching(/^POST \/v1\/audit\/checkpoints 401 /),
+      expect.stringMatching(/^GET \/v1\/audit\/lingering 401 /),
+    ]);
+    const { rows } = await bed.owner.query(`SELECT count(*)::int AS n FROM audit.checkpoints`);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('records every auditor query: who asked what, when', async () => {
     const requestId = randomUUID();
     await bed.get(`/v1/audit/events?requestId=${requestId}&limit=5`);

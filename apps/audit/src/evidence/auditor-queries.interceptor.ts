@@ -1,14 +1,15 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { forkJoin, from, map } from 'rxjs';
+import { from, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { Clock } from '@jit/events';
 import type { AuthenticatedRequest } from '@jit/platform';
 
 /**
  * Records every auditor query (who asked what, when) in the append-only `auditor_queries` table
- * while answering it: the answer waits for the record, so a query that cannot be recorded is not
- * answered. Recording beside the query rather than before it keeps the commit off the query's path.
+ * before answering it: a query that cannot be recorded is not answered. Before, not beside: a route
+ * that answers through the response itself (the CSV report) or with an error would otherwise answer
+ * before its record is committed.
  */
 @Injectable()
 export class AuditorQueryLog implements NestInterceptor {
@@ -30,6 +31,6 @@ export class AuditorQueryLog implements NestInterceptor {
         { query: request.query, params: request.params },
       ],
     );
-    return forkJoin([from(recorded), next.handle()]).pipe(map(([, answer]) => answer));
+    return from(recorded).pipe(switchMap(() => next.handle()));
   }
 }

@@ -247,7 +247,7 @@ describe('lingering grants and recorded queries', () => {
           method: method as string,
           headers: headers as Record<string, string>,
         });
-        return `${method as string} ${path as string} ${response.status} ${(await response.json()).error.message}`;
+        return `${method as string} ${path as string} ${response.status} ${((await response.json()) as { error: { message: string } }).error.message}`;
       }),
     );
     expect(answers).toEqual([

@@ -403,12 +403,14 @@ try {
 }
 
 /**
- * The audit service's own login role on the embedded Postgres (a new password each start), so it
- * writes as a role that owns nothing while the owner runs its migrations. A database the developer
- * gave (`DATABASE_URL`) is left as it is: the audit service then migrates and writes as that role.
+ * The audit service's settings: its checkpoint signing key under the data folder (generated on first
+ * start), and its own login role on the embedded Postgres (a new password each start), so it writes
+ * as a role that owns nothing while the owner runs its migrations. A database the developer gave
+ * (`DATABASE_URL`) is left as it is: the audit service then migrates and writes as that role.
  */
-async function auditDatabaseEnv(databaseUrl: string): Promise<Record<string, string>> {
-  if (env.DATABASE_URL) return {};
+async function auditEnv(databaseUrl: string): Promise<Record<string, string>> {
+  const signingKey = { AUDIT_SIGNING_KEY_FILE: resolve(dataDir, 'audit-signing-key.pem') };
+  if (env.DATABASE_URL) return signingKey;
   const password = randomBytes(18).toString('base64url');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -421,13 +423,13 @@ async function auditDatabaseEnv(databaseUrl: string): Promise<Record<string, str
   const writer = new URL(databaseUrl);
   writer.username = 'jit_audit';
   writer.password = password;
-  return { DATABASE_URL: writer.toString(), DATABASE_OWNER_URL: databaseUrl };
+  return { ...signingKey, DATABASE_URL: writer.toString(), DATABASE_OWNER_URL: databaseUrl };
 }
 
 async function main(): Promise<void> {
   const bus = await ensureNats();
   const databaseUrl = await ensurePostgres();
-  const auditDatabase = await auditDatabaseEnv(databaseUrl);
+  const audit = await auditEnv(databaseUrl);
   const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
   const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
   const vendorEnv = realVendors
@@ -469,7 +471,7 @@ async function main(): Promise<void> {
         JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
         SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
         ...vendorEnv,
-        ...(service.name === 'audit' ? auditDatabase : {}),
+        ...(service.name === 'audit' ? audit : {}),
       },
       2,
     );

@@ -11,7 +11,9 @@ import { jiraRouter } from './jira/routes.js';
 import { JiraStore } from './jira/store.js';
 import { OktaDirectory } from './okta/directory.js';
 import { OidcIssuer, type MintedToken } from './okta/oidc.js';
+import { AuthorizationCodes } from './okta/authorization-codes.js';
 import { oktaOidcRouter } from './okta/oidc-routes.js';
+import { signInRouter } from './okta/sign-in.js';
 import { RateLimiter } from './okta/rate-limit.js';
 import { oktaManagementRouter } from './okta/routes.js';
 import { seedGroups } from './seed/directory.js';
@@ -95,6 +97,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     okta: new OktaDirectory(people, { people: seed, groups: Object.values(seedGroups) }),
     oktaRateLimit: new RateLimiter(options.oktaRateLimitPerMinute ?? DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE),
     oidc: await OidcIssuer.create(options.audience ?? DEFAULT_AUDIENCE),
+    authorizationCodes: new AuthorizationCodes(),
     jira: new JiraStore(),
     slack: new SlackWorkspace(people),
     faults: new FaultRegistry(),
@@ -106,6 +109,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
   if (options.log) app.use(requestLog(options.log));
   app.use('/api/v1', oktaManagementRouter(ctx));
   app.use('/oauth2/default', oktaOidcRouter(ctx));
+  app.use('/oauth2/default', signInRouter(ctx));
   app.use('/rest/api/3', jiraRouter(ctx));
   app.use('/api', slackRouter(ctx));
   app.use('/_sim', simRouter(ctx));

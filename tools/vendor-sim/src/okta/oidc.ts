@@ -53,18 +53,42 @@ export class OidcIssuer {
       issuer,
       authorization_endpoint: `${issuer}/v1/authorize`,
       token_endpoint: `${issuer}/v1/token`,
-      userinfo_endpoint: `${issuer}/v1/userinfo`,
       jwks_uri: `${issuer}/v1/keys`,
-      response_types_supported: ['code', 'token', 'id_token', 'code id_token'],
-      response_modes_supported: ['query', 'fragment', 'form_post'],
-      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+      // What the simulator serves: the authorization code flow with PKCE, for confidential and public clients.
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-      claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti', 'uid', 'email', 'scp', 'cid'],
+      scopes_supported: ['openid', 'profile', 'email'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti', 'uid', 'email', 'email_verified', 'name', 'preferred_username', 'nonce', 'auth_time', 'amr', 'scp', 'cid'],
       code_challenge_methods_supported: ['S256'],
     };
+  }
+
+  /**
+   * Signs an ID token for a sign-in (OIDC Core 1.0, 2): for the client (`aud`), with the `nonce` the
+   * authorize request carried, and the profile claims Okta adds for the `email` and `profile` scopes.
+   */
+  async mintIdToken(issuer: string, request: { clientId: string; user: Person; nonce?: string; scopes: string[]; expiresIn?: number }): Promise<string> {
+    const { user, scopes } = request;
+    return new SignJWT({
+      ver: 1,
+      ...(request.nonce ? { nonce: request.nonce } : {}),
+      auth_time: Math.floor(Date.now() / 1000),
+      amr: ['pwd'],
+      ...(scopes.includes('email') ? { email: user.email, email_verified: true } : {}),
+      ...(scopes.includes('profile') ? { name: `${user.firstName} ${user.lastName}`, preferred_username: user.login } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.publicJwk.kid, typ: 'JWT' })
+      .setJti(`ID.${randomUUID()}`)
+      .setIssuer(issuer)
+      .setAudience(request.clientId)
+      .setSubject(user.oktaId)
+      .setIssuedAt()
+      .setExpirationTime(`${request.expiresIn ?? 3600}s`)
+      .sign(this.privateKey);
   }
 
   /** Signs an access token shaped like Okta's: `sub` is the login, `uid` the Okta user id, `scp` the scopes. */

@@ -12,6 +12,7 @@ import { chooseLogFormat, logFormatSetting } from './log-format.js';
 import { clearStalePidFile, pidInFile, processRuns, readSupervisorRecord, writeSupervisorRecord } from './pid-files.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SignalPolicy } from './signal-policy.js';
+import { buildWebAppIfStale } from './web-build.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const services = [
@@ -402,6 +403,8 @@ try {
 }
 
 async function main(): Promise<void> {
+  // Intake serves the web app from apps/web/dist: build it first when its sources changed.
+  if (await buildWebAppIfStale()) log('built the web app (apps/web/dist)');
   const bus = await ensureNats();
   const databaseUrl = await ensurePostgres();
   const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
@@ -444,6 +447,9 @@ async function main(): Promise<void> {
         DATABASE_URL: databaseUrl,
         JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
         SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
+        // The web app (served by intake) calls approval and audit as the signed-in person.
+        APPROVAL_URL: `http://127.0.0.1:${process.env.APPROVAL_PORT ?? 3001}`,
+        AUDIT_URL: `http://127.0.0.1:${process.env.AUDIT_PORT ?? 3004}`,
         ...vendorEnv,
       },
       2,
@@ -468,6 +474,7 @@ async function main(): Promise<void> {
       '',
       'JIT Access is running.',
       ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),
+      `  web app      ${urls.intake}/  (sign in as alice, bob, carol or dave)`,
       realVendors ? '  vendors      real Okta, Jira and Slack' : `  vendor-sim   ${simUrl}  (Okta, Jira, Slack simulator)`,
       `  demo API key ${env.JIT_DEMO_API_KEY}`,
       '',

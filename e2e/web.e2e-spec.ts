@@ -1,0 +1,145 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { waitFor } from '@jit/events/testing';
+import { seedGroups, seedPeople } from '../tools/vendor-sim/src/index.js';
+import { launchBrowser, personContext, seriousViolations, signIn } from './support/browser.js';
+import { ApiClient, oktaGroupMembers, startSystem, type RunningSystem } from './support/system.js';
+
+const awsGroup = seedGroups.awsProdConsole.id;
+
+describe('the web app in a real browser', () => {
+  let system: RunningSystem;
+  let webUrl: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    system = await startSystem('web');
+    // The intake people open: it calls approval and audit, whose ports are known only now.
+    const intake = await system.start('intake', { APPROVAL_URL: system.urls.approval, AUDIT_URL: system.urls.audit });
+    webUrl = intake.url;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await system?.stop();
+  });
+
+  async function pageFor(screen: 'desktop' | 'phone' = 'desktop'): Promise<Page> {
+    const context = await personContext(browser, screen);
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  /** Messages on the system's stream: what has been published, whoever published it. */
+  async function published(): Promise<number> {
+    const nc = await connect({ servers: system.natsUrl, name: 'web-test' });
+    try {
+      const info = await (await jetstreamManager(nc)).streams.info(system.stream);
+      return info.state.messages;
+    } finally {
+      await nc.close();
+    }
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    expect(await seriousViolations(page)).toEqual([]);
+  }
+
+  it('refuses a request without a justification or above the maximum duration next to the field, and publishes nothing', async () => {
+    const page = await pageFor();
+    await signIn(page, webUrl, 'Alice Anders');
+    const before = await published();
+    await page.getByRole('link', { name: 'Request access' }).click();
+    await page.getByRole('radio', { name: 'AWS production console' }).check();
+    await page.getByLabel('Duration').fill('1h');
+    await page.getByRole('button', { name: 'Request access' }).click();
+
+    const justification = page.getByLabel('Justification');
+    await page.locator('#justification-error').waitFor();
+    expect(await justification.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#justification-error').textContent()).toBe('Say why you need the access');
+    expect(await justification.getAttribute('aria-describedby')).toContain('justification-error');
+    await expectAccessible(page);
+
+    await justification.fill('INC-42: the refund queue is stuck');
+    await page.getByLabel('Duration').fill('5h');
+    await page.getByRole('button', { name: 'Request access' }).click();
+    const durationError = page.locator('#duration-error');
+    await durationError.waitFor();
+    expect(await durationError.textContent()).toMatch(/5h is out of bounds.*between 5m and 4h/);
+    expect(await page.getByLabel('Duration').getAttribute('aria-describedby')).toContain('duration-error');
+    await expectAccessible(page);
+
+    expect(await published()).toBe(before);
+    const alice = await ApiClient.as(system, seedPeople.alice.email);
+    expect((await alice.call('intake', 'GET', '/v1/requests')).body.requests).toEqual([]);
+  });
+
+  it('alice asks, bob approves, alice sees the grant counting down and gives it up, dave reads the whole timeline', async () => {
+    // Alice on a phone-sized screen: the request form, then her request pending on bob.
+    const alice = await pageFor('phone');
+    await signIn(alice, webUrl, 'Alice Anders');
+    await expectAccessible(alice);
+    await alice.getByRole('link', { name: 'Request access' }).click();
+    await alice.getByLabel('Search applications').fill('aws');
+    await alice.getByRole('radio', { name: 'AWS production console' }).check();
+    await alice.getByRole('button', { name: '1 hour' }).click();
+    expect(await alice.getByLabel('Duration').inputValue()).toBe('1h');
+    await alice.getByLabel('Justification').fill('INC-42: the refund queue is stuck');
+    await expectAccessible(alice);
+    await alice.getByRole('button', { name: 'Request access' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
+    const card = alice.getByRole('listitem').filter({ hasText: 'aws-prod-console' });
+    await card.getByText('Pending').waitFor();
+    await card.getByText('bob@example.com').waitFor({ timeout: 30_000 });
+    await expectAccessible(alice);
+
+    // Bob approves it.
+    const bob = await pageFor();
+    await signIn(bob, webUrl, 'Bob Baker');
+    await bob.getByRole('link', { name: 'To approve' }).click();
+    const approval = bob.getByRole('listitem').filter({ hasText: 'alice@example.com' });
+    await approval.getByText('INC-42: the refund queue is stuck').waitFor({ timeout: 30_000 });
+    await expectAccessible(bob);
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await bob.getByText('Nothing waits on you.').waitFor();
+
+    // Alice sees it granted, with a countdown and an expiry in her time zone; Okta has her in the group.
+    await card.getByText('Granted').waitFor({ timeout: 30_000 });
+    await card.getByText(/\d+ minutes? left/).waitFor();
+    expect(await card.textContent()).toMatch(/CES?T/);
+    await expectAccessible(alice);
+    await waitFor(async () => (await oktaGroupMembers(system, awsGroup)).includes(seedPeople.alice.oktaId), {
+      timeoutMs: 30_000,
+      what: 'alice in the Okta group',
+    });
+
+    // She gives it up: revoked, because she gave it up, and Okta no longer has her.
+    await card.getByRole('button', { name: 'Give up access' }).click();
+    await card.getByText('Revoked').waitFor({ timeout: 30_000 });
+    await card.getByText(/because you gave it up/).waitFor();
+    expect(await oktaGroupMembers(system, awsGroup)).not.toContain(seedPeople.alice.oktaId);
+    expect(await alice.getByRole('status').first().textContent()).toContain('revoked');
+
+    // Dave, the auditor, finds it and reads its timeline.
+    const dave = await pageFor();
+    await signIn(dave, webUrl, 'Dave Diaz');
+    await dave.getByRole('link', { name: 'Audit' }).click();
+    await expectAccessible(dave);
+    await dave.getByLabel('Requester').fill('alice@example.com');
+    await dave.getByRole('button', { name: 'Search' }).click();
+    await dave.getByRole('link', { name: /Timeline of/ }).click();
+    await dave.getByRole('heading', { level: 1, name: 'Timeline' }).waitFor();
+    const timeline = dave.getByRole('list', { name: 'Events' });
+    for (const step of ['Asked for access', 'Approvers resolved', 'Approved', 'Access started', 'Access ended']) {
+      await timeline.getByRole('heading', { name: new RegExp(`^${step}`) }).first().waitFor();
+    }
+    const text = await timeline.textContent();
+    expect(text).toContain('bob@example.com');
+    expect(text).toContain(awsGroup);
+    await expectAccessible(dave);
+  });
+});

@@ -44,6 +44,11 @@ describe('the web app in a real browser', () => {
     }
   }
 
+  /** Follows a link of the main navigation. */
+  async function navigate(page: Page, link: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  }
+
   async function expectAccessible(page: Page): Promise<void> {
     expect(await seriousViolations(page)).toEqual([]);
   }
@@ -52,12 +57,12 @@ describe('the web app in a real browser', () => {
     const page = await pageFor();
     await signIn(page, webUrl, 'Alice Anders');
     const before = await published();
-    await page.getByRole('link', { name: 'Request access' }).click();
+    await navigate(page, 'Request access');
     await page.getByRole('radio', { name: 'AWS production console' }).check();
-    await page.getByLabel('Duration').fill('1h');
+    await page.getByLabel('Duration', { exact: true }).fill('1h');
     await page.getByRole('button', { name: 'Request access' }).click();
 
-    const justification = page.getByLabel('Justification');
+    const justification = page.getByLabel('Justification', { exact: true });
     await page.locator('#justification-error').waitFor();
     expect(await justification.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#justification-error').textContent()).toBe('Say why you need the access');
@@ -65,12 +70,12 @@ describe('the web app in a real browser', () => {
     await expectAccessible(page);
 
     await justification.fill('INC-42: the refund queue is stuck');
-    await page.getByLabel('Duration').fill('5h');
+    await page.getByLabel('Duration', { exact: true }).fill('5h');
     await page.getByRole('button', { name: 'Request access' }).click();
     const durationError = page.locator('#duration-error');
     await durationError.waitFor();
     expect(await durationError.textContent()).toMatch(/5h is out of bounds.*between 5m and 4h/);
-    expect(await page.getByLabel('Duration').getAttribute('aria-describedby')).toContain('duration-error');
+    expect(await page.getByLabel('Duration', { exact: true }).getAttribute('aria-describedby')).toContain('duration-error');
     await expectAccessible(page);
 
     expect(await published()).toBe(before);
@@ -83,12 +88,12 @@ describe('the web app in a real browser', () => {
     const alice = await pageFor('phone');
     await signIn(alice, webUrl, 'Alice Anders');
     await expectAccessible(alice);
-    await alice.getByRole('link', { name: 'Request access' }).click();
+    await navigate(alice, 'Request access');
     await alice.getByLabel('Search applications').fill('aws');
     await alice.getByRole('radio', { name: 'AWS production console' }).check();
     await alice.getByRole('button', { name: '1 hour' }).click();
-    expect(await alice.getByLabel('Duration').inputValue()).toBe('1h');
-    await alice.getByLabel('Justification').fill('INC-42: the refund queue is stuck');
+    expect(await alice.getByLabel('Duration', { exact: true }).inputValue()).toBe('1h');
+    await alice.getByLabel('Justification', { exact: true }).fill('INC-42: the refund queue is stuck');
     await expectAccessible(alice);
     await alice.getByRole('button', { name: 'Request access' }).click();
     await alice.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
@@ -100,7 +105,7 @@ describe('the web app in a real browser', () => {
     // Bob approves it.
     const bob = await pageFor();
     await signIn(bob, webUrl, 'Bob Baker');
-    await bob.getByRole('link', { name: 'To approve' }).click();
+    await navigate(bob, 'To approve');
     const approval = bob.getByRole('listitem').filter({ hasText: 'alice@example.com' });
     await approval.getByText('INC-42: the refund queue is stuck').waitFor({ timeout: 30_000 });
     await expectAccessible(bob);
@@ -127,7 +132,7 @@ describe('the web app in a real browser', () => {
     // Dave, the auditor, finds it and reads its timeline.
     const dave = await pageFor();
     await signIn(dave, webUrl, 'Dave Diaz');
-    await dave.getByRole('link', { name: 'Audit' }).click();
+    await navigate(dave, 'Audit');
     await expectAccessible(dave);
     await dave.getByLabel('Requester').fill('alice@example.com');
     await dave.getByRole('button', { name: 'Search' }).click();

@@ -38,7 +38,11 @@ export async function signIn(page: Page, webUrl: string, name: string): Promise<
   await page.goto(`${webUrl}/`);
   await page.getByRole('link', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: `Sign in as ${name}` }).click();
-  await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
+  try {
+    await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor({ timeout: 15_000 });
+  } catch (error) {
+    throw new Error(`DEBUG ${page.url()} ${(await page.content()).slice(0, 3000)}`, { cause: error });
+  }
 }
 
 /** The serious and critical accessibility violations axe-core finds on the page as it is now. */

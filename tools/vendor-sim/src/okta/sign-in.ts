@@ -77,7 +77,9 @@ export function signInRouter(ctx: SimContext): Router {
 
   router.get('/v1/authorize', (req, res) => authorize(req, res));
   router.post('/v1/authorize', (req, res) => {
-    const login = (req.body as Record<string, unknown>).login;
+    // A demo person's button sends `login`; the free-entry field sends `other_login` (so the two never collide).
+    const body = req.body as Record<string, unknown>;
+    const login = typeof body.login === 'string' && body.login !== '' ? body.login : body.other_login;
     authorize(req, res, typeof login === 'string' ? login : '');
   });
 
@@ -140,7 +142,7 @@ function signInPage(params: AuthorizeParams, error?: string): string {
     `${error ? `<p role="alert">${escape(error)}</p>` : ''}
 <p>Simulated Okta, local mode only: pick who you are.</p>
 <form method="post" action="authorize">${hidden}<ul>${buttons}</ul>
-<p><label for="login">Or another login</label> <input id="login" name="login" type="email" autocomplete="username"> <button type="submit">Sign in</button></p></form>`,
+<p><label for="other_login">Or another login</label> <input id="other_login" name="other_login" type="email" autocomplete="username"> <button type="submit">Sign in</button></p></form>`,
   );
 }
 

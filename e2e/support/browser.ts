@@ -41,7 +41,7 @@ export async function signIn(page: Page, webUrl: string, name: string): Promise<
   try {
     await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor({ timeout: 15_000 });
   } catch (error) {
-    throw new Error(`DEBUG ${page.url()} ${(await page.content()).slice(0, 3000)}`, { cause: error });
+    throw new Error(`signing in as ${name} did not reach My requests; ${page.url()} shows: ${(await page.innerText("body")).slice(0, 1000)}`, { cause: error });
   }
 }
 

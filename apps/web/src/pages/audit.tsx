@@ -48,7 +48,7 @@ function SearchRequests() {
     e.preventDefault();
     setError(null);
     try {
-      const query = queryOf({ type: 'access.requested', requester: requester.trim(), applicationId: applicationId.trim(), limit: '100' });
+      const query = queryOf({ type: 'requested', requester: requester.trim(), applicationId: applicationId.trim(), limit: '100' });
       const page = await api<{ events: AuditEvent[] }>(`/v1/audit/events?${query}`);
       setResults(page.events);
     } catch (err) {

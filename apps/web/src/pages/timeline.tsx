@@ -7,21 +7,21 @@ import { formatTime, timeZone } from '../time';
 
 /** What each event type means, in words. */
 const TYPE_TEXT: Record<string, string> = {
-  'access.requested': 'Asked for access',
-  'access.approval_opened': 'Approvers resolved',
-  'access.approved': 'Approved',
-  'access.denied': 'Denied',
-  'access.cancelled': 'Cancelled',
-  'access.granted': 'Access started',
-  'access.grant_failed': 'Grant failed',
-  'access.expired': 'Time was up',
-  'access.revoke_requested': 'Asked to end access',
-  'access.revoked': 'Access ended',
-  'access.revoke_failed': 'Revocation failed (retried)',
-  'access.extension_requested': 'Asked for more time',
-  'access.extended': 'Extended',
-  'access.ticket_opened': 'Jira ticket opened',
-  'access.ticket_closed': 'Jira ticket closed',
+  requested: 'Asked for access',
+  approval_opened: 'Approvers resolved',
+  approved: 'Approved',
+  denied: 'Denied',
+  cancelled: 'Cancelled',
+  granted: 'Access started',
+  grant_failed: 'Grant failed',
+  expired: 'Time was up',
+  revoke_requested: 'Asked to end access',
+  revoked: 'Access ended',
+  revoke_failed: 'Revocation failed (retried)',
+  extension_requested: 'Asked for more time',
+  extended: 'Extended',
+  ticket_opened: 'Jira ticket opened',
+  ticket_closed: 'Jira ticket closed',
 };
 
 /** The facts an auditor looks for in an event's data: who could approve, the Okta group, the Jira issue, the times. */
@@ -34,12 +34,15 @@ function details(event: AuditEvent): [string, string][] {
   if (d.justification) facts.push(['Justification', text(d.justification)]);
   if (d.stages) facts.push(['Who could approve', (d.stages as unknown[]).map((s) => text((s as { approvers?: unknown }).approvers ?? s)).join(' then ')]);
   if (d.approver) facts.push(['Approved by', text(d.approver)]);
+  if (d.by) facts.push(['By', text(d.by)]);
   if (d.comment) facts.push(['Comment', text(d.comment)]);
   if (d.reason) facts.push(['Reason', text(d.reason)]);
   if (d.oktaGroupId) facts.push(['Okta group', text(d.oktaGroupId)]);
   if (d.oktaUserId) facts.push(['Okta user', text(d.oktaUserId)]);
   if (d.ticketKey) facts.push(['Jira issue', text(d.ticketKey)]);
+  if (typeof d.grantedAt === 'string') facts.push(['Started', formatTime(d.grantedAt)]);
   if (typeof d.expiresAt === 'string') facts.push(['Expires', formatTime(d.expiresAt)]);
+  if (typeof d.revokedAt === 'string') facts.push(['Ended', formatTime(d.revokedAt)]);
   return facts;
 }
 
@@ -65,7 +68,7 @@ export function TimelinePage() {
         {events?.map((event) => (
           <li key={event.id}>
             <h2>
-              {TYPE_TEXT[event.type] ?? event.type} <span className="type">{event.type}</span>
+              {TYPE_TEXT[event.type.replace(/^access\./, '')] ?? event.type} <span className="type">{event.type}</span>
             </h2>
             <p>
               <time dateTime={event.occurredAt}>{formatTime(event.occurredAt)}</time>, by {event.actor}

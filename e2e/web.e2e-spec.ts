@@ -147,4 +147,40 @@ describe('the web app in a real browser', () => {
     expect(text).toContain(awsGroup);
     await expectAccessible(dave);
   });
+
+  it('keeps the session in an HttpOnly SameSite cookie, serves a CSP, and refuses calls without a session or the CSRF token, publishing nothing', async () => {
+    const anonymous = await fetch(`${webUrl}/web/api/v1/requests`);
+    expect(anonymous.status).toBe(401);
+    expect((await fetch(`${webUrl}/web/session`)).status).toBe(401);
+
+    const page = await pageFor();
+    const landing = await page.goto(`${webUrl}/`);
+    const csp = landing!.headers()['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    await signIn(page, webUrl, 'Carol Chen');
+    const [cookie] = (await page.context().cookies(webUrl)).filter((c) => c.name === 'jit-session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+
+    const before = await published();
+    const body = { applicationId: 'demo-sandbox', duration: '1h', justification: 'forged' };
+    const request = page.context().request;
+    const withoutToken = await request.post(`${webUrl}/web/api/v1/requests`, { data: body });
+    const wrongToken = await request.post(`${webUrl}/web/api/v1/requests`, { data: body, headers: { 'x-csrf-token': 'guess' } });
+    const notTheWebApps = await request.get(`${webUrl}/web/api/v1/admin/keys`);
+
+    expect([withoutToken.status(), wrongToken.status(), notTheWebApps.status()]).toEqual([403, 403, 404]);
+    expect((await withoutToken.json()).error.message).toMatch(/X-CSRF-Token/);
+    expect(await published()).toBe(before);
+    const carol = await ApiClient.as(system, seedPeople.carol.email);
+    expect((await carol.call('intake', 'GET', '/v1/requests')).body.requests).toEqual([]);
+  });
+
+  it('after sign-in returns only to a page of its own, never to another site', async () => {
+    const page = await pageFor();
+    await page.goto(`${webUrl}/auth/login?returnTo=${encodeURIComponent('//evil.example/x')}`);
+    await page.getByRole('button', { name: 'Sign in as Bob Baker' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
+    expect(new URL(page.url()).origin).toBe(webUrl);
+  });
 });

@@ -140,7 +140,10 @@ describe('the web app in a real browser', () => {
     await dave.getByRole('heading', { level: 1, name: 'Timeline' }).waitFor();
     const timeline = dave.getByRole('list', { name: 'Events' });
     for (const step of ['Asked for access', 'Approvers resolved', 'Approved', 'Access started', 'Access ended']) {
-      await timeline.getByRole('heading', { name: new RegExp(`^${step}`) }).first().waitFor();
+      await timeline
+        .getByRole('heading', { name: new RegExp(`^${step}`) })
+        .first()
+        .waitFor();
     }
     const text = await timeline.textContent();
     expect(text).toContain('bob@example.com');

@@ -29,7 +29,9 @@ export function personContext(browser: Browser, screen: Screen = 'desktop'): Pro
   return browser.newContext({
     locale: 'en-GB',
     timezoneId: 'Europe/Berlin',
-    ...(screen === 'phone' ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } }),
+    ...(screen === 'phone'
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 900 } }),
   });
 }
 
@@ -41,7 +43,10 @@ export async function signIn(page: Page, webUrl: string, name: string): Promise<
   try {
     await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor({ timeout: 15_000 });
   } catch (error) {
-    throw new Error(`signing in as ${name} did not reach My requests; ${page.url()} shows: ${(await page.innerText("body")).slice(0, 1000)}`, { cause: error });
+    throw new Error(
+      `signing in as ${name} did not reach My requests; ${page.url()} shows: ${(await page.innerText('body')).slice(0, 1000)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -18,5 +18,10 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   rules: intakeConfigRules,
   imports: [CatalogModule, RequestsModule, AdminModule, WebModule],
   entities: [RequestRecord],
-  migrations: [CreateRequests1764000000100, OneOpenRequestPerApplication1764000000200, WhereARequestIs1764000000300, WebSessions1764000000400],
+  migrations: [
+    CreateRequests1764000000100,
+    OneOpenRequestPerApplication1764000000200,
+    WhereARequestIs1764000000300,
+    WebSessions1764000000400,
+  ],
 };

@@ -61,7 +61,12 @@ function errorOf(status: number, body: unknown): ApiError {
   const details = error?.details ?? {};
   const issues: FieldIssue[] = Array.isArray(details.issues) ? (details.issues as FieldIssue[]) : [];
   if (typeof details.field === 'string') issues.push({ field: details.field, message: withoutField(message, details.field) });
-  return new ApiError(status, error?.code ?? 'error', message, issues.map((i) => ({ ...i, message: withoutField(i.message, i.field) })));
+  return new ApiError(
+    status,
+    error?.code ?? 'error',
+    message,
+    issues.map((i) => ({ ...i, message: withoutField(i.message, i.field) })),
+  );
 }
 
 function withoutField(message: string, field: string): string {

@@ -49,7 +49,10 @@ describe("simulated Okta authorization code flow against Okta's OAuth 2.0 descri
   function expectDocumented(status: number, body: unknown): void {
     expect(spec.documentedStatuses(TOKEN, 'post')).toContain(String(status));
     const documented = spec.documentedResponse(TOKEN, 'post', status)!;
-    expect({ source: documented.source, errors: spec.errors(documented.schemaPointer!, body) }).toEqual({ source: documented.source, errors: [] });
+    expect({ source: documented.source, errors: spec.errors(documented.schemaPointer!, body) }).toEqual({
+      source: documented.source,
+      errors: [],
+    });
   }
 
   it('documents the operations it serves', () => {
@@ -75,7 +78,14 @@ describe("simulated Okta authorization code flow against Okta's OAuth 2.0 descri
     ['no code verifier', { code_verifier: '' }, 'invalid_request'],
   ])('answers %s with a documented OAuthError', async (_what, override, error) => {
     const { code: value, verifier } = await code();
-    const form = { grant_type: 'authorization_code', code: value, redirect_uri: redirectUri, code_verifier: verifier, client_id: clientId, ...override };
+    const form = {
+      grant_type: 'authorization_code',
+      code: value,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+      client_id: clientId,
+      ...override,
+    };
     const response = await send(sim, 'POST', '/oauth2/default/v1/token', { form });
 
     expect(response.status).toBe(400);

@@ -51,13 +51,28 @@ describe("simulated Okta's authorization code flow with PKCE", () => {
 
     const tokens = await oidc.authorizationCodeGrant(config, callback, { ...checks, idTokenExpected: true });
 
-    expect(tokens.claims()).toMatchObject({ iss: sim.issuer, aud: clientId, sub: seedPeople.alice.oktaId, email: 'alice@example.com', email_verified: true });
-    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(sim.jwksUri)), { issuer: sim.issuer, audience: sim.audience });
+    expect(tokens.claims()).toMatchObject({
+      iss: sim.issuer,
+      aud: clientId,
+      sub: seedPeople.alice.oktaId,
+      email: 'alice@example.com',
+      email_verified: true,
+    });
+    const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(sim.jwksUri)), {
+      issuer: sim.issuer,
+      audience: sim.audience,
+    });
     expect(payload).toMatchObject({ sub: 'alice@example.com', email: 'alice@example.com', email_verified: true });
   });
 
   it('offers the demo people on its sign-in page', async () => {
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', state: 's' });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+      state: 's',
+    });
     const page = await (await fetch(url)).text();
     for (const name of ['Alice Anders', 'Bob Baker', 'Carol Chen', 'Dave Diaz']) expect(page).toContain(`Sign in as ${name}`);
   });
@@ -73,7 +88,9 @@ describe("simulated Okta's authorization code flow with PKCE", () => {
 
   it('refuses a code exchanged by another client', async () => {
     const { callback, checks } = await authorize(seedPeople.bob.email);
-    const other = await oidc.discovery(new URL(sim.issuer), 'another-client', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const other = await oidc.discovery(new URL(sim.issuer), 'another-client', undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
 
     await expect(oidc.authorizationCodeGrant(other, callback, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
   });

@@ -130,7 +130,11 @@ export function webRouter(settings: WebSettings, store: session.Store, logger: P
     }
   });
 
-  router.use('/assets', contentSecurityPolicy, express.static(join(settings.assetsDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
+  router.use(
+    '/assets',
+    contentSecurityPolicy,
+    express.static(join(settings.assetsDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }),
+  );
   router.get(PAGES, contentSecurityPolicy, (_req: Request, res: Response) => {
     const index = join(settings.assetsDir, 'index.html');
     if (!existsSync(index)) return sendError(res, 503, 'not_built', 'the web app is not built: run npm run build:web');

@@ -141,7 +141,10 @@ function AccessReport() {
           <input id="report-to" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
         </div>
         <button type="submit">Show report</button>{' '}
-        <a href={`${API_BASE}/v1/audit/access-report?${queryOf({ applicationId: applicationId.trim(), from: instantOf(from), to: instantOf(to), format: 'csv' })}`} download="access-report.csv">
+        <a
+          href={`${API_BASE}/v1/audit/access-report?${queryOf({ applicationId: applicationId.trim(), from: instantOf(from), to: instantOf(to), format: 'csv' })}`}
+          download="access-report.csv"
+        >
           Download CSV
         </a>
       </form>
@@ -165,7 +168,9 @@ function AccessReport() {
                 <td>{p.applicationId}</td>
                 <td>{p.approvers.join(', ')}</td>
                 <td>{formatTime(p.grantedAt)}</td>
-                <td>{p.revokedAt ? `${formatTime(p.revokedAt)} (${p.revokeReason ?? 'revoked'})` : `expires ${formatTime(p.expiresAt)}`}</td>
+                <td>
+                  {p.revokedAt ? `${formatTime(p.revokedAt)} (${p.revokeReason ?? 'revoked'})` : `expires ${formatTime(p.expiresAt)}`}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -154,7 +154,8 @@ function Situation({ request, now }: { request: RequestView; now: number }) {
       <>
         <dt>Ended</dt>
         <dd>
-          {request.revokedAt ? formatTime(request.revokedAt) : ''}, because {REASONS[request.reason ?? ''] ?? request.reason ?? 'it was revoked'}
+          {request.revokedAt ? formatTime(request.revokedAt) : ''}, because{' '}
+          {REASONS[request.reason ?? ''] ?? request.reason ?? 'it was revoked'}
         </dd>
       </>
     );
@@ -170,7 +171,15 @@ function Situation({ request, now }: { request: RequestView; now: number }) {
   return null;
 }
 
-function ExtendForm({ request, onDone, act }: { request: RequestView; onDone: () => void; act: (path: string, body?: unknown) => Promise<boolean> }) {
+function ExtendForm({
+  request,
+  onDone,
+  act,
+}: {
+  request: RequestView;
+  onDone: () => void;
+  act: (path: string, body?: unknown) => Promise<boolean>;
+}) {
   const [duration, setDuration] = useState('');
   const [justification, setJustification] = useState('');
   const id = `extend-${request.id}`;

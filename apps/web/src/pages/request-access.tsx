@@ -44,7 +44,9 @@ export function RequestAccessPage() {
     const words = search.trim().toLowerCase();
     return (applications ?? []).filter((a) => !words || `${a.name} ${a.id} ${a.description ?? ''}`.toLowerCase().includes(words));
   }, [applications, search]);
-  const presets = selected ? PRESETS.filter((p) => p.seconds >= selected.minDurationSeconds && p.seconds <= selected.maxDurationSeconds) : [];
+  const presets = selected
+    ? PRESETS.filter((p) => p.seconds >= selected.minDurationSeconds && p.seconds <= selected.maxDurationSeconds)
+    : [];
 
   const submit = async (form: RequestForm) => {
     setFormError(null);

@@ -28,11 +28,16 @@ const TYPE_TEXT: Record<string, string> = {
 function details(event: AuditEvent): [string, string][] {
   const d = event.data;
   const facts: [string, string][] = [];
-  const text = (value: unknown): string => (Array.isArray(value) ? value.map(text).join(', ') : typeof value === 'object' && value ? JSON.stringify(value) : String(value));
+  const text = (value: unknown): string =>
+    Array.isArray(value) ? value.map(text).join(', ') : typeof value === 'object' && value ? JSON.stringify(value) : String(value);
   if (d.requester) facts.push(['Requester', text(d.requester)]);
   if (d.application) facts.push(['Application', text((d.application as { name?: string }).name ?? d.application)]);
   if (d.justification) facts.push(['Justification', text(d.justification)]);
-  if (d.stages) facts.push(['Who could approve', (d.stages as unknown[]).map((s) => text((s as { approvers?: unknown }).approvers ?? s)).join(' then ')]);
+  if (d.stages)
+    facts.push([
+      'Who could approve',
+      (d.stages as unknown[]).map((s) => text((s as { approvers?: unknown }).approvers ?? s)).join(' then '),
+    ]);
   if (d.approver) facts.push(['Approved by', text(d.approver)]);
   if (d.by) facts.push(['By', text(d.by)]);
   if (d.comment) facts.push(['Comment', text(d.comment)]);

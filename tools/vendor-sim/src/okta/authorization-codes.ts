@@ -43,15 +43,22 @@ export class AuthorizationCodes {
   ): AuthorizationGrant | ExchangeRefusal {
     const grant = this.grants.get(code);
     this.grants.delete(code);
-    if (!grant || grant.expiresAt < now) return { error: 'invalid_grant', description: 'The authorization code is invalid or has expired.' };
+    if (!grant || grant.expiresAt < now)
+      return { error: 'invalid_grant', description: 'The authorization code is invalid or has expired.' };
     if (grant.clientId !== presented.clientId) {
       return { error: 'invalid_grant', description: 'The authorization code was issued to another client.' };
     }
     if (grant.redirectUri !== presented.redirectUri) {
-      return { error: 'invalid_grant', description: "The 'redirect_uri' does not match the redirection URI used in the authorization request." };
+      return {
+        error: 'invalid_grant',
+        description: "The 'redirect_uri' does not match the redirection URI used in the authorization request.",
+      };
     }
     if (!/^[A-Za-z0-9._~-]{43,128}$/.test(presented.codeVerifier)) {
-      return { error: 'invalid_request', description: "PKCE verification failed: 'code_verifier' must be 43 to 128 unreserved characters." };
+      return {
+        error: 'invalid_request',
+        description: "PKCE verification failed: 'code_verifier' must be 43 to 128 unreserved characters.",
+      };
     }
     if (s256(presented.codeVerifier) !== grant.codeChallenge) {
       return { error: 'invalid_grant', description: "PKCE verification failed: the 'code_verifier' does not match the 'code_challenge'." };

@@ -62,7 +62,24 @@ export class OidcIssuer {
       id_token_signing_alg_values_supported: ['RS256'],
       scopes_supported: ['openid', 'profile', 'email'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti', 'uid', 'email', 'email_verified', 'name', 'preferred_username', 'nonce', 'auth_time', 'amr', 'scp', 'cid'],
+      claims_supported: [
+        'iss',
+        'sub',
+        'aud',
+        'iat',
+        'exp',
+        'jti',
+        'uid',
+        'email',
+        'email_verified',
+        'name',
+        'preferred_username',
+        'nonce',
+        'auth_time',
+        'amr',
+        'scp',
+        'cid',
+      ],
       code_challenge_methods_supported: ['S256'],
     };
   }
@@ -71,7 +88,10 @@ export class OidcIssuer {
    * Signs an ID token for a sign-in (OIDC Core 1.0, 2): for the client (`aud`), with the `nonce` the
    * authorize request carried, and the profile claims Okta adds for the `email` and `profile` scopes.
    */
-  async mintIdToken(issuer: string, request: { clientId: string; user: Person; nonce?: string; scopes: string[]; expiresIn?: number }): Promise<string> {
+  async mintIdToken(
+    issuer: string,
+    request: { clientId: string; user: Person; nonce?: string; scopes: string[]; expiresIn?: number },
+  ): Promise<string> {
     const { user, scopes } = request;
     return new SignJWT({
       ver: 1,

@@ -18,14 +18,30 @@ const authorizeParams = z.object({
 type AuthorizeParams = z.infer<typeof authorizeParams>;
 
 /** The forwarded parameters a sign-in form posts back, besides the chosen login. */
-const FORWARDED = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'] as const;
+const FORWARDED = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+] as const;
 
 /** What a token request says about the client: `client_secret_basic`, `client_secret_post`, or a public client's id. */
 function clientOf(req: Request): { clientId?: string; refusal?: { status: number; error: string; description: string } } {
   const body = req.body as Record<string, unknown>;
   const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (basic && typeof body.client_secret === 'string') {
-    return { refusal: { status: 400, error: 'invalid_request', description: 'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.' } };
+    return {
+      refusal: {
+        status: 400,
+        error: 'invalid_request',
+        description:
+          'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
+      },
+    };
   }
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -53,16 +69,23 @@ export function signInRouter(ctx: SimContext): Router {
     // Without a client and a redirect URI there is nowhere to send an error: Okta shows it on a page of its own.
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-      return res.status(400).type('html').send(page('Sign-in error', `<p role="alert">The request is missing or has an invalid ${escape(fields)}.</p>`));
+      return res
+        .status(400)
+        .type('html')
+        .send(page('Sign-in error', `<p role="alert">The request is missing or has an invalid ${escape(fields)}.</p>`));
     }
     const params = parsed.data;
     const problem = authorizeProblem(params);
-    if (problem) return redirect(res, params.redirect_uri, { error: problem.error, error_description: problem.description, state: params.state });
+    if (problem)
+      return redirect(res, params.redirect_uri, { error: problem.error, error_description: problem.description, state: params.state });
     if (login === undefined) return res.type('html').send(signInPage(params));
     const user = ctx.okta.findUser(login);
     const person = user?.person;
     if (!person || user.account.status !== 'ACTIVE') {
-      return res.status(400).type('html').send(signInPage(params, `No active user with the login ${login}.`));
+      return res
+        .status(400)
+        .type('html')
+        .send(signInPage(params, `No active user with the login ${login}.`));
     }
     const code = ctx.authorizationCodes.issue({
       clientId: params.client_id,
@@ -89,13 +112,21 @@ export function signInRouter(ctx: SimContext): Router {
     res.setHeader('Pragma', 'no-cache');
     const body = req.body as Record<string, unknown>;
     const client = clientOf(req);
-    if (client.refusal) return res.status(client.refusal.status).json({ error: client.refusal.error, error_description: client.refusal.description });
+    if (client.refusal)
+      return res.status(client.refusal.status).json({ error: client.refusal.error, error_description: client.refusal.description });
     if (body.grant_type !== 'authorization_code') {
-      return res.status(400).json({ error: 'unsupported_grant_type', error_description: `The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code].` });
+      return res
+        .status(400)
+        .json({
+          error: 'unsupported_grant_type',
+          error_description: `The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code].`,
+        });
     }
     const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     if (!text('code') || !text('redirect_uri') || !text('code_verifier')) {
-      return res.status(400).json({ error: 'invalid_request', error_description: "The 'code', 'redirect_uri' and 'code_verifier' parameters are required." });
+      return res
+        .status(400)
+        .json({ error: 'invalid_request', error_description: "The 'code', 'redirect_uri' and 'code_verifier' parameters are required." });
     }
     const grant = ctx.authorizationCodes.exchange(text('code'), {
       clientId: client.clientId!,
@@ -115,13 +146,23 @@ export function signInRouter(ctx: SimContext): Router {
 /** What is wrong with an authorization request that has a client and a redirect URI, as Okta names it. */
 function authorizeProblem(params: AuthorizeParams): { error: string; description: string } | undefined {
   if (params.response_type !== 'code') {
-    return { error: 'unsupported_response_type', description: `The response type is not supported by the authorization server. Configured response types: [code].` };
+    return {
+      error: 'unsupported_response_type',
+      description: `The response type is not supported by the authorization server. Configured response types: [code].`,
+    };
   }
-  if (!params.scope.split(' ').includes('openid')) return { error: 'invalid_scope', description: "The authentication request has an invalid 'scope' parameter: 'openid' is required." };
+  if (!params.scope.split(' ').includes('openid'))
+    return { error: 'invalid_scope', description: "The authentication request has an invalid 'scope' parameter: 'openid' is required." };
   if (!params.state) return { error: 'invalid_request', description: "The authentication request has an invalid 'state' parameter." };
-  if (!params.code_challenge) return { error: 'invalid_request', description: 'PKCE code challenge is required when the token endpoint authentication method is NONE.' };
-  if (params.code_challenge_method !== 'S256') return { error: 'invalid_request', description: "PKCE code challenge method is not supported. Supported method is 'S256'." };
-  if (!/^[A-Za-z0-9_-]{43}$/.test(params.code_challenge)) return { error: 'invalid_request', description: "PKCE code challenge must be the base64url S256 hash of the code verifier." };
+  if (!params.code_challenge)
+    return {
+      error: 'invalid_request',
+      description: 'PKCE code challenge is required when the token endpoint authentication method is NONE.',
+    };
+  if (params.code_challenge_method !== 'S256')
+    return { error: 'invalid_request', description: "PKCE code challenge method is not supported. Supported method is 'S256'." };
+  if (!/^[A-Za-z0-9_-]{43}$/.test(params.code_challenge))
+    return { error: 'invalid_request', description: 'PKCE code challenge must be the base64url S256 hash of the code verifier.' };
   return undefined;
 }
 
@@ -133,9 +174,14 @@ function redirect(res: Response, to: string, params: Record<string, string | und
 
 /** The sign-in page: the simulator knows no passwords, so it offers to sign in as one of the demo people. */
 function signInPage(params: AuthorizeParams, error?: string): string {
-  const hidden = FORWARDED.map((name) => params[name] !== undefined ? `<input type="hidden" name="${name}" value="${escape(params[name]!)}">` : '').join('');
+  const hidden = FORWARDED.map((name) =>
+    params[name] !== undefined ? `<input type="hidden" name="${name}" value="${escape(params[name]!)}">` : '',
+  ).join('');
   const buttons = Object.values(seedPeople)
-    .map((p) => `<li><button type="submit" name="login" value="${escape(p.email)}">Sign in as ${escape(`${p.firstName} ${p.lastName}`)}</button> <span>${escape(p.title)}, ${escape(p.email)}</span></li>`)
+    .map(
+      (p) =>
+        `<li><button type="submit" name="login" value="${escape(p.email)}">Sign in as ${escape(`${p.firstName} ${p.lastName}`)}</button> <span>${escape(p.title)}, ${escape(p.email)}</span></li>`,
+    )
     .join('');
   return page(
     'Sign in',

@@ -115,12 +115,10 @@ export function signInRouter(ctx: SimContext): Router {
     if (client.refusal)
       return res.status(client.refusal.status).json({ error: client.refusal.error, error_description: client.refusal.description });
     if (body.grant_type !== 'authorization_code') {
-      return res
-        .status(400)
-        .json({
-          error: 'unsupported_grant_type',
-          error_description: `The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code].`,
-        });
+      return res.status(400).json({
+        error: 'unsupported_grant_type',
+        error_description: `The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code].`,
+      });
     }
     const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     if (!text('code') || !text('redirect_uri') || !text('code_verifier')) {

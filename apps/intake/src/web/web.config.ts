@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { refuseDemoSettings, type BaseConfig } from '@jit/platform';
@@ -38,6 +39,13 @@ export interface WebSettings {
   approvalUrl: string;
   auditUrl: string;
   assetsDir: string;
+}
+
+/** The repository, whether intake runs from source or compiled (`dist/apps/intake/src/web`, as `npm start` runs it). */
+function repositoryRoot(): string {
+  return fileURLToPath(new URL('../../../..', import.meta.url))
+    .replace(/\/$/, '')
+    .replace(/\/dist$/, '');
 }
 
 /** Client id `npm start` uses with the simulator, which accepts any client. */
@@ -84,6 +92,6 @@ export function webSettingsOf(config: BaseConfig & z.infer<typeof webEnv>): WebS
     publicUrl: config.WEB_PUBLIC_URL?.replace(/\/$/, ''),
     approvalUrl: (config.APPROVAL_URL ?? 'http://127.0.0.1:3001').replace(/\/$/, ''),
     auditUrl: (config.AUDIT_URL ?? 'http://127.0.0.1:3004').replace(/\/$/, ''),
-    assetsDir: config.WEB_ASSETS_DIR ?? fileURLToPath(new URL('../../../web/dist', import.meta.url)),
+    assetsDir: config.WEB_ASSETS_DIR ?? join(repositoryRoot(), 'apps/web/dist'),
   };
 }

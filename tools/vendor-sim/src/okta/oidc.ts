@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type CryptoKey } from 'jose';
 import type { Person } from '../directory/people.js';
 
 /** Path of the simulated custom authorization server, as Okta names its default one. */
@@ -26,20 +26,28 @@ export interface MintedToken {
   scope: string;
 }
 
-/** An RS256 signing key generated at startup, published as a JWKS, and used to mint Okta-style access tokens. */
+/**
+ * An RS256 signing key, published as a JWKS and used to mint Okta-style access tokens: generated at
+ * start-up, or the one a persisted simulator kept (so tokens minted before a restart stay valid).
+ */
 export class OidcIssuer {
   private constructor(
     private readonly privateKey: CryptoKey,
     private readonly publicJwk: JWK,
     readonly audience: string,
+    /** The private key as a JWK (with its `kid`), for the simulator's state folder. */
+    readonly signingJwk: JWK,
   ) {}
 
-  /** Generates the key pair. */
-  static async create(audience: string): Promise<OidcIssuer> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const jwk = await exportJWK(publicKey);
-    const kid = randomUUID();
-    return new OidcIssuer(privateKey, { ...jwk, kid, alg: 'RS256', use: 'sig' }, audience);
+  /** Generates a key pair, or takes up `signingJwk` (a private RS256 JWK with its `kid`) when given. */
+  static async create(audience: string, signingJwk?: JWK): Promise<OidcIssuer> {
+    const privateKey = signingJwk
+      ? ((await importJWK(signingJwk, 'RS256', { extractable: true })) as CryptoKey)
+      : (await generateKeyPair('RS256', { extractable: true })).privateKey;
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = await exportJWK(privateKey);
+    const kid = signingJwk?.kid ?? randomUUID();
+    const publicJwk = { ...publicPart, kid, alg: 'RS256', use: 'sig' };
+    return new OidcIssuer(privateKey, publicJwk, audience, { ...(await exportJWK(privateKey)), kid, alg: 'RS256' });
   }
 
   /** The JWKS document served at `/oauth2/default/v1/keys`. */

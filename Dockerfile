@@ -18,12 +18,25 @@ COPY apps apps
 COPY tools tools
 RUN node --disable-warning=ExperimentalWarning tools/dev/build.ts
 
+# The web app's pages (apps/web, ADR 0006), built by Vite; intake serves them.
+FROM node:24-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY libs/catalog/package.json libs/catalog/package.json
+COPY libs/events/package.json libs/events/package.json
+COPY libs/platform/package.json libs/platform/package.json
+COPY libs/vendors/package.json libs/vendors/package.json
+RUN npm ci --no-audit --no-fund
+COPY apps/web apps/web
+RUN npx vite build --config apps/web/vite.config.ts
+
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY package.json ./
 COPY --from=build /app/dist dist
+COPY --from=web /app/apps/web/dist apps/web/dist
 USER node
 
 FROM runtime AS intake

@@ -161,6 +161,18 @@ describe('the request decider', () => {
         .then([{ type: 'requested', data: { ...requested.data, durationSeconds } }]);
     });
 
+    it("a justification without what the application's pattern asks for is refused naming the field and the hint", () => {
+      const incidents = { ...sandbox, justificationPattern: '\\b(INC|CHG)-\\d+\\b', justificationHint: 'an incident number' };
+      spec
+        .given([])
+        .when({ ...submit, application: incidents, justification: 'just curious' })
+        .thenRefused(ValidationError, /^justification: Demo sandbox asks for an incident number$/);
+      spec
+        .given([])
+        .when({ ...submit, application: incidents, justification: 'see CHG-7' })
+        .then([expect.anything()]);
+    });
+
     it('an empty justification is refused naming it', () => {
       spec
         .given([])

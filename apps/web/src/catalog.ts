@@ -4,7 +4,9 @@ import { formatSeconds } from './time';
 export interface Application {
   id: string;
   name: string;
-  description?: string;
+  description: string | null;
+  /** What a justification should say, and the pattern it must contain a match of. */
+  justification: { hint: string | null; pattern: string | null };
   minDurationSeconds: number;
   maxDurationSeconds: number;
   approval: { kind: 'auto' } | { kind: 'manager' } | { kind: 'stages'; stages: Stage[] };

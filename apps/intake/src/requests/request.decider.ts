@@ -14,7 +14,7 @@ import {
   type DenyReason,
   type EventData,
 } from '@jit/events';
-import type { Application } from '@jit/catalog';
+import { justificationMatches, type Application } from '@jit/catalog';
 
 /** Every status a request can show. */
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;
@@ -133,6 +133,10 @@ function submit(command: Command<'submit'>, state: RequestState): Decision<Reque
     );
   }
   if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
+  if (!justificationMatches(application, justification)) {
+    const expected = application.justificationHint ?? `text matching ${application.justificationPattern}`;
+    return refuse(new ValidationError(`justification: ${application.name} asks for ${expected}`, { field: 'justification' }));
+  }
   const { id, name, oktaGroupId, owners, approval } = application;
   return accept({
     type: 'requested',

@@ -138,7 +138,7 @@ export function RequestAccessPage() {
         <div className="field">
           <label htmlFor="justification">Justification</label>
           <p id="justification-hint" className="hint">
-            Why you need the access: an incident or ticket number helps the approver.
+            Why you need the access{selected?.justification.hint ? `: ${selected.justification.hint}` : ''}. The approver reads it.
           </p>
           <textarea
             id="justification"
@@ -147,7 +147,14 @@ export function RequestAccessPage() {
             aria-invalid={errors.justification ? true : undefined}
             aria-describedby={errors.justification ? 'justification-hint justification-error' : 'justification-hint'}
             {...register('justification', {
-              validate: (value) => value.trim() !== '' || 'Say why you need the access',
+              validate: (value) => {
+                if (value.trim() === '') return 'Say why you need the access';
+                const pattern = selected?.justification.pattern;
+                // The same check intake makes (a match anywhere in the text); the server's answer stays the rule.
+                if (pattern && !new RegExp(pattern, 'u').test(value))
+                  return `${selected.name} asks for ${selected.justification.hint ?? `text matching ${pattern}`}`;
+                return true;
+              },
             })}
           />
           {errors.justification && (

@@ -139,7 +139,15 @@ describe('the web app in a real browser', () => {
     await dave.getByRole('link', { name: /Timeline of/ }).click();
     await dave.getByRole('heading', { level: 1, name: 'Timeline' }).waitFor();
     const timeline = dave.getByRole('list', { name: 'Events' });
-    for (const step of ['Asked for access', 'Approvers resolved', 'Approved', 'Access started', 'Jira ticket opened', 'Asked to end access', 'Access ended']) {
+    for (const step of [
+      'Asked for access',
+      'Approvers resolved',
+      'Approved',
+      'Access started',
+      'Jira ticket opened',
+      'Asked to end access',
+      'Access ended',
+    ]) {
       await timeline
         .getByRole('heading', { name: new RegExp(`^${step}`) })
         .first()

@@ -160,6 +160,39 @@ describe('the web app in a real browser', () => {
     await expectAccessible(dave);
   });
 
+  it('a deny asks bob for a reason and decides nothing without one; alice reads the reason', async () => {
+    const asAlice = await ApiClient.as(system, seedPeople.alice.email);
+    const submitted = await asAlice.call('intake', 'POST', '/v1/requests', {
+      applicationId: 'github-admin',
+      duration: '30m',
+      justification: 'fix the branch protection of the payments repository',
+    });
+    expect(submitted.status).toBe(202);
+
+    const bob = await pageFor();
+    await signIn(bob, webUrl, 'Bob Baker');
+    await navigate(bob, 'To approve');
+    const approval = bob.getByRole('listitem').filter({ hasText: 'GitHub organisation admin' });
+    await approval.getByRole('button', { name: 'Deny' }).click({ timeout: 30_000 });
+    const before = await published();
+    await approval.getByRole('button', { name: 'Deny' }).click();
+    const reason = approval.getByLabel('Reason for denying');
+    await approval.getByText('Say why you deny it: the requester will read this').waitFor();
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    expect(await published()).toBe(before);
+    await expectAccessible(bob);
+
+    await reason.fill('use the break-glass account for this');
+    await approval.getByRole('button', { name: 'Deny' }).click();
+    await bob.getByText('Nothing waits on you.').waitFor();
+
+    const alice = await pageFor();
+    await signIn(alice, webUrl, 'Alice Anders');
+    const card = alice.getByRole('listitem').filter({ hasText: 'github-admin' });
+    await card.getByText('Denied').waitFor({ timeout: 30_000 });
+    await card.getByText('use the break-glass account for this').waitFor();
+  });
+
   it('keeps the session in an HttpOnly SameSite cookie, serves a CSP, and refuses calls without a session or the CSRF token, publishing nothing', async () => {
     const anonymous = await fetch(`${webUrl}/web/api/v1/requests`);
     expect(anonymous.status).toBe(401);
@@ -167,6 +200,8 @@ describe('the web app in a real browser', () => {
 
     const page = await pageFor();
     const landing = await page.goto(`${webUrl}/`);
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await expectAccessible(page);
     const csp = landing!.headers()['content-security-policy'];
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -136,6 +137,22 @@ describe('the web app in a real browser', () => {
     await expectAccessible(dave);
     await dave.getByLabel('Requester').fill('alice@example.com');
     await dave.getByRole('button', { name: 'Search' }).click();
+    await dave.getByRole('link', { name: /Timeline of/ }).waitFor();
+
+    // The access report for the application, on the page and as CSV, and the chain verified.
+    await dave.getByRole('region', { name: 'Access report' }).getByLabel('Application id').fill('aws-prod-console');
+    await dave.getByRole('button', { name: 'Show report' }).click();
+    const report = dave.getByRole('table').filter({ hasText: 'Periods of access' });
+    await report.getByText('alice@example.com').waitFor();
+    expect(await report.textContent()).toMatch(/bob@example\.com.*relinquished/);
+    const [download] = await Promise.all([dave.waitForEvent('download'), dave.getByRole('link', { name: 'Download CSV' }).click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toContain('requester');
+    expect(csv).toContain('alice@example.com');
+    await dave.getByRole('button', { name: 'Verify' }).click();
+    await dave.getByText(/The chain is intact: records 1 to \d+ checked/).waitFor();
+    await expectAccessible(dave);
+
     await dave.getByRole('link', { name: /Timeline of/ }).click();
     await dave.getByRole('heading', { level: 1, name: 'Timeline' }).waitFor();
     const timeline = dave.getByRole('list', { name: 'Events' });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -48,6 +49,19 @@ describe('the web app in a real browser', () => {
   /** Follows a link of the main navigation. */
   async function navigate(page: Page, link: string): Promise<void> {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  }
+
+  /** A GET sent with its path exactly as given, which clients that normalise URLs would not send. */
+  function rawGet(path: string, cookie: string): Promise<number | undefined> {
+    const { hostname, port } = new URL(webUrl);
+    return new Promise((resolve, reject) => {
+      const sent = httpRequest({ host: hostname, port, path, headers: { cookie } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      sent.once('error', reject);
+      sent.end();
+    });
   }
 
   async function expectAccessible(page: Page): Promise<void> {
@@ -232,6 +246,9 @@ describe('the web app in a real browser', () => {
     const withoutToken = await request.post(`${webUrl}/web/api/v1/requests`, { data: body });
     const wrongToken = await request.post(`${webUrl}/web/api/v1/requests`, { data: body, headers: { 'x-csrf-token': 'guess' } });
     const notTheWebApps = await request.get(`${webUrl}/web/api/v1/admin/keys`);
+    // Sent as written (a browser or fetch would resolve the dots first): the dots cannot climb out of the allowed APIs.
+    const climbing = await rawGet(`/web/api/v1/requests/../admin/keys`, `${cookie.name}=${cookie.value}`);
+    expect(climbing).toBe(404);
 
     expect([withoutToken.status(), wrongToken.status(), notTheWebApps.status()]).toEqual([403, 403, 404]);
     expect((await withoutToken.json()).error.message).toMatch(/X-CSRF-Token/);

@@ -10,10 +10,10 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'x-ne
  * Which service answers a public API path: approval's and audit's own routes go to them, the rest
  * of `/v1` (applications, requests) to this intake. Anything else is not the web app's to call.
  */
-export function serviceFor(path: string, settings: WebSettings, self: string): string | undefined {
-  if (/^\/v1\/approvals(\/|$|\?)/.test(path)) return settings.approvalUrl;
-  if (/^\/v1\/audit(\/|$|\?)/.test(path)) return settings.auditUrl;
-  if (/^\/v1\/(applications|requests)(\/|$|\?)/.test(path)) return self;
+export function serviceFor(pathname: string, settings: WebSettings, self: string): string | undefined {
+  if (/^\/v1\/approvals(\/|$)/.test(pathname)) return settings.approvalUrl;
+  if (/^\/v1\/audit(\/|$)/.test(pathname)) return settings.auditUrl;
+  if (/^\/v1\/(applications|requests)(\/|$)/.test(pathname)) return self;
   return undefined;
 }
 

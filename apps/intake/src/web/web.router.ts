@@ -116,8 +116,10 @@ export function webRouter(settings: WebSettings, store: session.Store, logger: P
   });
 
   router.use('/web/api', web, signedIn(now), csrfSynchronisedProtection, async (req: Request, res: Response, next: NextFunction) => {
-    const path = req.url;
-    const target = serviceFor(path, settings, `http://${localAddressOf(req)}`);
+    // Dot segments resolved first (`/v1/requests/../admin/keys` is `/v1/admin/keys`), as the service's own router would.
+    const url = new URL(req.url, 'http://web.invalid');
+    const path = `${url.pathname}${url.search}`;
+    const target = serviceFor(url.pathname, settings, `http://${localAddressOf(req)}`);
     if (!target || (req.method !== 'GET' && req.method !== 'POST')) {
       return sendError(res, 404, 'not_found', `${req.method} /web/api${path} is not an API the web app calls`);
     }

@@ -98,7 +98,7 @@ describe('the web app in a real browser', () => {
     expect((await alice.call('intake', 'GET', '/v1/requests')).body.requests).toEqual([]);
   });
 
-  it('alice asks, bob approves, alice sees the grant counting down and gives it up, dave reads the whole timeline', async () => {
+  it('alice asks, bob approves, alice sees the grant counting down and gives it up; dave finds it, reads the access report and the whole timeline, and verifies the chain', async () => {
     // Alice on a phone-sized screen: the request form, then her request pending on bob.
     const alice = await pageFor('phone');
     await signIn(alice, webUrl, 'Alice Anders');

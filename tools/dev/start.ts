@@ -4,7 +4,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { defaultTopology, type BusUser } from '@jit/events';
+import { defaultTopology, type BusUser } from '@jit/events/bus';
 import { consoleOutput } from './console.js';
 import { localPort, startLocalBus } from './local-bus.js';
 import { chooseLogFormat, logFormatSetting } from './log-format.js';

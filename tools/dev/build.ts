@@ -17,6 +17,8 @@ const stampFile = join(out, '.build-stamp');
 
 /** What runs in production or under `npm start`; tests, specs and the conformance suite run from source. */
 const sourceRoots = ['apps/*/src', 'libs/*/src', 'tools/vendor-sim/src', 'tools/dev', 'tools/cli/src'];
+/** Code that runs in the browser, which Vite builds (`npm run build:web`), not Node. */
+const browserRoots = ['apps/web/src'];
 const libraries = readdirSync(join(root, 'libs'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(root, 'libs', entry.name, 'package.json')))
   .map((entry) => entry.name);
@@ -74,7 +76,11 @@ export interface BuildResult {
 /** Compiles into `dist/` unless it already holds this exact source; a half-written tree is never left in its place. */
 export async function build(): Promise<BuildResult> {
   const started = performance.now();
-  const files = sourceRoots.flatMap(expand).flatMap(sourcesIn).sort();
+  const files = sourceRoots
+    .flatMap(expand)
+    .filter((dir) => !browserRoots.includes(dir))
+    .flatMap(sourcesIn)
+    .sort();
   const stamp = fingerprint(files);
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
     return { built: false, files: files.length, ms: Math.round(performance.now() - started) };

@@ -92,12 +92,12 @@ describe('docker-compose.yml', () => {
     expect(compose.services['vendor-sim']).toBeUndefined();
   });
 
-  it('builds every service from one Dockerfile as a non-root user with a health check', () => {
+  it('builds every service from one Dockerfile as a non-root user with a health check, running the compiled JavaScript', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     for (const definition of definitions) {
       const stage = dockerfile.split(/^FROM /m).find((s) => s.startsWith(`runtime AS ${definition.name}\n`));
       expect(stage).toMatch(new RegExp(`HEALTHCHECK .*127\\.0\\.0\\.1:${definition.defaultPort}/readyz`));
-      expect(stage).toContain(`apps/${definition.name}/src/main.ts`);
+      expect(stage).toContain(`"dist/apps/${definition.name}/src/main.js"`);
     }
   });
 });

@@ -49,6 +49,11 @@ describe('npm start', () => {
       const response = await fetch('http://127.0.0.1:29100/v1/applications', { headers: { authorization: `Bearer ${key}` } });
       expect(response.status).toBe(200);
       expect(JSON.stringify(await response.json())).toContain('demo-sandbox');
+      // The web app: built by npm start when stale, served by the compiled intake at /.
+      expect(output).toContain('web app      http://127.0.0.1:29100/');
+      const page = await fetch('http://127.0.0.1:29100/');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
       const sim = await fetch('http://127.0.0.1:29111/_sim/health');
       expect(sim.status).toBe(200);
 

@@ -34,6 +34,39 @@ function runningPids(dataDir: string, supervisor: Supervisor): number[] {
   return [postmaster, ...recorded.map((c) => c.pid), ...supervisor.startedPids()];
 }
 
+const intake = `http://127.0.0.1:${ports.INTAKE_PORT}`;
+const simulator = `http://127.0.0.1:${infrastructure.VENDOR_SIM_PORT}`;
+
+async function aliceToken(): Promise<string> {
+  const response = await fetch(`${simulator}/_sim/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sub: 'alice@example.com' }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function requestSandbox(token: string): Promise<string> {
+  const response = await fetch(`${intake}/v1/requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ applicationId: 'demo-sandbox', duration: '1h', justification: 'trying a restart' }),
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { id: string }).id;
+}
+
+async function viewOf(id: string, token: string): Promise<{ status: string }> {
+  const response = await fetch(`${intake}/v1/requests/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { status: string };
+}
+
+async function sandboxMembers(): Promise<string[]> {
+  const response = await fetch(`${simulator}/api/v1/groups/00g1demosandbox00001/users`, { headers: { authorization: 'SSWS local' } });
+  return ((await response.json()) as { profile: { login: string } }[]).map((user) => user.profile.login);
+}
+
 /** A fresh data folder, removed after the tests: each holds a Postgres cluster of some 40 MB. */
 const dataDirs: string[] = [];
 function freshDataDir(): string {
@@ -47,10 +80,13 @@ describe('stopping npm start', () => {
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Ctrl-C twice in the terminal stops every service, the simulator, NATS and Postgres, and the next start on the same data folder comes up', async () => {
+  it('Ctrl-C twice in the terminal stops every service, the simulator, NATS and Postgres, and the next start on the same data folder comes up with the same key, tokens, grants and simulated state', async () => {
     const dataDir = freshDataDir();
     const first = start(dataDir);
-    await banner(first);
+    const key = await banner(first);
+    const token = await aliceToken();
+    const id = await requestSandbox(token);
+    await waitFor(async () => (await viewOf(id, token)).status === 'granted', { timeoutMs: 60_000, what: 'the sandbox granted' });
     const pids = runningPids(dataDir, first);
     expect(pids.length).toBeGreaterThanOrEqual(9);
 
@@ -63,11 +99,14 @@ describe('stopping npm start', () => {
 
     const second = start(dataDir);
     try {
-      const key = await banner(second);
+      expect(await banner(second)).toBe(key);
       const response = await fetch(`http://127.0.0.1:${ports.INTAKE_PORT}/v1/applications`, {
         headers: { authorization: `Bearer ${key}` },
       });
       expect(response.status).toBe(200);
+      // The token minted before the restart, the grant it made, and the Okta membership behind it, all as they were.
+      expect(await viewOf(id, token)).toMatchObject({ status: 'granted' });
+      expect(await sandboxMembers()).toEqual(['alice@example.com']);
     } finally {
       second.ctrlC();
     }

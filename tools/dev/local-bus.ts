@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { busUsers, defaultTopology, natsAuthorizationBlock, type BusUser, type Topology } from '@jit/events';
+import { busUsers, defaultTopology, natsAuthorizationBlock, type BusUser, type Topology } from '@jit/events/bus';
 
 /** A running local bus: where it listens and each user's generated password. */
 export interface LocalBus {

@@ -1,6 +1,6 @@
 // The NATS configuration of the docker-compose cluster, generated from the event ownership table.
 // Regenerate after changing libs/events/src/bus: `node --import @swc-node/register/esm-register tools/dev/nats-config.ts > deploy/nats/nats.conf`
-import { busUsers, defaultTopology, natsAuthorizationBlock, type BusUser } from '@jit/events';
+import { busUsers, defaultTopology, natsAuthorizationBlock, type BusUser } from '@jit/events/bus';
 
 /** The environment variable that holds a bus user's password, on the NATS servers and in that user's service. */
 export function passwordVariableOf(user: BusUser | 'admin'): string {

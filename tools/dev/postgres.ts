@@ -28,6 +28,13 @@ await client.connect();
 try {
   const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'jit'`);
   if (!rowCount) await client.query('CREATE DATABASE jit');
+  // The audit service's own role (it owns nothing: its migrations run as postgres), with this start's password.
+  const [{ exists }] = (await client.query(`SELECT count(*) > 0 AS exists FROM pg_roles WHERE rolname = 'jit_audit'`)).rows;
+  const { rows } = await client.query(`SELECT format('%s ROLE jit_audit LOGIN PASSWORD %L', $1::text, $2::text) AS sql`, [
+    exists ? 'ALTER' : 'CREATE',
+    process.env.EMBEDDED_POSTGRES_AUDIT_PASSWORD,
+  ]);
+  await client.query(rows[0].sql);
 } finally {
   await client.end();
 }

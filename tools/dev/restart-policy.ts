@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffPolicy } from '@jit/events';
+import { backoffDelay, type BackoffPolicy } from '@jit/events/bus';
 
 /** When a crashed child is started again, and when the supervisor gives up. */
 export interface RestartSettings {

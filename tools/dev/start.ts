@@ -4,17 +4,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import pg from 'pg';
 import { z } from 'zod';
-import { defaultTopology, type BusUser } from '@jit/events';
+import { defaultTopology, type BusUser } from '@jit/events/bus';
 import { consoleOutput } from './console.js';
 import { localPort, startLocalBus } from './local-bus.js';
 import { chooseLogFormat, logFormatSetting } from './log-format.js';
+import { localSecrets } from './local-secrets.js';
 import { clearStalePidFile, pidInFile, processRuns, readSupervisorRecord, writeSupervisorRecord } from './pid-files.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SignalPolicy } from './signal-policy.js';
+import { buildWebAppIfStale } from './web-build.js';
 
-const root = resolve(import.meta.dirname, '../..');
+/** The repository, whether this runs compiled (`dist/tools/dev`, as `npm start` runs it) or from source. */
+const root = resolve(import.meta.dirname, '../..').replace(/\/dist$/, '');
+/** Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this. */
+const compiled = (source: string) => `dist/${source.replace(/\.ts$/, '.js')}`;
+/**
+ * V8 sizes the young generation by the machine's memory (up to 64 MiB a semi-space on a large one),
+ * and an idle service keeps it resident: 8 MiB costs a few more scavenges and saves 60–70 MiB of RSS
+ * a service. Source maps are off (they cost ~20 MiB a service, for every library that ships one):
+ * stack traces name the compiled files, which read like the sources; `NODE_OPTIONS=--enable-source-maps`
+ * turns them on. See docs/PERFORMANCE.md.
+ */
+const nodeOptions = ['--max-semi-space-size=8'];
 const services = [
   { name: 'intake', port: 3000 },
   { name: 'approval', port: 3001 },
@@ -37,11 +49,9 @@ const env = z
     DATABASE_URL: z.string().optional(),
     EMBEDDED_POSTGRES_PORT: z.coerce.number().int().default(54329),
     VENDOR_SIM_PORT: z.coerce.number().int().default(4010),
-    JIT_DEMO_API_KEY: z
-      .string()
-      .min(16)
-      .default(`jit_demo_${randomBytes(18).toString('base64url')}`),
-    SLACK_SIGNING_SECRET: z.string().default(randomBytes(16).toString('hex')),
+    /** Unset: the demo key made on the first start and kept in the data folder (local-secrets.json). */
+    JIT_DEMO_API_KEY: z.string().min(16).optional(),
+    SLACK_SIGNING_SECRET: z.string().min(16).optional(),
     OKTA_ORG_URL: z.string().optional(),
     OKTA_API_TOKEN: z.string().optional(),
     JIRA_HOST: z.string().optional(),
@@ -61,6 +71,10 @@ const natsDir = resolve(dataDir, 'nats');
 const natsPidFile = resolve(natsDir, 'nats.pid');
 const databaseDir = resolve(dataDir, 'postgres');
 const postmasterPidFile = resolve(databaseDir, 'postmaster.pid');
+/** The simulator's signing key and its Okta, Jira and Slack state, kept across restarts. */
+const vendorSimDir = resolve(dataDir, 'vendor-sim');
+/** The demo API key and the Slack signing secret, made on the first start. */
+const secretsFile = resolve(dataDir, 'local-secrets.json');
 /** This supervisor's pid and its children's, so that a start after a crash finds what it left running. */
 const supervisorFile = resolve(dataDir, 'supervisor.pid');
 const logFormat = chooseLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true);
@@ -150,7 +164,7 @@ async function clearLeftovers(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const previous = readSupervisorRecord(supervisorFile);
   // After a reboot (a container's restart) the old pid may be this very process.
-  if (previous && previous.pid !== process.pid && processRuns(previous.pid, 'tools/dev/start.ts')) {
+  if (previous && previous.pid !== process.pid && processRuns(previous.pid, 'tools/dev/start.')) {
     refuse(
       `\`npm start\` already runs with the data folder ${dataDir} (pid ${previous.pid}). Stop it first: Ctrl-C in its terminal, or \`kill ${previous.pid}\`.`,
     );
@@ -275,8 +289,13 @@ async function ensureNats(): Promise<Bus> {
 async function ensurePostgres(): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   if (phase !== 'running') throw new StoppingError('stopped before Postgres started');
-  const child = spawnChild('postgres', 0, process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/dev/postgres.ts'], {
-    env: { ...process.env, EMBEDDED_POSTGRES_DIR: databaseDir, EMBEDDED_POSTGRES_PORT: String(env.EMBEDDED_POSTGRES_PORT) },
+  const child = spawnChild('postgres', 0, process.execPath, [...nodeOptions, compiled('tools/dev/postgres.ts')], {
+    env: {
+      ...process.env,
+      EMBEDDED_POSTGRES_DIR: databaseDir,
+      EMBEDDED_POSTGRES_PORT: String(env.EMBEDDED_POSTGRES_PORT),
+      EMBEDDED_POSTGRES_AUDIT_PASSWORD: auditPassword,
+    },
   });
   await new Promise<void>((ready, failed) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready());
@@ -295,7 +314,7 @@ async function ensurePostgres(): Promise<string> {
  */
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
   if (phase !== 'running') return;
-  const child = spawnChild(name, tier, process.execPath, ['--import', '@swc-node/register/esm-register', script], {
+  const child = spawnChild(name, tier, process.execPath, [...nodeOptions, compiled(script)], {
     env: { ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
   });
   // Not `pipe`: a dozen children piping into one stream would each add listeners to it.
@@ -403,33 +422,34 @@ try {
 }
 
 /**
- * The audit service's settings: its checkpoint signing key under the data folder (generated on first
- * start), and its own login role on the embedded Postgres (a new password each start), so it writes
- * as a role that owns nothing while the owner runs its migrations. A database the developer gave
- * (`DATABASE_URL`) is left as it is: the audit service then migrates and writes as that role.
+ * The password of the audit service's own login role on the embedded Postgres, new each start:
+ * tools/dev/postgres.ts creates or updates the role `jit_audit` with it. The role owns nothing, so
+ * the audit service writes as a role that may only insert and select while the owner migrates.
  */
-async function auditEnv(databaseUrl: string): Promise<Record<string, string>> {
+const auditPassword = randomBytes(18).toString('base64url');
+
+/**
+ * The audit service's settings: its checkpoint signing key under the data folder (generated on first
+ * start) and, on the embedded Postgres, its own role. A database the developer gave (`DATABASE_URL`)
+ * is left as it is: the audit service then migrates and writes as that role.
+ */
+function auditEnv(databaseUrl: string): Record<string, string> {
   const signingKey = { AUDIT_SIGNING_KEY_FILE: resolve(dataDir, 'audit-signing-key.pem') };
   if (env.DATABASE_URL) return signingKey;
-  const password = randomBytes(18).toString('base64url');
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = 'jit_audit'`);
-    await client.query(`${rowCount ? 'ALTER' : 'CREATE'} ROLE jit_audit LOGIN PASSWORD '${password}'`);
-  } finally {
-    await client.end();
-  }
   const writer = new URL(databaseUrl);
   writer.username = 'jit_audit';
-  writer.password = password;
+  writer.password = auditPassword;
   return { ...signingKey, DATABASE_URL: writer.toString(), DATABASE_OWNER_URL: databaseUrl };
 }
 
 async function main(): Promise<void> {
+  // Intake serves the web app from apps/web/dist: build it first when its sources changed.
+  if (await buildWebAppIfStale()) log('built the web app (apps/web/dist)');
+  const secrets = localSecrets(secretsFile, { demoApiKey: env.JIT_DEMO_API_KEY, slackSigningSecret: env.SLACK_SIGNING_SECRET });
+  if (secrets.replaced) log('could not read the kept local secrets; made new ones (the demo API key changed)', { file: secretsFile });
   const bus = await ensureNats();
   const databaseUrl = await ensurePostgres();
-  const audit = await auditEnv(databaseUrl);
+  const audit = auditEnv(databaseUrl);
   const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
   const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
   const vendorEnv = realVendors
@@ -453,6 +473,7 @@ async function main(): Promise<void> {
       {
         VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT),
         VENDOR_SIM_HOST: '127.0.0.1',
+        VENDOR_SIM_STATE_DIR: vendorSimDir,
       },
       1,
     );
@@ -468,8 +489,11 @@ async function main(): Promise<void> {
         NATS_URL: bus.url,
         ...(bus.logins ? { NATS_USER: service.name, NATS_PASSWORD: bus.logins[service.name] } : {}),
         DATABASE_URL: databaseUrl,
-        JIT_DEMO_API_KEY: env.JIT_DEMO_API_KEY,
-        SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET,
+        JIT_DEMO_API_KEY: secrets.demoApiKey,
+        SLACK_SIGNING_SECRET: secrets.slackSigningSecret,
+        // The web app (served by intake) calls approval and audit as the signed-in person.
+        APPROVAL_URL: `http://127.0.0.1:${process.env.APPROVAL_PORT ?? 3001}`,
+        AUDIT_URL: `http://127.0.0.1:${process.env.AUDIT_PORT ?? 3004}`,
         ...vendorEnv,
         ...(service.name === 'audit' ? audit : {}),
       },
@@ -495,11 +519,12 @@ async function main(): Promise<void> {
       '',
       'JIT Access is running.',
       ...Object.entries(urls).map(([name, url]) => `  ${name.padEnd(12)} ${url}`),
+      `  web app      ${urls.intake}/  (sign in as alice, bob, carol or dave)`,
       realVendors ? '  vendors      real Okta, Jira and Slack' : `  vendor-sim   ${simUrl}  (Okta, Jira, Slack simulator)`,
-      `  demo API key ${env.JIT_DEMO_API_KEY}`,
+      `  demo API key ${secrets.demoApiKey}${secrets.created ? '' : '  (kept from the last start; `npm run reset` starts clean)'}`,
       '',
       'Try:',
-      `  curl -s -H "Authorization: Bearer ${env.JIT_DEMO_API_KEY}" ${urls.intake}/v1/applications`,
+      `  curl -s -H "Authorization: Bearer ${secrets.demoApiKey}" ${urls.intake}/v1/applications`,
       '',
       'Ctrl-C stops everything.',
       '',

@@ -14,7 +14,7 @@ describe('the catalog', () => {
     await h?.close();
   });
 
-  it('GET /v1/applications lists the demo catalog with bounds, approval and owners', async () => {
+  it('GET /v1/applications lists the demo catalog with descriptions, bounds, approval, owners and what a justification should say', async () => {
     const answer = await h.call('GET', '/v1/applications', { headers: asApiKey() });
     expect(answer.status).toBe(200);
     expect(answer.body.applications).toEqual([
@@ -25,6 +25,8 @@ describe('the catalog', () => {
         maxDurationSeconds: 3600,
         approval: { kind: 'auto' },
         owners: ['carol@example.com'],
+        description: 'A sandbox to try JIT Access with: granted at once, no approval.',
+        justification: { hint: 'what you want to try', pattern: null },
       },
       {
         id: 'aws-prod-console',
@@ -33,6 +35,8 @@ describe('the catalog', () => {
         maxDurationSeconds: 14_400,
         approval: { kind: 'manager' },
         owners: ['carol@example.com'],
+        description: 'The AWS console of the production account: billing, queues and the live databases.',
+        justification: { hint: 'the incident or change you are working on, e.g. INC-42', pattern: null },
       },
       {
         id: 'github-admin',
@@ -41,6 +45,8 @@ describe('the catalog', () => {
         maxDurationSeconds: 7200,
         approval: { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] },
         owners: ['carol@example.com'],
+        description: "Owner rights on the company's GitHub organisation: repositories, teams and settings.",
+        justification: { hint: 'the change you need to make and its ticket', pattern: null },
       },
     ]);
   });

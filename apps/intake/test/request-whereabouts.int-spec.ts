@@ -98,15 +98,31 @@ describe('where a request is: GET /v1/requests/:id shows the approval stage, the
     await applied(id, { type: 'approved', data: { stage: 0, approver: 'service:approval', final: true } });
     expect((await applied(id, granted(requester))).retrying).toBeNull();
 
-    const failed = await h.publish(id, { type: 'revoke_failed', data: { reason: 'Okta answered 503', attempt: 3 } });
+    const nextAttemptAt = new Date(Date.now() + 8_000).toISOString();
+    const failed = await h.publish(id, { type: 'revoke_failed', data: { reason: 'Okta answered 503', attempt: 3, nextAttemptAt } });
     await h.processed(failed);
     const retrying = (await h.call('GET', `/v1/requests/${id}`, { headers: asApiKey() })).body;
     expect(retrying).toMatchObject({
       status: 'granted',
-      retrying: { action: 'revoke', attempt: 3, lastError: 'Okta answered 503', lastFailedAt: failed.occurredAt },
+      retrying: { action: 'revoke', attempt: 3, lastError: 'Okta answered 503', lastFailedAt: failed.occurredAt, nextAttemptAt },
     });
 
     const revoked = await applied(id, { type: 'revoked', data: { reason: 'expired', revokedAt: new Date().toISOString() } });
     expect(revoked).toMatchObject({ status: 'revoked', retrying: null });
+  });
+
+  it('a grant being retried shows that it is, why, and when the next attempt is due, until it is granted', async () => {
+    const { id, requester } = await submitted();
+    await applied(id, { type: 'approved', data: { stage: 0, approver: 'service:approval', final: true } });
+
+    const nextAttemptAt = new Date(Date.now() + 4_000).toISOString();
+    const failed = await h.publish(id, { type: 'grant_retrying', data: { reason: 'Okta answered 429', attempt: 2, nextAttemptAt } });
+    await h.processed(failed);
+    expect((await h.call('GET', `/v1/requests/${id}`, { headers: asApiKey() })).body).toMatchObject({
+      status: 'approved',
+      retrying: { action: 'grant', attempt: 2, lastError: 'Okta answered 429', lastFailedAt: failed.occurredAt, nextAttemptAt },
+    });
+
+    expect(await applied(id, granted(requester))).toMatchObject({ status: 'granted', retrying: null });
   });
 });

@@ -71,7 +71,14 @@ const revokeRequested: EventDraft<'revoke_requested'> = {
   data: { reason: 'relinquished', by: 'alice@example.com' },
 };
 const expired: EventDraft<'expired'> = { type: 'expired', data: { expiresAt: '2026-01-01T00:16:00.000Z' } };
-const revokeFailed: EventDraft<'revoke_failed'> = { type: 'revoke_failed', data: { reason: 'okta unavailable', attempt: 1 } };
+const revokeFailed: EventDraft<'revoke_failed'> = {
+  type: 'revoke_failed',
+  data: { reason: 'okta unavailable', attempt: 1, nextAttemptAt: '2026-01-01T00:16:30.000Z' },
+};
+const grantRetrying: EventDraft<'grant_retrying'> = {
+  type: 'grant_retrying',
+  data: { reason: 'Okta is unavailable: 503', attempt: 1, nextAttemptAt: '2026-01-01T00:05:02.000Z' },
+};
 const revoked: EventDraft<'revoked'> = { type: 'revoked', data: { reason: 'expired', revokedAt: '2026-01-01T00:16:01.000Z' } };
 
 /** One draft of every event type. */
@@ -82,6 +89,7 @@ const everyEvent: { [T in EventType]: EventDraft<T> } = {
   denied,
   cancelled,
   granted,
+  grant_retrying: grantRetrying,
   grant_failed: grantFailed,
   expired,
   revoke_requested: revokeRequested,
@@ -132,7 +140,7 @@ describe('the request decider', () => {
         approvalStages: null,
         approvals: [],
         ticketKey: null,
-        revokeRetry: null,
+        retry: null,
       });
     });
 
@@ -151,6 +159,18 @@ describe('the request decider', () => {
         .given([])
         .when({ ...submit, durationSeconds })
         .then([{ type: 'requested', data: { ...requested.data, durationSeconds } }]);
+    });
+
+    it("a justification without what the application's pattern asks for is refused naming the field and the hint", () => {
+      const incidents = { ...sandbox, justificationPattern: '\\b(INC|CHG)-\\d+\\b', justificationHint: 'an incident number' };
+      spec
+        .given([])
+        .when({ ...submit, application: incidents, justification: 'just curious' })
+        .thenRefused(ValidationError, /^justification: Demo sandbox asks for an incident number$/);
+      spec
+        .given([])
+        .when({ ...submit, application: incidents, justification: 'see CHG-7' })
+        .then([expect.anything()]);
     });
 
     it('an empty justification is refused naming it', () => {
@@ -333,7 +353,7 @@ describe('the request decider', () => {
         .then([]);
       expect(retrying).toMatchObject({
         status: 'granted',
-        revokeRetry: { attempt: 1, lastError: 'okta unavailable', failedAt: during },
+        retry: { action: 'revoke', attempt: 1, lastError: 'okta unavailable', failedAt: during, nextAttemptAt: '2026-01-01T00:16:30.000Z' },
       });
       const second: EventDraft<'revoke_failed'> = { type: 'revoke_failed', data: { reason: 'okta 503', attempt: 2 } };
       expect(
@@ -341,7 +361,7 @@ describe('the request decider', () => {
           .given([...grantedRequest, revokeFailed])
           .when(...observe(second))
           .then([]),
-      ).toMatchObject({ revokeRetry: { attempt: 2, lastError: 'okta 503' } });
+      ).toMatchObject({ retry: { action: 'revoke', attempt: 2, lastError: 'okta 503', nextAttemptAt: null } });
       spec
         .given([...grantedRequest, second])
         .when(...observe(revokeFailed))
@@ -351,10 +371,57 @@ describe('the request decider', () => {
           .given([...grantedRequest, revokeFailed])
           .when(...observe(revoked))
           .then([]),
-      ).toMatchObject({ status: 'revoked', revokeRetry: null });
+      ).toMatchObject({ status: 'revoked', retry: null });
       spec
         .given(revokedRequest)
         .when(...observe(revokeFailed))
+        .thenNothing();
+    });
+
+    it('a grant being retried shows why and when it tries next, until it is granted or fails; an older attempt heard late changes nothing', () => {
+      const retrying = spec
+        .given(approvedRequest)
+        .when(...observe(grantRetrying))
+        .then([]);
+      expect(retrying).toMatchObject({
+        status: 'approved',
+        retry: {
+          action: 'grant',
+          attempt: 1,
+          lastError: 'Okta is unavailable: 503',
+          failedAt: during,
+          nextAttemptAt: '2026-01-01T00:05:02.000Z',
+        },
+      });
+      const second: EventDraft<'grant_retrying'> = {
+        type: 'grant_retrying',
+        data: { reason: 'Okta is throttling: 429', attempt: 2, nextAttemptAt: '2026-01-01T00:05:06.000Z' },
+      };
+      expect(
+        spec
+          .given([...approvedRequest, grantRetrying])
+          .when(...observe(second))
+          .then([]),
+      ).toMatchObject({ retry: { attempt: 2, lastError: 'Okta is throttling: 429' } });
+      spec
+        .given([...approvedRequest, second])
+        .when(...observe(grantRetrying))
+        .thenNothing();
+      expect(
+        spec
+          .given([...approvedRequest, grantRetrying])
+          .when(...observe(granted))
+          .then([]),
+      ).toMatchObject({ status: 'granted', retry: null });
+      expect(
+        spec
+          .given([...approvedRequest, grantRetrying])
+          .when(...observe(grantFailed))
+          .then([]),
+      ).toMatchObject({ status: 'failed', retry: null });
+      spec
+        .given(grantedRequest)
+        .when(...observe(grantRetrying))
         .thenNothing();
     });
 

@@ -42,6 +42,8 @@ const grantFailed = {
 const approvedGrant = [requested, approved];
 const activeGrant = [...approvedGrant, granted];
 const revokingGrant = [...activeGrant, expired];
+/** When a failed attempt's retry is due. */
+const nextAttempt = new Date('2026-01-01T00:07:00.000Z');
 
 /** The `observe` command for an event, and that event as its cause, as the handler runs it. */
 function observing(
@@ -215,6 +217,27 @@ describe('grant rules', () => {
       spec
         .given([...approvedGrant, grantFailed])
         .when({ kind: 'fail_grant', reason: 'late' })
+        .thenNothing();
+    });
+  });
+
+  describe('retry_grant', () => {
+    it('publishes grant_retrying with the attempt, the error and the next attempt, and the grant keeps granting', () => {
+      const state = spec
+        .given(approvedGrant)
+        .when({ kind: 'retry_grant', error: 'Okta is unavailable: 503', attempt: 2, nextAttemptAt: nextAttempt })
+        .then([
+          { type: 'grant_retrying', data: { reason: 'Okta is unavailable: 503', attempt: 2, nextAttemptAt: nextAttempt.toISOString() } },
+        ]);
+      expect(state).toMatchObject({ status: 'granting' });
+    });
+
+    it('changes nothing once the grant settled', () => {
+      spec.given([]).when({ kind: 'retry_grant', error: 'x', attempt: 1, nextAttemptAt: nextAttempt }).thenNothing();
+      spec.given(activeGrant).when({ kind: 'retry_grant', error: 'x', attempt: 1, nextAttemptAt: nextAttempt }).thenNothing();
+      spec
+        .given([...approvedGrant, grantFailed])
+        .when({ kind: 'retry_grant', error: 'x', attempt: 1, nextAttemptAt: nextAttempt })
         .thenNothing();
     });
   });
@@ -457,24 +480,26 @@ describe('grant rules', () => {
     it('publishes revoke_failed with the attempt and leaves the revocation pending', () => {
       const state = spec
         .given(revokingGrant)
-        .when({ kind: 'fail_revocation', error: 'Okta is unavailable: 503', attempt: 3 })
-        .then([{ type: 'revoke_failed', data: { reason: 'Okta is unavailable: 503', attempt: 3 } }]);
+        .when({ kind: 'fail_revocation', error: 'Okta is unavailable: 503', attempt: 3, nextAttemptAt: nextAttempt })
+        .then([
+          { type: 'revoke_failed', data: { reason: 'Okta is unavailable: 503', attempt: 3, nextAttemptAt: nextAttempt.toISOString() } },
+        ]);
       expect(state).toMatchObject({ status: 'revoking', revokeReason: 'expired' });
     });
 
     it('an attempt that failed without a message still says why', () => {
       spec
         .given(revokingGrant)
-        .when({ kind: 'fail_revocation', error: '', attempt: 1 })
-        .then([{ type: 'revoke_failed', data: { reason: 'unknown error', attempt: 1 } }]);
+        .when({ kind: 'fail_revocation', error: '', attempt: 1, nextAttemptAt: nextAttempt })
+        .then([{ type: 'revoke_failed', data: { reason: 'unknown error', attempt: 1, nextAttemptAt: nextAttempt.toISOString() } }]);
     });
 
     it('changes nothing unless a revocation is under way', () => {
-      spec.given([]).when({ kind: 'fail_revocation', error: 'x', attempt: 1 }).thenNothing();
-      spec.given(activeGrant).when({ kind: 'fail_revocation', error: 'x', attempt: 1 }).thenNothing();
+      spec.given([]).when({ kind: 'fail_revocation', error: 'x', attempt: 1, nextAttemptAt: nextAttempt }).thenNothing();
+      spec.given(activeGrant).when({ kind: 'fail_revocation', error: 'x', attempt: 1, nextAttemptAt: nextAttempt }).thenNothing();
       spec
         .given([...revokingGrant, revoked])
-        .when({ kind: 'fail_revocation', error: 'x', attempt: 1 })
+        .when({ kind: 'fail_revocation', error: 'x', attempt: 1, nextAttemptAt: nextAttempt })
         .thenNothing();
     });
   });

@@ -183,9 +183,24 @@ describe('provisioner', () => {
 
     const failures = await eventsOf(nc, service.topology, 'revoke_failed', requestId);
     expect(failures.map((f) => f.data.attempt)).toEqual([1, 2]);
+    for (const failure of failures) expect(Date.parse(failure.data.nextAttemptAt!)).toBeGreaterThan(Date.parse(failure.occurredAt));
     expect(revoked.data.reason).toBe('relinquished');
     expect(await oktaMembers(aws.id)).toEqual([]);
     expect(await eventsOf(nc, service.topology, 'revoked', requestId)).toHaveLength(1);
+  });
+
+  it('retries a grant through an Okta outage, publishing grant_retrying with the error and the next attempt for each failed one', async () => {
+    sim.addFault({ vendor: 'okta', method: 'PUT', path: '/api/v1/groups/*', status: 503, count: 2 });
+
+    const { requestId } = await grantAlice();
+
+    const retries = await eventsOf(nc, service.topology, 'grant_retrying', requestId);
+    expect(retries.map((r) => r.data.attempt)).toEqual([1, 2]);
+    for (const retry of retries) {
+      expect(retry.data.reason).toContain('503');
+      expect(Date.parse(retry.data.nextAttemptAt)).toBeGreaterThan(Date.parse(retry.occurredAt));
+    }
+    expect(await oktaMembers(aws.id)).toEqual([alice.oktaId]);
   });
 
   it('an unknown requester fails the grant and leaves no membership behind', async () => {

@@ -5,8 +5,11 @@ import type { z } from 'zod';
 import { ConfigError } from '@jit/platform';
 import { Catalog, parseCatalog } from './catalog.js';
 
-/** Where the repository is, so a relative catalog path works whether the process starts there or in the service folder. */
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/**
+ * Where the repository is, so a relative catalog path works whether the process starts there or in
+ * the service folder, and whether it runs from source or compiled under `dist/`.
+ */
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/dist\/$/, '/');
 
 /** The demo catalog, relative to the repository root. */
 export const DEMO_CATALOG_FILE = 'libs/catalog/catalog.demo.json';

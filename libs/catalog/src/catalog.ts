@@ -24,6 +24,17 @@ export interface Application {
   minDurationSeconds: number;
   maxDurationSeconds: number;
   approval: ApprovalPolicy;
+  /** What the application is, for the person choosing it. */
+  description?: string;
+  /** What a justification should say, shown next to the field. */
+  justificationHint?: string;
+  /** A regular expression a justification must contain a match of (`\b(INC|CHG)-\d+\b`), checked when a request arrives. */
+  justificationPattern?: string;
+}
+
+/** Whether a justification satisfies the application's pattern (any, when it has none). */
+export function justificationMatches(application: Application, justification: string): boolean {
+  return application.justificationPattern === undefined || new RegExp(application.justificationPattern, 'u').test(justification);
 }
 
 const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((text, ctx) => {
@@ -67,6 +78,18 @@ const ApplicationEntry = z
     minDuration: duration,
     maxDuration: duration,
     approval,
+    description: z.string().trim().min(1).max(500).optional(),
+    justification: z
+      .strictObject({
+        hint: z.string().trim().min(1).max(300).optional(),
+        pattern: z
+          .string()
+          .min(1)
+          .max(200)
+          .refine(isRegExp, 'expected a regular expression (JavaScript syntax, matched anywhere in the text)')
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.minDuration > entry.maxDuration) {
@@ -85,7 +108,19 @@ const ApplicationEntry = z
     minDurationSeconds: entry.minDuration,
     maxDurationSeconds: entry.maxDuration,
     approval: entry.approval,
+    ...(entry.description ? { description: entry.description } : {}),
+    ...(entry.justification?.hint ? { justificationHint: entry.justification.hint } : {}),
+    ...(entry.justification?.pattern ? { justificationPattern: entry.justification.pattern } : {}),
   }));
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The catalog file: `{ "applications": [...] }`. */
 export const CatalogFileSchema = z.strictObject({ applications: z.array(ApplicationEntry) }).superRefine(({ applications }, ctx) => {

@@ -21,6 +21,21 @@ function errorOf(json: unknown): string {
 }
 
 describe('the application catalog', () => {
+  it("reads an application's description and what its justification should say, and refuses a pattern that is no regular expression", () => {
+    const catalog = parseCatalog({
+      applications: [{ ...entry, description: 'The wiki', justification: { hint: 'a ticket', pattern: '\\bT-\\d+' } }],
+    });
+    if (!(catalog instanceof Catalog)) throw new Error(catalog.error);
+    expect(catalog.applications[0]).toMatchObject({
+      description: 'The wiki',
+      justificationHint: 'a ticket',
+      justificationPattern: '\\bT-\\d+',
+    });
+    expect(errorOf({ applications: [{ ...entry, justification: { pattern: '(' } }] })).toMatch(
+      /applications\.0\.justification\.pattern: expected a regular expression/,
+    );
+  });
+
   it('loads the demo catalog with each approval mapped to the policy carried by requested events', () => {
     const catalog = loadCatalogFile('libs/catalog/catalog.demo.json');
     if (!(catalog instanceof Catalog)) throw new Error(catalog.error);

@@ -16,6 +16,7 @@ export * from './contracts/denied.js';
 export * from './contracts/cancelled.js';
 export * from './contracts/granted.js';
 export * from './contracts/grant-failed.js';
+export * from './contracts/grant-retrying.js';
 export * from './contracts/expired.js';
 export * from './contracts/revoke-reason.js';
 export * from './contracts/revoke-requested.js';

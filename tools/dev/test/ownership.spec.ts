@@ -14,6 +14,7 @@ const intake: Record<ProducedBy<typeof requestDecider>, true> = { requested: tru
 const approval: Record<ProducedBy<typeof approvalDecider>, true> = { approval_opened: true, approved: true, denied: true };
 const provisioner: Record<ProducedBy<typeof grantDecider>, true> = {
   granted: true,
+  grant_retrying: true,
   grant_failed: true,
   revoked: true,
   revoke_failed: true,

@@ -18,6 +18,7 @@ const envSchema = z.object({
   VENDOR_SIM_JIRA_EMAIL: optional(z.string()),
   VENDOR_SIM_JIRA_TOKEN: optional(z.string()),
   VENDOR_SIM_SLACK_TOKEN: optional(z.string()),
+  VENDOR_SIM_STATE_DIR: optional(z.string().min(1)),
 });
 
 /**
@@ -42,5 +43,6 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): VendorSimOptions {
     jiraEmail: vars.VENDOR_SIM_JIRA_EMAIL,
     jiraApiToken: vars.VENDOR_SIM_JIRA_TOKEN,
     slackToken: vars.VENDOR_SIM_SLACK_TOKEN,
+    stateDir: vars.VENDOR_SIM_STATE_DIR,
   };
 }

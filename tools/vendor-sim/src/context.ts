@@ -2,6 +2,7 @@ import type { People } from './directory/people.js';
 import type { FaultRegistry } from './faults/registry.js';
 import type { JiraStore } from './jira/store.js';
 import type { OktaDirectory } from './okta/directory.js';
+import type { AuthorizationCodes } from './okta/authorization-codes.js';
 import type { OidcIssuer } from './okta/oidc.js';
 import type { RateLimiter } from './okta/rate-limit.js';
 import type { SlackWorkspace } from './slack/workspace.js';
@@ -24,6 +25,8 @@ export interface SimContext {
   readonly okta: OktaDirectory;
   readonly oktaRateLimit: RateLimiter;
   readonly oidc: OidcIssuer;
+  /** Codes `/oauth2/default/v1/authorize` issued and `/v1/token` has not yet exchanged. */
+  readonly authorizationCodes: AuthorizationCodes;
   readonly jira: JiraStore;
   readonly slack: SlackWorkspace;
   readonly faults: FaultRegistry;

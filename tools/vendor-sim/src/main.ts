@@ -30,6 +30,17 @@ process.stdout.write(
     generatedPeople: options.generatedPeople ?? 0,
   })}\n`,
 );
+if (sim.loaded) {
+  const said = {
+    restored: `restored the simulated Okta, Jira and Slack state saved at ${sim.loaded.state === 'restored' ? sim.loaded.savedAt : ''}`,
+    empty: 'no saved state: starting from the seed directory',
+    set_aside: `could not read the saved state (${sim.loaded.state === 'set_aside' ? sim.loaded.reason : ''}); set it aside and started from the seed directory`,
+  }[sim.loaded.state];
+  const level = sim.loaded.state === 'set_aside' ? 40 : 30;
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level, service: 'vendor-sim', msg: said, stateDir: options.stateDir, ...sim.loaded })}\n`,
+  );
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

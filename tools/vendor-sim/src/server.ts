@@ -11,9 +11,12 @@ import { jiraRouter } from './jira/routes.js';
 import { JiraStore } from './jira/store.js';
 import { OktaDirectory } from './okta/directory.js';
 import { OidcIssuer, type MintedToken } from './okta/oidc.js';
+import { AuthorizationCodes } from './okta/authorization-codes.js';
 import { oktaOidcRouter } from './okta/oidc-routes.js';
+import { signInRouter } from './okta/sign-in.js';
 import { RateLimiter } from './okta/rate-limit.js';
 import { oktaManagementRouter } from './okta/routes.js';
+import { StateFolder, type LoadOutcome } from './persistence/state-folder.js';
 import { seedGroups } from './seed/directory.js';
 import { seedDirectory } from './seed/people.js';
 import type { SlackMessage } from './slack/workspace.js';
@@ -46,6 +49,11 @@ export interface VendorSimOptions extends SimCredentials {
   generatedPeople?: number;
   /** Receives one line per request. */
   log?: (line: RequestLogLine) => void;
+  /**
+   * A folder to keep the signing key and the Okta, Jira and Slack state in, across restarts (`npm start` uses
+   * `.data/vendor-sim`); unset, everything lives and dies with the process.
+   */
+  stateDir?: string;
 }
 
 /** A running simulator. */
@@ -58,6 +66,8 @@ export interface VendorSim {
   readonly jwksUri: string;
   /** Audience of minted tokens. */
   readonly audience: string;
+  /** What the state folder gave at start-up; undefined without one. */
+  readonly loaded?: LoadOutcome;
   /** Mints an access token as `POST /_sim/token` does. */
   mintToken(request: { sub: string; scopes?: string[]; expiresIn?: number; emailVerified?: boolean }): Promise<MintedToken>;
   /** Okta user ids currently in a group. */
@@ -83,6 +93,8 @@ export interface VendorSim {
 export async function startVendorSim(options: VendorSimOptions = {}): Promise<VendorSim> {
   const seed = seedDirectory(options.generatedPeople ?? 0);
   const people = new People(seed);
+  const folder = options.stateDir ? new StateFolder(options.stateDir) : undefined;
+  const signingKey = folder?.signingKey();
   const ctx: SimContext = {
     baseUrl: '',
     credentials: {
@@ -94,18 +106,30 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     people,
     okta: new OktaDirectory(people, { people: seed, groups: Object.values(seedGroups) }),
     oktaRateLimit: new RateLimiter(options.oktaRateLimitPerMinute ?? DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE),
-    oidc: await OidcIssuer.create(options.audience ?? DEFAULT_AUDIENCE),
+    oidc: await OidcIssuer.create(options.audience ?? DEFAULT_AUDIENCE, signingKey),
+    authorizationCodes: new AuthorizationCodes(),
     jira: new JiraStore(),
     slack: new SlackWorkspace(people),
     faults: new FaultRegistry(),
   };
 
+  if (folder && !signingKey) folder.keepSigningKey(ctx.oidc.signingJwk);
+  const loaded = folder?.load(ctx);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   if (options.log) app.use(requestLog(options.log));
+  if (folder) {
+    // Only calls that may change something are followed by a write; reads never are.
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', () => folder.saveSoon(ctx));
+      next();
+    });
+  }
   app.use('/api/v1', oktaManagementRouter(ctx));
   app.use('/oauth2/default', oktaOidcRouter(ctx));
+  app.use('/oauth2/default', signInRouter(ctx));
   app.use('/rest/api/3', jiraRouter(ctx));
   app.use('/api', slackRouter(ctx));
   app.use('/_sim', simRouter(ctx));
@@ -122,6 +146,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     issuer: issuerOf(ctx),
     jwksUri: `${issuerOf(ctx)}/v1/keys`,
     audience: ctx.oidc.audience,
+    loaded,
     mintToken: (request) => ctx.oidc.mint(issuerOf(ctx), { ...request, user: ctx.okta.findUser(request.sub)?.person }),
     groupMembers: (groupId) => ctx.okta.memberIds(groupId),
     slackMessages: (emailOrMemberId) => {
@@ -131,12 +156,16 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
     addFault: (spec) => ctx.faults.add(spec),
     faults: () => ctx.faults.list(),
     setOktaRateLimit: (perMinute) => ctx.oktaRateLimit.setLimit(perMinute),
-    reset: () => resetState(ctx),
+    reset: () => {
+      resetState(ctx);
+      folder?.save(ctx);
+    },
     close: async () => {
       const closed = once(server, 'close');
       server.close();
       server.closeAllConnections();
       await closed;
+      folder?.save(ctx);
     },
   };
 }

@@ -153,6 +153,7 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
       case 'cancelled':
         return isApproval(state) && state.state !== 'denied' ? { ...state, state: 'cancelled' } : state;
       case 'granted':
+      case 'grant_retrying':
       case 'grant_failed':
       case 'expired':
       case 'revoke_requested':

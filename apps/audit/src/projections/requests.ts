@@ -99,6 +99,7 @@ export function evolveRequest(row: RequestRow | undefined, event: AccessEvent, s
         ? next
         : { ...next, status: 'revoked', revoked_at: iso(event.data.revokedAt), revoke_reason: event.data.reason };
     case 'approval_opened':
+    case 'grant_retrying':
     case 'expired':
     case 'revoke_requested':
     case 'revoke_failed':

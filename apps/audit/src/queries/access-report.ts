@@ -122,6 +122,7 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
     case 'approval_opened':
     case 'denied':
     case 'cancelled':
+    case 'grant_retrying':
     case 'grant_failed':
     case 'expired':
     case 'revoke_requested':

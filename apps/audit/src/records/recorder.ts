@@ -68,6 +68,7 @@ function subjectOf(
     case 'approved':
     case 'denied':
     case 'cancelled':
+    case 'grant_retrying':
     case 'grant_failed':
     case 'expired':
     case 'revoke_requested':

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { z } from 'zod';
 import type { ApprovalPolicy } from '@jit/events';
 import { ApiRoute, decodeCursor, pageOf, pageQueryShape, parseInput, RequireScope } from '@jit/platform';
-import { Catalog } from '@jit/catalog';
+import { Catalog, type Application } from '@jit/catalog';
 
 /** `GET /v1/applications`'s query: a page of the catalog, in the catalog file's order. */
 const CatalogQuery = z.object(pageQueryShape()).strict();
@@ -18,6 +18,10 @@ export interface ApplicationView {
   maxDurationSeconds: number;
   approval: ApprovalPolicy;
   owners: string[];
+  /** What the application is; null when the catalog does not say. */
+  description: string | null;
+  /** What a justification should say (`hint`), and the pattern it must contain a match of; each null when not set. */
+  justification: { hint: string | null; pattern: string | null };
 }
 
 /** Lists the catalog to any authenticated caller. */
@@ -39,6 +43,8 @@ export class CatalogController {
             maxDurationSeconds: 28800,
             approval: { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] },
             owners: ['carol@example.com'],
+            description: 'The AWS console of the production account',
+            justification: { hint: 'an incident or change number, e.g. INC-123', pattern: '\\b(INC|CHG)-\\d+\\b' },
           },
         ],
         nextCursor: null,
@@ -55,15 +61,22 @@ export class CatalogController {
       .map((application, i) => ({ application, offset: offset + i + 1 }));
     const page = pageOf(rows, limit, (row) => ({ offset: row.offset }));
     return {
-      applications: page.items.map(({ application: { id, name, minDurationSeconds, maxDurationSeconds, approval, owners } }) => ({
-        id,
-        name,
-        minDurationSeconds,
-        maxDurationSeconds,
-        approval,
-        owners,
-      })),
+      applications: page.items.map(({ application }) => viewOf(application)),
       nextCursor: page.nextCursor,
     };
   }
+}
+
+function viewOf(application: Application): ApplicationView {
+  const { id, name, minDurationSeconds, maxDurationSeconds, approval, owners } = application;
+  return {
+    id,
+    name,
+    minDurationSeconds,
+    maxDurationSeconds,
+    approval,
+    owners,
+    description: application.description ?? null,
+    justification: { hint: application.justificationHint ?? null, pattern: application.justificationPattern ?? null },
+  };
 }

@@ -16,6 +16,7 @@ export class RequestEventsHandler {
     'denied',
     'cancelled',
     'granted',
+    'grant_retrying',
     'grant_failed',
     'extended',
     'ticket_opened',

@@ -14,7 +14,7 @@ import {
   type DenyReason,
   type EventData,
 } from '@jit/events';
-import type { Application } from '@jit/catalog';
+import { justificationMatches, type Application } from '@jit/catalog';
 
 /** Every status a request can show. */
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;
@@ -30,11 +30,14 @@ export interface StageApproval {
   approver: string;
 }
 
-/** A revocation the provisioner failed and keeps retrying: its last attempt and why it failed. */
-export interface RevokeRetry {
+/** A grant or a revocation the provisioner failed and keeps retrying: its last attempt, why it failed, and when it tries again. */
+export interface Retry {
+  action: 'grant' | 'revoke';
   attempt: number;
   lastError: string;
   failedAt: string;
+  /** Null for a revocation retried before `revoke_failed` said when. */
+  nextAttemptAt: string | null;
 }
 
 /** A request intake has recorded: what was asked and what has happened since. */
@@ -59,8 +62,11 @@ export interface RecordedRequest {
   approvals: StageApproval[];
   /** The ticket that records the grant (`ticket_opened`). */
   ticketKey: string | null;
-  /** Set while a revocation is being retried (`revoke_failed`), cleared when it is `revoked`. */
-  revokeRetry: RevokeRetry | null;
+  /**
+   * Set while a grant (`grant_retrying`) or a revocation (`revoke_failed`) is being retried; cleared
+   * when the grant settles (`granted`, `grant_failed`) or the access is `revoked`.
+   */
+  retry: Retry | null;
 }
 
 /** A request before its `requested` event: nothing is known of it. */
@@ -127,6 +133,10 @@ function submit(command: Command<'submit'>, state: RequestState): Decision<Reque
     );
   }
   if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
+  if (!justificationMatches(application, justification)) {
+    const expected = application.justificationHint ?? `text matching ${application.justificationPattern}`;
+    return refuse(new ValidationError(`justification: ${application.name} asks for ${expected}`, { field: 'justification' }));
+  }
   const { id, name, oktaGroupId, owners, approval } = application;
   return accept({
     type: 'requested',
@@ -185,6 +195,8 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
       return state.ticketKey ? state : { ...state, ticketKey: event.data.ticketKey };
     case 'revoke_failed':
       return revokeFailed(state, event);
+    case 'grant_retrying':
+      return grantRetrying(state, event);
     case 'denied':
       return state.status === 'pending'
         ? { ...state, status: 'denied', reason: event.data.comment ?? denyReasonText[event.data.reason] }
@@ -192,7 +204,7 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
     case 'cancelled':
       return isOpen(state) ? { ...state, status: 'cancelled', reason: event.data.reason ?? null } : state;
     case 'grant_failed':
-      return isOpen(state) ? { ...state, status: 'failed', reason: event.data.reason } : state;
+      return isOpen(state) ? { ...state, status: 'failed', reason: event.data.reason, retry: null } : state;
     case 'granted':
       return granted(state, event);
     case 'extended':
@@ -202,7 +214,7 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
     case 'revoked':
       return state.status === 'revoked'
         ? state
-        : { ...state, status: 'revoked', reason: event.data.reason, revokedAt: event.data.revokedAt, revokeRetry: null };
+        : { ...state, status: 'revoked', reason: event.data.reason, revokedAt: event.data.revokedAt, retry: null };
     // A second `requested` is a replay. Expiry leaves the status to the `revoked` that follows, and a
     // closed ticket adds nothing the view shows.
     case 'requested':
@@ -233,7 +245,7 @@ function started(event: AccessEvent<'requested'>): RecordedRequest {
     approvalStages: null,
     approvals: [],
     ticketKey: null,
-    revokeRetry: null,
+    retry: null,
   };
 }
 
@@ -248,7 +260,8 @@ function granted(state: RecordedRequest, event: AccessEvent<'granted'>): Recorde
   if (state.status === 'revoked') {
     return { ...state, grantedAt: state.grantedAt ?? event.data.grantedAt, expiresAt: state.expiresAt ?? event.data.expiresAt };
   }
-  return { ...state, status: 'granted', reason: null, grantedAt: event.data.grantedAt, expiresAt: event.data.expiresAt };
+  const retry = state.retry?.action === 'grant' ? null : state.retry;
+  return { ...state, status: 'granted', reason: null, grantedAt: event.data.grantedAt, expiresAt: event.data.expiresAt, retry };
 }
 
 /** An approval step is recorded while the request waits for it; one that lands after the request settled is stale. */
@@ -260,10 +273,26 @@ function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): R
   return { ...state, approvals, status: final ? 'approved' : 'pending' };
 }
 
+/** Whether an attempt is older than (or the same as) the retry already shown for the same action. */
+function heardAlready(state: RecordedRequest, action: Retry['action'], attempt: number): boolean {
+  return state.retry?.action === action && state.retry.attempt >= attempt;
+}
+
 /** A failed revocation attempt shows until `revoked`; an older attempt heard late changes nothing. */
 function revokeFailed(state: RecordedRequest, event: AccessEvent<'revoke_failed'>): RecordedRequest {
-  if (state.status === 'revoked' || (state.revokeRetry && state.revokeRetry.attempt >= event.data.attempt)) return state;
-  return { ...state, revokeRetry: { attempt: event.data.attempt, lastError: event.data.reason, failedAt: event.occurredAt } };
+  if (state.status === 'revoked' || heardAlready(state, 'revoke', event.data.attempt)) return state;
+  const { attempt, reason, nextAttemptAt } = event.data;
+  return {
+    ...state,
+    retry: { action: 'revoke', attempt, lastError: reason, failedAt: event.occurredAt, nextAttemptAt: nextAttemptAt ?? null },
+  };
+}
+
+/** A failed grant attempt shows while the grant is on its way (approved, not yet granted or failed). */
+function grantRetrying(state: RecordedRequest, event: AccessEvent<'grant_retrying'>): RecordedRequest {
+  if (state.status !== 'approved' || heardAlready(state, 'grant', event.data.attempt)) return state;
+  const { attempt, reason, nextAttemptAt } = event.data;
+  return { ...state, retry: { action: 'grant', attempt, lastError: reason, failedAt: event.occurredAt, nextAttemptAt } };
 }
 
 function extended(state: RecordedRequest, event: AccessEvent<'extended'>): RecordedRequest {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ApprovalStage, RecordedRequest, RequestStatus, RevokeRetry, StageApproval } from './request.decider.js';
+import type { ApprovalStage, RecordedRequest, RequestStatus, Retry, StageApproval } from './request.decider.js';
 
 /** A row of the `requests` table: a request and its current status (the read model). */
 @Entity({ name: 'requests' })
@@ -63,8 +63,8 @@ export class RequestRecord {
   @Column({ name: 'ticket_key', type: 'text', nullable: true })
   ticketKey: string | null;
 
-  @Column({ name: 'revoke_retry', type: 'jsonb', nullable: true })
-  revokeRetry: RevokeRetry | null;
+  @Column({ name: 'retry', type: 'jsonb', nullable: true })
+  retry: Retry | null;
 }
 
 /** The decider's view of a row. */
@@ -85,7 +85,7 @@ export function stateOf(record: RequestRecord): RecordedRequest {
     approvalStages: record.approvalStages,
     approvals: record.approvals,
     ticketKey: record.ticketKey,
-    revokeRetry: record.revokeRetry,
+    retry: record.retry,
   };
 }
 
@@ -106,7 +106,7 @@ export function columnsOf(state: RecordedRequest): Omit<RequestRecord, 'id' | 'i
     approvalStages: state.approvalStages,
     approvals: state.approvals,
     ticketKey: state.ticketKey,
-    revokeRetry: state.revokeRetry,
+    retry: state.retry,
   };
 }
 

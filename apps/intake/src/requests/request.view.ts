@@ -14,12 +14,14 @@ export interface ApprovalView {
   waitingOn: string[];
 }
 
-/** A grant or revocation the provisioner keeps retrying, and why. */
+/** A grant or revocation the provisioner keeps retrying, why, and when it tries next. */
 export interface RetryView {
-  action: 'revoke';
+  action: 'grant' | 'revoke';
   attempt: number;
   lastError: string;
   lastFailedAt: string;
+  /** When the next attempt is due (a grant is never retried past its deadline: it is rolled back then). */
+  nextAttemptAt: string | null;
 }
 
 /** A request as the API shows it. */
@@ -51,7 +53,7 @@ export interface Submitted {
 
 /** The view of a recorded request. */
 export function viewOf(id: string, state: RecordedRequest): RequestView {
-  const retry = state.revokeRetry;
+  const retry = state.retry;
   return {
     id,
     requester: state.requester,
@@ -67,7 +69,15 @@ export function viewOf(id: string, state: RecordedRequest): RequestView {
     revokeRequestedAt: state.revokeRequestedAt,
     approval: approvalOf(state),
     ticketKey: state.ticketKey,
-    retrying: retry ? { action: 'revoke', attempt: retry.attempt, lastError: retry.lastError, lastFailedAt: retry.failedAt } : null,
+    retrying: retry
+      ? {
+          action: retry.action,
+          attempt: retry.attempt,
+          lastError: retry.lastError,
+          lastFailedAt: retry.failedAt,
+          nextAttemptAt: retry.nextAttemptAt,
+        }
+      : null,
   };
 }
 

@@ -54,7 +54,15 @@ export type ObservedEvent = AccessEvent<'requested' | 'approved' | 'cancelled' |
 
 /** The event types the grant rules produce. */
 export type GrantEventType =
-  'granted' | 'grant_failed' | 'revoked' | 'revoke_failed' | 'revoke_requested' | 'cancelled' | 'ticket_opened' | 'ticket_closed';
+  | 'granted'
+  | 'grant_retrying'
+  | 'grant_failed'
+  | 'revoked'
+  | 'revoke_failed'
+  | 'revoke_requested'
+  | 'cancelled'
+  | 'ticket_opened'
+  | 'ticket_closed';
 
 /** Why the directory or the catalog ends a request, whatever its state. */
 export type EndReason = 'deprovisioned' | 'application_removed';
@@ -66,10 +74,12 @@ export type GrantCommand =
   | { kind: 'complete_grant'; oktaUserId: string; membership: GrantMembership }
   /** The grant cannot complete (Okta refused it for good, or its deadline passed); no membership of it is left. */
   | { kind: 'fail_grant'; reason: string }
+  /** A grant attempt failed in a way retrying may fix; `attempt` counts them, the first being 1. */
+  | { kind: 'retry_grant'; error: string; attempt: number; nextAttemptAt: Date }
   /** Okta confirmed the membership is gone. */
   | { kind: 'confirm_revocation' }
   /** A revocation attempt failed; `attempt` counts them, the first being 1. */
-  | { kind: 'fail_revocation'; error: string; attempt: number }
+  | { kind: 'fail_revocation'; error: string; attempt: number; nextAttemptAt: Date }
   /** The reconciliation found the grant holding access past its expiry (or deadline) with no `expired` heard. */
   | { kind: 'revoke_overdue' }
   /**
@@ -118,12 +128,21 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
       case 'fail_grant':
         if (grant?.status !== 'granting') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
         return accept({ type: 'grant_failed', data: { reason: command.reason } });
+      case 'retry_grant':
+        if (grant?.status !== 'granting') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
+        return accept({
+          type: 'grant_retrying',
+          data: { reason: command.error || 'unknown error', attempt: command.attempt, nextAttemptAt: command.nextAttemptAt.toISOString() },
+        });
       case 'confirm_revocation':
         if (grant?.status !== 'revoking') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
         return accept({ type: 'revoked', data: { reason: grant.revokeReason ?? 'admin', revokedAt: now.toISOString() } });
       case 'fail_revocation':
         if (grant?.status !== 'revoking') return nothing(`the grant is ${grant?.status ?? 'unknown'}`);
-        return accept({ type: 'revoke_failed', data: { reason: command.error || 'unknown error', attempt: command.attempt } });
+        return accept({
+          type: 'revoke_failed',
+          data: { reason: command.error || 'unknown error', attempt: command.attempt, nextAttemptAt: command.nextAttemptAt.toISOString() },
+        });
       case 'revoke_overdue':
         if (!isOverdue(grant, now)) return nothing(`the grant is ${grant?.status ?? 'unknown'} and not overdue`);
         return accept({ type: 'revoke_requested', data: { reason: 'reconciliation', by: PROVISIONER_ACTOR } });
@@ -187,7 +206,8 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
         return grant && !grant.ticketKey ? { ...grant, ticketKey: event.data.ticketKey } : grant;
       case 'ticket_closed':
         return grant ? { ...grant, ticketClosed: true } : grant;
-      // Attempts and the time of the next one are the revocation loop's bookkeeping, not a rule.
+      // Attempts and the time of the next one are the loops' bookkeeping, not a rule.
+      case 'grant_retrying':
       case 'revoke_failed':
       case 'approval_opened':
       case 'denied':

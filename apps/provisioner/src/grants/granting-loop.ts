@@ -157,16 +157,20 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
     return (await addedByAnotherGrant(this.dataSource.manager, grant)) ? 'added' : 'preexisting';
   }
 
-  /** Tries again after a backoff, but no later than the deadline, when the grant is rolled back instead. */
+  /**
+   * Publishes `grant_retrying` (the requester's view says why the grant waits, and until when) and
+   * tries again after a backoff, but no later than the deadline, when the grant is rolled back instead.
+   */
   protected async retryLater({ grant, attempts }: OktaWork, error: unknown): Promise<void> {
     const attempt = attempts + 1;
     const delay = backoffDelay(attempt, { baseMs: this.config.GRANT_BACKOFF_BASE_MS, maxMs: this.config.GRANT_BACKOFF_MAX_MS });
     const next = this.clock.now().getTime() + delay;
     const deadline = this.pastDeadline(grant) ? Infinity : (grant.deadline?.getTime() ?? Infinity);
-    await retryOktaWork(this.dataSource.manager, grant.requestId, this.owner, {
-      attempts: attempt,
-      nextAttemptAt: new Date(Math.min(next, deadline)),
-      error: messageOf(error),
+    const nextAttemptAt = new Date(Math.min(next, deadline));
+    const command = { kind: 'retry_grant', error: messageOf(error), attempt, nextAttemptAt } as const;
+    await this.dataSource.transaction(async (manager) => {
+      await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });
+      await retryOktaWork(manager, grant.requestId, this.owner, { attempts: attempt, nextAttemptAt, error: command.error });
     });
   }
 

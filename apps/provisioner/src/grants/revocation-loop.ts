@@ -65,14 +65,11 @@ export class RevocationLoop extends LeasedLoop<OktaWork> {
   protected async retryLater({ grant, attempts }: OktaWork, error: unknown): Promise<void> {
     const attempt = attempts + 1;
     const delay = backoffDelay(attempt, { baseMs: this.config.REVOKE_BACKOFF_BASE_MS, maxMs: this.config.REVOKE_BACKOFF_MAX_MS });
-    const command = { kind: 'fail_revocation', error: messageOf(error), attempt } as const;
+    const nextAttemptAt = new Date(this.clock.now().getTime() + delay);
+    const command = { kind: 'fail_revocation', error: messageOf(error), attempt, nextAttemptAt } as const;
     await this.dataSource.transaction(async (manager) => {
       await this.grants.run({ requestId: grant.requestId, command, actor: PROVISIONER_ACTOR, manager });
-      await retryOktaWork(manager, grant.requestId, this.owner, {
-        attempts: attempt,
-        nextAttemptAt: new Date(this.clock.now().getTime() + delay),
-        error: command.error,
-      });
+      await retryOktaWork(manager, grant.requestId, this.owner, { attempts: attempt, nextAttemptAt, error: command.error });
     });
   }
 

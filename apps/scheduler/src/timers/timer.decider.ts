@@ -51,6 +51,7 @@ export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
       case 'approved':
       case 'denied':
       case 'cancelled':
+      case 'grant_retrying':
       case 'grant_failed':
       case 'revoke_requested':
       case 'revoke_failed':

@@ -31,6 +31,7 @@ export const eventOwners: Record<EventType, readonly BusService[]> = {
   approved: ['approval'],
   denied: ['approval'],
   granted: ['provisioner'],
+  grant_retrying: ['provisioner'],
   grant_failed: ['provisioner'],
   revoked: ['provisioner'],
   revoke_failed: ['provisioner'],

@@ -6,9 +6,10 @@ import { DeniedV1, DeniedV2, upcastDeniedV1 } from './denied.js';
 import { ExpiredV1 } from './expired.js';
 import { ExtendedV1 } from './extended.js';
 import { GrantFailedV1 } from './grant-failed.js';
+import { GrantRetryingV1 } from './grant-retrying.js';
 import { GrantedV1, GrantedV2, upcastGrantedV1 } from './granted.js';
 import { RequestedV1 } from './requested.js';
-import { RevokeFailedV1 } from './revoke-failed.js';
+import { RevokeFailedV1, RevokeFailedV2 } from './revoke-failed.js';
 import { RevokeRequestedV1, RevokeRequestedV2 } from './revoke-requested.js';
 import { RevokedV1, RevokedV2 } from './revoked.js';
 import { TicketClosedV1 } from './ticket-closed.js';
@@ -54,12 +55,13 @@ export const eventRegistry = {
     schema: GrantedV2,
     upcasters: { 1: upcastGrantedV1 },
   } satisfies EventDefinition<typeof GrantedV2>,
+  grant_retrying: define(GrantRetryingV1),
   grant_failed: define(GrantFailedV1),
   ticket_opened: define(TicketOpenedV1),
   expired: define(ExpiredV1),
   revoke_requested: widened(RevokeRequestedV1, RevokeRequestedV2),
   revoked: widened(RevokedV1, RevokedV2),
-  revoke_failed: define(RevokeFailedV1),
+  revoke_failed: widened(RevokeFailedV1, RevokeFailedV2),
   ticket_closed: define(TicketClosedV1),
   extended: define(ExtendedV1),
 } satisfies Record<string, EventDefinition>;

@@ -5,4 +5,9 @@ export const RevokeFailedV1 = z.object({
   reason: z.string().min(1),
   attempt: z.number().int().positive(),
 });
-export type RevokeFailedData = z.infer<typeof RevokeFailedV1>;
+
+/** access.revoke_failed v2: v1 and when the next attempt is due (absent in events published as v1). */
+export const RevokeFailedV2 = RevokeFailedV1.extend({
+  nextAttemptAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type RevokeFailedData = z.infer<typeof RevokeFailedV2>;

@@ -34,7 +34,8 @@ export const sampleData = {
   expired: { expiresAt: '2026-01-01T00:15:00.000Z' },
   revoke_requested: { reason: 'relinquished', by: 'alice@example.com' },
   revoked: { reason: 'expired', revokedAt: '2026-01-01T00:15:01.000Z' },
-  revoke_failed: { reason: 'okta unavailable', attempt: 1 },
+  revoke_failed: { reason: 'okta unavailable', attempt: 1, nextAttemptAt: '2026-01-01T00:01:00.000Z' },
+  grant_retrying: { reason: 'okta unavailable', attempt: 1, nextAttemptAt: '2026-01-01T00:01:00.000Z' },
   ticket_closed: { ticketKey: 'JIT-1' },
   extended: { by: 'bob@example.com', expiresAt: '2026-01-01T01:00:00.000Z' },
 } satisfies { [K in EventType]: EventDraft<K>['data'] };

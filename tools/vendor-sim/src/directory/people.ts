@@ -61,6 +61,17 @@ export class People {
     return this.bySlackId.get(slackId);
   }
 
+  /** Everyone, in the order they were added (so a restore finds the later of two with one login, as before). */
+  snapshot(): Person[] {
+    return [...this.byOktaId.values()];
+  }
+
+  /** Replaces everyone with a snapshot's people. */
+  restore(people: readonly Person[]): void {
+    for (const map of [this.byOktaId, this.byLogin, this.byEmail, this.bySlackId]) map.clear();
+    for (const person of people) this.add(person);
+  }
+
   /** Back to the seeded people. */
   reset(): void {
     for (const map of [this.byOktaId, this.byLogin, this.byEmail, this.bySlackId]) map.clear();

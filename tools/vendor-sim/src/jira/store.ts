@@ -42,6 +42,13 @@ export interface NewIssue {
   reporter: JiraAccount;
 }
 
+/** The project's state as `JiraStore.snapshot` returns it. */
+export interface JiraSnapshot {
+  issues: JiraIssue[];
+  nextIssueNumber: number;
+  nextCommentId: number;
+}
+
 /** Atlassian account ids look like `712020:<uuid>`; derive one from the e-mail so it is stable across runs. */
 export function accountFor(email: string): JiraAccount {
   const hex = createHash('sha256').update(email.toLowerCase()).digest('hex');
@@ -100,6 +107,19 @@ export class JiraStore {
     issue.updated = now;
     issue.statusChanged = now;
     issue.resolved = to.category.key === 'done' ? now : undefined;
+  }
+
+  /** Issues (with their comments) and the counters, as `restore` takes them back. */
+  snapshot(): JiraSnapshot {
+    return { issues: [...this.issues.values()], nextIssueNumber: this.nextIssueNumber, nextCommentId: this.nextCommentId };
+  }
+
+  /** Replaces the project's issues and counters with a snapshot's. */
+  restore(snapshot: JiraSnapshot): void {
+    this.issues.clear();
+    for (const issue of snapshot.issues) this.issues.set(issue.key, issue);
+    this.nextIssueNumber = snapshot.nextIssueNumber;
+    this.nextCommentId = snapshot.nextCommentId;
   }
 
   /** Back to an empty project. */

@@ -40,6 +40,14 @@ export interface OktaSeed {
   groups: readonly SeedGroup[];
 }
 
+/** The org's state as `OktaDirectory.snapshot` returns it. */
+export interface OktaSnapshot {
+  accounts: Map<string, OktaAccount>;
+  groups: Map<string, OktaGroup>;
+  members: Map<string, Set<string>>;
+  membershipUpdated: Map<string, string>;
+}
+
 const now = () => new Date().toISOString();
 
 /**
@@ -188,6 +196,30 @@ export class OktaDirectory {
   removeMember(groupId: string, userId: string): void {
     if (this.members.get(groupId)?.delete(userId)) {
       this.membershipUpdated.set(groupId, now());
+    }
+  }
+
+  /** Accounts, groups and memberships, as `restore` takes them back (Maps and Sets: structured-clone data). */
+  snapshot(): OktaSnapshot {
+    return {
+      accounts: new Map(this.accounts),
+      groups: new Map(this.groupsById),
+      members: new Map([...this.members].map(([groupId, set]) => [groupId, new Set(set)])),
+      membershipUpdated: new Map(this.membershipUpdated),
+    };
+  }
+
+  /** Replaces the org's accounts, groups and memberships with a snapshot's (the people are restored on their own). */
+  restore(snapshot: OktaSnapshot): void {
+    const pairs: [Map<string, unknown>, Map<string, unknown>][] = [
+      [this.accounts, snapshot.accounts],
+      [this.groupsById, snapshot.groups],
+      [this.members, snapshot.members],
+      [this.membershipUpdated, snapshot.membershipUpdated],
+    ];
+    for (const [target, source] of pairs) {
+      target.clear();
+      for (const [key, value] of source) target.set(key, value);
     }
   }
 

@@ -28,6 +28,7 @@ export function resetState(ctx: SimContext): void {
   ctx.jira.reset();
   ctx.slack.reset();
   ctx.faults.clear();
+  ctx.authorizationCodes.clear();
 }
 
 /** The simulator's own control endpoints; not part of any vendor API. Mounted at `/_sim`. */

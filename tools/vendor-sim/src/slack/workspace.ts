@@ -12,6 +12,13 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
 }
 
+/** The workspace's state as `SlackWorkspace.snapshot` returns it. */
+export interface SlackSnapshot {
+  messages: Map<string, SlackMessage[]>;
+  openDms: Set<string>;
+  lastTs: number;
+}
+
 /** The simulated workspace: every person of the company's directory as a member, the app's DMs with them and its messages there. */
 export class SlackWorkspace {
   private readonly messages = new Map<string, SlackMessage[]>();
@@ -70,6 +77,19 @@ export class SlackWorkspace {
   /** Messages in a channel, oldest first. */
   messagesIn(channel: string): SlackMessage[] {
     return this.messages.get(channel) ?? [];
+  }
+
+  /** Open DMs and every message, as `restore` takes them back. */
+  snapshot(): SlackSnapshot {
+    return { messages: new Map(this.messages), openDms: new Set(this.openDms), lastTs: this.lastTs };
+  }
+
+  /** Replaces the DMs and messages with a snapshot's. */
+  restore(snapshot: SlackSnapshot): void {
+    this.reset();
+    for (const [channel, messages] of snapshot.messages) this.messages.set(channel, messages);
+    for (const channel of snapshot.openDms) this.openDms.add(channel);
+    this.lastTs = snapshot.lastTs;
   }
 
   /** Back to no DMs and no messages. */

@@ -70,6 +70,12 @@ const dataDir = resolve(env.JIT_DATA_DIR);
 const natsDir = resolve(dataDir, 'nats');
 const natsPidFile = resolve(natsDir, 'nats.pid');
 const databaseDir = resolve(dataDir, 'postgres');
+/**
+ * The password of the audit service's own login role on the embedded Postgres, new each start:
+ * tools/dev/postgres.ts creates or updates the role `jit_audit` with it. The role owns nothing, so
+ * the audit service writes as a role that may only insert and select while the owner migrates.
+ */
+const auditPassword = randomBytes(18).toString('base64url');
 const postmasterPidFile = resolve(databaseDir, 'postmaster.pid');
 /** The simulator's signing key and its Okta, Jira and Slack state, kept across restarts. */
 const vendorSimDir = resolve(dataDir, 'vendor-sim');
@@ -420,13 +426,6 @@ try {
     await shutdown(1);
   }
 }
-
-/**
- * The password of the audit service's own login role on the embedded Postgres, new each start:
- * tools/dev/postgres.ts creates or updates the role `jit_audit` with it. The role owns nothing, so
- * the audit service writes as a role that may only insert and select while the owner migrates.
- */
-const auditPassword = randomBytes(18).toString('base64url');
 
 /**
  * The audit service's settings: its checkpoint signing key under the data folder (generated on first

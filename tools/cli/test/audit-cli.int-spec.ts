@@ -82,6 +82,32 @@ describe('audit operations through the CLI', () => {
     });
   });
 
+  it('while a replay waits to swap its table in, the service goes on answering from the old one', async () => {
+    // A writer holds the projection: the replay builds its fresh table, then waits for the lock it swaps under.
+    const writer = new pg.Client({ connectionString: service.databaseUrl });
+    await writer.connect();
+    await writer.query('BEGIN');
+    await writer.query('LOCK TABLE audit.requests IN ROW EXCLUSIVE MODE');
+    const replaying = runJitOutput(['replay', '--projection', 'requests'], env);
+    try {
+      await waitFor(
+        async () =>
+          (await owner.query(`SELECT 1 FROM pg_locks WHERE relation = 'audit.requests'::regclass AND NOT granted`)).rowCount === 1,
+        { what: 'the replay waiting to swap', timeoutMs: 30_000 },
+      );
+      const fresh = await owner.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'audit' AND tablename LIKE 'requests_rebuild_%'`);
+      expect(fresh.rows).toHaveLength(1);
+      const answer = await fetch(`${service.url}/v1/audit/lingering`, { headers: { authorization: `Bearer ${apiKey}` } });
+      expect(answer.status).toBe(200);
+    } finally {
+      await writer.query('COMMIT');
+      await writer.end();
+    }
+    expect((await replaying).lines).toEqual([expect.objectContaining({ projection: 'requests' })]);
+    const left = await owner.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'audit' AND tablename LIKE 'requests_%'`);
+    expect(left.rows).toEqual([]);
+  });
+
   it('refuses a projection it does not know, naming the ones it does', async () => {
     await expect(runJit(['replay', '--projection', 'grants-by-colour'], env)).rejects.toMatchObject({
       stderr: expect.stringContaining('no projection "grants-by-colour": one of requests'),

@@ -8,6 +8,7 @@ import { CreateSlackNotifications1764000000200 } from './migrations/176400000020
 import { RenameNotifications1764000000300 } from './migrations/1764000000300-rename-notifications.js';
 import { CanonicalLogins1764000000400 } from './migrations/1764000000400-canonical-logins.js';
 import { AddRequestKey1764000000410 } from './migrations/1764000000410-add-request-key.js';
+import { AccessAndReminders1764000000500 } from './migrations/1764000000500-access-and-reminders.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
 /** Approvals: who must approve each request, in which order, and their decisions, on the web and in Slack. */
@@ -26,5 +27,6 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
     RenameNotifications1764000000300,
     CanonicalLogins1764000000400,
     AddRequestKey1764000000410,
+    AccessAndReminders1764000000500,
   ],
 };

@@ -14,6 +14,7 @@ const sandbox: Application = {
   minDurationSeconds: 10,
   maxDurationSeconds: 3600,
   approval: { kind: 'auto' },
+  preExpiryNoticeSeconds: 600,
 };
 
 const submit: RequestCommand = {

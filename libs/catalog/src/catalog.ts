@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LoginSchema, type ApprovalPolicy } from '@jit/events';
+import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, LoginSchema, type ApprovalPolicy } from '@jit/events';
 import { DURATION_FORMAT, parseDuration } from './duration.js';
 
 /**
@@ -24,6 +24,8 @@ export interface Application {
   minDurationSeconds: number;
   maxDurationSeconds: number;
   approval: ApprovalPolicy;
+  /** How long before the expiry the requester is warned (in Slack). */
+  preExpiryNoticeSeconds: number;
 }
 
 const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((text, ctx) => {
@@ -67,6 +69,7 @@ const ApplicationEntry = z
     minDuration: duration,
     maxDuration: duration,
     approval,
+    preExpiryNotice: duration.default(DEFAULT_PRE_EXPIRY_NOTICE_SECONDS),
   })
   .superRefine((entry, ctx) => {
     if (entry.minDuration > entry.maxDuration) {
@@ -85,6 +88,7 @@ const ApplicationEntry = z
     minDurationSeconds: entry.minDuration,
     maxDurationSeconds: entry.maxDuration,
     approval: entry.approval,
+    preExpiryNoticeSeconds: entry.preExpiryNotice,
   }));
 
 /** The catalog file: `{ "applications": [...] }`. */

@@ -130,3 +130,16 @@ describe('granted v1 → v2 upcaster', () => {
     });
   });
 });
+
+describe('requested v1 → v2 upcaster', () => {
+  it('reads every v1 request as the same v2, which may also say when to warn before the expiry', () => {
+    const v1 = { ...sampleEvent('requested', 'req-1'), version: 1 };
+    expect(decodeEvent(v1)).toEqual({ ok: true, event: { ...v1, version: 2 } });
+    const warned = { ...v1, version: 2, data: { ...v1.data, application: { ...v1.data.application, preExpiryNoticeSeconds: 300 } } };
+    expect(decodeEvent(warned)).toEqual({ ok: true, event: warned });
+    expect(decodeEvent({ ...warned, version: 1 })).toEqual({ ok: true, event: { ...v1, version: 2 } });
+    expect(decodeEvent({ ...warned, data: { ...warned.data, application: { ...warned.data.application, preExpiryNoticeSeconds: 0 } } })).toMatchObject({
+      ok: false,
+    });
+  });
+});

@@ -1,12 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { EventContext, OnEvent, PrepareEvent, type AccessEvent, type PipelineOutcome } from '@jit/events';
-import type { ApprovalState } from './approval.decider.js';
+import type { AccessReport, ApprovalState } from './approval.decider.js';
 import { Approvals } from './approvals.js';
 
 /**
  * Keeps approvals in step with the request's life: opened on `requested` (the manager looked up
- * before the transaction opens), closed on `cancelled`. The consumer acts on the outcome.
+ * before the transaction opens), closed on `cancelled`, and following the access it led to so the
+ * requester can be told. The consumer acts on the outcome.
  */
 @Controller()
 export class ApprovalEventsHandler {
@@ -25,5 +26,10 @@ export class ApprovalEventsHandler {
   @OnEvent('cancelled')
   onCancelled(@Payload() event: AccessEvent<'cancelled'>, @Ctx() ctx: EventContext): Promise<PipelineOutcome<ApprovalState>> {
     return this.approvals.cancel(event, ctx.manager);
+  }
+
+  @OnEvent('granted', 'grant_failed', 'ticket_opened', 'revoke_requested', 'revoked', 'extended')
+  onAccess(@Payload() event: AccessEvent<AccessReport>, @Ctx() ctx: EventContext): Promise<PipelineOutcome<ApprovalState>> {
+    return this.approvals.observeAccess(event, ctx.manager);
   }
 }

@@ -10,7 +10,10 @@ import {
   type Decider,
   type Decision,
   type DenyReason,
+  type EarlyRevokeReason,
   type EventDraft,
+  type EventType,
+  type RevokeReason,
   type RequestedData,
   type ResolvedStage,
   normaliseLogin,
@@ -48,6 +51,15 @@ export interface RequestFacts {
   requestKey?: string;
 }
 
+/**
+ * What became of the access an approved request led to, as far as the requester must be told:
+ * granted (until when, which Jira issue, and who asked to end it early), failed, or ended (why, by whom).
+ */
+export type AccessOutcome =
+  | { state: 'granted'; expiresAt: string; ticketKey?: string; endRequested?: { reason: EarlyRevokeReason; by: string } }
+  | { state: 'failed'; reason: string }
+  | { state: 'ended'; reason: RevokeReason; by?: string; at: string };
+
 /** The approval of one request: who must decide, in which order, and what was decided. */
 export interface Approval extends RequestFacts {
   /** The approvers of each stage, resolved once when the request arrived. */
@@ -58,6 +70,8 @@ export interface Approval extends RequestFacts {
   approvers: string[];
   decisions: StageDecision[];
   state: ApprovalStatus;
+  /** The access the approval led to, once the provisioner reported on it. */
+  access?: AccessOutcome;
 }
 
 /** What the service knows of a request: nothing, the request alone (approvers not resolved yet), or its approval. */
@@ -74,7 +88,13 @@ export type ApprovalCommand =
   | { kind: 'approve'; by: string; stage?: number; via?: Via; comment?: string }
   | { kind: 'deny'; by: string; stage?: number; via?: Via; comment?: string }
   /** The requester withdrew the request (the `cancelled` event is the cause). */
-  | { kind: 'observe_cancelled' };
+  | { kind: 'observe_cancelled' }
+  /** The provisioner or the scheduler reported on the access (the event is the cause), so the requester can be told. */
+  | { kind: 'observe_access'; type: AccessReport };
+
+/** The events of the access's life the approval follows to tell the requester. */
+export const accessReports = ['granted', 'grant_failed', 'ticket_opened', 'revoke_requested', 'revoked', 'extended'] as const satisfies EventType[];
+export type AccessReport = (typeof accessReports)[number];
 
 /** The event types an approval produces. */
 export type ApprovalProduced = 'approval_opened' | 'approved' | 'denied';
@@ -133,6 +153,10 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
         if (state.state === 'cancelled') return nothing('the approval is already cancelled');
         if (state.state === 'denied') return nothing('a denied request stays denied');
         return accept();
+      case 'observe_access':
+        // An approval this service never opened (its tables restored from an older backup, say) has nobody to tell.
+        if (!isApproval(state)) return nothing(`no approval is known for the ${command.type} report`);
+        return accept();
       default: {
         const _exhaustive: never = command;
         return _exhaustive;
@@ -154,12 +178,13 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
         return isApproval(state) && state.state !== 'denied' ? { ...state, state: 'cancelled' } : state;
       case 'granted':
       case 'grant_failed':
-      case 'expired':
+      case 'ticket_opened':
       case 'revoke_requested':
       case 'revoked':
-      case 'revoke_failed':
       case 'extended':
-      case 'ticket_opened':
+        return isApproval(state) ? { ...state, access: accessAfter(state.access, event) } : state;
+      case 'expired':
+      case 'revoke_failed':
       case 'ticket_closed':
         return state;
       default: {
@@ -332,4 +357,33 @@ function deniedAt(approval: Approval, event: AccessEvent<'denied'>): Approval {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** The access outcome after a report from the provisioner: a report that does not fit where the access stands changes nothing. */
+function accessAfter(access: AccessOutcome | undefined, event: AccessEvent<AccessReport>): AccessOutcome | undefined {
+  switch (event.type) {
+    case 'granted':
+      return access ? access : { state: 'granted', expiresAt: event.data.expiresAt, ...ticketOf(event.data.ticketKey) };
+    case 'grant_failed':
+      return access ? access : { state: 'failed', reason: event.data.reason };
+    case 'ticket_opened':
+      return access?.state === 'granted' ? { ...access, ticketKey: event.data.ticketKey } : access;
+    case 'revoke_requested':
+      return access?.state === 'granted' ? { ...access, endRequested: { reason: event.data.reason, by: event.data.by } } : access;
+    case 'extended':
+      return access?.state === 'granted' ? { ...access, expiresAt: event.data.expiresAt } : access;
+    case 'revoked': {
+      if (access?.state !== 'granted') return access;
+      const by = access.endRequested?.by;
+      return { state: 'ended', reason: event.data.reason, ...(by ? { by } : {}), at: event.data.revokedAt };
+    }
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+function ticketOf(ticketKey: string | undefined): { ticketKey?: string } {
+  return ticketKey ? { ticketKey } : {};
 }

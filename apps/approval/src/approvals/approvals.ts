@@ -20,6 +20,7 @@ import { Directory, DirectoryUnavailableError } from '../directory/directory.js'
 import {
   approvalDecider,
   needsManager,
+  type AccessReport,
   type Approval,
   type ApprovalCommand,
   type ApprovalProduced,
@@ -94,6 +95,17 @@ export class Approvals {
     return this.pipeline.run({
       requestId: event.requestId,
       command: { kind: 'observe_cancelled' },
+      actor: SERVICE_ACTOR,
+      cause: event,
+      manager,
+    });
+  }
+
+  /** The provisioner reported on the access (granted, failed, a ticket, an end asked or done, a new expiry): the requester is told. */
+  observeAccess(event: AccessEvent<AccessReport>, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    return this.pipeline.run({
+      requestId: event.requestId,
+      command: { kind: 'observe_access', type: event.type },
       actor: SERVICE_ACTOR,
       cause: event,
       manager,

@@ -8,12 +8,17 @@ import {
   type StageDecision,
 } from '../approvals/approval.decider.js';
 import type { RequestSummary } from '../slack/chat.js';
+import type { Instant, Wording } from './wording.js';
 
-/** Something to tell people in the chat once an approval changed. */
+/**
+ * Something to tell people in the chat once an approval changed: ask an approver, put the outcome
+ * on a stage's approval messages, or tell a person (the requester) something, with the Extend
+ * button when `extend` is set.
+ */
 export type Notice =
   | { kind: 'ask'; requestId: string; approver: string; summary: RequestSummary }
-  | { kind: 'update'; requestId: string; stage: number; outcome: string; summary: RequestSummary }
-  | { kind: 'tell'; requestId: string; login: string; text: string };
+  | { kind: 'update'; requestId: string; stage: number; outcome: Wording; summary: RequestSummary }
+  | { kind: 'tell'; requestId: string; login: string; text: Wording; extend?: boolean };
 
 /**
  * What to tell whom when an approval goes from `before` (not yet an approval: it was just opened)
@@ -41,7 +46,100 @@ export function noticesOf(before: ApprovalState, after: Approval): Notice[] {
   if ((justOpened || wasPending) && (after.state === 'approved' || after.state === 'denied')) {
     notices.push({ kind: 'tell', requestId, login: after.requester, text: answerText(after) });
   }
+  if (isApproval(before)) notices.push(...accessNotices(before, after));
   return notices;
+}
+
+/**
+ * What the requester and the approvers are told when the access changed: the grant (and every
+ * stage's messages show it), a failure, a new expiry, the end.
+ */
+function accessNotices(before: Approval, after: Approval): Notice[] {
+  const { requestId, requester: login } = after;
+  const was = before.access;
+  const now = after.access;
+  if (!now || now === was) return [];
+  const application = after.application.name;
+  const id = ` (request ${requestId})`;
+  switch (now.state) {
+    case 'granted': {
+      if (was?.state === 'granted') {
+        if (was.expiresAt === now.expiresAt) return [];
+        return [{ kind: 'tell', requestId, login, text: [`Your access to ${application} now ends at `, { at: now.expiresAt }, `.${id}`] }];
+      }
+      const ticket = now.ticketKey ? `; Jira issue ${now.ticketKey}` : '';
+      const granted: Notice = {
+        kind: 'tell',
+        requestId,
+        login,
+        text: [`Your access to ${application} is granted until `, { at: now.expiresAt }, `${ticket}.${id}`],
+      };
+      const summary = summaryOf(after);
+      const updates = after.stages.map(
+        (_, stage): Notice => ({
+          kind: 'update',
+          requestId,
+          stage,
+          outcome: [...outcomeOf(after, stage), `; access granted until `, { at: now.expiresAt }],
+          summary: { ...summary, stage },
+        }),
+      );
+      return [granted, ...updates];
+    }
+    case 'failed':
+      if (was) return [];
+      return [
+        {
+          kind: 'tell',
+          requestId,
+          login,
+          text: `Your access to ${application} could not be granted: ${now.reason}. Nothing was changed; ask again, and if it keeps failing tell the owners (${after.application.owners.join(', ') || 'the administrators'}).${id}`,
+        },
+      ];
+    case 'ended':
+      if (was?.state === 'ended') return [];
+      return [{ kind: 'tell', requestId, login, text: [`Your access to ${application} has ended at `, { at: now.at }, `: ${endedBecause(now)}.${id}`] }];
+    default: {
+      const _exhaustive: never = now;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Why access ended, in the requester's words. */
+function endedBecause(ended: Extract<NonNullable<Approval['access']>, { state: 'ended' }>): string {
+  switch (ended.reason) {
+    case 'expired':
+      return 'its time was up';
+    case 'relinquished':
+      return 'you gave it back';
+    case 'admin':
+      return `revoked by ${ended.by ?? 'an administrator'}`;
+    case 'reconciliation':
+      return 'revoked by reconciliation, which found no grant to explain it';
+    case 'deprovisioned':
+      return 'your account was deactivated in the directory';
+    case 'application_removed':
+      return 'the application was removed from the catalog';
+    default: {
+      const _exhaustive: never = ended.reason;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The pre-expiry notice of a granted approval: when the access ends, with the Extend button when the policy allows one. */
+export function expiryNoticeOf(approval: Approval, extend: boolean): Notice | undefined {
+  const access = approval.access;
+  if (access?.state !== 'granted') return undefined;
+  const then = extend ? ' Extend it below if you need more time.' : '';
+  return {
+    kind: 'tell',
+    requestId: approval.requestId,
+    login: approval.requester,
+    text: [`Your access to ${approval.application.name} ends at `, { at: access.expiresAt }, `.${then} (request ${approval.requestId})`],
+    extend,
+  };
 }
 
 /** What an approver of the approval's current stage is shown. */
@@ -56,13 +154,13 @@ export function summaryOf(approval: Approval): RequestSummary {
   };
 }
 
-/** What became of a stage, for its approvers' messages, e.g. "Denied by bob@example.com: not during the freeze". */
-function outcomeOf(after: Approval, stage: number): string {
-  if (after.state === 'cancelled') return 'Cancelled by the requester';
+/** What became of a stage, for its approvers' messages, e.g. "Denied by bob@example.com at 2 Mar 2026, 10:05 GMT: not during the freeze". */
+function outcomeOf(after: Approval, stage: number): (string | Instant)[] {
+  if (after.state === 'cancelled') return ['Cancelled by the requester'];
   const decision = after.decisions.findLast((d) => d.stage === stage);
-  if (!decision) return `Closed: the request is ${after.state}`;
-  if (decision.outcome === 'denied') return `Denied by ${decision.by}${said(decision)}`;
-  return `Approved by ${decision.by}`;
+  if (!decision) return [`Closed: the request is ${after.state}`];
+  if (decision.outcome === 'denied') return [`Denied by ${decision.by} at `, { at: decision.at }, ...(said(decision) ? [said(decision)] : [])];
+  return [`Approved by ${decision.by} at `, { at: decision.at }];
 }
 
 /** The requester's final answer, e.g. "Your request for AWS production console (2h) was approved by bob@example.com". */

@@ -120,16 +120,18 @@ export class NotificationRelay extends PeriodicTask {
       case 'update': {
         const { requestId, stage, outcome, summary } = notice;
         const posted = (await this.dataSource.query(
-          `SELECT channel, ts FROM ${messages} WHERE request_id = $1 AND stage = $2 ORDER BY approver`,
+          `SELECT channel, ts, approver FROM ${messages} WHERE request_id = $1 AND stage = $2 ORDER BY approver`,
           [requestId, stage],
-        )) as MessageRef[];
+        )) as (MessageRef & { approver: string })[];
         // chat.update is idempotent, so a retry after a partial failure rewrites every message again.
-        for (const message of posted) await this.chat.updateDecision({ message, summary, requestId, outcome });
+        for (const { approver, ...message } of posted) await this.chat.updateDecision({ message, summary, requestId, outcome, approver });
         return undefined;
       }
-      case 'tell':
-        await this.chat.tellRequester(notice.login, notice.text);
+      case 'tell': {
+        const { login, text, extend, requestId } = notice;
+        await this.chat.tellRequester({ login, text, ...(extend ? { extend: { requestId } } : {}) });
         return undefined;
+      }
       default: {
         const _exhaustive: never = notice;
         throw new Error(`unknown notice ${JSON.stringify(_exhaustive)}`);

@@ -1,3 +1,5 @@
+import type { Wording } from '../notifications/wording.js';
+
 /** What an approver is shown about a request. */
 export interface RequestSummary {
   requester: string;
@@ -29,8 +31,18 @@ export interface DecisionUpdate {
   message: MessageRef;
   summary: RequestSummary;
   requestId: string;
-  /** E.g. "Approved by bob@example.com". */
-  outcome: string;
+  /** E.g. "Approved by bob@example.com at …", its instants shown in the approver's time zone. */
+  outcome: Wording;
+  /** The approver the message was sent to (their login), whose time zone the outcome is shown in. */
+  approver: string;
+}
+
+/** A message to a person, its instants in their time zone. */
+export interface PersonMessage {
+  login: string;
+  text: Wording;
+  /** Adds the Extend button for this request (the pre-expiry notice). */
+  extend?: { requestId: string };
 }
 
 /**
@@ -45,7 +57,7 @@ export abstract class Chat {
   abstract updateDecision(update: DecisionUpdate): Promise<void>;
 
   /** Sends a person a direct message; a person the chat does not know is skipped. */
-  abstract tellRequester(login: string, text: string): Promise<void>;
+  abstract tellRequester(message: PersonMessage): Promise<void>;
 
   /**
    * The e-mail address of a chat member's profile, by the chat's own id for them; undefined when the

@@ -1,6 +1,15 @@
 import { webApi, type types } from '@slack/bolt';
 import { formatDuration } from '@jit/events';
-import { Chat, ChatUnavailableError, type ApprovalAsk, type DecisionUpdate, type MessageRef, type RequestSummary } from './chat.js';
+import { render } from '../notifications/wording.js';
+import {
+  Chat,
+  ChatUnavailableError,
+  type ApprovalAsk,
+  type DecisionUpdate,
+  type MessageRef,
+  type PersonMessage,
+  type RequestSummary,
+} from './chat.js';
 
 /** How to reach Slack's Web API. */
 export interface SlackChatOptions {
@@ -15,6 +24,9 @@ export interface SlackChatOptions {
 /** Action ids of the approval message's buttons; their value names the request and the stage asked (`buttonValue`). */
 export const APPROVE_ACTION = 'approve';
 export const DENY_ACTION = 'deny';
+
+/** Action id of the pre-expiry notice's Extend button; its value is the request id. */
+export const EXTEND_ACTION = 'extend';
 
 /** What an approval message's button answers: the request, and the stage the message asked about. */
 export interface ButtonTarget {
@@ -57,8 +69,9 @@ export class SlackChat extends Chat {
   }
 
   async askForApproval({ approver, summary, requestId }: ApprovalAsk): Promise<MessageRef | undefined> {
-    const channel = await this.dmWith(approver);
-    if (!channel) return undefined;
+    const member = await this.memberWith(approver);
+    if (!member) return undefined;
+    const channel = await this.openDm(member.id);
     const posted = await this.call(() =>
       this.client.chat.postMessage({
         channel,
@@ -69,20 +82,27 @@ export class SlackChat extends Chat {
     return { channel: posted.channel ?? channel, ts: posted.ts as string };
   }
 
-  async updateDecision({ message, summary, requestId, outcome }: DecisionUpdate): Promise<void> {
+  async updateDecision({ message, summary, requestId, outcome, approver }: DecisionUpdate): Promise<void> {
+    const said = render(outcome, (await this.memberWith(approver))?.tz);
     await this.call(() =>
       this.client.chat.update({
         channel: message.channel,
         ts: message.ts,
-        text: `${summary.requester} asked for ${summary.applicationName}: ${outcome}`,
-        blocks: [...describe(summary, requestId), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(outcome)}*` } }],
+        text: `${summary.requester} asked for ${summary.applicationName}: ${said}`,
+        blocks: [...describe(summary, requestId), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(said)}*` } }],
       }),
     );
   }
 
-  async tellRequester(login: string, text: string): Promise<void> {
-    const channel = await this.dmWith(login);
-    if (channel) await this.call(() => this.client.chat.postMessage({ channel, text }));
+  async tellRequester({ login, text, extend }: PersonMessage): Promise<void> {
+    const member = await this.memberWith(login);
+    if (!member) return;
+    const channel = await this.openDm(member.id);
+    const said = render(text, member.tz);
+    const blocks: Block[] | undefined = extend
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: escape(said) } }, extendButton(extend.requestId)]
+      : undefined;
+    await this.call(() => this.client.chat.postMessage({ channel, text: said, ...(blocks ? { blocks } : {}) }));
   }
 
   /** A member's Slack user id to their profile e-mail (`users.info`); undefined for a member Slack does not know or who has no e-mail. */
@@ -96,11 +116,11 @@ export class SlackChat extends Chat {
     await this.call(() => this.client.chat.postMessage({ channel, text }));
   }
 
-  private async dmWith(login: string): Promise<string | undefined> {
-    // A person without a Slack account is not a failure: they approve on the web.
+  /** The member with a person's e-mail, and their time zone; undefined for a person without a Slack account (they use the web). */
+  private async memberWith(login: string): Promise<{ id: string; tz?: string } | undefined> {
     const found = await this.call(() => this.client.users.lookupByEmail({ email: login }), ['users_not_found']);
-    const userId = found?.user?.id;
-    return userId ? this.openDm(userId) : undefined;
+    const id = found?.user?.id;
+    return id ? { id, ...(found?.user?.tz ? { tz: found.user.tz } : {}) } : undefined;
   }
 
   private async openDm(slackUserId: string): Promise<string> {
@@ -154,6 +174,14 @@ function decisionButtons(target: ButtonTarget): types.ActionsBlock {
       { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
       { type: 'button', action_id: DENY_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value },
     ],
+  };
+}
+
+function extendButton(requestId: string): types.ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'extension',
+    elements: [{ type: 'button', action_id: EXTEND_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Extend' }, value: requestId }],
   };
 }
 

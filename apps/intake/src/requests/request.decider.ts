@@ -127,10 +127,10 @@ function submit(command: Command<'submit'>, state: RequestState): Decision<Reque
     );
   }
   if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
-  const { id, name, oktaGroupId, owners, approval } = application;
+  const { id, name, oktaGroupId, owners, approval, preExpiryNoticeSeconds } = application;
   return accept({
     type: 'requested',
-    data: { requester, application: { id, name, oktaGroupId, owners, approval }, durationSeconds, justification },
+    data: { requester, application: { id, name, oktaGroupId, owners, approval, preExpiryNoticeSeconds }, durationSeconds, justification },
   });
 }
 

@@ -7,7 +7,7 @@ import { ExpiredV1 } from './expired.js';
 import { ExtendedV1 } from './extended.js';
 import { GrantFailedV1 } from './grant-failed.js';
 import { GrantedV1, GrantedV2, upcastGrantedV1 } from './granted.js';
-import { RequestedV1 } from './requested.js';
+import { RequestedV1, RequestedV2 } from './requested.js';
 import { RevokeFailedV1 } from './revoke-failed.js';
 import { RevokeRequestedV1, RevokeRequestedV2 } from './revoke-requested.js';
 import { RevokedV1, RevokedV2 } from './revoked.js';
@@ -38,7 +38,7 @@ function widened<S extends z.ZodType>(v1: z.ZodType, v2: S): EventDefinition<S> 
 
 /** The one list of event types. A published version never changes: add a version and an upcaster. */
 export const eventRegistry = {
-  requested: define(RequestedV1),
+  requested: widened(RequestedV1, RequestedV2),
   approval_opened: define(ApprovalOpenedV1),
   approved: define(ApprovedV1),
   denied: {

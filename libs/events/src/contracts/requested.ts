@@ -32,4 +32,17 @@ export const RequestedV1 = z.object({
   durationSeconds: z.number().int().positive(),
   justification: z.string().min(1),
 });
-export type RequestedData = z.infer<typeof RequestedV1>;
+
+/**
+ * access.requested v2: as v1, the application's snapshot may also say how long before the expiry
+ * the requester is warned (`preExpiryNoticeSeconds`; without it, 10 minutes). Every v1 is a v2.
+ */
+export const RequestedV2 = RequestedV1.extend({
+  application: RequestedV1.shape.application.extend({
+    preExpiryNoticeSeconds: z.number().int().positive().optional(),
+  }),
+});
+export type RequestedData = z.infer<typeof RequestedV2>;
+
+/** How long before the expiry the requester is warned when the application's snapshot does not say. */
+export const DEFAULT_PRE_EXPIRY_NOTICE_SECONDS = 600;

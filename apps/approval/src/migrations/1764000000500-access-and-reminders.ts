@@ -1,0 +1,34 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { tableOf } from '@jit/events';
+
+/**
+ * What became of an approved request's access (so the requester is told of the grant, its end and
+ * its failure), and the reminders due at a time of the service's clock (the pre-expiry notice).
+ */
+export class AccessAndReminders1764000000500 implements MigrationInterface {
+  name = 'AccessAndReminders1764000000500';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const t = (table: string): string => tableOf(runner.manager, table);
+    for (const statement of [
+      `ALTER TABLE ${t('approvals')} ADD COLUMN access jsonb`,
+      // One reminder of each kind per request: moving it (an extension) replaces its time.
+      `CREATE TABLE ${t('reminders')} (
+      request_id uuid NOT NULL,
+      kind text NOT NULL,
+      due_at timestamptz NOT NULL,
+      state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'fired')),
+      fired_at timestamptz,
+      PRIMARY KEY (request_id, kind)
+    )`,
+      `CREATE INDEX reminders_due ON ${t('reminders')} (due_at) WHERE state = 'pending'`,
+    ]) {
+      await runner.query(statement);
+    }
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE ${tableOf(runner.manager, 'reminders')}`);
+    await runner.query(`ALTER TABLE ${tableOf(runner.manager, 'approvals')} DROP COLUMN access`);
+  }
+}

@@ -9,7 +9,10 @@ import type { Notice } from './notices.js';
 /** Notices sent per tick at most, so shutdown never waits long. */
 const BATCH = 50;
 
-/** Attempts before a notice is given up (state `failed`, error kept): about twenty minutes with the default tick. */
+/**
+ * Attempts before a notice the chat refuses is given up (state `failed`, error kept): about twenty
+ * minutes with the default tick. A chat that is unavailable is waited for, however long.
+ */
 const MAX_ATTEMPTS = 12;
 
 /** Longest wait between two attempts. */
@@ -144,7 +147,8 @@ export class NotificationRelay extends PeriodicTask {
     const reason = error instanceof Error ? error.message : String(error);
     const context = { notificationId: row.id, requestId: row.notice.requestId, kind: row.notice.kind, attempts, err: reason };
     const table = this.table('notifications');
-    if (attempts >= MAX_ATTEMPTS) {
+    // An outage or a rate limit passes: what was meant to be said is said once the chat is back. Anything else is given up in the end.
+    if (attempts >= MAX_ATTEMPTS && !(error instanceof ChatUnavailableError)) {
       this.logger.error(context, 'giving up on a chat notice');
       await this.dataSource.query(`UPDATE ${table} SET state = 'failed', attempts = $2, last_error = $3, done_at = now() WHERE id = $1`, [
         row.id,

@@ -552,7 +552,7 @@ describe('approval rules', () => {
   });
 
   describe('state rebuilt from the stream', () => {
-    it('folds the request, the resolved stages and each decision into the approval, and ignores what other services publish', () => {
+    it('folds the request, the resolved stages, each decision and the access (its extended expiry) into the approval', () => {
       const state = spec
         .given([
           ...staged,
@@ -577,6 +577,7 @@ describe('approval rules', () => {
           { stage: 1, by: carol, outcome: 'approved', at: '2026-01-01T09:00:00.000Z' },
         ],
         state: 'approved',
+        access: { state: 'granted', grantedAt: sampleData.granted.grantedAt, expiresAt: sampleData.extended.expiresAt },
       });
     });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ManualClock, createEvent, type AccessEvent, type EventDraft } from '@jit/events';
 import { eventsOf, publish, waitFor } from '@jit/events/testing';
@@ -133,14 +132,15 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
 
     expect((await bed.decide(id, bob, 'approve')).status).toBe(200);
 
-    const decided = await waitFor(() => toldAbout(carol, id).find((m) => m.ts === asked.ts && m.edited), { what: "carol's message updated" });
+    const decided = await waitFor(() => toldAbout(carol, id).find((m) => m.ts === asked.ts && m.edited), {
+      what: "carol's message updated",
+    });
     expect(buttonsOf(decided)).toEqual([]);
     expect(decided.text).toContain(`Approved by ${bob} at 2 Mar 2026,`);
     await report(id, granted(id));
-    const shown = await waitFor(
-      () => toldAbout(carol, id).find((m) => m.ts === asked.ts && m.text.includes('access granted until')),
-      { what: "carol's message to show the grant" },
-    );
+    const shown = await waitFor(() => toldAbout(carol, id).find((m) => m.ts === asked.ts && m.text.includes('access granted until')), {
+      what: "carol's message to show the grant",
+    });
     expect(buttonsOf(shown)).toEqual([]);
     expect(toldAbout(carol, id)).toHaveLength(1);
   });

@@ -82,7 +82,13 @@ describe('the chat notices of an approval change', () => {
     const second = after(staged, approved(0, bob, false));
 
     expect(noticesOf(second, after(second, approved(1, carol, true)))).toEqual([
-      { kind: 'update', requestId, stage: 1, outcome: [`Approved by ${carol} at `, { at: expect.any(String) }], summary: summaryOf(second) },
+      {
+        kind: 'update',
+        requestId,
+        stage: 1,
+        outcome: [`Approved by ${carol} at `, { at: expect.any(String) }],
+        summary: summaryOf(second),
+      },
       { kind: 'tell', requestId, login: alice, text: `Your request for AWS production console (2h) was approved by ${carol}` },
     ]);
   });
@@ -94,7 +100,13 @@ describe('the chat notices of an approval change', () => {
     };
 
     expect(noticesOf(staged, after(staged, denial))).toEqual([
-      { kind: 'update', requestId, stage: 0, outcome: [`Denied by ${bob} at `, { at: expect.any(String) }, ': not during the freeze'], summary: summaryOf(staged) },
+      {
+        kind: 'update',
+        requestId,
+        stage: 0,
+        outcome: [`Denied by ${bob} at `, { at: expect.any(String) }, ': not during the freeze'],
+        summary: summaryOf(staged),
+      },
       {
         kind: 'tell',
         requestId,
@@ -192,12 +204,27 @@ describe("the chat notices of the access's life", () => {
     expect(notices[1]).toMatchObject({ kind: 'update', stage: 0, outcome: expect.arrayContaining([{ at: expiresAt }]) });
   });
 
-  it('warns before the expiry, with the Extend button only when asked', () => {
-    expect(expiryNoticeOf(live, true)).toMatchObject({ kind: 'tell', login: alice, extend: true });
-    expect(render(expiryNoticeOf(live, false)!.text, 'UTC')).toBe(
+  it('warns before the expiry, with the Extend button only when the policy leaves room for an extension', () => {
+    const roomy = after(
+      nothingYet,
+      {
+        ...requested({ kind: 'manager' }),
+        data: {
+          ...requested({ kind: 'manager' }).data,
+          application: { ...requested({ kind: 'manager' }).data.application, maxTotalSeconds: 3 * 3600 },
+        },
+      },
+      opened({ source: 'manager', approvers: [bob] }),
+      approved(0, bob, true),
+      granted,
+    );
+    expect(expiryNoticeOf(roomy)).toMatchObject({ kind: 'tell', login: alice, extend: true });
+    const notice = expiryNoticeOf(live);
+    expect(notice?.kind === 'tell' && render(notice.text, 'UTC')).toBe(
       `Your access to AWS production console ends at 2 Mar 2026, 12:00 UTC. (request ${requestId})`,
     );
-    expect(expiryNoticeOf(approvedByBob, true)).toBeUndefined();
+    expect(notice).toMatchObject({ extend: false });
+    expect(expiryNoticeOf(approvedByBob)).toBeUndefined();
   });
 
   it('tells why access ended: expired, given back, revoked by whom, deprovisioned', () => {
@@ -208,7 +235,9 @@ describe("the chat notices of the access's life", () => {
       return text(noticesOf(before, after(before, revoked))[0], 'UTC');
     };
 
-    expect(ended('expired')).toBe(`Your access to AWS production console has ended at 2 Mar 2026, 12:00 UTC: its time was up. (request ${requestId})`);
+    expect(ended('expired')).toBe(
+      `Your access to AWS production console has ended at 2 Mar 2026, 12:00 UTC: its time was up. (request ${requestId})`,
+    );
     expect(ended('relinquished', alice)).toContain(': you gave it back.');
     expect(ended('admin', 'dave@example.com')).toContain(': revoked by dave@example.com.');
     expect(ended('deprovisioned', 'service:provisioner')).toContain(': your account was deactivated in the directory.');

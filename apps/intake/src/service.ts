@@ -5,6 +5,7 @@ import { intakeConfigRules, intakeEnv } from './config.js';
 import { CreateRequests1764000000100 } from './migrations/1764000000100-create-requests.js';
 import { OneOpenRequestPerApplication1764000000200 } from './migrations/1764000000200-one-open-request-per-application.js';
 import { WhereARequestIs1764000000300 } from './migrations/1764000000300-where-a-request-is.js';
+import { Extensions1764000000400 } from './migrations/1764000000400-extensions.js';
 import { RequestRecord } from './requests/request.entity.js';
 import { RequestsModule } from './requests/requests.module.js';
 
@@ -16,5 +17,10 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   rules: intakeConfigRules,
   imports: [CatalogModule, RequestsModule, AdminModule],
   entities: [RequestRecord],
-  migrations: [CreateRequests1764000000100, OneOpenRequestPerApplication1764000000200, WhereARequestIs1764000000300],
+  migrations: [
+    CreateRequests1764000000100,
+    OneOpenRequestPerApplication1764000000200,
+    WhereARequestIs1764000000300,
+    Extensions1764000000400,
+  ],
 };

@@ -15,6 +15,8 @@ const sandbox: Application = {
   maxDurationSeconds: 3600,
   approval: { kind: 'auto' },
   preExpiryNoticeSeconds: 600,
+  maxTotalDurationSeconds: 3600,
+  selfExtensionSeconds: 0,
 };
 
 const submit: RequestCommand = {
@@ -37,6 +39,8 @@ const requested: EventDraft<'requested'> = {
       oktaGroupId: '00g1demosandbox00001',
       owners: ['carol@example.com'],
       approval: { kind: 'auto' },
+      preExpiryNoticeSeconds: 600,
+      maxTotalSeconds: 3600,
     },
     durationSeconds: 900,
     justification: 'INC-42',
@@ -91,6 +95,9 @@ const everyEvent: { [T in EventType]: EventDraft<T> } = {
   extended,
   ticket_opened: { type: 'ticket_opened', data: { ticketKey: 'JIT-7' } },
   ticket_closed: { type: 'ticket_closed', data: { ticketKey: 'JIT-7' } },
+  extension_requested: { type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-2' } },
+  extension_approved: { type: 'extension_approved', data: { by: 'bob@example.com', durationSeconds: 900 } },
+  extension_denied: { type: 'extension_denied', data: { by: 'bob@example.com', comment: 'enough' } },
 };
 const otherServicesEvents = Object.values(everyEvent).filter((draft) => draft.type !== 'requested');
 
@@ -134,6 +141,8 @@ describe('the request decider', () => {
         approvals: [],
         ticketKey: null,
         revokeRetry: null,
+        policy: { maxTotalSeconds: 3600 },
+        extension: null,
       });
     });
 
@@ -190,6 +199,134 @@ describe('the request decider', () => {
 
     it('a request that was never recorded cannot be cancelled', () => {
       spec.given([]).when(cancel).thenRefused(NotFoundError);
+    });
+  });
+
+  describe('extend', () => {
+    const extend = (durationSeconds: number, justification = 'INC-42 still on it', by = 'alice@example.com'): RequestCommand => ({
+      type: 'extend',
+      by,
+      durationSeconds,
+      justification,
+    });
+    const asked: EventDraft<'extension_requested'> = {
+      type: 'extension_requested',
+      data: { by: 'alice@example.com', durationSeconds: 1800, justification: 'INC-42 still on it' },
+    };
+
+    it('granted access with room under the maximum total is asked to last longer, and shows the extension waiting', () => {
+      const state = spec.given(grantedRequest).when(extend(1800), { at: during }).then([asked]);
+      expect(state).toMatchObject({ status: 'granted', extension: { status: 'pending', durationSeconds: 1800 } });
+    });
+
+    it('an extension past the maximum total duration is refused naming the duration and what is left', () => {
+      spec
+        .given(grantedRequest)
+        .when(extend(2701), { at: during })
+        .thenRefused(
+          ValidationError,
+          /^duration: 45m1s is too long; access to demo-sandbox lasts at most 1h in all, so at most 45m can be added$/,
+        );
+    });
+
+    it('a second extension while one waits is a conflict', () => {
+      spec
+        .given([...grantedRequest, asked])
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /is waiting for approval$/);
+    });
+
+    it('the extended expiry is shown and a denied extension says who denied it; both let another be asked', () => {
+      const extended: EventDraft<'extended'> = { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T00:46:00.000Z' } };
+      const later = spec
+        .given([...grantedRequest, asked, extended])
+        .when(extend(900), { at: during })
+        .then([
+          { type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-42 still on it' } },
+        ]);
+      expect(later).toMatchObject({ expiresAt: '2026-01-01T00:46:00.000Z', extension: { status: 'pending', durationSeconds: 900 } });
+      const refused: EventDraft<'extension_denied'> = { type: 'extension_denied', data: { by: 'bob@example.com', comment: 'go home' } };
+      const denied = spec
+        .given([...grantedRequest, asked, refused])
+        .when(extend(600), { at: during })
+        .then([
+          { type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 600, justification: 'INC-42 still on it' } },
+        ]);
+      expect(denied).toMatchObject({ expiresAt: granted.data.expiresAt });
+    });
+
+    it('access past its expiry, being revoked or revoked cannot be extended', () => {
+      spec
+        .given(grantedRequest)
+        .when(extend(60), { at: granted.data.expiresAt })
+        .thenRefused(ConflictError, /^the access expired at/);
+      spec
+        .given([...grantedRequest, revokeRequested])
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /being revoked/);
+      spec
+        .given([...grantedRequest, revoked])
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /^the request is revoked;/);
+      spec
+        .given(pending)
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /^the request is pending;/);
+    });
+
+    it('a request made before extensions existed (no maximum total in its snapshot) allows none', () => {
+      const { maxTotalSeconds: _, ...old } = requested.data.application;
+      const before: EventDraft<'requested'> = { type: 'requested', data: { ...requested.data, application: old } };
+      spec
+        .given([before, approved, granted])
+        .when(extend(60), { at: during })
+        .thenRefused(ValidationError, /^duration: 1m is too long; demo-sandbox allows no extension$/);
+    });
+
+    it('a justification must match the pattern the request was made under, at request and at extension', () => {
+      const ticketed = {
+        ...sandbox,
+        justification: { pattern: '^(INC|CHG)-\\d+', hint: 'start with the incident or change key, e.g. INC-42' },
+      };
+      spec
+        .given([])
+        .when({ ...submit, application: ticketed, justification: 'because' } as RequestCommand)
+        .thenRefused(
+          ValidationError,
+          /^justification: does not match \^\(INC\|CHG\)-\\d\+; start with the incident or change key, e\.g\. INC-42$/,
+        );
+      const made = spec
+        .given([])
+        .when({ ...submit, application: ticketed } as RequestCommand)
+        .then([
+          {
+            type: 'requested',
+            data: {
+              ...requested.data,
+              application: {
+                ...requested.data.application,
+                justificationPattern: '^(INC|CHG)-\\d+',
+                justificationHint: 'start with the incident or change key, e.g. INC-42',
+              },
+            },
+          },
+        ]);
+      expect(made).toMatchObject({ policy: { justificationPattern: '^(INC|CHG)-\\d+' } });
+      const ticketedRequest: EventDraft<'requested'> = {
+        type: 'requested',
+        data: {
+          ...requested.data,
+          application: { ...requested.data.application, justificationPattern: '^(INC|CHG)-\\d+', justificationHint: 'a key' },
+        },
+      };
+      spec
+        .given([ticketedRequest, approved, granted])
+        .when(extend(60, 'more time'), { at: during })
+        .thenRefused(ValidationError, /^justification: does not match/);
+      spec
+        .given([ticketedRequest, approved, granted])
+        .when(extend(60, 'CHG-7 more time'), { at: during })
+        .then([{ type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 60, justification: 'CHG-7 more time' } }]);
     });
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, LoginSchema, type ApprovalPolicy } from '@jit/events';
+import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, LoginSchema, type ApprovalPolicy, type RequestedData } from '@jit/events';
 import { DURATION_FORMAT, parseDuration } from './duration.js';
 
 /**
@@ -26,6 +26,30 @@ export interface Application {
   approval: ApprovalPolicy;
   /** How long before the expiry the requester is warned (in Slack). */
   preExpiryNoticeSeconds: number;
+  /** The longest access may last, extensions included; equal to `maxDurationSeconds` when no extension is allowed. */
+  maxTotalDurationSeconds: number;
+  /** How much time the requester may add by extensions without approval (0: every extension is approved again). */
+  selfExtensionSeconds: number;
+  /** What a justification must look like (at request and extension), and the hint shown when it does not. */
+  justification?: { pattern: string; hint: string };
+}
+
+/** The snapshot of an application's policy a `requested` event carries. */
+export function policySnapshotOf(application: Application): RequestedData['application'] {
+  const { id, name, oktaGroupId, owners, approval, preExpiryNoticeSeconds, maxTotalDurationSeconds, selfExtensionSeconds } = application;
+  return {
+    id,
+    name,
+    oktaGroupId,
+    owners,
+    approval,
+    preExpiryNoticeSeconds,
+    maxTotalSeconds: maxTotalDurationSeconds,
+    ...(selfExtensionSeconds > 0 ? { selfExtensionSeconds } : {}),
+    ...(application.justification
+      ? { justificationPattern: application.justification.pattern, justificationHint: application.justification.hint }
+      : {}),
+  };
 }
 
 const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((text, ctx) => {
@@ -70,10 +94,25 @@ const ApplicationEntry = z
     maxDuration: duration,
     approval,
     preExpiryNotice: duration.default(DEFAULT_PRE_EXPIRY_NOTICE_SECONDS),
+    maxTotalDuration: duration.optional(),
+    selfExtensionLimit: duration.optional(),
+    justification: z
+      .strictObject({
+        pattern: z.string().min(1).refine(isRegExp, { error: 'not a valid regular expression' }),
+        hint: z.string().trim().min(1),
+      })
+      .optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.minDuration > entry.maxDuration) {
       ctx.addIssue({ code: 'custom', path: ['minDuration'], message: 'must not be longer than maxDuration' });
+    }
+    const maxTotal = entry.maxTotalDuration ?? entry.maxDuration;
+    if (maxTotal < entry.maxDuration) {
+      ctx.addIssue({ code: 'custom', path: ['maxTotalDuration'], message: 'must not be shorter than maxDuration' });
+    }
+    if ((entry.selfExtensionLimit ?? 0) > maxTotal - entry.minDuration) {
+      ctx.addIssue({ code: 'custom', path: ['selfExtensionLimit'], message: 'must leave room within maxTotalDuration' });
     }
     if (entry.approval.kind === 'stages' && entry.approval.stages.some((s) => s.kind === 'owners') && entry.owners.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['owners'], message: 'an "owners" approval stage needs at least one owner' });
@@ -89,7 +128,37 @@ const ApplicationEntry = z
     maxDurationSeconds: entry.maxDuration,
     approval: entry.approval,
     preExpiryNoticeSeconds: entry.preExpiryNotice,
+    maxTotalDurationSeconds: entry.maxTotalDuration ?? entry.maxDuration,
+    selfExtensionSeconds: entry.selfExtensionLimit ?? 0,
+    ...(entry.justification ? { justification: entry.justification } : {}),
   }));
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a justification matches the application's pattern; a 400's words when it does not. */
+export function justificationProblem(
+  policy: { justificationPattern?: string; justificationHint?: string },
+  text: string,
+): string | undefined {
+  if (!policy.justificationPattern || new RegExp(policy.justificationPattern, 'u').test(text)) return undefined;
+  return `justification: does not match ${policy.justificationPattern}; ${policy.justificationHint ?? 'see the application'}`;
+}
+
+/**
+ * How many seconds an extension may still add to a grant that started at `grantedAt` and ends at
+ * `expiresAt`, under the maximum total its request's snapshot names (none: no extension at all).
+ */
+export function extensionRoomSeconds(maxTotalSeconds: number | undefined, grantedAt: string, expiresAt: string): number {
+  if (!maxTotalSeconds) return 0;
+  return Math.max(0, maxTotalSeconds - Math.round((Date.parse(expiresAt) - Date.parse(grantedAt)) / 1000));
+}
 
 /** The catalog file: `{ "applications": [...] }`. */
 export const CatalogFileSchema = z.strictObject({ applications: z.array(ApplicationEntry) }).superRefine(({ applications }, ctx) => {

@@ -138,7 +138,9 @@ describe('requested v1 → v2 upcaster', () => {
     const warned = { ...v1, version: 2, data: { ...v1.data, application: { ...v1.data.application, preExpiryNoticeSeconds: 300 } } };
     expect(decodeEvent(warned)).toEqual({ ok: true, event: warned });
     expect(decodeEvent({ ...warned, version: 1 })).toEqual({ ok: true, event: { ...v1, version: 2 } });
-    expect(decodeEvent({ ...warned, data: { ...warned.data, application: { ...warned.data.application, preExpiryNoticeSeconds: 0 } } })).toMatchObject({
+    expect(
+      decodeEvent({ ...warned, data: { ...warned.data, application: { ...warned.data.application, preExpiryNoticeSeconds: 0 } } }),
+    ).toMatchObject({
       ok: false,
     });
   });

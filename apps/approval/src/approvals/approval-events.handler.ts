@@ -28,6 +28,14 @@ export class ApprovalEventsHandler {
     return this.approvals.cancel(event, ctx.manager);
   }
 
+  @OnEvent('extension_requested')
+  onExtensionRequested(
+    @Payload() event: AccessEvent<'extension_requested'>,
+    @Ctx() ctx: EventContext,
+  ): Promise<PipelineOutcome<ApprovalState>> {
+    return this.approvals.considerExtension(event, ctx.manager);
+  }
+
   @OnEvent('granted', 'grant_failed', 'ticket_opened', 'revoke_requested', 'revoked', 'extended')
   onAccess(@Payload() event: AccessEvent<AccessReport>, @Ctx() ctx: EventContext): Promise<PipelineOutcome<ApprovalState>> {
     return this.approvals.observeAccess(event, ctx.manager);

@@ -1,5 +1,7 @@
+import { extensionRoomSeconds } from '@jit/catalog';
 import {
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   accept,
   notYet,
@@ -56,7 +58,13 @@ export interface RequestFacts {
  * granted (until when, which Jira issue, and who asked to end it early), failed, or ended (why, by whom).
  */
 export type AccessOutcome =
-  | { state: 'granted'; expiresAt: string; ticketKey?: string; endRequested?: { reason: EarlyRevokeReason; by: string } }
+  | {
+      state: 'granted';
+      grantedAt: string;
+      expiresAt: string;
+      ticketKey?: string;
+      endRequested?: { reason: EarlyRevokeReason; by: string };
+    }
   | { state: 'failed'; reason: string }
   | { state: 'ended'; reason: RevokeReason; by?: string; at: string };
 
@@ -72,7 +80,26 @@ export interface Approval extends RequestFacts {
   state: ApprovalStatus;
   /** The access the approval led to, once the provisioner reported on it. */
   access?: AccessOutcome;
+  /** Every extension asked for, oldest first; at most the last one is pending. */
+  extensions?: Extension[];
 }
+
+/** An extension of the access: asked for (by the requester, on the web or in the chat), then approved or denied. */
+export interface Extension {
+  /** The `extension_requested` event that asked for it. */
+  eventId: string;
+  by: string;
+  durationSeconds: number;
+  justification: string;
+  at: string;
+  state: 'pending' | 'approved' | 'denied';
+  decidedBy?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** Who approves an extension the application lets the requester give herself. */
+export const SELF_EXTENDER = 'policy:self-extension';
 
 /** What the service knows of a request: nothing, the request alone (approvers not resolved yet), or its approval. */
 export type ApprovalState = { state: 'unknown' } | ({ state: 'requested' } & RequestFacts) | Approval;
@@ -85,19 +112,31 @@ export type ApprovalCommand =
    * A person's answer. `stage` is the stage they were shown (a Slack button, the web form); without it
    * the answer is for whatever stage is current. An answer for any other stage changes nothing.
    */
-  | { kind: 'approve'; by: string; stage?: number; via?: Via; comment?: string }
-  | { kind: 'deny'; by: string; stage?: number; via?: Via; comment?: string }
+  | { kind: 'approve'; by: string; stage?: number; extension?: number; via?: Via; comment?: string }
+  | { kind: 'deny'; by: string; stage?: number; extension?: number; via?: Via; comment?: string }
   /** The requester withdrew the request (the `cancelled` event is the cause). */
   | { kind: 'observe_cancelled' }
   /** The provisioner or the scheduler reported on the access (the event is the cause), so the requester can be told. */
-  | { kind: 'observe_access'; type: AccessReport };
+  | { kind: 'observe_access'; type: AccessReport }
+  /** An extension was asked for (the event is the cause): approve it at once when the policy lets the requester extend alone. */
+  | { kind: 'consider_extension'; event: AccessEvent<'extension_requested'> }
+  /** The requester clicked Extend on the pre-expiry notice: as long again as she first asked, within the room left. */
+  | { kind: 'extend_from_chat'; by: string; via?: Via };
 
 /** The events of the access's life the approval follows to tell the requester. */
-export const accessReports = ['granted', 'grant_failed', 'ticket_opened', 'revoke_requested', 'revoked', 'extended'] as const satisfies EventType[];
+export const accessReports = [
+  'granted',
+  'grant_failed',
+  'ticket_opened',
+  'revoke_requested',
+  'revoked',
+  'extended',
+] as const satisfies EventType[];
 export type AccessReport = (typeof accessReports)[number];
 
 /** The event types an approval produces. */
-export type ApprovalProduced = 'approval_opened' | 'approved' | 'denied';
+export type ApprovalProduced =
+  'approval_opened' | 'approved' | 'denied' | 'extension_requested' | 'extension_approved' | 'extension_denied';
 
 /** An event an approval produces, before it is stamped. */
 export type ApprovalDraft = EventDraft<ApprovalProduced>;
@@ -157,6 +196,10 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
         // An approval this service never opened (its tables restored from an older backup, say) has nobody to tell.
         if (!isApproval(state)) return nothing(`no approval is known for the ${command.type} report`);
         return accept();
+      case 'consider_extension':
+        return considerExtension(command.event, state);
+      case 'extend_from_chat':
+        return extendFromChat(command.by, state);
       default: {
         const _exhaustive: never = command;
         return _exhaustive;
@@ -187,6 +230,10 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
       case 'revoke_failed':
       case 'ticket_closed':
         return state;
+      case 'extension_requested':
+      case 'extension_approved':
+      case 'extension_denied':
+        return isApproval(state) ? { ...state, extensions: extensionsAfter(state.extensions ?? [], event) } : state;
       default: {
         const _exhaustive: never = event;
         return _exhaustive;
@@ -242,6 +289,11 @@ function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }
   }
   if (sameLogin(by, state.requester)) return refuse(new SelfApprovalError('a requester can never decide on their own request'));
   if (!isApproval(state) || !state.stages.some((stage) => stage.some((approver) => sameLogin(approver, by)))) return refuse(unknown);
+  // An answer naming an extension (its chat button), or naming no stage once the request is approved, is for the extension.
+  if (command.extension !== undefined) return decidingExtension(command, by, state, command.extension);
+  if (command.stage === undefined && state.state === 'approved' && pendingExtension(state)) {
+    return decidingExtension(command, by, state, (state.extensions?.length ?? 0) - 1);
+  }
   const outcome = command.kind === 'approve' ? 'approved' : 'denied';
   const given = state.decisions.find((d) => sameLogin(d.by, by) && d.outcome === outcome && d.stage === (command.stage ?? d.stage));
   if (given) return nothing(`${by} already gave this answer for stage ${given.stage}`);
@@ -363,7 +415,9 @@ function unique(values: string[]): string[] {
 function accessAfter(access: AccessOutcome | undefined, event: AccessEvent<AccessReport>): AccessOutcome | undefined {
   switch (event.type) {
     case 'granted':
-      return access ? access : { state: 'granted', expiresAt: event.data.expiresAt, ...ticketOf(event.data.ticketKey) };
+      return access
+        ? access
+        : { state: 'granted', grantedAt: event.data.grantedAt, expiresAt: event.data.expiresAt, ...ticketOf(event.data.ticketKey) };
     case 'grant_failed':
       return access ? access : { state: 'failed', reason: event.data.reason };
     case 'ticket_opened':
@@ -386,4 +440,115 @@ function accessAfter(access: AccessOutcome | undefined, event: AccessEvent<Acces
 
 function ticketOf(ticketKey: string | undefined): { ticketKey?: string } {
   return ticketKey ? { ticketKey } : {};
+}
+
+/** The extension waiting for a decision, if any. */
+export function pendingExtension(approval: Approval): Extension | undefined {
+  const last = approval.extensions?.at(-1);
+  return last?.state === 'pending' ? last : undefined;
+}
+
+/** How many seconds the requester has extended her access by alone so far. */
+function selfExtendedSeconds(approval: Approval): number {
+  return (approval.extensions ?? []).filter((e) => e.decidedBy === SELF_EXTENDER).reduce((sum, e) => sum + e.durationSeconds, 0);
+}
+
+/** How many seconds an extension may still add under the request's maximum total; 0 when the access is not granted and live. */
+export function extensionRoom(approval: Approval): number {
+  const access = approval.access;
+  if (access?.state !== 'granted' || access.endRequested) return 0;
+  return extensionRoomSeconds(approval.application.maxTotalSeconds, access.grantedAt, access.expiresAt);
+}
+
+/** Whether the requester may extend now (the Extend button is shown): live access, room left, and no extension waiting. */
+export function mayExtend(approval: Approval): boolean {
+  return extensionRoom(approval) > 0 && !pendingExtension(approval);
+}
+
+/** The policy's answer to an extension, when it can give one: approved when the requester may extend that much alone. */
+function policyAnswer(approval: Approval, durationSeconds: number): ApprovalDraft[] {
+  const alone = approval.application.selfExtensionSeconds ?? 0;
+  if (selfExtendedSeconds(approval) + durationSeconds > alone) return [];
+  return [{ type: 'extension_approved', data: { by: SELF_EXTENDER, durationSeconds } }];
+}
+
+function considerExtension(event: AccessEvent<'extension_requested'>, state: ApprovalState): Decision<ApprovalProduced> {
+  if (!isApproval(state)) return notYet('the approval of the request to extend is not open yet');
+  if (state.extensions?.some((e) => e.eventId === event.id)) return nothing('the extension is known already');
+  if (pendingExtension(state)) return nothing('an extension is waiting already');
+  // Access that ended or is ending meanwhile is not extended: the extension is answered, so nothing waits on it.
+  if (state.access?.state !== 'granted' || state.access.endRequested) {
+    return accept<ApprovalProduced>({ type: 'extension_denied', data: { by: POLICY_DENIER, comment: 'the access is no longer granted' } });
+  }
+  return accept<ApprovalProduced>(...policyAnswer(state, event.data.durationSeconds));
+}
+
+function extendFromChat(by: string, state: ApprovalState): Decision<ApprovalProduced> {
+  if (!isApproval(state)) return refuse(new NotFoundError('no approval is known for this request'));
+  if (!sameLogin(by, state.requester)) return refuse(new ForbiddenError('only the requester can extend her access'));
+  if (pendingExtension(state)) return refuse(new ConflictError('an extension is already waiting for approval'));
+  const room = extensionRoom(state);
+  if (state.access?.state !== 'granted' || state.access.endRequested) return refuse(new ConflictError('the access is no longer granted'));
+  if (room === 0) return refuse(new ConflictError('the access lasts as long as the application allows in all; it cannot be extended'));
+  const durationSeconds = Math.min(state.durationSeconds, room);
+  const asked: ApprovalDraft = {
+    type: 'extension_requested',
+    data: { by: normaliseLogin(by), durationSeconds, justification: state.justification },
+  };
+  return accept<ApprovalProduced>(asked, ...policyAnswer(state, durationSeconds));
+}
+
+/**
+ * An approver's answer to the `index`th extension: any resolved approver of the request, never the
+ * requester (checked before), while it waits; the same answer again is answered as given.
+ */
+function decidingExtension(
+  command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>,
+  by: string,
+  approval: Approval,
+  index: number,
+): Decision<ApprovalProduced> {
+  const extension = approval.extensions?.[index];
+  if (!extension) return refuse(new NotFoundError(`no extension ${index} was asked for on this request`));
+  if (extension.state !== 'pending') {
+    const outcome = command.kind === 'approve' ? 'approved' : 'denied';
+    if (extension.state === outcome && extension.decidedBy && sameLogin(extension.decidedBy, by))
+      return nothing(`${by} already ${outcome} this extension`);
+    return refuse(
+      new ConflictError(`the extension is already ${extension.state} by ${extension.decidedBy}; nothing was changed`, {
+        state: extension.state,
+      }),
+    );
+  }
+  const said = command.comment ? { comment: command.comment } : {};
+  if (command.kind === 'deny') return accept<ApprovalProduced>({ type: 'extension_denied', data: { by, ...said } });
+  return accept<ApprovalProduced>({ type: 'extension_approved', data: { by, durationSeconds: extension.durationSeconds, ...said } });
+}
+
+function extensionsAfter(
+  extensions: Extension[],
+  event: AccessEvent<'extension_requested' | 'extension_approved' | 'extension_denied'>,
+): Extension[] {
+  const last = extensions.at(-1);
+  switch (event.type) {
+    case 'extension_requested': {
+      if (extensions.some((e) => e.eventId === event.id) || last?.state === 'pending') return extensions;
+      const { by, durationSeconds, justification } = event.data;
+      return [
+        ...extensions,
+        { eventId: event.id, by: normaliseLogin(by), durationSeconds, justification, at: event.occurredAt, state: 'pending' },
+      ];
+    }
+    case 'extension_approved':
+    case 'extension_denied': {
+      if (last?.state !== 'pending') return extensions;
+      const state = event.type === 'extension_approved' ? ('approved' as const) : ('denied' as const);
+      const comment = event.data.comment ? { comment: event.data.comment } : {};
+      return [...extensions.slice(0, -1), { ...last, state, decidedBy: event.data.by, decidedAt: event.occurredAt, ...comment }];
+    }
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { normaliseLogin, type RequestedData } from '@jit/events';
-import type { AccessOutcome, Approval, ApprovalStatus, StageDecision } from './approval.decider.js';
+import type { AccessOutcome, Approval, ApprovalStatus, Extension, StageDecision } from './approval.decider.js';
 
 /** The stored approval of one request (table `approvals`). */
 @Entity({ name: 'approvals' })
@@ -43,6 +43,10 @@ export class ApprovalRecord {
   @Column('jsonb', { nullable: true })
   access: AccessOutcome | null;
 
+  /** Every extension asked for, oldest first. */
+  @Column('jsonb', { default: [] })
+  extensions: Extension[];
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
 
@@ -66,10 +70,11 @@ export function approvalOf(record: ApprovalRecord): Approval {
     approvers: record.approvers.map(normaliseLogin),
     decisions: record.decisions.map((decision) => ({ ...decision, by: normaliseLogin(decision.by) })),
     ...(record.access ? { access: record.access } : {}),
+    ...(record.extensions?.length ? { extensions: record.extensions } : {}),
   };
 }
 
 /** The row to store for a newly opened approval. */
 export function recordOf(approval: Approval, times: { createdAt: Date; updatedAt: Date }): ApprovalRecord {
-  return Object.assign(new ApprovalRecord(), { requestKey: null, access: null }, approval, times);
+  return Object.assign(new ApprovalRecord(), { requestKey: null, access: null, extensions: [] }, approval, times);
 }

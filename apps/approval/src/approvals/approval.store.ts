@@ -24,8 +24,11 @@ export class ApprovalStore implements StateStore<ApprovalState> {
     if (!isApproval(next)) throw new Error(`request ${requestId}: only an opened approval is stored, not one in state ${next.state}`);
     const approvals = manager.getRepository(ApprovalRecord);
     if (isApproval(before)) {
-      const { state, stage, stages, approvers, decisions, access } = next;
-      await approvals.update({ requestId }, { state, stage, stages, approvers, decisions, access: access ?? null, updatedAt: now });
+      const { state, stage, stages, approvers, decisions, access, extensions } = next;
+      await approvals.update(
+        { requestId },
+        { state, stage, stages, approvers, decisions, access: access ?? null, extensions: extensions ?? [], updatedAt: now },
+      );
     } else {
       await approvals.insert(recordOf(next, { createdAt: now, updatedAt: now }));
     }

@@ -112,6 +112,33 @@ export class Approvals {
     });
   }
 
+  /** An extension was asked for on the web: the policy answers at once when the requester may extend alone, else approvers are asked. */
+  considerExtension(event: AccessEvent<'extension_requested'>, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    return this.pipeline.run({
+      requestId: event.requestId,
+      command: { kind: 'consider_extension', event },
+      actor: SERVICE_ACTOR,
+      cause: event,
+      manager,
+    });
+  }
+
+  /** The requester clicked Extend in the chat; a refusal is an answer. Someone no longer active in the directory extends nothing. */
+  async extendFromChat(requestId: string, by: string): Promise<{ kind: 'asked' } | Refused> {
+    const login = normaliseLogin(by);
+    if (!(await this.isActive(login))) return refuse(new ForbiddenError(`${login} is not an active user in the directory`));
+    const outcome = await this.pipeline.run({
+      requestId,
+      command: { kind: 'extend_from_chat', by: login, via: { kind: 'slack' } },
+      actor: login,
+      via: { kind: 'slack' },
+    });
+    if (outcome.kind === 'refused') return outcome;
+    if (outcome.kind === 'not_yet') return refuse(new ConflictError(outcome.reason));
+    this.logger.info({ requestId, by: login }, 'extension asked from the chat');
+    return { kind: 'asked' };
+  }
+
   /**
    * A person approves or denies, from the web or the chat; a refusal is an answer, not an exception.
    * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
@@ -119,11 +146,7 @@ export class Approvals {
    */
   async decide(requestId: string, decision: DecisionCommand): Promise<DecisionResult> {
     const command = { ...decision, by: normaliseLogin(decision.by) };
-    const active = await this.directory.isActive(command.by).catch((error: unknown) => {
-      if (error instanceof DirectoryUnavailableError)
-        throw new UnavailableError(`cannot confirm ${command.by} is an active user: ${error.message}`);
-      throw error;
-    });
+    const active = await this.isActive(command.by);
     if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
     const outcome = await this.pipeline.run({ requestId, command, actor: command.by, via: command.via });
     switch (outcome.kind) {
@@ -167,5 +190,14 @@ export class Approvals {
       .take(filter.limit + 1)
       .getMany();
     return pageOf(records, filter.limit, (record) => ({ createdAt: record.createdAt.toISOString(), requestId: record.requestId }));
+  }
+
+  /** Whether the directory says the person is active; an unreachable directory is a 503, never a yes. */
+  private isActive(login: string): Promise<boolean> {
+    return this.directory.isActive(login).catch((error: unknown) => {
+      if (error instanceof DirectoryUnavailableError)
+        throw new UnavailableError(`cannot confirm ${login} is an active user: ${error.message}`);
+      throw error;
+    });
   }
 }

@@ -3,7 +3,7 @@ import { tableOf } from '@jit/events';
 
 /**
  * What became of an approved request's access (so the requester is told of the grant, its end and
- * its failure), and the reminders due at a time of the service's clock (the pre-expiry notice).
+ * its failure), the extensions asked for, and the reminders due at a time of the service's clock (the pre-expiry notice).
  */
 export class AccessAndReminders1764000000500 implements MigrationInterface {
   name = 'AccessAndReminders1764000000500';
@@ -11,7 +11,7 @@ export class AccessAndReminders1764000000500 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     const t = (table: string): string => tableOf(runner.manager, table);
     for (const statement of [
-      `ALTER TABLE ${t('approvals')} ADD COLUMN access jsonb`,
+      `ALTER TABLE ${t('approvals')} ADD COLUMN access jsonb, ADD COLUMN extensions jsonb NOT NULL DEFAULT '[]'`,
       // One reminder of each kind per request: moving it (an extension) replaces its time.
       `CREATE TABLE ${t('reminders')} (
       request_id uuid NOT NULL,
@@ -29,6 +29,6 @@ export class AccessAndReminders1764000000500 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE ${tableOf(runner.manager, 'reminders')}`);
-    await runner.query(`ALTER TABLE ${tableOf(runner.manager, 'approvals')} DROP COLUMN access`);
+    await runner.query(`ALTER TABLE ${tableOf(runner.manager, 'approvals')} DROP COLUMN access, DROP COLUMN extensions`);
   }
 }

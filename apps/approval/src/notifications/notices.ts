@@ -3,8 +3,10 @@ import {
   AUTO_APPROVER,
   POLICY_DENIER,
   isApproval,
+  mayExtend,
   type Approval,
   type ApprovalState,
+  type Extension,
   type StageDecision,
 } from '../approvals/approval.decider.js';
 import type { RequestSummary } from '../slack/chat.js';
@@ -46,8 +48,60 @@ export function noticesOf(before: ApprovalState, after: Approval): Notice[] {
   if ((justOpened || wasPending) && (after.state === 'approved' || after.state === 'denied')) {
     notices.push({ kind: 'tell', requestId, login: after.requester, text: answerText(after) });
   }
-  if (isApproval(before)) notices.push(...accessNotices(before, after));
+  if (isApproval(before)) notices.push(...accessNotices(before, after), ...extensionNotices(before, after));
   return notices;
+}
+
+/**
+ * The approval messages of an extension are kept under a stage number of their own, past any
+ * real stage, so the outcome replaces their buttons as it does for a stage.
+ */
+export const EXTENSION_STAGE_BASE = 1000;
+
+/**
+ * What an extension tells people: a new one waiting asks every approver of the request (never the
+ * requester); its answer replaces their buttons, and a refusal is told to the requester (an
+ * approval shows as the new expiry, once the provisioner applied it).
+ */
+function extensionNotices(before: Approval, after: Approval): Notice[] {
+  const { requestId } = after;
+  const was = before.extensions ?? [];
+  const notices: Notice[] = [];
+  (after.extensions ?? []).forEach((extension, index) => {
+    const earlier = was[index];
+    const summary = extensionSummaryOf(after, extension, index);
+    const stage = EXTENSION_STAGE_BASE + index;
+    if (!earlier && extension.state === 'pending') {
+      const approvers = [...new Set(after.stages.flat())].filter((approver) => !sameLogin(approver, after.requester));
+      notices.push(...approvers.map((approver) => ({ kind: 'ask' as const, requestId, approver, summary })));
+    }
+    if (earlier?.state !== 'pending' || extension.state === 'pending') return;
+    const decided = extension.state === 'approved' ? 'Extension approved' : 'Extension denied';
+    const comment = extension.comment ? [`: ${extension.comment}`] : [];
+    const outcome: Wording = [`${decided} by ${extension.decidedBy} at `, { at: extension.decidedAt ?? extension.at }, ...comment];
+    notices.push({ kind: 'update', requestId, stage, outcome, summary });
+    if (extension.state === 'denied') {
+      const by = extension.decidedBy === POLICY_DENIER ? '' : ` by ${extension.decidedBy}`;
+      notices.push({
+        kind: 'tell',
+        requestId,
+        login: after.requester,
+        text: `Your request to extend ${after.application.name} by ${formatDuration(extension.durationSeconds)} was denied${by}${extension.comment ? `: ${extension.comment}` : ''}. (request ${requestId})`,
+      });
+    }
+  });
+  return notices;
+}
+
+/** What an approver of an extension is shown. */
+function extensionSummaryOf(approval: Approval, extension: Extension, index: number): RequestSummary {
+  return {
+    ...summaryOf(approval),
+    durationSeconds: extension.durationSeconds,
+    justification: extension.justification,
+    stage: EXTENSION_STAGE_BASE + index,
+    extension: { index, ...(approval.access?.state === 'granted' ? { expiresAt: approval.access.expiresAt } : {}) },
+  };
 }
 
 /**
@@ -75,15 +129,13 @@ function accessNotices(before: Approval, after: Approval): Notice[] {
         text: [`Your access to ${application} is granted until `, { at: now.expiresAt }, `${ticket}.${id}`],
       };
       const summary = summaryOf(after);
-      const updates = after.stages.map(
-        (_, stage): Notice => ({
-          kind: 'update',
-          requestId,
-          stage,
-          outcome: [...outcomeOf(after, stage), `; access granted until `, { at: now.expiresAt }],
-          summary: { ...summary, stage },
-        }),
-      );
+      const updates = after.stages.map((_, stage): Notice => ({
+        kind: 'update',
+        requestId,
+        stage,
+        outcome: [...outcomeOf(after, stage), `; access granted until `, { at: now.expiresAt }],
+        summary: { ...summary, stage },
+      }));
       return [granted, ...updates];
     }
     case 'failed':
@@ -98,7 +150,14 @@ function accessNotices(before: Approval, after: Approval): Notice[] {
       ];
     case 'ended':
       if (was?.state === 'ended') return [];
-      return [{ kind: 'tell', requestId, login, text: [`Your access to ${application} has ended at `, { at: now.at }, `: ${endedBecause(now)}.${id}`] }];
+      return [
+        {
+          kind: 'tell',
+          requestId,
+          login,
+          text: [`Your access to ${application} has ended at `, { at: now.at }, `: ${endedBecause(now)}.${id}`],
+        },
+      ];
     default: {
       const _exhaustive: never = now;
       return _exhaustive;
@@ -128,10 +187,11 @@ function endedBecause(ended: Extract<NonNullable<Approval['access']>, { state: '
   }
 }
 
-/** The pre-expiry notice of a granted approval: when the access ends, with the Extend button when the policy allows one. */
-export function expiryNoticeOf(approval: Approval, extend: boolean): Notice | undefined {
+/** The pre-expiry notice of a granted approval: when the access ends, with the Extend button when the policy leaves room for one. */
+export function expiryNoticeOf(approval: Approval): Notice | undefined {
   const access = approval.access;
-  if (access?.state !== 'granted') return undefined;
+  if (access?.state !== 'granted' || access.endRequested) return undefined;
+  const extend = mayExtend(approval);
   const then = extend ? ' Extend it below if you need more time.' : '';
   return {
     kind: 'tell',
@@ -159,7 +219,8 @@ function outcomeOf(after: Approval, stage: number): (string | Instant)[] {
   if (after.state === 'cancelled') return ['Cancelled by the requester'];
   const decision = after.decisions.findLast((d) => d.stage === stage);
   if (!decision) return [`Closed: the request is ${after.state}`];
-  if (decision.outcome === 'denied') return [`Denied by ${decision.by} at `, { at: decision.at }, ...(said(decision) ? [said(decision)] : [])];
+  if (decision.outcome === 'denied')
+    return [`Denied by ${decision.by} at `, { at: decision.at }, ...(said(decision) ? [said(decision)] : [])];
   return [`Approved by ${decision.by} at `, { at: decision.at }];
 }
 

@@ -47,7 +47,7 @@ export class ReminderLoop extends PeriodicTask {
       for (const reminder of due) {
         const record = await manager.getRepository(ApprovalRecord).findOneBy({ requestId: reminder.request_id });
         if (record && reminder.kind === EXPIRY_NOTICE) {
-          const notice = expiryNoticeOf(approvalOf(record), false);
+          const notice = expiryNoticeOf(approvalOf(record));
           if (notice) await this.outbox.enqueue(manager, reminder.request_id, [notice]);
         }
         await manager.query(`UPDATE ${reminders} SET state = 'fired', fired_at = $3 WHERE request_id = $1 AND kind = $2`, [

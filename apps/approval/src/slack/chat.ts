@@ -10,6 +10,8 @@ export interface RequestSummary {
   stage: number;
   /** How many stages the request needs. */
   stages: number;
+  /** Set when the question is an extension of granted access (the `index`th asked), not the request itself. */
+  extension?: { index: number; expiresAt?: string };
 }
 
 /** Where a posted approval message lives, so it can be rewritten once the request is decided. */

@@ -28,23 +28,26 @@ export const DENY_ACTION = 'deny';
 /** Action id of the pre-expiry notice's Extend button; its value is the request id. */
 export const EXTEND_ACTION = 'extend';
 
-/** What an approval message's button answers: the request, and the stage the message asked about. */
-export interface ButtonTarget {
-  requestId: string;
-  stage: number;
+/** What an approval message's button answers: the request, and the stage (or the extension) the message asked about. */
+export type ButtonTarget =
+  { requestId: string; stage: number; extension?: undefined } | { requestId: string; extension: number; stage?: undefined };
+
+/**
+ * The value of an approval message's buttons: `<request id>:<stage>`, or `<request id>:e<n>` for
+ * the `n`th extension, so a click can never answer another question than the one shown.
+ */
+export function buttonValue(target: ButtonTarget): string {
+  return target.extension === undefined ? `${target.requestId}:${target.stage}` : `${target.requestId}:e${target.extension}`;
 }
 
-/** The value of an approval message's buttons: `<request id>:<stage>`, so a click can never answer another stage than the one shown. */
-export function buttonValue({ requestId, stage }: ButtonTarget): string {
-  return `${requestId}:${stage}`;
-}
-
-const BUTTON_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{1,3})$/i;
+const BUTTON_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(e?)(\d{1,3})$/i;
 
 /** The target of a button's value; undefined for anything else (buttons posted before they named their stage held the request id alone). */
 export function buttonTargetOf(value: string): ButtonTarget | undefined {
   const match = BUTTON_VALUE.exec(value);
-  return match ? { requestId: match[1].toLowerCase(), stage: Number(match[2]) } : undefined;
+  if (!match) return undefined;
+  const requestId = match[1].toLowerCase();
+  return match[2] ? { requestId, extension: Number(match[3]) } : { requestId, stage: Number(match[3]) };
 }
 
 type Block = types.KnownBlock;
@@ -72,24 +75,29 @@ export class SlackChat extends Chat {
     const member = await this.memberWith(approver);
     if (!member) return undefined;
     const channel = await this.openDm(member.id);
+    const asks = summary.extension ? 'asks to extend' : 'asks for';
+    const target: ButtonTarget = summary.extension
+      ? { requestId, extension: summary.extension.index }
+      : { requestId, stage: summary.stage };
     const posted = await this.call(() =>
       this.client.chat.postMessage({
         channel,
-        text: `${summary.requester} asks for ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
-        blocks: [...describe(summary, requestId), decisionButtons({ requestId, stage: summary.stage })],
+        text: `${summary.requester} ${asks} ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
+        blocks: [...describe(summary, requestId, member.tz), decisionButtons(target)],
       }),
     );
     return { channel: posted.channel ?? channel, ts: posted.ts as string };
   }
 
   async updateDecision({ message, summary, requestId, outcome, approver }: DecisionUpdate): Promise<void> {
-    const said = render(outcome, (await this.memberWith(approver))?.tz);
+    const tz = (await this.memberWith(approver))?.tz;
+    const said = render(outcome, tz);
     await this.call(() =>
       this.client.chat.update({
         channel: message.channel,
         ts: message.ts,
         text: `${summary.requester} asked for ${summary.applicationName}: ${said}`,
-        blocks: [...describe(summary, requestId), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(said)}*` } }],
+        blocks: [...describe(summary, requestId, tz), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(said)}*` } }],
       }),
     );
   }
@@ -153,12 +161,14 @@ export class SlackChat extends Chat {
   }
 }
 
-function describe(summary: RequestSummary, requestId: string): Block[] {
-  const lines = [
-    `*${escape(summary.requester)}* asks for *${escape(summary.applicationName)}* for *${formatDuration(summary.durationSeconds)}*`,
-    `>${escape(summary.justification)}`,
-  ];
-  const stage = summary.stages > 1 ? `Stage ${summary.stage + 1} of ${summary.stages} · ` : '';
+function describe(summary: RequestSummary, requestId: string, timeZone: string | undefined): Block[] {
+  const who = `*${escape(summary.requester)}*`;
+  const what = `*${escape(summary.applicationName)}*`;
+  const duration = `*${formatDuration(summary.durationSeconds)}*`;
+  const ends = summary.extension?.expiresAt ? render([' (it now ends at ', { at: summary.extension.expiresAt }, ')'], timeZone) : '';
+  const asks = summary.extension ? `${who} asks to extend ${what} by ${duration}${ends}` : `${who} asks for ${what} for ${duration}`;
+  const lines = [asks, `>${escape(summary.justification)}`];
+  const stage = summary.extension ? 'Extension · ' : summary.stages > 1 ? `Stage ${summary.stage + 1} of ${summary.stages} · ` : '';
   return [
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${stage}request ${requestId}` }] },
@@ -181,7 +191,9 @@ function extendButton(requestId: string): types.ActionsBlock {
   return {
     type: 'actions',
     block_id: 'extension',
-    elements: [{ type: 'button', action_id: EXTEND_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Extend' }, value: requestId }],
+    elements: [
+      { type: 'button', action_id: EXTEND_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Extend' }, value: requestId },
+    ],
   };
 }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Clock, formatDuration } from '@jit/events';
 import { ApiRoute, NotFoundError, Public, UnauthenticatedError, ValidationError, parseInput } from '@jit/platform';
 import { SLACK_SETTINGS, type SlackSettings } from '../config.js';
-import { APPROVE_ACTION, DENY_ACTION, buttonTargetOf } from './slack-chat.js';
+import { APPROVE_ACTION, DENY_ACTION, EXTEND_ACTION, buttonTargetOf } from './slack-chat.js';
 import { SlackDecisions } from './slack-decisions.js';
 
 /** The part of a `block_actions` payload a decision needs. */
@@ -24,7 +24,7 @@ const RequestId = z.uuid();
  */
 const CLOCK_SKEW_SECONDS = 60;
 
-/** Slack's interactivity endpoint: the Approve and Deny buttons of approval messages land here. */
+/** Slack's interactivity endpoint: the Approve and Deny buttons of approval messages and the Extend button of pre-expiry notices land here. */
 @Controller()
 export class SlackEventsController {
   constructor(
@@ -40,7 +40,7 @@ export class SlackEventsController {
    * seconds; refusals are answered in a direct message.
    */
   @ApiRoute({
-    summary: "Slack's interactivity endpoint (the Approve and Deny buttons)",
+    summary: "Slack's interactivity endpoint (the Approve, Deny and Extend buttons)",
     description:
       'Not for bearer tokens: Slack signs each request (`X-Slack-Signature`, `X-Slack-Request-Timestamp`) with the signing secret, checked with a 5-minute replay window. The body is a form whose `payload` field holds the JSON of a `block_actions` interaction. 404 when Slack is not configured.',
     headers: {
@@ -76,12 +76,21 @@ export class SlackEventsController {
     if (payload?.type !== 'block_actions') return;
     const { user, actions } = parseInput(BlockActions, payload, { where: 'payload' });
     for (const action of actions) {
+      if (action.action_id === EXTEND_ACTION) {
+        const requestId = parseInput(RequestId, action.value, { field: 'payload.actions.value' });
+        await this.decisions.onExtend({ memberId: user.id, requestId });
+        continue;
+      }
       if (action.action_id !== APPROVE_ACTION && action.action_id !== DENY_ACTION) continue;
-      const target = buttonTargetOf(action.value ?? '') ?? {
-        requestId: parseInput(RequestId, action.value, { field: 'payload.actions.value' }),
-        stage: undefined,
-      };
-      await this.decisions.onClick({ memberId: user.id, decision: action.action_id, ...target });
+      const target = buttonTargetOf(action.value ?? '');
+      const requestId = target?.requestId ?? parseInput(RequestId, action.value, { field: 'payload.actions.value' });
+      await this.decisions.onClick({
+        memberId: user.id,
+        decision: action.action_id,
+        requestId,
+        stage: target?.stage,
+        extension: target?.extension,
+      });
     }
   }
 }

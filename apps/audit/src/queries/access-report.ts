@@ -128,6 +128,9 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
     case 'revoke_failed':
     case 'ticket_opened':
     case 'ticket_closed':
+    case 'extension_requested':
+    case 'extension_approved':
+    case 'extension_denied':
       return facts;
     default: {
       const _exhaustive: never = event;

@@ -69,6 +69,9 @@ function subjectOf(
     case 'revoke_requested':
     case 'revoked':
     case 'revoke_failed':
+    case 'extension_requested':
+    case 'extension_approved':
+    case 'extension_denied':
     case 'extended':
     case 'ticket_opened':
     case 'ticket_closed':

@@ -14,7 +14,7 @@ import {
   type DenyReason,
   type EventData,
 } from '@jit/events';
-import type { Application } from '@jit/catalog';
+import { extensionRoomSeconds, justificationProblem, policySnapshotOf, type Application } from '@jit/catalog';
 
 /** Every status a request can show. */
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;
@@ -35,6 +35,26 @@ export interface RevokeRetry {
   attempt: number;
   lastError: string;
   failedAt: string;
+}
+
+/** The extension policy a request was made under (its `requested` snapshot): none when the application allowed none. */
+export interface ExtensionPolicy {
+  /** The longest the access may last, extensions included. */
+  maxTotalSeconds?: number;
+  justificationPattern?: string;
+  justificationHint?: string;
+}
+
+/** The latest extension asked for: waiting for approval, refused, or applied. */
+export interface ExtensionAsked {
+  status: 'pending' | 'denied' | 'extended';
+  durationSeconds: number;
+  justification: string;
+  by: string;
+  requestedAt: string;
+  /** Who refused it, and what they said. */
+  deniedBy?: string;
+  comment?: string;
 }
 
 /** A request intake has recorded: what was asked and what has happened since. */
@@ -61,6 +81,10 @@ export interface RecordedRequest {
   ticketKey: string | null;
   /** Set while a revocation is being retried (`revoke_failed`), cleared when it is `revoked`. */
   revokeRetry: RevokeRetry | null;
+  /** What the request's snapshot allowed for extensions and justifications. */
+  policy: ExtensionPolicy;
+  /** The latest extension asked for, if any. */
+  extension: ExtensionAsked | null;
 }
 
 /** A request before its `requested` event: nothing is known of it. */
@@ -72,13 +96,14 @@ export interface UnknownRequest {
 export type RequestState = UnknownRequest | RecordedRequest;
 
 /** The events intake decides; everything else it only observes. */
-export type RequestEventType = 'requested' | 'cancelled' | 'revoke_requested';
+export type RequestEventType = 'requested' | 'cancelled' | 'revoke_requested' | 'extension_requested';
 
 /** What can be asked of a request: a caller's command, or an event another service published about it. */
 export type RequestCommand =
   | { type: 'submit'; requester: string; application: Application; durationSeconds: number; justification: string }
   | { type: 'cancel'; by: string }
   | { type: 'relinquish'; by: string }
+  | { type: 'extend'; by: string; durationSeconds: number; justification: string }
   | { type: 'observe'; event: AccessEvent };
 
 type Command<T extends RequestCommand['type']> = Extract<RequestCommand, { type: T }>;
@@ -102,6 +127,8 @@ export const requestDecider: Decider<RequestCommand, RequestState, RequestEventT
         return cancel(command, state);
       case 'relinquish':
         return relinquish(command, state, now);
+      case 'extend':
+        return extend(command, state, now);
       case 'observe':
         return observe(command.event, state);
       default: {
@@ -127,11 +154,10 @@ function submit(command: Command<'submit'>, state: RequestState): Decision<Reque
     );
   }
   if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
-  const { id, name, oktaGroupId, owners, approval, preExpiryNoticeSeconds } = application;
-  return accept({
-    type: 'requested',
-    data: { requester, application: { id, name, oktaGroupId, owners, approval, preExpiryNoticeSeconds }, durationSeconds, justification },
-  });
+  const policy = policySnapshotOf(application);
+  const mismatch = justificationProblem(policy, justification);
+  if (mismatch) return refuse(new ValidationError(mismatch, { field: 'justification', pattern: policy.justificationPattern }));
+  return accept({ type: 'requested', data: { requester, application: policy, durationSeconds, justification } });
 }
 
 function cancel(command: Command<'cancel'>, state: RequestState): Decision<RequestEventType> {
@@ -153,6 +179,52 @@ function relinquish(command: Command<'relinquish'>, state: RequestState, now: Da
   // The requester gives access back; anyone else allowed to end it (an API key) is an admin.
   const reason = sameLogin(command.by, state.requester) ? 'relinquished' : 'admin';
   return accept({ type: 'revoke_requested', data: { reason, by: command.by } });
+}
+
+/**
+ * Asks for granted access to last longer: only while it is granted and not ending, one extension
+ * at a time, within the maximum total the request's policy allows, with a justification that
+ * matches its pattern.
+ */
+function extend(command: Command<'extend'>, state: RequestState, now: Date): Decision<RequestEventType> {
+  if (!state.recorded) return refuse(new NotFoundError('the request does not exist'));
+  if (state.status !== 'granted') return refuse(new ConflictError(`the request is ${state.status}; only granted access can be extended`));
+  if (state.revokeRequestedAt) return refuse(new ConflictError(`the access is being revoked (asked at ${state.revokeRequestedAt})`));
+  if (!state.expiresAt || !state.grantedAt || Date.parse(state.expiresAt) <= now.getTime()) {
+    return refuse(new ConflictError(`the access expired at ${state.expiresAt} and is being revoked`));
+  }
+  if (state.extension?.status === 'pending') {
+    return refuse(
+      new ConflictError(
+        `an extension of ${formatDuration(state.extension.durationSeconds)} asked at ${state.extension.requestedAt} is waiting for approval`,
+      ),
+    );
+  }
+  const room = extensionRoomSeconds(state.policy.maxTotalSeconds, state.grantedAt, state.expiresAt);
+  if (command.durationSeconds > room) {
+    const max = state.policy.maxTotalSeconds;
+    const why = max
+      ? `access to ${state.applicationId} lasts at most ${formatDuration(max)} in all, so ${room === 0 ? 'nothing' : `at most ${formatDuration(room)}`} can be added`
+      : `${state.applicationId} allows no extension`;
+    return refuse(
+      new ValidationError(`duration: ${formatDuration(command.durationSeconds)} is too long; ${why}`, {
+        field: 'duration',
+        maxSeconds: room,
+      }),
+    );
+  }
+  const { justification } = command;
+  if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
+  const mismatch = justificationProblem(state.policy, justification);
+  if (mismatch) return refuse(new ValidationError(mismatch, { field: 'justification', pattern: state.policy.justificationPattern }));
+  return accept({ type: 'extension_requested', data: { by: command.by, durationSeconds: command.durationSeconds, justification } });
+}
+
+/** Whether an extension may be asked for now, as far as the request alone can tell (the view's `canExtend`). */
+export function canExtend(state: RecordedRequest): boolean {
+  if (state.status !== 'granted' || state.revokeRequestedAt || !state.grantedAt || !state.expiresAt) return false;
+  if (state.extension?.status === 'pending') return false;
+  return extensionRoomSeconds(state.policy.maxTotalSeconds, state.grantedAt, state.expiresAt) > 0;
 }
 
 /** Another service's event: folded in as it is (the pipeline folds the cause), once the request it needs is recorded. */
@@ -197,6 +269,12 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
       return granted(state, event);
     case 'extended':
       return extended(state, event);
+    case 'extension_requested':
+      return extensionAsked(state, event);
+    case 'extension_denied':
+      return state.extension?.status === 'pending'
+        ? { ...state, extension: { ...state.extension, status: 'denied', deniedBy: event.data.by, ...commentOf(event.data.comment) } }
+        : state;
     case 'revoke_requested':
       return state.revokeRequestedAt ? state : { ...state, revokeRequestedAt: event.occurredAt };
     case 'revoked':
@@ -208,6 +286,7 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
     case 'requested':
     case 'expired':
     case 'ticket_closed':
+    case 'extension_approved':
       return state;
     default: {
       const _exhaustive: never = event;
@@ -234,7 +313,29 @@ function started(event: AccessEvent<'requested'>): RecordedRequest {
     approvals: [],
     ticketKey: null,
     revokeRetry: null,
+    policy: policyOf(event.data.application),
+    extension: null,
   };
+}
+
+function policyOf(application: AccessEvent<'requested'>['data']['application']): ExtensionPolicy {
+  const { maxTotalSeconds, justificationPattern, justificationHint } = application;
+  return {
+    ...(maxTotalSeconds ? { maxTotalSeconds } : {}),
+    ...(justificationPattern ? { justificationPattern } : {}),
+    ...(justificationHint ? { justificationHint } : {}),
+  };
+}
+
+function commentOf(comment: string | undefined): { comment?: string } {
+  return comment ? { comment } : {};
+}
+
+/** An extension asked for (here or from the chat) waits for its answer; a second one while one waits is a replay. */
+function extensionAsked(state: RecordedRequest, event: AccessEvent<'extension_requested'>): RecordedRequest {
+  if (state.status !== 'granted' || state.extension?.status === 'pending') return state;
+  const { by, durationSeconds, justification } = event.data;
+  return { ...state, extension: { status: 'pending', durationSeconds, justification, by, requestedAt: event.occurredAt } };
 }
 
 function isOpen(state: RecordedRequest): boolean {
@@ -269,7 +370,9 @@ function revokeFailed(state: RecordedRequest, event: AccessEvent<'revoke_failed'
 function extended(state: RecordedRequest, event: AccessEvent<'extended'>): RecordedRequest {
   if (state.status !== 'granted') return state;
   const later = !state.expiresAt || Date.parse(event.data.expiresAt) > Date.parse(state.expiresAt);
-  return later ? { ...state, expiresAt: event.data.expiresAt } : state;
+  if (!later) return state;
+  const extension = state.extension?.status === 'pending' ? { ...state.extension, status: 'extended' as const } : state.extension;
+  return { ...state, expiresAt: event.data.expiresAt, extension };
 }
 
 /** Whether two states hold the same values (the stages, approvals and retry compared by content). */

@@ -56,6 +56,9 @@ export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
       case 'revoke_failed':
       case 'ticket_opened':
       case 'ticket_closed':
+      case 'extension_requested':
+      case 'extension_approved':
+      case 'extension_denied':
         return state;
       default: {
         const _exhaustive: never = event;

@@ -5,6 +5,9 @@ import { CancelledV1 } from './cancelled.js';
 import { DeniedV1, DeniedV2, upcastDeniedV1 } from './denied.js';
 import { ExpiredV1 } from './expired.js';
 import { ExtendedV1 } from './extended.js';
+import { ExtensionApprovedV1 } from './extension-approved.js';
+import { ExtensionDeniedV1 } from './extension-denied.js';
+import { ExtensionRequestedV1 } from './extension-requested.js';
 import { GrantFailedV1 } from './grant-failed.js';
 import { GrantedV1, GrantedV2, upcastGrantedV1 } from './granted.js';
 import { RequestedV1, RequestedV2 } from './requested.js';
@@ -61,6 +64,9 @@ export const eventRegistry = {
   revoked: widened(RevokedV1, RevokedV2),
   revoke_failed: define(RevokeFailedV1),
   ticket_closed: define(TicketClosedV1),
+  extension_requested: define(ExtensionRequestedV1),
+  extension_approved: define(ExtensionApprovedV1),
+  extension_denied: define(ExtensionDeniedV1),
   extended: define(ExtendedV1),
 } satisfies Record<string, EventDefinition>;
 

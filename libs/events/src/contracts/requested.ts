@@ -34,12 +34,20 @@ export const RequestedV1 = z.object({
 });
 
 /**
- * access.requested v2: as v1, the application's snapshot may also say how long before the expiry
- * the requester is warned (`preExpiryNoticeSeconds`; without it, 10 minutes). Every v1 is a v2.
+ * access.requested v2: as v1, the application's snapshot may also carry its notice and extension
+ * policy: how long before the expiry the requester is warned (`preExpiryNoticeSeconds`; without
+ * it, 10 minutes), the longest the access may last with its extensions (`maxTotalSeconds`; without
+ * it, no extension), how much of that the requester may add without approval
+ * (`selfExtensionSeconds`), and the pattern a justification must match with the hint shown for it.
+ * Every v1 is a v2.
  */
 export const RequestedV2 = RequestedV1.extend({
   application: RequestedV1.shape.application.extend({
     preExpiryNoticeSeconds: z.number().int().positive().optional(),
+    maxTotalSeconds: z.number().int().positive().optional(),
+    selfExtensionSeconds: z.number().int().positive().optional(),
+    justificationPattern: z.string().min(1).optional(),
+    justificationHint: z.string().min(1).optional(),
   }),
 });
 export type RequestedData = z.infer<typeof RequestedV2>;

@@ -36,6 +36,9 @@ export const sampleData = {
   revoked: { reason: 'expired', revokedAt: '2026-01-01T00:15:01.000Z' },
   revoke_failed: { reason: 'okta unavailable', attempt: 1 },
   ticket_closed: { ticketKey: 'JIT-1' },
+  extension_requested: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-2 still on it' },
+  extension_approved: { by: 'bob@example.com', durationSeconds: 900 },
+  extension_denied: { by: 'bob@example.com', comment: 'enough for today' },
   extended: { by: 'bob@example.com', expiresAt: '2026-01-01T01:00:00.000Z' },
 } satisfies { [K in EventType]: EventDraft<K>['data'] };
 

@@ -18,6 +18,8 @@ export class RequestEventsHandler {
     'granted',
     'grant_failed',
     'extended',
+    'extension_requested',
+    'extension_denied',
     'ticket_opened',
     'revoke_requested',
     'revoke_failed',

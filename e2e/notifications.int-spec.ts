@@ -139,7 +139,8 @@ describe('a demo-sandbox grant as alice lives it in Slack (four services, one in
     expect(created.status).toBe(202);
     const id = created.body.id as string;
 
-    await told(id, 'is granted until 2 Mar 2026, 10:01 GMT');
+    // Jira answers after the grant: the grant's message gains the issue key in place.
+    await told(id, 'is granted until 2 Mar 2026, 10:01 GMT; Jira issue JIT-1.');
     expect(inGroup()).toBe(true);
     const grantedView = await waitFor(
       async () => {
@@ -198,7 +199,7 @@ describe('a demo-sandbox grant as alice lives it in Slack (four services, one in
     await waitFor(() => !inGroup(), { what: "alice's membership to be removed" });
 
     expect(toldAbout(id).map((m) => m.text.replace(/ \(request [^)]+\)| Extend it below if you need more time\./g, ''))).toEqual([
-      'Your access to Demo sandbox is granted until 2 Mar 2026, 10:01 GMT.',
+      'Your access to Demo sandbox is granted until 2 Mar 2026, 10:01 GMT; Jira issue JIT-1.',
       'Your access to Demo sandbox ends at 2 Mar 2026, 10:01 GMT.',
       'Your access to Demo sandbox now ends at 2 Mar 2026, 10:02 GMT.',
       'Your access to Demo sandbox ends at 2 Mar 2026, 10:02 GMT.',

@@ -260,4 +260,18 @@ describe("the chat notices of the access's life", () => {
     ]);
     expect(noticesOf(live, after(live, { type: 'ticket_opened', data: { ticketKey: 'JIT-8' } }))).toEqual([]);
   });
+
+  it("puts the Jira key on the grant's message in place when Jira answers after the grant", () => {
+    const { ticketKey: _, ...withoutTicket } = granted.data;
+    const early = after(approvedByBob, { type: 'granted', data: withoutTicket });
+    const [told] = noticesOf(approvedByBob, early);
+    expect(told).toMatchObject({ kind: 'tell', keep: true });
+    expect(text(told, 'UTC')).toBe(`Your access to AWS production console is granted until 2 Mar 2026, 12:00 UTC. (request ${requestId})`);
+
+    const amended = noticesOf(early, after(early, { type: 'ticket_opened', data: { ticketKey: 'JIT-9' } }));
+    expect(amended).toEqual([{ kind: 'amend', requestId, login: alice, text: expect.any(Array) }]);
+    expect(amended[0].kind === 'amend' && render(amended[0].text, 'UTC')).toBe(
+      `Your access to AWS production console is granted until 2 Mar 2026, 12:00 UTC; Jira issue JIT-9. (request ${requestId})`,
+    );
+  });
 });

@@ -20,7 +20,9 @@ import type { Instant, Wording } from './wording.js';
 export type Notice =
   | { kind: 'ask'; requestId: string; approver: string; summary: RequestSummary }
   | { kind: 'update'; requestId: string; stage: number; outcome: Wording; summary: RequestSummary }
-  | { kind: 'tell'; requestId: string; login: string; text: Wording; extend?: boolean };
+  | { kind: 'tell'; requestId: string; login: string; text: Wording; extend?: boolean; keep?: boolean }
+  /** Rewrites the message kept from a `tell` (the grant's, once its Jira key is known). */
+  | { kind: 'amend'; requestId: string; login: string; text: Wording };
 
 /**
  * What to tell whom when an approval goes from `before` (not yet an approval: it was just opened)
@@ -51,6 +53,9 @@ export function noticesOf(before: ApprovalState, after: Approval): Notice[] {
   if (isApproval(before)) notices.push(...accessNotices(before, after), ...extensionNotices(before, after));
   return notices;
 }
+
+/** Where the kept message of a request's requester is filed among the approval messages (which have stages from 0). */
+export const REQUESTER_MESSAGE_STAGE = -1;
 
 /**
  * The approval messages of an extension are kept under a stage number of their own, past any
@@ -118,16 +123,12 @@ function accessNotices(before: Approval, after: Approval): Notice[] {
   switch (now.state) {
     case 'granted': {
       if (was?.state === 'granted') {
+        // The grant's message was sent before Jira answered: it gains the key in place, not a message of its own.
+        if (!was.ticketKey && now.ticketKey) return [{ kind: 'amend', requestId, login, text: grantedText(after, now) }];
         if (was.expiresAt === now.expiresAt) return [];
         return [{ kind: 'tell', requestId, login, text: [`Your access to ${application} now ends at `, { at: now.expiresAt }, `.${id}`] }];
       }
-      const ticket = now.ticketKey ? `; Jira issue ${now.ticketKey}` : '';
-      const granted: Notice = {
-        kind: 'tell',
-        requestId,
-        login,
-        text: [`Your access to ${application} is granted until `, { at: now.expiresAt }, `${ticket}.${id}`],
-      };
+      const granted: Notice = { kind: 'tell', requestId, login, text: grantedText(after, now), keep: true };
       const summary = summaryOf(after);
       const updates = after.stages.map((_, stage): Notice => ({
         kind: 'update',
@@ -163,6 +164,16 @@ function accessNotices(before: Approval, after: Approval): Notice[] {
       return _exhaustive;
     }
   }
+}
+
+/** The grant's message: until when, and the Jira issue once known. */
+function grantedText(approval: Approval, access: Extract<NonNullable<Approval['access']>, { state: 'granted' }>): Wording {
+  const ticket = access.ticketKey ? `; Jira issue ${access.ticketKey}` : '';
+  return [
+    `Your access to ${approval.application.name} is granted until `,
+    { at: access.expiresAt },
+    `${ticket}. (request ${approval.requestId})`,
+  ];
 }
 
 /** Why access ended, in the requester's words. */

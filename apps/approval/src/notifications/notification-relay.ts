@@ -4,7 +4,7 @@ import { backoffDelay, tableOf } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import { Chat, ChatUnavailableError, type MessageRef } from '../slack/chat.js';
 import type { ApprovalConfig } from '../config.js';
-import type { Notice } from './notices.js';
+import { REQUESTER_MESSAGE_STAGE, type Notice } from './notices.js';
 
 /** Notices sent per tick at most, so shutdown never waits long. */
 const BATCH = 50;
@@ -90,11 +90,12 @@ export class NotificationRelay extends PeriodicTask {
       return;
     }
     await this.dataSource.transaction(async (manager) => {
-      if (posted && row.notice.kind === 'ask') {
+      const filed = posted && fileOf(row.notice);
+      if (posted && filed) {
         await manager.query(
           `INSERT INTO ${this.table('chat_messages')} (request_id, stage, approver, channel, ts) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT DO NOTHING`,
-          [row.notice.requestId, row.notice.summary.stage, row.notice.approver, posted.channel, posted.ts],
+          [row.notice.requestId, filed.stage, filed.login, posted.channel, posted.ts],
         );
       }
       await manager.query(
@@ -104,7 +105,7 @@ export class NotificationRelay extends PeriodicTask {
     });
   }
 
-  /** Sends one notice to the chat; answers the message it posted, when it posted an approval question. */
+  /** Sends one notice to the chat; answers the message it posted, which is filed when it is to be rewritten later. */
   private async send(notice: Notice): Promise<MessageRef | undefined> {
     const messages = this.table('chat_messages');
     switch (notice.kind) {
@@ -132,7 +133,15 @@ export class NotificationRelay extends PeriodicTask {
       }
       case 'tell': {
         const { login, text, extend, requestId } = notice;
-        await this.chat.tellRequester({ login, text, ...(extend ? { extend: { requestId } } : {}) });
+        return this.chat.tellRequester({ login, text, ...(extend ? { extend: { requestId } } : {}) });
+      }
+      case 'amend': {
+        const { requestId, login, text } = notice;
+        const [kept] = (await this.dataSource.query(`SELECT channel, ts FROM ${messages} WHERE request_id = $1 AND stage = $2`, [
+          requestId,
+          REQUESTER_MESSAGE_STAGE,
+        ])) as MessageRef[];
+        if (kept) await this.chat.amend(kept, { login, text });
         return undefined;
       }
       default: {
@@ -170,4 +179,11 @@ export class NotificationRelay extends PeriodicTask {
   private table(name: string): string {
     return tableOf(this.dataSource, name);
   }
+}
+
+/** Where a posted message is filed to be rewritten later: an approval question under its stage, a kept message of the requester's. */
+function fileOf(notice: Notice): { stage: number; login: string } | undefined {
+  if (notice.kind === 'ask') return { stage: notice.summary.stage, login: notice.approver };
+  if (notice.kind === 'tell' && notice.keep) return { stage: REQUESTER_MESSAGE_STAGE, login: notice.login };
+  return undefined;
 }

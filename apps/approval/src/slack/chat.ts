@@ -58,8 +58,11 @@ export abstract class Chat {
   /** Replaces the buttons of an approval message with the outcome. */
   abstract updateDecision(update: DecisionUpdate): Promise<void>;
 
-  /** Sends a person a direct message; a person the chat does not know is skipped. */
-  abstract tellRequester(message: PersonMessage): Promise<void>;
+  /** Sends a person a direct message and answers where it is; a person the chat does not know is skipped (undefined). */
+  abstract tellRequester(message: PersonMessage): Promise<MessageRef | undefined>;
+
+  /** Rewrites a message sent with `tellRequester`, in the person's time zone. */
+  abstract amend(message: MessageRef, person: PersonMessage): Promise<void>;
 
   /**
    * The e-mail address of a chat member's profile, by the chat's own id for them; undefined when the
@@ -92,7 +95,11 @@ export class NoChat extends Chat {
 
   async updateDecision(): Promise<void> {}
 
-  async tellRequester(): Promise<void> {}
+  async tellRequester(): Promise<undefined> {
+    return undefined;
+  }
+
+  async amend(): Promise<void> {}
 
   async emailOf(): Promise<undefined> {
     return undefined;

@@ -102,15 +102,21 @@ export class SlackChat extends Chat {
     );
   }
 
-  async tellRequester({ login, text, extend }: PersonMessage): Promise<void> {
+  async tellRequester({ login, text, extend }: PersonMessage): Promise<MessageRef | undefined> {
     const member = await this.memberWith(login);
-    if (!member) return;
+    if (!member) return undefined;
     const channel = await this.openDm(member.id);
     const said = render(text, member.tz);
     const blocks: Block[] | undefined = extend
       ? [{ type: 'section', text: { type: 'mrkdwn', text: escape(said) } }, extendButton(extend.requestId)]
       : undefined;
-    await this.call(() => this.client.chat.postMessage({ channel, text: said, ...(blocks ? { blocks } : {}) }));
+    const posted = await this.call(() => this.client.chat.postMessage({ channel, text: said, ...(blocks ? { blocks } : {}) }));
+    return { channel: posted.channel ?? channel, ts: posted.ts as string };
+  }
+
+  async amend(message: MessageRef, { login, text }: PersonMessage): Promise<void> {
+    const said = render(text, (await this.memberWith(login))?.tz);
+    await this.call(() => this.client.chat.update({ channel: message.channel, ts: message.ts, text: said }));
   }
 
   /** A member's Slack user id to their profile e-mail (`users.info`); undefined for a member Slack does not know or who has no e-mail. */

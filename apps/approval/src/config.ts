@@ -17,6 +17,8 @@ export const approvalEnvSchema = z.object({
     .default('https://slack.com/api/'),
   /** How often the notification outbox is drained; also the first retry delay. */
   SLACK_NOTIFY_TICK_MS: z.coerce.number().int().positive().default(1000),
+  /** How often due reminders are looked for: pending requests' reminders and TTLs, pre-expiry notices. */
+  REMINDER_TICK_MS: z.coerce.number().int().positive().default(1000),
 });
 
 /** Rules between the approval service's variables, checked with the schema at start-up. */

@@ -100,6 +100,7 @@ describe('approval rules', () => {
         stages: [[bob]],
         stage: 0,
         approvers: [bob],
+        stagePolicies: [{ required: 1 }],
         decisions: [],
         state: 'pending',
       });
@@ -572,6 +573,7 @@ describe('approval rules', () => {
         stages: [[bob], [carol]],
         stage: 1,
         approvers: [carol],
+        stagePolicies: [{ required: 1 }, { required: 1 }],
         decisions: [
           { stage: 0, by: bob, outcome: 'approved', comment: 'fine by me', at: '2026-01-01T08:00:00.000Z' },
           { stage: 1, by: carol, outcome: 'approved', at: '2026-01-01T09:00:00.000Z' },

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, LoginSchema, type ApprovalPolicy, type RequestedData } from '@jit/events';
+import {
+  DEFAULT_PENDING_TTL_SECONDS,
+  DEFAULT_PRE_EXPIRY_NOTICE_SECONDS,
+  LoginSchema,
+  type ApprovalPolicy,
+  type ApprovalRule,
+  type RequestedData,
+  type TimeWindow,
+} from '@jit/events';
 import { DURATION_FORMAT, parseDuration } from './duration.js';
 
 /**
@@ -24,6 +32,12 @@ export interface Application {
   minDurationSeconds: number;
   maxDurationSeconds: number;
   approval: ApprovalPolicy;
+  /** Rules tried in order before the stages; the first that holds approves or denies at once. */
+  rules: ApprovalRule[];
+  /** How long a request may wait for approval before it is denied `approval_timeout`. */
+  pendingTtlSeconds: number;
+  /** When the current stage's approvers are reminded (and its escalation target added); halfway to the TTL when absent. */
+  reminderAfterSeconds?: number;
   /** How long before the expiry the requester is warned (in Slack). */
   preExpiryNoticeSeconds: number;
   /** The longest access may last, extensions included; equal to `maxDurationSeconds` when no extension is allowed. */
@@ -36,13 +50,17 @@ export interface Application {
 
 /** The snapshot of an application's policy a `requested` event carries. */
 export function policySnapshotOf(application: Application): RequestedData['application'] {
-  const { id, name, oktaGroupId, owners, approval, preExpiryNoticeSeconds, maxTotalDurationSeconds, selfExtensionSeconds } = application;
+  const { id, name, oktaGroupId, owners, approval, rules, pendingTtlSeconds, reminderAfterSeconds } = application;
+  const { preExpiryNoticeSeconds, maxTotalDurationSeconds, selfExtensionSeconds } = application;
   return {
     id,
     name,
     oktaGroupId,
     owners,
     approval,
+    ...(rules.length > 0 ? { rules } : {}),
+    pendingTtlSeconds,
+    ...(reminderAfterSeconds !== undefined ? { reminderAfterSeconds } : {}),
     preExpiryNoticeSeconds,
     maxTotalSeconds: maxTotalDurationSeconds,
     ...(selfExtensionSeconds > 0 ? { selfExtensionSeconds } : {}),
@@ -64,14 +82,90 @@ const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((t
 /** Owners and listed approvers are stored in the one canonical login form, so `Carol@…` in the file is the `carol@…` who signs in. */
 const login = LoginSchema;
 
+type Stage = Extract<ApprovalPolicy, { kind: 'stages' }>['stages'][number];
+
+/** Who approves a stage: the requester's manager, the application's owners, or listed people. */
+const approvers = z.union(
+  [
+    z.literal('manager').transform((): Stage => ({ kind: 'manager' })),
+    z.literal('owners').transform((): Stage => ({ kind: 'owners' })),
+    z
+      .array(login)
+      .min(1)
+      .transform((users): Stage => ({ kind: 'users', users })),
+  ],
+  { error: 'expected "manager", "owners" or a list of logins' },
+);
+
 const stage = z.union(
   [
-    z.literal('manager').transform(() => ({ kind: 'manager' as const })),
-    z.literal('owners').transform(() => ({ kind: 'owners' as const })),
-    z.strictObject({ users: z.array(login).min(1) }).transform(({ users }) => ({ kind: 'users' as const, users })),
+    z.literal('manager').transform((): Stage => ({ kind: 'manager' })),
+    z.literal('owners').transform((): Stage => ({ kind: 'owners' })),
+    z.strictObject({ users: z.array(login).min(1) }).transform(({ users }): Stage => ({ kind: 'users', users })),
+    // A stage needing N of its approvers, or escalated to someone when the pending request's reminder fires.
+    z
+      .strictObject({ approvers, required: z.number().int().positive().optional(), escalateTo: login.optional() })
+      .superRefine(({ approvers: who, required }, ctx) => {
+        if (required !== undefined && who.kind === 'users' && required > who.users.length) {
+          ctx.addIssue({ code: 'custom', path: ['required'], message: `more than the ${who.users.length} approvers listed` });
+        }
+      })
+      .transform(({ approvers: who, required, escalateTo }): Stage => ({
+        ...who,
+        ...(required && required > 1 ? { required } : {}),
+        ...(escalateTo ? { escalateTo } : {}),
+      })),
   ],
-  { error: 'expected "manager", "owners" or { "users": [logins] }' },
+  { error: 'expected "manager", "owners", { "users": [logins] } or { "approvers", "required"?, "escalateTo"? }' },
 );
+
+const clock = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A weekly time window in a time zone Intl knows. */
+const timeWindow = z
+  .strictObject({
+    days: z
+      .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+      .min(1)
+      .optional(),
+    from: z.string().regex(clock, 'expected HH:MM'),
+    to: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM'),
+    timeZone: z.string().refine(isTimeZone, { error: 'not a time zone (an IANA name such as Europe/London)' }),
+  })
+  .refine(({ from, to }) => to > from, { path: ['to'], error: 'must be after from' })
+  .transform((window): TimeWindow => window);
+
+/** What a rule looks at; every condition given must hold. */
+const conditions = z
+  .strictObject({
+    requesterInGroup: z.string().trim().min(1).optional(),
+    requesterNotInGroup: z.string().trim().min(1).optional(),
+    durationAtMost: duration.optional(),
+    within: timeWindow.optional(),
+    outside: timeWindow.optional(),
+  })
+  .refine((when) => Object.values(when).some((value) => value !== undefined), { error: 'a rule needs at least one condition' })
+  .transform(({ durationAtMost, ...when }): ApprovalRule['when'] => ({
+    ...when,
+    ...(durationAtMost !== undefined ? { durationAtMostSeconds: durationAtMost } : {}),
+  }));
+
+/** A rule: `{ "name", "approve": {conditions} }` or `{ "name", "deny": {conditions} }`. */
+const rule = z
+  .strictObject({ name: z.string().trim().min(1), approve: conditions.optional(), deny: conditions.optional() })
+  .refine(({ approve, deny }) => (approve === undefined) !== (deny === undefined), { error: 'give either "approve" or "deny", not both' })
+  .transform(({ name, approve, deny }): ApprovalRule =>
+    approve ? { name, effect: 'approve', when: approve } : { name, effect: 'deny', when: deny! },
+  );
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const approval = z.union(
   [
@@ -93,6 +187,9 @@ const ApplicationEntry = z
     minDuration: duration,
     maxDuration: duration,
     approval,
+    rules: z.array(rule).optional(),
+    pendingTtl: duration.default(DEFAULT_PENDING_TTL_SECONDS),
+    reminderAfter: duration.optional(),
     preExpiryNotice: duration.default(DEFAULT_PRE_EXPIRY_NOTICE_SECONDS),
     maxTotalDuration: duration.optional(),
     selfExtensionLimit: duration.optional(),
@@ -107,6 +204,14 @@ const ApplicationEntry = z
     if (entry.minDuration > entry.maxDuration) {
       ctx.addIssue({ code: 'custom', path: ['minDuration'], message: 'must not be longer than maxDuration' });
     }
+    if (entry.reminderAfter !== undefined && entry.reminderAfter >= entry.pendingTtl) {
+      ctx.addIssue({ code: 'custom', path: ['reminderAfter'], message: 'must be shorter than pendingTtl' });
+    }
+    const names = new Set<string>();
+    (entry.rules ?? []).forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name "${r.name}"` });
+      names.add(r.name);
+    });
     const maxTotal = entry.maxTotalDuration ?? entry.maxDuration;
     if (maxTotal < entry.maxDuration) {
       ctx.addIssue({ code: 'custom', path: ['maxTotalDuration'], message: 'must not be shorter than maxDuration' });
@@ -127,6 +232,9 @@ const ApplicationEntry = z
     minDurationSeconds: entry.minDuration,
     maxDurationSeconds: entry.maxDuration,
     approval: entry.approval,
+    rules: entry.rules ?? [],
+    pendingTtlSeconds: entry.pendingTtl,
+    ...(entry.reminderAfter !== undefined ? { reminderAfterSeconds: entry.reminderAfter } : {}),
     preExpiryNoticeSeconds: entry.preExpiryNotice,
     maxTotalDurationSeconds: entry.maxTotalDuration ?? entry.maxDuration,
     selfExtensionSeconds: entry.selfExtensionLimit ?? 0,

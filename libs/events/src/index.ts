@@ -11,6 +11,7 @@ export * from './contracts/login.js';
 export * from './retry/backoff.js';
 export * from './contracts/requested.js';
 export * from './contracts/approval-opened.js';
+export * from './contracts/approval-escalated.js';
 export * from './contracts/approved.js';
 export * from './contracts/denied.js';
 export * from './contracts/cancelled.js';

@@ -18,6 +18,7 @@ const intake: Record<ProducedBy<typeof requestDecider>, true> = {
 };
 const approval: Record<ProducedBy<typeof approvalDecider>, true> = {
   approval_opened: true,
+  approval_escalated: true,
   approved: true,
   denied: true,
   extension_requested: true,

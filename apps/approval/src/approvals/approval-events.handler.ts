@@ -2,10 +2,10 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { EventContext, OnEvent, PrepareEvent, type AccessEvent, type PipelineOutcome } from '@jit/events';
 import type { AccessReport, ApprovalState } from './approval.decider.js';
-import { Approvals } from './approvals.js';
+import { Approvals, type DirectoryFacts } from './approvals.js';
 
 /**
- * Keeps approvals in step with the request's life: opened on `requested` (the manager looked up
+ * Keeps approvals in step with the request's life: opened on `requested` (the manager and groups looked up
  * before the transaction opens), closed on `cancelled`, and following the access it led to so the
  * requester can be told. The consumer acts on the outcome.
  */
@@ -14,13 +14,13 @@ export class ApprovalEventsHandler {
   constructor(private readonly approvals: Approvals) {}
 
   @PrepareEvent('requested')
-  managerOf(@Payload() event: AccessEvent<'requested'>): Promise<string | undefined> {
-    return this.approvals.managerOf(event);
+  directoryFacts(@Payload() event: AccessEvent<'requested'>): Promise<DirectoryFacts> {
+    return this.approvals.directoryFacts(event);
   }
 
   @OnEvent('requested')
   onRequested(@Payload() event: AccessEvent<'requested'>, @Ctx() ctx: EventContext): Promise<PipelineOutcome<ApprovalState>> {
-    return this.approvals.open(event, ctx.prepared as string | undefined, ctx.manager);
+    return this.approvals.open(event, ctx.prepared as DirectoryFacts, ctx.manager);
   }
 
   @OnEvent('cancelled')

@@ -1,4 +1,5 @@
 import { extensionRoomSeconds } from '@jit/catalog';
+import { firstMatchingRule } from '../policy/rules.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -36,6 +37,8 @@ export interface StageDecision {
   reason?: DenyReason;
   /** What the person who decided said. */
   comment?: string;
+  /** The catalog rule that decided, when one did. */
+  rule?: string;
   at: string;
 }
 
@@ -76,12 +79,20 @@ export interface Approval extends RequestFacts {
   stage: number;
   /** Who may decide the current stage. */
   approvers: string[];
+  /** How many approvals each stage needs and whom it escalates to; one and nobody for approvals opened before these existed. */
+  stagePolicies?: StagePolicy[];
   decisions: StageDecision[];
   state: ApprovalStatus;
   /** The access the approval led to, once the provisioner reported on it. */
   access?: AccessOutcome;
   /** Every extension asked for, oldest first; at most the last one is pending. */
   extensions?: Extension[];
+}
+
+/** What a stage needs besides its approvers: N approvals of them, and who is added when the reminder fires. */
+export interface StagePolicy {
+  required: number;
+  escalateTo?: string;
 }
 
 /** An extension of the access: asked for (by the requester, on the web or in the chat), then approved or denied. */
@@ -106,8 +117,15 @@ export type ApprovalState = { state: 'unknown' } | ({ state: 'requested' } & Req
 
 /** What can be asked of an approval. */
 export type ApprovalCommand =
-  /** Open the approval of a request that arrived, with the requester's manager as the directory knows them. */
-  | { kind: 'open'; requested: RequestedData; manager: string | undefined }
+  /**
+   * Open the approval of a request that arrived, with the requester's manager and Okta groups as the
+   * directory knows them (each looked up only when the policy needs it).
+   */
+  | { kind: 'open'; requested: RequestedData; manager: string | undefined; groups?: string[] }
+  /** The pending request's reminder fired: the current stage's escalation target joins its approvers. */
+  | { kind: 'escalate' }
+  /** The pending request reached its TTL with no decision. */
+  | { kind: 'time_out' }
   /**
    * A person's answer. `stage` is the stage they were shown (a Slack button, the web form); without it
    * the answer is for whatever stage is current. An answer for any other stage changes nothing.
@@ -136,7 +154,7 @@ export type AccessReport = (typeof accessReports)[number];
 
 /** The event types an approval produces. */
 export type ApprovalProduced =
-  'approval_opened' | 'approved' | 'denied' | 'extension_requested' | 'extension_approved' | 'extension_denied';
+  'approval_opened' | 'approval_escalated' | 'approved' | 'denied' | 'extension_requested' | 'extension_approved' | 'extension_denied';
 
 /** An event an approval produces, before it is stamped. */
 export type ApprovalDraft = EventDraft<ApprovalProduced>;
@@ -144,8 +162,11 @@ export type ApprovalDraft = EventDraft<ApprovalProduced>;
 /** Who approves on behalf of an `auto` policy. */
 export const AUTO_APPROVER = 'policy:auto';
 
-/** Who denies a request that nobody but its requester could approve. */
+/** Who denies a request that nobody but its requester could approve, that nobody decided in time, or that a rule refused. */
 export const POLICY_DENIER = 'policy';
+
+/** Who approves on behalf of a catalog rule (its name is in the event). */
+export const RULE_APPROVER = 'policy:rule';
 
 /** Whether the service holds an opened approval (rather than nothing, or a request whose approvers are not resolved). */
 export function isApproval(state: ApprovalState): state is Approval {
@@ -179,11 +200,22 @@ export function needsManager(policy: ApprovalPolicy): boolean {
 export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalProduced> = {
   initialState: { state: 'unknown' },
 
-  decide(command, state): Decision<ApprovalProduced> {
+  decide(command, state, now): Decision<ApprovalProduced> {
     switch (command.kind) {
       case 'open':
         if (isApproval(state)) return nothing(`the approval is already open (${state.state})`);
-        return accept<ApprovalProduced>(...opening(command.requested, command.manager));
+        return accept<ApprovalProduced>(...opening(command.requested, command.manager, { groups: command.groups, now }));
+      case 'escalate': {
+        if (!isApproval(state) || state.state !== 'pending') return nothing('the approval is not pending');
+        const target = state.stagePolicies?.[state.stage]?.escalateTo;
+        if (!target || sameLogin(target, state.requester)) return nothing(`stage ${state.stage} has nobody to escalate to`);
+        if (state.approvers.some((approver) => sameLogin(approver, target)))
+          return nothing(`${target} is an approver of stage ${state.stage} already`);
+        return accept<ApprovalProduced>({ type: 'approval_escalated', data: { stage: state.stage, approver: normaliseLogin(target) } });
+      }
+      case 'time_out':
+        if (!isApproval(state) || state.state !== 'pending') return nothing('the approval is not pending');
+        return accept<ApprovalProduced>({ type: 'denied', data: { by: POLICY_DENIER, reason: 'approval_timeout' } });
       case 'approve':
       case 'deny':
         return deciding(command, state);
@@ -213,6 +245,8 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
         return state.state === 'unknown' ? { state: 'requested', ...factsOf(event) } : state;
       case 'approval_opened':
         return state.state === 'requested' ? opened(state, event.data.stages) : state;
+      case 'approval_escalated':
+        return isApproval(state) ? escalatedTo(state, event.data.stage, normaliseLogin(event.data.approver)) : state;
       case 'approved':
         return isApproval(state) ? approvedStep(state, event) : state;
       case 'denied':
@@ -247,32 +281,55 @@ export const approvalDecider: Decider<ApprovalCommand, ApprovalState, ApprovalPr
  * need, deny when a stage has nobody, or when the stages cannot each have a different approver
  * (one person approves one stage, so such a request could never be approved).
  */
-function opening(requested: RequestedData, manager: string | undefined): ApprovalDraft[] {
-  const stages = resolveStages(requested.application, manager).map(({ source, approvers }) => ({
-    source,
-    approvers: unique(approvers.map(normaliseLogin).filter((approver) => !sameLogin(approver, requested.requester))),
-  }));
+function opening(requested: RequestedData, manager: string | undefined, facts: { groups?: string[]; now: Date }): ApprovalDraft[] {
+  const rule = firstMatchingRule(requested.application.rules ?? [], {
+    groups: facts.groups,
+    durationSeconds: requested.durationSeconds,
+    now: facts.now,
+  });
+  if (rule) {
+    const open: ApprovalDraft = { type: 'approval_opened', data: { stages: [], rule: rule.name } };
+    if (rule.effect === 'approve')
+      return [open, { type: 'approved', data: { stage: 0, approver: RULE_APPROVER, final: true, rule: rule.name } }];
+    return [open, { type: 'denied', data: { by: POLICY_DENIER, reason: 'rule', rule: rule.name } }];
+  }
+  const stages = resolvedStages(requested, manager);
   const open: ApprovalDraft = { type: 'approval_opened', data: { stages } };
   if (stages.length === 0) return [open, { type: 'approved', data: { stage: 0, approver: AUTO_APPROVER, final: true } }];
-  if (!distinctApproversExist(stages.map((stage) => stage.approvers))) {
+  if (!distinctApproversExist(stages) || stages.some((stage) => stage.approvers.length < (stage.required ?? 1))) {
     return [open, { type: 'denied', data: { by: POLICY_DENIER, reason: 'no_eligible_approver' } }];
   }
   return [open];
 }
 
-/** Whether every stage can be given its own approver, no person twice (a bipartite matching, by augmenting paths). */
-function distinctApproversExist(stages: string[][]): boolean {
-  const stageOf = new Map<string, number>();
-  const assign = (stage: number, tried: Set<string>): boolean =>
-    stages[stage].some((person) => {
+/**
+ * The stages of a request's policy with their approvers resolved (the requester never among them),
+ * each with the approvals it needs and its escalation target. Pure; the dry run answers with it too.
+ */
+export function resolvedStages(requested: Pick<RequestedData, 'application' | 'requester'>, manager: string | undefined): ResolvedStage[] {
+  return resolveStages(requested.application, manager).map((stage) => ({
+    ...stage,
+    approvers: unique(stage.approvers.map(normaliseLogin).filter((approver) => !sameLogin(approver, requested.requester))),
+  }));
+}
+
+/**
+ * Whether every stage can be given as many approvers as it needs, no person twice (a bipartite
+ * matching by augmenting paths, a stage needing N taking N slots).
+ */
+function distinctApproversExist(stages: ResolvedStage[]): boolean {
+  const slots = stages.flatMap((stage, index) => Array.from({ length: stage.required ?? 1 }, () => index));
+  const slotOf = new Map<string, number>();
+  const assign = (slot: number, tried: Set<string>): boolean =>
+    stages[slots[slot]].approvers.some((person) => {
       if (tried.has(person)) return false;
       tried.add(person);
-      const holder = stageOf.get(person);
+      const holder = slotOf.get(person);
       if (holder !== undefined && !assign(holder, tried)) return false;
-      stageOf.set(person, stage);
+      slotOf.set(person, slot);
       return true;
     });
-  return stages.every((_, stage) => assign(stage, new Set()));
+  return slots.every((_, slot) => assign(slot, new Set()));
 }
 
 /**
@@ -307,7 +364,9 @@ function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }
     return refuse(new NotAnApproverError(`${by} is not an approver of stage ${state.stage} of this request`));
   const said = comment ? { comment } : {};
   if (command.kind === 'deny') return accept<ApprovalProduced>({ type: 'denied', data: { by, reason: 'denied_by_approver', ...said } });
-  const final = state.stage === state.stages.length - 1;
+  const givenHere = state.decisions.filter((d) => d.stage === state.stage && d.outcome === 'approved').length + 1;
+  const stageDone = givenHere >= requiredAt(state, state.stage);
+  const final = stageDone && state.stage === state.stages.length - 1;
   return accept<ApprovalProduced>({ type: 'approved', data: { stage: state.stage, approver: by, final, ...said } });
 }
 
@@ -345,13 +404,17 @@ function resolveStages(application: RequestedData['application'], manager: strin
       return [{ source: 'manager', approvers: managers }];
     case 'stages':
       return policy.stages.map((stage): ResolvedStage => {
+        const extras = {
+          ...(stage.required && stage.required > 1 ? { required: stage.required } : {}),
+          ...(stage.escalateTo ? { escalateTo: normaliseLogin(stage.escalateTo) } : {}),
+        };
         switch (stage.kind) {
           case 'manager':
-            return { source: 'manager', approvers: managers };
+            return { source: 'manager', approvers: managers, ...extras };
           case 'owners':
-            return { source: 'owners', approvers: application.owners };
+            return { source: 'owners', approvers: application.owners, ...extras };
           case 'users':
-            return { source: 'users', approvers: stage.users };
+            return { source: 'users', approvers: stage.users, ...extras };
           default: {
             const _exhaustive: never = stage;
             return _exhaustive;
@@ -380,28 +443,36 @@ function factsOf(event: AccessEvent<'requested'>): RequestFacts {
 
 function opened({ state: _requested, ...facts }: Extract<ApprovalState, { state: 'requested' }>, stages: ResolvedStage[]): Approval {
   const approvers = stages.map((stage) => stage.approvers.map(normaliseLogin));
-  return { ...facts, stages: approvers, stage: 0, approvers: approvers[0] ?? [], decisions: [], state: 'pending' };
+  const stagePolicies = stages.map((stage) => ({
+    required: stage.required ?? 1,
+    ...(stage.escalateTo ? { escalateTo: stage.escalateTo } : {}),
+  }));
+  return { ...facts, stages: approvers, stage: 0, approvers: approvers[0] ?? [], stagePolicies, decisions: [], state: 'pending' };
 }
 
 function approvedStep(approval: Approval, event: AccessEvent<'approved'>): Approval {
-  const { stage, approver, final, comment } = event.data;
+  const { stage, approver, final, comment, rule } = event.data;
+  const said = { ...(comment ? { comment } : {}), ...(rule ? { rule } : {}) };
   const decisions = [
     ...approval.decisions,
-    { stage, by: normaliseLogin(approver), outcome: 'approved' as const, ...(comment ? { comment } : {}), at: event.occurredAt },
+    { stage, by: normaliseLogin(approver), outcome: 'approved' as const, ...said, at: event.occurredAt },
   ];
   if (final) return { ...approval, stage, decisions, state: 'approved' };
+  const givenHere = decisions.filter((d) => d.stage === stage && d.outcome === 'approved').length;
+  if (givenHere < requiredAt(approval, stage)) return { ...approval, decisions };
   const next = stage + 1;
   return { ...approval, stage: next, approvers: approval.stages[next] ?? [], decisions };
 }
 
 function deniedAt(approval: Approval, event: AccessEvent<'denied'>): Approval {
-  const { by, reason, comment } = event.data;
+  const { by, reason, comment, rule } = event.data;
   const decision: StageDecision = {
     stage: approval.stage,
     by: normaliseLogin(by),
     outcome: 'denied',
     reason,
     ...(comment ? { comment } : {}),
+    ...(rule ? { rule } : {}),
     at: event.occurredAt,
   };
   return { ...approval, decisions: [...approval.decisions, decision], state: 'denied' };
@@ -551,4 +622,16 @@ function extensionsAfter(
       return _exhaustive;
     }
   }
+}
+
+/** How many approvals a stage needs (one for approvals opened before stages could need more). */
+export function requiredAt(approval: Approval, stage: number): number {
+  return approval.stagePolicies?.[stage]?.required ?? 1;
+}
+
+/** A stage's escalation target joins its approvers, and the current approvers when it is the current stage. */
+function escalatedTo(approval: Approval, stage: number, approver: string): Approval {
+  if (!approval.stages[stage] || approval.stages[stage].some((known) => sameLogin(known, approver))) return approval;
+  const stages = approval.stages.map((approvers, i) => (i === stage ? [...approvers, approver] : approvers));
+  return { ...approval, stages, approvers: stage === approval.stage ? [...approval.approvers, approver] : approval.approvers };
 }

@@ -16,6 +16,7 @@ import {
   type Refused,
 } from '@jit/events';
 import { decodeCursor, pageOf, type Page } from '@jit/platform';
+import { needsGroups } from '../policy/rules.js';
 import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import {
   approvalDecider,
@@ -35,6 +36,12 @@ const ApprovalCursor = z.object({ createdAt: z.iso.datetime(), requestId: z.uuid
 
 /** Who the service's own events are from. */
 const SERVICE_ACTOR = 'service:approval';
+
+/** What the directory says of a requester that the policy needs: their manager, their Okta groups. */
+export interface DirectoryFacts {
+  manager: string | undefined;
+  groups?: string[];
+}
 
 /** A person's decision on a request. */
 export type DecisionCommand = Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>;
@@ -62,24 +69,22 @@ export class Approvals {
   }
 
   /**
-   * The requester's manager, when the policy needs one. Asked with no transaction open, before
-   * deciding: a directory outage throws here, so the event is retried rather than the request
-   * denied for want of a manager.
+   * The requester's manager and Okta groups, each when the policy needs it. Asked with no
+   * transaction open, before deciding: a directory outage throws here, so the event is retried
+   * rather than the request denied for want of a manager or approved for want of a group.
    */
-  async managerOf(event: AccessEvent<'requested'>): Promise<string | undefined> {
+  async directoryFacts(event: AccessEvent<'requested'>): Promise<DirectoryFacts> {
     const { requester, application } = event.data;
-    return needsManager(application.approval) ? this.directory.managerOf(requester) : undefined;
+    const manager = needsManager(application.approval) ? await this.directory.managerOf(requester) : undefined;
+    const groups = needsGroups(application.rules) ? await this.directory.groupsOf(requester) : undefined;
+    return { manager, ...(groups ? { groups } : {}) };
   }
 
   /** A request arrived: open its approval with the approvers resolved and publish any decision the policy takes at once. */
-  async open(
-    event: AccessEvent<'requested'>,
-    requesterManager: string | undefined,
-    manager: EntityManager,
-  ): Promise<PipelineOutcome<ApprovalState>> {
+  async open(event: AccessEvent<'requested'>, facts: DirectoryFacts, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
     const outcome = await this.pipeline.run({
       requestId: event.requestId,
-      command: { kind: 'open', requested: event.data, manager: requesterManager },
+      command: { kind: 'open', requested: event.data, manager: facts.manager, ...(facts.groups ? { groups: facts.groups } : {}) },
       actor: SERVICE_ACTOR,
       cause: event,
       manager,
@@ -110,6 +115,18 @@ export class Approvals {
       cause: event,
       manager,
     });
+  }
+
+  /** The pending request's reminder fired: the current stage's escalation target, if any, joins its approvers. */
+  escalate(requestId: string, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    return this.pipeline.run({ requestId, command: { kind: 'escalate' }, actor: SERVICE_ACTOR, manager });
+  }
+
+  /** The pending request reached its TTL: denied `approval_timeout`. */
+  async timeOut(requestId: string, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    const outcome = await this.pipeline.run({ requestId, command: { kind: 'time_out' }, actor: SERVICE_ACTOR, manager });
+    if (outcome.kind === 'done') this.logger.info({ requestId }, 'pending request timed out');
+    return outcome;
   }
 
   /** An extension was asked for on the web: the policy answers at once when the requester may extend alone, else approvers are asked. */

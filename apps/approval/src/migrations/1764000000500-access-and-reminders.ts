@@ -3,7 +3,8 @@ import { tableOf } from '@jit/events';
 
 /**
  * What became of an approved request's access (so the requester is told of the grant, its end and
- * its failure), the extensions asked for, and the reminders due at a time of the service's clock (the pre-expiry notice).
+ * its failure), the extensions asked for, what each stage needs (N approvals, an escalation
+ * target), and the reminders due at a time of the service's clock (the pre-expiry notice).
  */
 export class AccessAndReminders1764000000500 implements MigrationInterface {
   name = 'AccessAndReminders1764000000500';
@@ -11,7 +12,7 @@ export class AccessAndReminders1764000000500 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     const t = (table: string): string => tableOf(runner.manager, table);
     for (const statement of [
-      `ALTER TABLE ${t('approvals')} ADD COLUMN access jsonb, ADD COLUMN extensions jsonb NOT NULL DEFAULT '[]'`,
+      `ALTER TABLE ${t('approvals')} ADD COLUMN access jsonb, ADD COLUMN extensions jsonb NOT NULL DEFAULT '[]', ADD COLUMN stage_policies jsonb`,
       // One reminder of each kind per request: moving it (an extension) replaces its time.
       `CREATE TABLE ${t('reminders')} (
       request_id uuid NOT NULL,
@@ -29,6 +30,8 @@ export class AccessAndReminders1764000000500 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE ${tableOf(runner.manager, 'reminders')}`);
-    await runner.query(`ALTER TABLE ${tableOf(runner.manager, 'approvals')} DROP COLUMN access, DROP COLUMN extensions`);
+    await runner.query(
+      `ALTER TABLE ${tableOf(runner.manager, 'approvals')} DROP COLUMN access, DROP COLUMN extensions, DROP COLUMN stage_policies`,
+    );
   }
 }

@@ -47,6 +47,12 @@ export function noticesOf(before: ApprovalState, after: Approval): Notice[] {
     );
     notices.push(...eligible.map((approver) => ({ kind: 'ask' as const, requestId, approver, summary })));
   }
+  if (wasPending && !stageMoved && after.state === 'pending') {
+    // An escalation target joined the stage: they are asked like its other approvers.
+    const joined = after.approvers.filter((approver) => !before.approvers.some((known) => sameLogin(known, approver)));
+    const summary = summaryOf(after);
+    notices.push(...joined.map((approver) => ({ kind: 'ask' as const, requestId, approver, summary })));
+  }
   if ((justOpened || wasPending) && (after.state === 'approved' || after.state === 'denied')) {
     notices.push({ kind: 'tell', requestId, login: after.requester, text: answerText(after) });
   }
@@ -198,6 +204,26 @@ function endedBecause(ended: Extract<NonNullable<Approval['access']>, { state: '
   }
 }
 
+/**
+ * The reminder of a pending request to the current stage's approvers who have not answered: it
+ * still waits for them, and is denied at `deniedAt` without a decision.
+ */
+export function reminderNoticesOf(approval: Approval, deniedAt: string | undefined): Notice[] {
+  if (approval.state !== 'pending') return [];
+  const { requestId } = approval;
+  const waiting = approval.approvers.filter(
+    (approver) => !approval.decisions.some((d) => d.outcome === 'approved' && d.stage === approval.stage && sameLogin(d.by, approver)),
+  );
+  const request = `${approval.requester}'s request for ${approval.application.name} (${formatDuration(approval.durationSeconds)})`;
+  const until: (string | Instant)[] = deniedAt ? [`; without a decision it is denied at `, { at: deniedAt }] : [];
+  return waiting.map((login) => ({
+    kind: 'tell' as const,
+    requestId,
+    login,
+    text: [`Reminder: ${request} still waits for your decision`, ...until, `. (request ${requestId})`],
+  }));
+}
+
 /** The pre-expiry notice of a granted approval: when the access ends, with the Extend button when the policy leaves room for one. */
 export function expiryNoticeOf(approval: Approval): Notice | undefined {
   const access = approval.access;
@@ -240,6 +266,7 @@ function answerText(after: Approval): string {
   const request = `Your request for ${after.application.name} (${formatDuration(after.durationSeconds)})`;
   const decision = after.decisions.at(-1);
   if (after.state === 'approved') {
+    if (decision?.rule) return `${request} was approved by the rule "${decision.rule}"`;
     return decision?.by === AUTO_APPROVER ? `${request} was approved automatically` : `${request} was approved by ${decision?.by}`;
   }
   const by = decision && decision.by !== POLICY_DENIER ? ` by ${decision.by}` : '';
@@ -249,5 +276,19 @@ function answerText(after: Approval): string {
 /** The words after a denial: the approver's comment, or why the policy denied. */
 function said(decision: StageDecision): string {
   if (decision.comment) return `: ${decision.comment}`;
-  return decision.reason === 'no_eligible_approver' ? ': no eligible approver' : '';
+  switch (decision.reason) {
+    case 'no_eligible_approver':
+      return ': no eligible approver';
+    case 'approval_timeout':
+      return ': nobody decided in time';
+    case 'rule':
+      return `: the rule "${decision.rule}" refuses it`;
+    case 'denied_by_approver':
+    case undefined:
+      return '';
+    default: {
+      const _exhaustive: never = decision.reason;
+      return _exhaustive;
+    }
+  }
 }

@@ -1,16 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, tableOf } from '@jit/events';
+import { EXPIRY_NOTICE, dropReminders, remindAt } from '../approvals/reminders.js';
 import { isApproval, type Approval, type ApprovalState } from '../approvals/approval.decider.js';
 import { noticesOf, type Notice } from './notices.js';
-
-/** The reminder that warns the requester before their access ends. */
-export const EXPIRY_NOTICE = 'expiry_notice';
 
 /**
  * The notification outbox: what an approval change should tell people is recorded in the
  * transaction of the change, and sent by `NotificationRelay` once it committed, so a chat outage
  * never fails, blocks or rolls back an approval. What falls due later (the pre-expiry notice) is
- * kept as a reminder, which `ReminderLoop` turns into a notice when the service's clock reaches it.
+ * kept as a reminder, which the reminder loop turns into a notice when the service's clock reaches it.
  */
 export class NotificationOutbox {
   /** @param enabled false when no chat is configured: then there is nothing to record. */
@@ -35,12 +33,9 @@ export class NotificationOutbox {
 
   /** A grant (or a new expiry) sets the pre-expiry reminder; an end, or a grant that never came, drops it. */
   private async remind(manager: EntityManager, before: Approval | undefined, after: Approval): Promise<void> {
-    const reminders = tableOf(manager, 'reminders');
     const access = after.access;
     if (access?.state !== 'granted') {
-      if (before?.access?.state === 'granted') {
-        await manager.query(`DELETE FROM ${reminders} WHERE request_id = $1 AND state = 'pending'`, [after.requestId]);
-      }
+      if (before?.access?.state === 'granted') await dropReminders(manager, after.requestId, [EXPIRY_NOTICE]);
       return;
     }
     const was = before?.access;
@@ -48,10 +43,6 @@ export class NotificationOutbox {
     const noticeSeconds = after.application.preExpiryNoticeSeconds ?? DEFAULT_PRE_EXPIRY_NOTICE_SECONDS;
     // A grant shorter than the notice is warned at once, right after it is told of the grant.
     const dueAt = new Date(Date.parse(access.expiresAt) - noticeSeconds * 1000);
-    await manager.query(
-      `INSERT INTO ${reminders} (request_id, kind, due_at) VALUES ($1, $2, $3)
-       ON CONFLICT (request_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, state = 'pending', fired_at = NULL`,
-      [after.requestId, EXPIRY_NOTICE, dueAt],
-    );
+    await remindAt(manager, after.requestId, EXPIRY_NOTICE, dueAt);
   }
 }

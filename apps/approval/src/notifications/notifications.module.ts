@@ -3,16 +3,14 @@ import { Chat, NoChat } from '../slack/chat.js';
 import { ChatModule } from '../slack/chat.module.js';
 import { NotificationOutbox } from './notification-outbox.js';
 import { NotificationRelay } from './notification-relay.js';
-import { ReminderLoop } from './reminder-loop.js';
 
-/** The notification outbox approvals write to, the relay that sends it to the chat, and the reminders that fall due later. */
+/** The notification outbox approvals write to, and the relay that sends it to the chat. */
 @Module({
   imports: [ChatModule],
   providers: [
     // Without a chat there is nobody to tell: nothing is recorded.
     { provide: NotificationOutbox, useFactory: (chat: Chat) => new NotificationOutbox(!(chat instanceof NoChat)), inject: [Chat] },
     NotificationRelay,
-    ReminderLoop,
   ],
   exports: [NotificationOutbox],
 })

@@ -120,6 +120,7 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
     case 'revoked':
       return facts.revoked ? facts : { ...facts, revoked: event };
     case 'approval_opened':
+    case 'approval_escalated':
     case 'denied':
     case 'cancelled':
     case 'grant_failed':

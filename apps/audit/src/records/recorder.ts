@@ -61,6 +61,7 @@ function subjectOf(
     case 'granted':
       return { requester: event.data.requester, applicationId: event.data.applicationId };
     case 'approval_opened':
+    case 'approval_escalated':
     case 'approved':
     case 'denied':
     case 'cancelled':

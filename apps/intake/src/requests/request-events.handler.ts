@@ -12,6 +12,7 @@ export class RequestEventsHandler {
   /** Folds the event into its request, inside the consumer's inbox transaction; "not yet" is retried by the consumer. */
   @OnEvent(
     'approval_opened',
+    'approval_escalated',
     'approved',
     'denied',
     'cancelled',

@@ -114,6 +114,8 @@ const unknownRequest: UnknownRequest = { recorded: false };
 const denyReasonText: Record<DenyReason, string> = {
   denied_by_approver: 'denied by the approver',
   no_eligible_approver: 'no one is eligible to approve this request',
+  approval_timeout: 'nobody decided before the request expired',
+  rule: 'an approval rule of the application refused it',
 };
 
 /** The rules of a request, from submission to revocation, and the status read model folded from its events. */
@@ -253,6 +255,8 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
       return approvedStep(state, event);
     case 'approval_opened':
       return state.approvalStages ? state : { ...state, approvalStages: event.data.stages };
+    case 'approval_escalated':
+      return escalated(state, event);
     case 'ticket_opened':
       return state.ticketKey ? state : { ...state, ticketKey: event.data.ticketKey };
     case 'revoke_failed':
@@ -359,6 +363,14 @@ function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): R
   const known = state.approvals.some((step) => step.stage === stage);
   const approvals = known ? state.approvals : [...state.approvals, { stage, approver }];
   return { ...state, approvals, status: final ? 'approved' : 'pending' };
+}
+
+/** A stage's escalation target joins its approvers (once), so the view names them among those who can decide. */
+function escalated(state: RecordedRequest, event: AccessEvent<'approval_escalated'>): RecordedRequest {
+  const { stage, approver } = event.data;
+  const stages = state.approvalStages;
+  if (!stages?.[stage] || stages[stage].approvers.some((known) => sameLogin(known, approver))) return state;
+  return { ...state, approvalStages: stages.map((s, i) => (i === stage ? { ...s, approvers: [...s.approvers, approver] } : s)) };
 }
 
 /** A failed revocation attempt shows until `revoked`; an older attempt heard late changes nothing. */

@@ -203,6 +203,7 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
       // Attempts and the time of the next one are the revocation loop's bookkeeping, not a rule.
       case 'revoke_failed':
       case 'approval_opened':
+      case 'approval_escalated':
       case 'denied':
       case 'extension_requested':
       case 'extension_approved':

@@ -48,6 +48,7 @@ export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
         return state.status === 'pending' ? { status: 'fired', firesAt: state.firesAt, firedAt: new Date(event.occurredAt) } : state;
       case 'requested':
       case 'approval_opened':
+      case 'approval_escalated':
       case 'approved':
       case 'denied':
       case 'cancelled':

@@ -28,6 +28,7 @@ export const eventOwners: Record<EventType, readonly BusService[]> = {
   cancelled: ['intake', 'provisioner'],
   revoke_requested: ['intake', 'provisioner'],
   approval_opened: ['approval'],
+  approval_escalated: ['approval'],
   approved: ['approval'],
   denied: ['approval'],
   granted: ['provisioner'],

@@ -36,6 +36,7 @@ export const sampleData = {
   revoked: { reason: 'expired', revokedAt: '2026-01-01T00:15:01.000Z' },
   revoke_failed: { reason: 'okta unavailable', attempt: 1 },
   ticket_closed: { ticketKey: 'JIT-1' },
+  approval_escalated: { stage: 0, approver: 'dave@example.com' },
   extension_requested: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-2 still on it' },
   extension_approved: { by: 'bob@example.com', durationSeconds: 900 },
   extension_denied: { by: 'bob@example.com', comment: 'enough for today' },

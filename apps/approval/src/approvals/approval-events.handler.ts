@@ -15,7 +15,7 @@ export class ApprovalEventsHandler {
 
   @PrepareEvent('requested')
   directoryFacts(@Payload() event: AccessEvent<'requested'>): Promise<DirectoryFacts> {
-    return this.approvals.directoryFacts(event);
+    return this.approvals.directoryFacts(event.data);
   }
 
   @OnEvent('requested')

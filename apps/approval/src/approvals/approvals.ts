@@ -13,6 +13,7 @@ import {
   refuse,
   type AccessEvent,
   type PipelineOutcome,
+  type RequestedData,
   type Refused,
 } from '@jit/events';
 import { decodeCursor, pageOf, type Page } from '@jit/platform';
@@ -73,8 +74,7 @@ export class Approvals {
    * transaction open, before deciding: a directory outage throws here, so the event is retried
    * rather than the request denied for want of a manager or approved for want of a group.
    */
-  async directoryFacts(event: AccessEvent<'requested'>): Promise<DirectoryFacts> {
-    const { requester, application } = event.data;
+  async directoryFacts({ requester, application }: Pick<RequestedData, 'requester' | 'application'>): Promise<DirectoryFacts> {
     const manager = needsManager(application.approval) ? await this.directory.managerOf(requester) : undefined;
     const groups = needsGroups(application.rules) ? await this.directory.groupsOf(requester) : undefined;
     return { manager, ...(groups ? { groups } : {}) };

@@ -47,6 +47,8 @@ export interface ExtensionPolicy {
 
 /** The latest extension asked for: waiting for approval, refused, or applied. */
 export interface ExtensionAsked {
+  /** The `extension_requested` event, so hearing it again changes nothing. */
+  eventId: string;
   status: 'pending' | 'denied' | 'extended';
   durationSeconds: number;
   justification: string;
@@ -337,9 +339,12 @@ function commentOf(comment: string | undefined): { comment?: string } {
 
 /** An extension asked for (here or from the chat) waits for its answer; a second one while one waits is a replay. */
 function extensionAsked(state: RecordedRequest, event: AccessEvent<'extension_requested'>): RecordedRequest {
-  if (state.status !== 'granted' || state.extension?.status === 'pending') return state;
+  if (state.status !== 'granted' || state.extension?.status === 'pending' || state.extension?.eventId === event.id) return state;
   const { by, durationSeconds, justification } = event.data;
-  return { ...state, extension: { status: 'pending', durationSeconds, justification, by, requestedAt: event.occurredAt } };
+  return {
+    ...state,
+    extension: { eventId: event.id, status: 'pending', durationSeconds, justification, by, requestedAt: event.occurredAt },
+  };
 }
 
 function isOpen(state: RecordedRequest): boolean {

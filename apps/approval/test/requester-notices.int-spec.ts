@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type pg from 'pg';
 import { ManualClock, createEvent, type AccessEvent, type EventDraft } from '@jit/events';
 import { eventsOf, publish, waitFor } from '@jit/events/testing';
@@ -185,5 +186,78 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
     expect(buttonsOf(ask)).toEqual([]);
     expect(ask.text).toContain('access granted until');
     expect((await eventsOf(bed.nc, bed.service.topology, 'approved', id)).map((e) => e.data.approver)).toEqual([bob]);
+  });
+
+  /** Posts a click on a message's button exactly as Slack does: a signed form with the `block_actions` payload. */
+  async function clickAs(slackUserId: string, message: SlackMessage, actionId: string): Promise<number> {
+    const button = buttonsOf(message).find((b) => b.action_id === actionId)!;
+    const payload = {
+      type: 'block_actions',
+      user: { id: slackUserId },
+      container: { type: 'message', message_ts: message.ts, channel_id: message.channel },
+      actions: [{ action_id: button.action_id, value: button.value, type: 'button' }],
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const timestamp = Math.floor(clock.now().getTime() / 1000);
+    const signature = `v0=${createHmac('sha256', 'approval-notices-test-secret').update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const response = await fetch(`${bed.service.url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature,
+      },
+      body,
+    });
+    return response.status;
+  }
+
+  it('an extension beyond what alice may give herself asks every approver in Slack; bob approves it there and carol sees it answered', async () => {
+    const requested = await bed.request({ kind: 'stages', stages: [{ kind: 'users', users: [bob, carol] }] }, alice, {
+      maxTotalSeconds: 600,
+    });
+    const id = requested.requestId;
+    await waitFor(() => toldAbout(bob, id).length === 1, { what: 'bob to be asked' });
+    expect((await bed.decide(id, carol, 'approve')).status).toBe(200);
+    await report(id, granted(id));
+    await waitForTold(alice, id, 'is granted until');
+
+    await report(id, { type: 'extension_requested', data: { by: alice, durationSeconds: 120, justification: 'INC-7 two more minutes' } });
+
+    const question = await waitFor(() => toldAbout(bob, id).find((m) => buttonsOf(m).some((b) => b.value === `${id}:e0`)), {
+      what: 'bob to be asked about the extension',
+    });
+    expect(question.text).toContain(`${alice} asks to extend Demo sandbox (2m)`);
+    const carolsQuestion = await waitFor(() => toldAbout(carol, id).find((m) => buttonsOf(m).some((b) => b.value === `${id}:e0`)), {
+      what: 'carol to be asked about the extension',
+    });
+    expect(await clickAs('U0BOB000002', question, 'approve')).toBe(200);
+
+    const approved = await waitFor(async () => (await eventsOf(bed.nc, bed.service.topology, 'extension_approved', id))[0], {
+      what: 'the extension approved',
+    });
+    expect(approved).toMatchObject({ actor: bob, via: { kind: 'slack' }, data: { by: bob, durationSeconds: 120 } });
+    const answered = await waitFor(() => toldAbout(carol, id).find((m) => m.ts === carolsQuestion.ts && m.edited), {
+      what: "carol's question answered",
+    });
+    expect(buttonsOf(answered)).toEqual([]);
+    expect(answered.text).toContain(`Extension approved by ${bob} at`);
+  });
+
+  it('an extension denied on the web tells alice who denied it and why', async () => {
+    const requested = await bed.request({ kind: 'manager' }, alice, { maxTotalSeconds: 600 });
+    const id = requested.requestId;
+    await waitFor(() => toldAbout(bob, id).length === 1, { what: 'bob to be asked' });
+    expect((await bed.decide(id, bob, 'approve')).status).toBe(200);
+    await report(id, granted(id));
+    await report(id, { type: 'extension_requested', data: { by: alice, durationSeconds: 120, justification: 'INC-7 more' } });
+    await waitFor(() => toldAbout(bob, id).length === 2, { what: 'bob to be asked about the extension' });
+
+    expect((await bed.decide(id, bob, 'deny', 'hand over to the night shift')).status).toBe(200);
+
+    await waitForTold(alice, id, `Your request to extend Demo sandbox by 2m was denied by ${bob}: hand over to the night shift.`);
+    expect((await eventsOf(bed.nc, bed.service.topology, 'extension_denied', id)).map((e) => e.data)).toEqual([
+      { by: bob, comment: 'hand over to the night shift' },
+    ]);
   });
 });

@@ -105,11 +105,6 @@ const stage = z.union(
     // A stage needing N of its approvers, or escalated to someone when the pending request's reminder fires.
     z
       .strictObject({ approvers, required: z.number().int().positive().optional(), escalateTo: login.optional() })
-      .superRefine(({ approvers: who, required }, ctx) => {
-        if (required !== undefined && who.kind === 'users' && required > who.users.length) {
-          ctx.addIssue({ code: 'custom', path: ['required'], message: `more than the ${who.users.length} approvers listed` });
-        }
-      })
       .transform(({ approvers: who, required, escalateTo }): Stage => ({
         ...who,
         ...(required && required > 1 ? { required } : {}),
@@ -203,6 +198,17 @@ const ApplicationEntry = z
   .superRefine((entry, ctx) => {
     if (entry.minDuration > entry.maxDuration) {
       ctx.addIssue({ code: 'custom', path: ['minDuration'], message: 'must not be longer than maxDuration' });
+    }
+    if (entry.approval.kind === 'stages') {
+      entry.approval.stages.forEach((s, i) => {
+        if (s.kind === 'users' && (s.required ?? 1) > s.users.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['approval', 'stages', i, 'required'],
+            message: `more than the ${s.users.length} approvers listed`,
+          });
+        }
+      });
     }
     if (entry.reminderAfter !== undefined && entry.reminderAfter >= entry.pendingTtl) {
       ctx.addIssue({ code: 'custom', path: ['reminderAfter'], message: 'must be shorter than pendingTtl' });

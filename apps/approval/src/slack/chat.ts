@@ -72,6 +72,12 @@ export abstract class Chat {
 
   /** Sends a member, by the chat's own id for them, a direct message (e.g. why their click did nothing). */
   abstract tellMember(memberId: string, text: string): Promise<void>;
+
+  /**
+   * Opens the form asking a member who clicked Deny for the reason (answering the click's
+   * `trigger`); `answer` is what the form's submission carries back to say what it denies.
+   */
+  abstract askDenyReason(trigger: string, answer: string): Promise<void>;
 }
 
 /** The chat failed in a way that may pass (outage, rate limit, network); try again after `retryAfterMs` at the earliest. */
@@ -106,4 +112,6 @@ export class NoChat extends Chat {
   }
 
   async tellMember(): Promise<void> {}
+
+  async askDenyReason(): Promise<void> {}
 }

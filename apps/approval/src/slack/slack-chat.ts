@@ -25,6 +25,10 @@ export interface SlackChatOptions {
 export const APPROVE_ACTION = 'approve';
 export const DENY_ACTION = 'deny';
 
+/** Callback id of the form asking for the reason of a denial, and the ids of its one input. */
+export const DENY_REASON_VIEW = 'deny_reason';
+export const DENY_REASON_INPUT = 'reason';
+
 /** Action id of the pre-expiry notice's Extend button; its value is the request id. */
 export const EXTEND_ACTION = 'extend';
 
@@ -128,6 +132,30 @@ export class SlackChat extends Chat {
   async tellMember(slackUserId: string, text: string): Promise<void> {
     const channel = await this.openDm(slackUserId);
     await this.call(() => this.client.chat.postMessage({ channel, text }));
+  }
+
+  async askDenyReason(trigger: string, answer: string): Promise<void> {
+    await this.call(() =>
+      this.client.views.open({
+        trigger_id: trigger,
+        view: {
+          type: 'modal',
+          callback_id: DENY_REASON_VIEW,
+          private_metadata: answer,
+          title: { type: 'plain_text', text: 'Deny the request' },
+          submit: { type: 'plain_text', text: 'Deny' },
+          close: { type: 'plain_text', text: 'Cancel' },
+          blocks: [
+            {
+              type: 'input',
+              block_id: DENY_REASON_INPUT,
+              label: { type: 'plain_text', text: 'Why? The requester reads this.' },
+              element: { type: 'plain_text_input', action_id: DENY_REASON_INPUT, multiline: true, max_length: 2000 },
+            },
+          ],
+        },
+      }),
+    );
   }
 
   /** The member with a person's e-mail, and their time zone; undefined for a person without a Slack account (they use the web). */

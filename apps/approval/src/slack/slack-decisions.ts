@@ -14,6 +14,8 @@ export interface ButtonClick {
   stage: number | undefined;
   /** The extension the message asked about, when it asked about one. */
   extension?: number;
+  /** What the member said (the reason a denial's form asked for). */
+  comment?: string;
 }
 
 /** A click on the Extend button of the requester's pre-expiry notice. */
@@ -52,7 +54,8 @@ export class SlackDecisions {
     const person = await this.personOf(click);
     if (!person) return;
     const target = extension === undefined ? { stage } : { extension };
-    const result = await this.approvals.decide(requestId, { kind: decision, by: person, ...target, via: { kind: 'slack' } });
+    const said = click.comment ? { comment: click.comment } : {};
+    const result = await this.approvals.decide(requestId, { kind: decision, by: person, ...target, ...said, via: { kind: 'slack' } });
     if (result.kind === 'decided') {
       const done = decision === 'approve' ? 'approved' : 'denied';
       const what = extension === undefined ? `stage ${stage}` : 'the extension';
@@ -61,6 +64,23 @@ export class SlackDecisions {
     }
     this.logger.info({ requestId, by: person, decision, stage, refused: result.error.code }, 'Slack decision refused');
     await this.explain(click, `You could not ${decision} request ${requestId}: ${result.error.message}.`);
+  }
+
+  /**
+   * A Deny click asks for the reason in a form first (Slack wants the form opened within 3 seconds
+   * of the click); the form's submission denies. When the form cannot be opened, the click denies
+   * without a reason rather than not at all.
+   */
+  async onDeny(click: ButtonClick & { trigger: string; answer: string }): Promise<void> {
+    try {
+      await this.chat.askDenyReason(click.trigger, click.answer);
+    } catch (error) {
+      this.logger.warn(
+        { requestId: click.requestId, err: (error as Error).message },
+        'could not open the deny form; denying without a reason',
+      );
+      await this.onClick(click);
+    }
   }
 
   /**

@@ -260,4 +260,32 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
       { by: bob, comment: 'hand over to the night shift' },
     ]);
   });
+
+  it("honours Slack's Retry-After for the person's channel: the 429'd message and the next ones to her wait for it, then arrive once each", async () => {
+    const requested = await bed.request({ kind: 'auto' });
+    const id = requested.requestId;
+    await approvedOf(id);
+    await noNoticePending();
+    sim.addFault({ vendor: 'slack', path: '/api/chat.postMessage', status: 429, count: 1 });
+
+    await report(id, granted(id));
+    await waitFor(() => sim.faults().length === 0, { what: 'the 429' });
+    const limitedAt = Date.now();
+    clock.advance(31_000);
+
+    const grant = await waitForTold(alice, id, 'is granted until');
+    const warning = await waitForTold(alice, id, 'ends at');
+    // The simulator answers the 429 with Retry-After: 1; Slack's ts is the time it took the message.
+    expect(Number(grant.ts) * 1000).toBeGreaterThanOrEqual(limitedAt + 900);
+    expect(Number(warning.ts)).toBeGreaterThan(Number(grant.ts));
+    const { rows } = await db.query(
+      `SELECT recipient, attempts, state FROM approval.notifications WHERE request_id = $1 AND notice->>'kind' = 'tell' ORDER BY id`,
+      [id],
+    );
+    expect(rows).toEqual([
+      { recipient: alice, attempts: 1, state: 'sent' },
+      { recipient: alice, attempts: 2, state: 'sent' },
+      { recipient: alice, attempts: 1, state: 'sent' },
+    ]);
+  });
 });

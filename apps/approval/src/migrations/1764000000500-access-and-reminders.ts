@@ -4,7 +4,7 @@ import { tableOf } from '@jit/events';
 /**
  * What became of an approved request's access (so the requester is told of the grant, its end and
  * its failure), the extensions asked for, what each stage needs (N approvals, an escalation
- * target), and the reminders due at a time of the service's clock (the pre-expiry notice).
+ * target), whose DM each notice goes to, and the reminders due at a time of the service's clock (the pre-expiry notice).
  */
 export class AccessAndReminders1764000000500 implements MigrationInterface {
   name = 'AccessAndReminders1764000000500';
@@ -23,12 +23,16 @@ export class AccessAndReminders1764000000500 implements MigrationInterface {
       PRIMARY KEY (request_id, kind)
     )`,
       `CREATE INDEX reminders_due ON ${t('reminders')} (due_at) WHERE state = 'pending'`,
+      // Whose DM a notice goes to, so a rate limit on one person's channel holds their queue and nobody else's.
+      `ALTER TABLE ${t('notifications')} ADD COLUMN recipient text`,
+      `CREATE INDEX notifications_recipient ON ${t('notifications')} (recipient) WHERE state = 'pending'`,
     ]) {
       await runner.query(statement);
     }
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE ${tableOf(runner.manager, 'notifications')} DROP COLUMN recipient`);
     await runner.query(`DROP TABLE ${tableOf(runner.manager, 'reminders')}`);
     await runner.query(
       `ALTER TABLE ${tableOf(runner.manager, 'approvals')} DROP COLUMN access, DROP COLUMN extensions, DROP COLUMN stage_policies`,

@@ -25,9 +25,12 @@ export class NotificationOutbox {
   async enqueue(manager: EntityManager, requestId: string, notices: Notice[]): Promise<void> {
     if (!this.enabled || notices.length === 0) return;
     await manager.query(
-      `INSERT INTO ${tableOf(manager, 'notifications')} (request_id, notice)
-       SELECT $1, value FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY ORDER BY ordinality`,
-      [requestId, JSON.stringify(notices)],
+      `INSERT INTO ${tableOf(manager, 'notifications')} (request_id, notice, recipient)
+       SELECT $1, n.value, r.recipient
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n (value, i)
+       JOIN unnest($3::text[]) WITH ORDINALITY AS r (recipient, j) ON n.i = r.j
+       ORDER BY n.i`,
+      [requestId, JSON.stringify(notices), notices.map(recipientOf)],
     );
   }
 
@@ -44,5 +47,22 @@ export class NotificationOutbox {
     // A grant shorter than the notice is warned at once, right after it is told of the grant.
     const dueAt = new Date(Date.parse(access.expiresAt) - noticeSeconds * 1000);
     await remindAt(manager, after.requestId, EXPIRY_NOTICE, dueAt);
+  }
+}
+
+/** Whose DM a notice goes to; none for the outcome of a stage, which rewrites the messages of several people. */
+function recipientOf(notice: Notice): string | null {
+  switch (notice.kind) {
+    case 'ask':
+      return notice.approver;
+    case 'tell':
+    case 'amend':
+      return notice.login;
+    case 'update':
+      return null;
+    default: {
+      const _exhaustive: never = notice;
+      return _exhaustive;
+    }
   }
 }

@@ -28,6 +28,7 @@ interface ClaimedRow {
   id: string;
   notice: Notice;
   attempts: number;
+  recipient: string | null;
 }
 
 /**
@@ -75,7 +76,7 @@ export class NotificationRelay extends PeriodicTask {
          WHERE state = 'pending' AND next_attempt_at <= now()
            AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, notice, attempts`,
+       RETURNING id, notice, attempts, recipient`,
       [LEASE_MS],
     )) as [ClaimedRow[], number];
     return rows[0];
@@ -167,13 +168,24 @@ export class NotificationRelay extends PeriodicTask {
       return;
     }
     const backoff = backoffDelay(attempts, { baseMs: this.intervalMs, maxMs: MAX_DELAY_MS });
-    const delayMs = Math.max(backoff, error instanceof ChatUnavailableError ? error.retryAfterMs : 0);
+    const retryAfterMs = error instanceof ChatUnavailableError ? error.retryAfterMs : 0;
+    const delayMs = Math.max(backoff, retryAfterMs);
     this.logger.warn({ ...context, delayMs }, 'chat notice failed; retrying later');
-    await this.dataSource.query(
-      `UPDATE ${table} SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE id = $1`,
-      [row.id, attempts, reason, delayMs],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE ${table} SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+         WHERE id = $1`,
+        [row.id, attempts, reason, delayMs],
+      );
+      // Slack's Retry-After holds the channel: nothing more is sent to that person before it, whatever request it is about.
+      if (retryAfterMs > 0 && row.recipient) {
+        await manager.query(
+          `UPDATE ${table} SET next_attempt_at = GREATEST(next_attempt_at, now() + make_interval(secs => $2::double precision / 1000))
+           WHERE state = 'pending' AND recipient = $1`,
+          [row.recipient, retryAfterMs],
+        );
+      }
+    });
   }
 
   private table(name: string): string {

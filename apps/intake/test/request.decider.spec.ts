@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError, type EventDraft, type EventType } from '@jit/events';
-import { DeciderSpecification, specEvent, specStart, type GivenEvent, type WhenOptions } from '@jit/events/testing';
+import { DeciderSpecification, specEvent, specRequestId, specStart, type GivenEvent, type WhenOptions } from '@jit/events/testing';
 import type { Application } from '@jit/catalog';
+import { viewOf } from '../src/requests/request.view.js';
 import { requestDecider, type RequestCommand } from '../src/requests/request.decider.js';
 
 const spec = DeciderSpecification.for(requestDecider);
@@ -413,6 +414,32 @@ describe('the request decider', () => {
         .thenNothing();
     });
 
+    it('a stage needing two approvals waits on it until the second, and the view names both approvers', () => {
+      const twoOfThree: EventDraft<'approval_opened'> = {
+        type: 'approval_opened',
+        data: { stages: [{ source: 'users', approvers: ['bob@example.com', 'carol@example.com', 'dave@example.com'], required: 2 }] },
+      };
+      const first: EventDraft<'approved'> = { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: false } };
+      const waiting = spec
+        .given([requested, twoOfThree])
+        .when(...observe(first))
+        .then([]);
+      expect(waiting.recorded && viewOf(specRequestId, waiting).approval).toMatchObject({
+        currentStage: 0,
+        waitingOn: ['bob@example.com', 'carol@example.com', 'dave@example.com'],
+        stages: [{ approvedBy: 'bob@example.com', approvedByAll: ['bob@example.com'], required: 2 }],
+      });
+      const second: EventDraft<'approved'> = { type: 'approved', data: { stage: 0, approver: 'dave@example.com', final: true } };
+      const done = spec
+        .given([requested, twoOfThree, first])
+        .when(...observe(second))
+        .then([]);
+      expect(done.recorded && viewOf(specRequestId, done)).toMatchObject({
+        status: 'approved',
+        approval: { currentStage: null, stages: [{ approvedByAll: ['bob@example.com', 'dave@example.com'] }] },
+      });
+    });
+
     it('the final approval makes a pending request approved; an approval step is recorded and leaves it pending', () => {
       const step = spec
         .given(pending)
@@ -440,7 +467,7 @@ describe('the request decider', () => {
       expect(state).toMatchObject({ status: 'pending', approvalStages: approvalOpened.data.stages });
     });
 
-    it('a second approval_opened, or a second approval of a stage, changes nothing', () => {
+    it("a second approval_opened, or an approver's approval of a stage heard again, changes nothing", () => {
       const other: EventDraft<'approval_opened'> = {
         type: 'approval_opened',
         data: { stages: [{ source: 'users', approvers: ['x@example.com'] }] },
@@ -451,7 +478,7 @@ describe('the request decider', () => {
         .thenNothing();
       spec
         .given([requested, approvalOpened, approvedStep])
-        .when(...observe({ type: 'approved', data: { stage: 0, approver: 'dan@example.com', final: false } }))
+        .when(...observe({ type: 'approved', data: { stage: 0, approver: 'Bob@Example.com', final: false } }))
         .thenNothing();
     });
 

@@ -364,8 +364,8 @@ function deciding(command: Extract<ApprovalCommand, { kind: 'approve' | 'deny' }
     return refuse(new NotAnApproverError(`${by} is not an approver of stage ${state.stage} of this request`));
   const said = comment ? { comment } : {};
   if (command.kind === 'deny') return accept<ApprovalProduced>({ type: 'denied', data: { by, reason: 'denied_by_approver', ...said } });
-  const givenHere = state.decisions.filter((d) => d.stage === state.stage && d.outcome === 'approved').length + 1;
-  const stageDone = givenHere >= requiredAt(state, state.stage);
+  // N of M: this approval completes the stage when it is the Nth; the last stage completed is the final approval.
+  const stageDone = approvalsAt(state.decisions, state.stage) + 1 >= requiredAt(state, state.stage);
   const final = stageDone && state.stage === state.stages.length - 1;
   return accept<ApprovalProduced>({ type: 'approved', data: { stage: state.stage, approver: by, final, ...said } });
 }
@@ -458,8 +458,7 @@ function approvedStep(approval: Approval, event: AccessEvent<'approved'>): Appro
     { stage, by: normaliseLogin(approver), outcome: 'approved' as const, ...said, at: event.occurredAt },
   ];
   if (final) return { ...approval, stage, decisions, state: 'approved' };
-  const givenHere = decisions.filter((d) => d.stage === stage && d.outcome === 'approved').length;
-  if (givenHere < requiredAt(approval, stage)) return { ...approval, decisions };
+  if (approvalsAt(decisions, stage) < requiredAt(approval, stage)) return { ...approval, decisions };
   const next = stage + 1;
   return { ...approval, stage: next, approvers: approval.stages[next] ?? [], decisions };
 }
@@ -622,6 +621,11 @@ function extensionsAfter(
       return _exhaustive;
     }
   }
+}
+
+/** How many approvals a stage has been given. */
+function approvalsAt(decisions: StageDecision[], stage: number): number {
+  return decisions.filter((d) => d.stage === stage && d.outcome === 'approved').length;
 }
 
 /** How many approvals a stage needs (one for approvals opened before stages could need more). */

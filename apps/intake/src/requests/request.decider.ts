@@ -365,7 +365,8 @@ function granted(state: RecordedRequest, event: AccessEvent<'granted'>): Recorde
 function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): RecordedRequest {
   const { stage, approver, final } = event.data;
   if (state.status !== 'pending') return state;
-  const known = state.approvals.some((step) => step.stage === stage);
+  // A stage may need N approvals: each approver's counts once.
+  const known = state.approvals.some((step) => step.stage === stage && sameLogin(step.approver, approver));
   const approvals = known ? state.approvals : [...state.approvals, { stage, approver }];
   return { ...state, approvals, status: final ? 'approved' : 'pending' };
 }

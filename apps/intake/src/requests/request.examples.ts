@@ -15,7 +15,7 @@ export const VIEW_EXAMPLE: RequestView = {
   revokedAt: null,
   revokeRequestedAt: null,
   approval: {
-    stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: 'bob@example.com' }],
+    stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: 'bob@example.com', approvedByAll: ['bob@example.com'] }],
     currentStage: null,
     waitingOn: [],
   },

@@ -2,7 +2,10 @@ import { canExtend, type ApprovalStage, type RecordedRequest, type RequestStatus
 
 /** One approval stage as the API shows it: who could approve it, and who did. */
 export interface StageView extends ApprovalStage {
+  /** The first approver of the stage, null until someone approved it. */
   approvedBy: string | null;
+  /** Everyone who approved the stage so far (a stage may need `required` of its approvers). */
+  approvedByAll: string[];
 }
 
 /** Where the approval stands: every stage, and while the request is pending, the one it waits on and who can decide it. */
@@ -92,9 +95,10 @@ function approvalOf(state: RecordedRequest): ApprovalView | null {
   const stages = state.approvalStages.map((stage, index) => ({
     ...stage,
     approvedBy: state.approvals.find((step) => step.stage === index)?.approver ?? null,
+    approvedByAll: state.approvals.filter((step) => step.stage === index).map((step) => step.approver),
   }));
   // Stages are decided in order, so the first one not yet approved is the one a pending request waits on.
-  const current = state.status === 'pending' ? stages.findIndex((stage) => stage.approvedBy === null) : -1;
+  const current = state.status === 'pending' ? stages.findIndex((stage) => stage.approvedByAll.length < (stage.required ?? 1)) : -1;
   return { stages, currentStage: current < 0 ? null : current, waitingOn: current < 0 ? [] : stages[current].approvers };
 }
 

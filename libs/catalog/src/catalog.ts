@@ -68,8 +68,13 @@ export function policySnapshotOf(application: Application): RequestedData['appli
     preExpiryNoticeSeconds,
     maxTotalSeconds: maxTotalDurationSeconds,
     ...(selfExtensionSeconds > 0 ? { selfExtensionSeconds } : {}),
-    ...(application.justificationPattern !== undefined ? { justificationPattern: application.justificationPattern } : {}),
-    ...(application.justificationHint !== undefined ? { justificationHint: application.justificationHint } : {}),
+    // The hint goes with the pattern, to explain a refusal at extension; without a pattern nothing is refused.
+    ...(application.justificationPattern !== undefined
+      ? {
+          justificationPattern: application.justificationPattern,
+          ...(application.justificationHint !== undefined ? { justificationHint: application.justificationHint } : {}),
+        }
+      : {}),
   };
 }
 

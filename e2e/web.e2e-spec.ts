@@ -191,6 +191,47 @@ describe('the web app in a real browser', () => {
     await expectAccessible(dave);
   });
 
+  it('alice extends her granted sandbox access from My requests, within what the application lets her add without approval', async () => {
+    const alice = await pageFor();
+    await signIn(alice, webUrl, 'Alice Anders');
+    await navigate(alice, 'Request access');
+    await alice.getByRole('radio', { name: 'Demo sandbox' }).check();
+    await alice.getByLabel('Duration', { exact: true }).fill('10m');
+    await alice.getByLabel('Justification', { exact: true }).fill('trying the extension');
+    await alice.getByRole('button', { name: 'Request access' }).click();
+    const card = alice.getByRole('listitem').filter({ hasText: 'demo-sandbox' });
+    await card.getByText('Granted').waitFor({ timeout: 30_000 });
+    const api = await ApiClient.as(system, seedPeople.alice.email);
+    const mine = async () =>
+      (
+        (await api.call('intake', 'GET', '/v1/requests?status=granted')).body.requests as {
+          applicationId: string;
+          id: string;
+          expiresAt: string;
+        }[]
+      ).find((r) => r.applicationId === 'demo-sandbox')!;
+    const before = await mine();
+
+    await card.getByRole('button', { name: 'Extend' }).click();
+    const form = alice.getByRole('form', { name: 'Extend demo-sandbox' });
+    await form.getByLabel('Extend by').fill('15m');
+    await form.getByLabel('Why').fill('the test needs a little longer');
+    await expectAccessible(alice);
+    await form.getByRole('button', { name: 'Ask to extend' }).click();
+
+    const extended = await waitFor(
+      async () => {
+        const now = await mine();
+        return Date.parse(now.expiresAt) > Date.parse(before.expiresAt) && now;
+      },
+      { timeoutMs: 30_000, what: 'the expiry moved' },
+    );
+    expect(Date.parse(extended.expiresAt) - Date.parse(before.expiresAt)).toBe(15 * 60_000);
+    await card.getByText(/2\d minutes? left/).waitFor({ timeout: 10_000 });
+    await card.getByRole('button', { name: 'Give up access' }).click();
+    await card.getByText('Revoked').waitFor({ timeout: 30_000 });
+  });
+
   it('a deny asks bob for a reason and decides nothing without one; alice reads the reason', async () => {
     const asAlice = await ApiClient.as(system, seedPeople.alice.email);
     const submitted = await asAlice.call('intake', 'POST', '/v1/requests', {

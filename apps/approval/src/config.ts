@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEMO_CATALOG_FILE, demoCatalogRule } from '@jit/catalog';
 import { refuseDemoSettings, type BaseConfig, type ConfigRules } from '@jit/platform';
 
 const TOKEN_REQUIRED = 'required: an Okta API token (SSWS) with read access to users';
@@ -6,6 +7,8 @@ const SIGNING_SECRET_REQUIRED = "required when SLACK_BOT_TOKEN is set (the Slack
 
 /** The approval service's own settings: where the directory (Okta) and the chat (Slack) are. */
 export const approvalEnvSchema = z.object({
+  /** The application catalog, for the policy dry run (requests carry their own snapshot of it). */
+  CATALOG_FILE: z.string().trim().min(1, 'expected the path of the catalog file').default(DEMO_CATALOG_FILE),
   OKTA_ORG_URL: z.url({ protocol: /^https?$/, error: 'expected the Okta org URL, e.g. https://acme.okta.com' }),
   OKTA_API_TOKEN: z.string({ error: TOKEN_REQUIRED }).min(1, TOKEN_REQUIRED),
   /** Bot token (xoxb-…); without it the service runs without Slack. */
@@ -17,6 +20,8 @@ export const approvalEnvSchema = z.object({
     .default('https://slack.com/api/'),
   /** How often the notification outbox is drained; also the first retry delay. */
   SLACK_NOTIFY_TICK_MS: z.coerce.number().int().positive().default(1000),
+  /** How often due reminders are looked for: pending requests' reminders and TTLs, pre-expiry notices. */
+  REMINDER_TICK_MS: z.coerce.number().int().positive().default(1000),
 });
 
 /** Rules between the approval service's variables, checked with the schema at start-up. */
@@ -25,6 +30,7 @@ export const approvalConfigRules: ConfigRules<typeof approvalEnvSchema> = (value
   if (values.SLACK_BOT_TOKEN && !values.SLACK_SIGNING_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: SIGNING_SECRET_REQUIRED });
   }
+  demoCatalogRule(values, ctx);
   // A shipped signing secret lets anyone forge Slack clicks in any approver's name.
   refuseDemoSettings(values, ctx, {
     secrets: ['OKTA_API_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],

@@ -100,6 +100,7 @@ describe('approval rules', () => {
         stages: [[bob]],
         stage: 0,
         approvers: [bob],
+        stagePolicies: [{ required: 1 }],
         decisions: [],
         state: 'pending',
       });
@@ -552,7 +553,7 @@ describe('approval rules', () => {
   });
 
   describe('state rebuilt from the stream', () => {
-    it('folds the request, the resolved stages and each decision into the approval, and ignores what other services publish', () => {
+    it('folds the request, the resolved stages, each decision and the access (its extended expiry) into the approval', () => {
       const state = spec
         .given([
           ...staged,
@@ -572,11 +573,13 @@ describe('approval rules', () => {
         stages: [[bob], [carol]],
         stage: 1,
         approvers: [carol],
+        stagePolicies: [{ required: 1 }, { required: 1 }],
         decisions: [
           { stage: 0, by: bob, outcome: 'approved', comment: 'fine by me', at: '2026-01-01T08:00:00.000Z' },
           { stage: 1, by: carol, outcome: 'approved', at: '2026-01-01T09:00:00.000Z' },
         ],
         state: 'approved',
+        access: { state: 'granted', grantedAt: sampleData.granted.grantedAt, expiresAt: sampleData.extended.expiresAt },
       });
     });
 

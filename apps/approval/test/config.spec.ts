@@ -11,6 +11,7 @@ const production = {
   OKTA_API_TOKEN: '00Lk3rT9vQ2xWm8ZpA7sYd4HnB6cJfE1gU5iO0tRq',
   SLACK_BOT_TOKEN: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
   SLACK_SIGNING_SECRET: '8f14e45fceea167a5a36dedd4bea2543',
+  CATALOG_FILE: '/etc/jit/catalog.json',
 };
 
 function refusal(env: NodeJS.ProcessEnv): string {
@@ -39,6 +40,11 @@ describe('approval configuration outside local mode', () => {
     const message = refusal({ ...production, [name]: value });
     expect(message).toMatch(new RegExp(`${name}: is a demo or test value`));
     expect(message).not.toContain(value);
+  });
+
+  it('refuses the demo catalog, whose rules the dry run would show', () => {
+    const { CATALOG_FILE: _missing, ...withoutCatalog } = production;
+    expect(refusal(withoutCatalog)).toMatch(/CATALOG_FILE: names the demo catalog/);
   });
 
   it('refuses a bot token without its signing secret (clicks could not be verified)', () => {

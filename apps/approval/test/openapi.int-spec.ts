@@ -33,6 +33,7 @@ describe('approval OpenAPI', () => {
       'GET /v1/approvals': 'approvals:decide',
       'POST /v1/approvals/:requestId/decision': 'approvals:decide',
       'POST /slack/events': undefined,
+      'POST /v1/policy/dry-run': 'admin',
     });
   });
 

@@ -234,7 +234,18 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     });
   });
 
-  it('asks the next stage once the first approves, and a Deny click there denies the request and tells the requester', async () => {
+  /** The deny form's submission as Slack posts it: the view the click opened, with the reason typed in. */
+  function submission(slackUserId: string, view: { private_metadata?: unknown }, reason: string) {
+    return {
+      type: 'view_submission',
+      team: { id: 'T0JITDEMO01', domain: 'jit-demo' },
+      user: { id: slackUserId, username: slackUserId.toLowerCase(), team_id: 'T0JITDEMO01' },
+      api_app_id: 'A0JITAPP001',
+      view: { ...view, callback_id: 'deny_reason', state: { values: { reason: { reason: { type: 'plain_text_input', value: reason } } } } },
+    };
+  }
+
+  it('asks the next stage once the first approves; a Deny click there asks for the reason in a form, whose submission denies and tells the requester', async () => {
     const requested = await request({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owners' }] });
     const first = await askOf(bob, requested.requestId);
     expect(sim.slackMessages(carol).some((m) => JSON.stringify(m.blocks ?? []).includes(requested.requestId))).toBe(false);
@@ -245,16 +256,62 @@ describe('Slack approvals (real NATS, Postgres and the Slack and Okta simulator)
     await waitFor(() => sim.slackMessages(bob).find((m) => m.ts === first.ts && buttonsOf(m).length === 0), {
       what: "bob's buttons replaced",
     });
-    expect((await slackPost(click(slackIds.carol, 'deny', requested.requestId, second))).status).toBe(200);
+    const views = sim.slackViews().length;
+    expect(
+      (await slackPost({ ...click(slackIds.carol, 'deny', requested.requestId, second), trigger_id: `deny-${requested.requestId}` }))
+        .status,
+    ).toBe(200);
 
-    await waitFor(async () => (await eventsOf(nc, service.topology, 'denied', requested.requestId)).length === 1, { what: 'the denial' });
+    const form = sim.slackViews()[views];
+    expect(form).toMatchObject({
+      triggerId: `deny-${requested.requestId}`,
+      view: { type: 'modal', callback_id: 'deny_reason', private_metadata: `${requested.requestId}:1` },
+    });
+    expect(await eventsOf(nc, service.topology, 'denied', requested.requestId)).toEqual([]);
+    expect((await slackPost(submission(slackIds.carol, form.view, 'not during the freeze'))).status).toBe(200);
+
+    const [denial] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'denied', requested.requestId);
+        return found.length === 1 && found;
+      },
+      { what: 'the denial' },
+    );
+    expect(denial).toMatchObject({
+      actor: carol,
+      via: { kind: 'slack' },
+      data: { by: carol, reason: 'denied_by_approver', comment: 'not during the freeze' },
+    });
     const denied = await waitFor(() => sim.slackMessages(carol).find((m) => m.ts === second.ts && buttonsOf(m).length === 0), {
       what: "carol's buttons replaced",
     });
     expect(JSON.stringify(denied.blocks)).toContain(`Denied by ${carol}`);
-    await waitFor(() => textsTo(alice).includes(`Your request for AWS production console (2h) was denied by ${carol}`), {
-      what: 'alice to be told',
-    });
+    expect(JSON.stringify(denied.blocks)).toContain('not during the freeze');
+    await waitFor(
+      () => textsTo(alice).includes(`Your request for AWS production console (2h) was denied by ${carol}: not during the freeze`),
+      {
+        what: 'alice to be told',
+      },
+    );
+  });
+
+  it('a Deny click denies without a reason when Slack cannot open the form', async () => {
+    const requested = await request({ kind: 'manager' });
+    const ask = await askOf(bob, requested.requestId);
+    sim.addFault({ vendor: 'slack', path: '/api/views.open', status: 503, count: 1 });
+
+    expect(
+      (await slackPost({ ...click(slackIds.bob, 'deny', requested.requestId, ask), trigger_id: `deny-${requested.requestId}` })).status,
+    ).toBe(200);
+
+    const [denial] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'denied', requested.requestId);
+        return found.length === 1 && found;
+      },
+      { what: 'the denial' },
+    );
+    expect(denial.data).toEqual({ by: bob, reason: 'denied_by_approver' });
   });
 
   it("updates the approver's message when the request is decided on the web", async () => {

@@ -21,7 +21,7 @@ function stored(draft: EventDraft, at: string): Record<string, unknown> {
 }
 
 describe('reading recorded events', () => {
-  it('a denied v1 row reads as v2, with the approver words moved from reason to comment', () => {
+  it('a denied v1 row reads at the latest version, with the approver words moved from reason to comment', () => {
     const v1 = {
       ...stored({ type: 'denied', data: sampleData.denied }, '2026-01-01T00:00:00.000Z'),
       version: 1,
@@ -30,7 +30,7 @@ describe('reading recorded events', () => {
 
     expect(readStoredEvent(v1)).toMatchObject({
       type: 'denied',
-      version: 2,
+      version: 3,
       data: { by: 'bob@example.com', reason: 'denied_by_approver', comment: 'use the staging app instead' },
     });
   });

@@ -7,6 +7,7 @@ import { OneOpenRequestPerApplication1764000000200 } from './migrations/17640000
 import { WhereARequestIs1764000000300 } from './migrations/1764000000300-where-a-request-is.js';
 import { GrantRetries1764000000350 } from './migrations/1764000000350-grant-retries.js';
 import { WebSessions1764000000400 } from './migrations/1764000000400-web-sessions.js';
+import { Extensions1764000000500 } from './migrations/1764000000500-extensions.js';
 import { RequestRecord } from './requests/request.entity.js';
 import { RequestsModule } from './requests/requests.module.js';
 import { WebModule } from './web/web.module.js';
@@ -25,5 +26,6 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
     WhereARequestIs1764000000300,
     GrantRetries1764000000350,
     WebSessions1764000000400,
+    Extensions1764000000500,
   ],
 };

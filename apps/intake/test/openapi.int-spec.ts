@@ -22,6 +22,7 @@ describe('intake OpenAPI', () => {
       'GET /v1/requests/:id': 'requests:read',
       'POST /v1/requests/:id/cancel': 'requests:create',
       'POST /v1/requests/:id/revoke': 'requests:create',
+      'POST /v1/requests/:id/extend': 'requests:create',
       'POST /v1/admin/keys': 'admin',
       'GET /v1/admin/keys': 'admin',
       'POST /v1/admin/keys/:id/rotate': 'admin',

@@ -6,7 +6,7 @@ import type { RequestView } from '../src/requests/request.view.js';
 
 const view = (status: RequestStatus, approval: RequestView['approval'] = null): RequestView => ({ ...VIEW_EXAMPLE, status, approval });
 const waitingOnBob: RequestView['approval'] = {
-  stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: null }],
+  stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: null, approvedByAll: [] }],
   currentStage: 0,
   waitingOn: ['bob@example.com'],
 };

@@ -62,8 +62,8 @@ describe('where a request is: GET /v1/requests/:id shows the approval stage, the
 
     expect((await applied(id, twoStages)).approval).toEqual({
       stages: [
-        { source: 'manager', approvers: ['bob@example.com'], approvedBy: null },
-        { source: 'owners', approvers: ['carol@example.com', 'erin@example.com'], approvedBy: null },
+        { source: 'manager', approvers: ['bob@example.com'], approvedBy: null, approvedByAll: [] },
+        { source: 'owners', approvers: ['carol@example.com', 'erin@example.com'], approvedBy: null, approvedByAll: [] },
       ],
       currentStage: 0,
       waitingOn: ['bob@example.com'],

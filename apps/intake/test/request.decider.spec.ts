@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError, type EventDraft, type EventType } from '@jit/events';
-import { DeciderSpecification, specEvent, specStart, type GivenEvent, type WhenOptions } from '@jit/events/testing';
+import { DeciderSpecification, specEvent, specRequestId, specStart, type GivenEvent, type WhenOptions } from '@jit/events/testing';
 import type { Application } from '@jit/catalog';
+import { viewOf } from '../src/requests/request.view.js';
 import { requestDecider, type RequestCommand } from '../src/requests/request.decider.js';
 
 const spec = DeciderSpecification.for(requestDecider);
@@ -14,6 +15,11 @@ const sandbox: Application = {
   minDurationSeconds: 10,
   maxDurationSeconds: 3600,
   approval: { kind: 'auto' },
+  rules: [],
+  pendingTtlSeconds: 86_400,
+  preExpiryNoticeSeconds: 600,
+  maxTotalDurationSeconds: 3600,
+  selfExtensionSeconds: 0,
 };
 
 const submit: RequestCommand = {
@@ -36,6 +42,9 @@ const requested: EventDraft<'requested'> = {
       oktaGroupId: '00g1demosandbox00001',
       owners: ['carol@example.com'],
       approval: { kind: 'auto' },
+      pendingTtlSeconds: 86_400,
+      preExpiryNoticeSeconds: 600,
+      maxTotalSeconds: 3600,
     },
     durationSeconds: 900,
     justification: 'INC-42',
@@ -98,6 +107,10 @@ const everyEvent: { [T in EventType]: EventDraft<T> } = {
   extended,
   ticket_opened: { type: 'ticket_opened', data: { ticketKey: 'JIT-7' } },
   ticket_closed: { type: 'ticket_closed', data: { ticketKey: 'JIT-7' } },
+  approval_escalated: { type: 'approval_escalated', data: { stage: 0, approver: 'dave@example.com' } },
+  extension_requested: { type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-2' } },
+  extension_approved: { type: 'extension_approved', data: { by: 'bob@example.com', durationSeconds: 900 } },
+  extension_denied: { type: 'extension_denied', data: { by: 'bob@example.com', comment: 'enough' } },
 };
 const otherServicesEvents = Object.values(everyEvent).filter((draft) => draft.type !== 'requested');
 
@@ -141,6 +154,8 @@ describe('the request decider', () => {
         approvals: [],
         ticketKey: null,
         retry: null,
+        policy: { maxTotalSeconds: 3600 },
+        extension: null,
       });
     });
 
@@ -166,7 +181,7 @@ describe('the request decider', () => {
       spec
         .given([])
         .when({ ...submit, application: incidents, justification: 'just curious' })
-        .thenRefused(ValidationError, /^justification: Demo sandbox asks for an incident number$/);
+        .thenRefused(ValidationError, /^justification: does not match .*; an incident number$/);
       spec
         .given([])
         .when({ ...submit, application: incidents, justification: 'see CHG-7' })
@@ -209,6 +224,135 @@ describe('the request decider', () => {
 
     it('a request that was never recorded cannot be cancelled', () => {
       spec.given([]).when(cancel).thenRefused(NotFoundError);
+    });
+  });
+
+  describe('extend', () => {
+    const extend = (durationSeconds: number, justification = 'INC-42 still on it', by = 'alice@example.com'): RequestCommand => ({
+      type: 'extend',
+      by,
+      durationSeconds,
+      justification,
+    });
+    const asked: EventDraft<'extension_requested'> = {
+      type: 'extension_requested',
+      data: { by: 'alice@example.com', durationSeconds: 1800, justification: 'INC-42 still on it' },
+    };
+
+    it('granted access with room under the maximum total is asked to last longer, and shows the extension waiting', () => {
+      const state = spec.given(grantedRequest).when(extend(1800), { at: during }).then([asked]);
+      expect(state).toMatchObject({ status: 'granted', extension: { status: 'pending', durationSeconds: 1800 } });
+    });
+
+    it('an extension past the maximum total duration is refused naming the duration and what is left', () => {
+      spec
+        .given(grantedRequest)
+        .when(extend(2701), { at: during })
+        .thenRefused(
+          ValidationError,
+          /^duration: 45m1s is too long; access to demo-sandbox lasts at most 1h in all, so at most 45m can be added$/,
+        );
+    });
+
+    it('a second extension while one waits is a conflict', () => {
+      spec
+        .given([...grantedRequest, asked])
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /is waiting for approval$/);
+    });
+
+    it('the extended expiry is shown and a denied extension says who denied it; both let another be asked', () => {
+      const extended: EventDraft<'extended'> = { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T00:46:00.000Z' } };
+      const later = spec
+        .given([...grantedRequest, asked, extended])
+        .when(extend(900), { at: during })
+        .then([
+          { type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-42 still on it' } },
+        ]);
+      expect(later).toMatchObject({ expiresAt: '2026-01-01T00:46:00.000Z', extension: { status: 'pending', durationSeconds: 900 } });
+      const refused: EventDraft<'extension_denied'> = { type: 'extension_denied', data: { by: 'bob@example.com', comment: 'go home' } };
+      const denied = spec
+        .given([...grantedRequest, asked, refused])
+        .when(extend(600), { at: during })
+        .then([
+          { type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 600, justification: 'INC-42 still on it' } },
+        ]);
+      expect(denied).toMatchObject({ expiresAt: granted.data.expiresAt });
+    });
+
+    it('access past its expiry, being revoked or revoked cannot be extended', () => {
+      spec
+        .given(grantedRequest)
+        .when(extend(60), { at: granted.data.expiresAt })
+        .thenRefused(ConflictError, /^the access expired at/);
+      spec
+        .given([...grantedRequest, revokeRequested])
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /being revoked/);
+      spec
+        .given([...grantedRequest, revoked])
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /^the request is revoked;/);
+      spec
+        .given(pending)
+        .when(extend(60), { at: during })
+        .thenRefused(ConflictError, /^the request is pending;/);
+    });
+
+    it('a request made before extensions existed (no maximum total in its snapshot) allows none', () => {
+      const { maxTotalSeconds: _, ...old } = requested.data.application;
+      const before: EventDraft<'requested'> = { type: 'requested', data: { ...requested.data, application: old } };
+      spec
+        .given([before, approved, granted])
+        .when(extend(60), { at: during })
+        .thenRefused(ValidationError, /^duration: 1m is too long; demo-sandbox allows no extension$/);
+    });
+
+    it('a justification must match the pattern the request was made under, at request and at extension', () => {
+      const ticketed = {
+        ...sandbox,
+        justificationPattern: '^(INC|CHG)-\\d+',
+        justificationHint: 'start with the incident or change key, e.g. INC-42',
+      };
+      spec
+        .given([])
+        .when({ ...submit, application: ticketed, justification: 'because' } as RequestCommand)
+        .thenRefused(
+          ValidationError,
+          /^justification: does not match \^\(INC\|CHG\)-\\d\+; start with the incident or change key, e\.g\. INC-42$/,
+        );
+      const made = spec
+        .given([])
+        .when({ ...submit, application: ticketed } as RequestCommand)
+        .then([
+          {
+            type: 'requested',
+            data: {
+              ...requested.data,
+              application: {
+                ...requested.data.application,
+                justificationPattern: '^(INC|CHG)-\\d+',
+                justificationHint: 'start with the incident or change key, e.g. INC-42',
+              },
+            },
+          },
+        ]);
+      expect(made).toMatchObject({ policy: { justificationPattern: '^(INC|CHG)-\\d+' } });
+      const ticketedRequest: EventDraft<'requested'> = {
+        type: 'requested',
+        data: {
+          ...requested.data,
+          application: { ...requested.data.application, justificationPattern: '^(INC|CHG)-\\d+', justificationHint: 'a key' },
+        },
+      };
+      spec
+        .given([ticketedRequest, approved, granted])
+        .when(extend(60, 'more time'), { at: during })
+        .thenRefused(ValidationError, /^justification: does not match/);
+      spec
+        .given([ticketedRequest, approved, granted])
+        .when(extend(60, 'CHG-7 more time'), { at: during })
+        .then([{ type: 'extension_requested', data: { by: 'alice@example.com', durationSeconds: 60, justification: 'CHG-7 more time' } }]);
     });
   });
 
@@ -291,6 +435,32 @@ describe('the request decider', () => {
         .thenNothing();
     });
 
+    it('a stage needing two approvals waits on it until the second, and the view names both approvers', () => {
+      const twoOfThree: EventDraft<'approval_opened'> = {
+        type: 'approval_opened',
+        data: { stages: [{ source: 'users', approvers: ['bob@example.com', 'carol@example.com', 'dave@example.com'], required: 2 }] },
+      };
+      const first: EventDraft<'approved'> = { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: false } };
+      const waiting = spec
+        .given([requested, twoOfThree])
+        .when(...observe(first))
+        .then([]);
+      expect(waiting.recorded && viewOf(specRequestId, waiting).approval).toMatchObject({
+        currentStage: 0,
+        waitingOn: ['bob@example.com', 'carol@example.com', 'dave@example.com'],
+        stages: [{ approvedBy: 'bob@example.com', approvedByAll: ['bob@example.com'], required: 2 }],
+      });
+      const second: EventDraft<'approved'> = { type: 'approved', data: { stage: 0, approver: 'dave@example.com', final: true } };
+      const done = spec
+        .given([requested, twoOfThree, first])
+        .when(...observe(second))
+        .then([]);
+      expect(done.recorded && viewOf(specRequestId, done)).toMatchObject({
+        status: 'approved',
+        approval: { currentStage: null, stages: [{ approvedByAll: ['bob@example.com', 'dave@example.com'] }] },
+      });
+    });
+
     it('the final approval makes a pending request approved; an approval step is recorded and leaves it pending', () => {
       const step = spec
         .given(pending)
@@ -318,7 +488,7 @@ describe('the request decider', () => {
       expect(state).toMatchObject({ status: 'pending', approvalStages: approvalOpened.data.stages });
     });
 
-    it('a second approval_opened, or a second approval of a stage, changes nothing', () => {
+    it("a second approval_opened, or an approver's approval of a stage heard again, changes nothing", () => {
       const other: EventDraft<'approval_opened'> = {
         type: 'approval_opened',
         data: { stages: [{ source: 'users', approvers: ['x@example.com'] }] },
@@ -329,7 +499,7 @@ describe('the request decider', () => {
         .thenNothing();
       spec
         .given([requested, approvalOpened, approvedStep])
-        .when(...observe({ type: 'approved', data: { stage: 0, approver: 'dan@example.com', final: false } }))
+        .when(...observe({ type: 'approved', data: { stage: 0, approver: 'Bob@Example.com', final: false } }))
         .thenNothing();
     });
 

@@ -59,6 +59,10 @@ describe('requesting access', () => {
             oktaGroupId: '00g1demosandbox00001',
             owners: ['carol@example.com'],
             approval: { kind: 'auto' },
+            pendingTtlSeconds: 86_400,
+            preExpiryNoticeSeconds: 30,
+            maxTotalSeconds: 7200,
+            selfExtensionSeconds: 3600,
           },
           durationSeconds: 900,
           justification: request.justification,
@@ -91,6 +95,8 @@ describe('requesting access', () => {
         approval: null,
         ticketKey: null,
         retrying: null,
+        canExtend: false,
+        extension: null,
       },
     });
   });

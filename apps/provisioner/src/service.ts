@@ -8,6 +8,7 @@ import { AddGrantMembership1764000000500 } from './migrations/1764000000500-add-
 import { CreateOktaUsers1764000000600 } from './migrations/1764000000600-create-okta-users.js';
 import { TrackReconciliationFindings1764000000700 } from './migrations/1764000000700-track-reconciliation-findings.js';
 import { CreateRequesterChecks1764000000800 } from './migrations/1764000000800-create-requester-checks.js';
+import { AddGrantExtensions1764000000900 } from './migrations/1764000000900-add-grant-extensions.js';
 import { provisionerConfigRules, provisionerEnvSchema } from './provisioner.config.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -28,5 +29,6 @@ export const provisionerService: ServiceDefinition<typeof provisionerEnvSchema> 
     CreateOktaUsers1764000000600,
     TrackReconciliationFindings1764000000700,
     CreateRequesterChecks1764000000800,
+    AddGrantExtensions1764000000900,
   ],
 };

@@ -555,3 +555,42 @@ describe('grant rules', () => {
     ).toEqual(revokedPlain);
   });
 });
+
+describe('an approved extension', () => {
+  const extensionApproved = { type: 'extension_approved', data: { by: 'bob@example.com', durationSeconds: 1800 } } as const;
+  const extended = { type: 'extended', data: { by: 'bob@example.com', expiresAt: '2026-01-01T02:36:00.000Z' } } as const;
+
+  it('moves the expiry of active access and says so, naming who approved it', () => {
+    const state = spec
+      .given(activeGrant)
+      .when(...observing(extensionApproved))
+      .then([extended]);
+    expect(state).toMatchObject({ status: 'active', expiresAt: new Date('2026-01-01T02:36:00.000Z'), extendedBy: 'bob@example.com' });
+  });
+
+  it('the reconciliation honours the new expiry: not overdue at the old one, overdue at the new one', () => {
+    spec
+      .given([...activeGrant, extended])
+      .when({ kind: 'revoke_overdue' }, { at: '2026-01-01T02:06:00.000Z' })
+      .thenNothing();
+    spec
+      .given([...activeGrant, extended])
+      .when({ kind: 'revoke_overdue' }, { at: '2026-01-01T02:36:00.000Z' })
+      .then([{ type: 'revoke_requested', data: { reason: 'reconciliation', by: 'service:provisioner' } }]);
+  });
+
+  it('extends nothing that is ending, over or not granted yet', () => {
+    spec
+      .given(revokingGrant)
+      .when(...observing(extensionApproved))
+      .thenNothing();
+    spec
+      .given([...revokingGrant, revoked])
+      .when(...observing(extensionApproved))
+      .thenNothing();
+    spec
+      .given(approvedGrant)
+      .when(...observing(extensionApproved))
+      .thenNothing();
+  });
+});

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { LoginSchema, type ApprovalPolicy } from '@jit/events';
+import {
+  DEFAULT_PENDING_TTL_SECONDS,
+  DEFAULT_PRE_EXPIRY_NOTICE_SECONDS,
+  LoginSchema,
+  type ApprovalPolicy,
+  type ApprovalRule,
+  type RequestedData,
+  type TimeWindow,
+} from '@jit/events';
 import { DURATION_FORMAT, parseDuration } from './duration.js';
 
 /**
@@ -30,11 +38,44 @@ export interface Application {
   justificationHint?: string;
   /** A regular expression a justification must contain a match of (`\b(INC|CHG)-\d+\b`), checked when a request arrives. */
   justificationPattern?: string;
+  /** Rules tried in order before the stages; the first that holds approves or denies at once. */
+  rules: ApprovalRule[];
+  /** How long a request may wait for approval before it is denied `approval_timeout`. */
+  pendingTtlSeconds: number;
+  /** When the current stage's approvers are reminded (and its escalation target added); halfway to the TTL when absent. */
+  reminderAfterSeconds?: number;
+  /** How long before the expiry the requester is warned (in Slack). */
+  preExpiryNoticeSeconds: number;
+  /** The longest access may last, extensions included; equal to `maxDurationSeconds` when no extension is allowed. */
+  maxTotalDurationSeconds: number;
+  /** How much time the requester may add by extensions without approval (0: every extension is approved again). */
+  selfExtensionSeconds: number;
 }
 
-/** Whether a justification satisfies the application's pattern (any, when it has none). */
-export function justificationMatches(application: Application, justification: string): boolean {
-  return application.justificationPattern === undefined || new RegExp(application.justificationPattern, 'u').test(justification);
+/** The snapshot of an application's policy a `requested` event carries. */
+export function policySnapshotOf(application: Application): RequestedData['application'] {
+  const { id, name, oktaGroupId, owners, approval, rules, pendingTtlSeconds, reminderAfterSeconds } = application;
+  const { preExpiryNoticeSeconds, maxTotalDurationSeconds, selfExtensionSeconds } = application;
+  return {
+    id,
+    name,
+    oktaGroupId,
+    owners,
+    approval,
+    ...(rules.length > 0 ? { rules } : {}),
+    pendingTtlSeconds,
+    ...(reminderAfterSeconds !== undefined ? { reminderAfterSeconds } : {}),
+    preExpiryNoticeSeconds,
+    maxTotalSeconds: maxTotalDurationSeconds,
+    ...(selfExtensionSeconds > 0 ? { selfExtensionSeconds } : {}),
+    // The hint goes with the pattern, to explain a refusal at extension; without a pattern nothing is refused.
+    ...(application.justificationPattern !== undefined
+      ? {
+          justificationPattern: application.justificationPattern,
+          ...(application.justificationHint !== undefined ? { justificationHint: application.justificationHint } : {}),
+        }
+      : {}),
+  };
 }
 
 const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((text, ctx) => {
@@ -49,14 +90,85 @@ const duration = z.string({ error: `expected ${DURATION_FORMAT}` }).transform((t
 /** Owners and listed approvers are stored in the one canonical login form, so `Carol@…` in the file is the `carol@…` who signs in. */
 const login = LoginSchema;
 
+type Stage = Extract<ApprovalPolicy, { kind: 'stages' }>['stages'][number];
+
+/** Who approves a stage: the requester's manager, the application's owners, or listed people. */
+const approvers = z.union(
+  [
+    z.literal('manager').transform((): Stage => ({ kind: 'manager' })),
+    z.literal('owners').transform((): Stage => ({ kind: 'owners' })),
+    z
+      .array(login)
+      .min(1)
+      .transform((users): Stage => ({ kind: 'users', users })),
+  ],
+  { error: 'expected "manager", "owners" or a list of logins' },
+);
+
 const stage = z.union(
   [
-    z.literal('manager').transform(() => ({ kind: 'manager' as const })),
-    z.literal('owners').transform(() => ({ kind: 'owners' as const })),
-    z.strictObject({ users: z.array(login).min(1) }).transform(({ users }) => ({ kind: 'users' as const, users })),
+    z.literal('manager').transform((): Stage => ({ kind: 'manager' })),
+    z.literal('owners').transform((): Stage => ({ kind: 'owners' })),
+    z.strictObject({ users: z.array(login).min(1) }).transform(({ users }): Stage => ({ kind: 'users', users })),
+    // A stage needing N of its approvers, or escalated to someone when the pending request's reminder fires.
+    z
+      .strictObject({ approvers, required: z.number().int().positive().optional(), escalateTo: login.optional() })
+      .transform(({ approvers: who, required, escalateTo }): Stage => ({
+        ...who,
+        ...(required && required > 1 ? { required } : {}),
+        ...(escalateTo ? { escalateTo } : {}),
+      })),
   ],
-  { error: 'expected "manager", "owners" or { "users": [logins] }' },
+  { error: 'expected "manager", "owners", { "users": [logins] } or { "approvers", "required"?, "escalateTo"? }' },
 );
+
+const clock = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A weekly time window in a time zone Intl knows. */
+const timeWindow = z
+  .strictObject({
+    days: z
+      .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+      .min(1)
+      .optional(),
+    from: z.string().regex(clock, 'expected HH:MM'),
+    to: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM'),
+    timeZone: z.string().refine(isTimeZone, { error: 'not a time zone (an IANA name such as Europe/London)' }),
+  })
+  .refine(({ from, to }) => to > from, { path: ['to'], error: 'must be after from' })
+  .transform((window): TimeWindow => window);
+
+/** What a rule looks at; every condition given must hold. */
+const conditions = z
+  .strictObject({
+    requesterInGroup: z.string().trim().min(1).optional(),
+    requesterNotInGroup: z.string().trim().min(1).optional(),
+    durationAtMost: duration.optional(),
+    within: timeWindow.optional(),
+    outside: timeWindow.optional(),
+  })
+  .refine((when) => Object.values(when).some((value) => value !== undefined), { error: 'a rule needs at least one condition' })
+  .transform(({ durationAtMost, ...when }): ApprovalRule['when'] => ({
+    ...when,
+    ...(durationAtMost !== undefined ? { durationAtMostSeconds: durationAtMost } : {}),
+  }));
+
+/** A rule: `{ "name", "approve": {conditions} }` or `{ "name", "deny": {conditions} }`. */
+const rule = z
+  .strictObject({ name: z.string().trim().min(1), approve: conditions.optional(), deny: conditions.optional() })
+  .refine(({ approve, deny }) => (approve === undefined) !== (deny === undefined), { error: 'give either "approve" or "deny", not both' })
+  .transform(({ name, approve, deny }): ApprovalRule =>
+    approve ? { name, effect: 'approve', when: approve } : { name, effect: 'deny', when: deny! },
+  );
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const approval = z.union(
   [
@@ -79,6 +191,12 @@ const ApplicationEntry = z
     maxDuration: duration,
     approval,
     description: z.string().trim().min(1).max(500).optional(),
+    rules: z.array(rule).optional(),
+    pendingTtl: duration.default(DEFAULT_PENDING_TTL_SECONDS),
+    reminderAfter: duration.optional(),
+    preExpiryNotice: duration.default(DEFAULT_PRE_EXPIRY_NOTICE_SECONDS),
+    maxTotalDuration: duration.optional(),
+    selfExtensionLimit: duration.optional(),
     justification: z
       .strictObject({
         hint: z.string().trim().min(1).max(300).optional(),
@@ -94,6 +212,32 @@ const ApplicationEntry = z
   .superRefine((entry, ctx) => {
     if (entry.minDuration > entry.maxDuration) {
       ctx.addIssue({ code: 'custom', path: ['minDuration'], message: 'must not be longer than maxDuration' });
+    }
+    if (entry.approval.kind === 'stages') {
+      entry.approval.stages.forEach((s, i) => {
+        if (s.kind === 'users' && (s.required ?? 1) > s.users.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['approval', 'stages', i, 'required'],
+            message: `more than the ${s.users.length} approvers listed`,
+          });
+        }
+      });
+    }
+    if (entry.reminderAfter !== undefined && entry.reminderAfter >= entry.pendingTtl) {
+      ctx.addIssue({ code: 'custom', path: ['reminderAfter'], message: 'must be shorter than pendingTtl' });
+    }
+    const names = new Set<string>();
+    (entry.rules ?? []).forEach((r, i) => {
+      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `duplicate rule name "${r.name}"` });
+      names.add(r.name);
+    });
+    const maxTotal = entry.maxTotalDuration ?? entry.maxDuration;
+    if (maxTotal < entry.maxDuration) {
+      ctx.addIssue({ code: 'custom', path: ['maxTotalDuration'], message: 'must not be shorter than maxDuration' });
+    }
+    if ((entry.selfExtensionLimit ?? 0) > maxTotal - entry.minDuration) {
+      ctx.addIssue({ code: 'custom', path: ['selfExtensionLimit'], message: 'must leave room within maxTotalDuration' });
     }
     if (entry.approval.kind === 'stages' && entry.approval.stages.some((s) => s.kind === 'owners') && entry.owners.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['owners'], message: 'an "owners" approval stage needs at least one owner' });
@@ -111,6 +255,12 @@ const ApplicationEntry = z
     ...(entry.description ? { description: entry.description } : {}),
     ...(entry.justification?.hint ? { justificationHint: entry.justification.hint } : {}),
     ...(entry.justification?.pattern ? { justificationPattern: entry.justification.pattern } : {}),
+    rules: entry.rules ?? [],
+    pendingTtlSeconds: entry.pendingTtl,
+    ...(entry.reminderAfter !== undefined ? { reminderAfterSeconds: entry.reminderAfter } : {}),
+    preExpiryNoticeSeconds: entry.preExpiryNotice,
+    maxTotalDurationSeconds: entry.maxTotalDuration ?? entry.maxDuration,
+    selfExtensionSeconds: entry.selfExtensionLimit ?? 0,
   }));
 
 function isRegExp(pattern: string): boolean {
@@ -120,6 +270,24 @@ function isRegExp(pattern: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a justification matches the application's pattern; a 400's words when it does not. */
+export function justificationProblem(
+  policy: { justificationPattern?: string; justificationHint?: string },
+  text: string,
+): string | undefined {
+  if (!policy.justificationPattern || new RegExp(policy.justificationPattern, 'u').test(text)) return undefined;
+  return `justification: does not match ${policy.justificationPattern}; ${policy.justificationHint ?? 'see the application'}`;
+}
+
+/**
+ * How many seconds an extension may still add to a grant that started at `grantedAt` and ends at
+ * `expiresAt`, under the maximum total its request's snapshot names (none: no extension at all).
+ */
+export function extensionRoomSeconds(maxTotalSeconds: number | undefined, grantedAt: string, expiresAt: string): number {
+  if (!maxTotalSeconds) return 0;
+  return Math.max(0, maxTotalSeconds - Math.round((Date.parse(expiresAt) - Date.parse(grantedAt)) / 1000));
 }
 
 /** The catalog file: `{ "applications": [...] }`. */

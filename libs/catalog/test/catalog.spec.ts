@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@jit/platform';
-import { Catalog, loadCatalogFile, parseCatalog, readCatalog } from '@jit/catalog';
+import { Catalog, loadCatalogFile, parseCatalog, policySnapshotOf, readCatalog } from '@jit/catalog';
 
 const entry = {
   id: 'wiki',
@@ -133,5 +133,117 @@ describe('the application catalog', () => {
     expect(errorOf({ applications: [{ ...entry, membership: 'sometimes' }] })).toMatch(
       /^applications\.0\.membership: expected "exclusive" or "shared"/,
     );
+  });
+});
+
+describe('notification, extension and approval-rule policies in the catalog', () => {
+  const window = { days: ['mon'], from: '09:00', to: '17:00', timeZone: 'Europe/London' };
+
+  it('reads every policy field into the application, and its snapshot into a request', () => {
+    const catalog = parseCatalog({
+      applications: [
+        {
+          ...entry,
+          approval: {
+            stages: [
+              { approvers: ['bob@example.com', 'Carol@Example.com', 'dave@example.com'], required: 2, escalateTo: 'erin@example.com' },
+            ],
+          },
+          rules: [
+            { name: 'on-call', approve: { requesterInGroup: '00goncall' } },
+            { name: 'short', approve: { durationAtMost: '15m' } },
+            { name: 'office', approve: { within: window } },
+            { name: 'freeze', deny: { outside: window } },
+            { name: 'staff', deny: { requesterNotInGroup: '00gstaff' } },
+          ],
+          pendingTtl: '2h',
+          reminderAfter: '1h',
+          preExpiryNotice: '5m',
+          maxTotalDuration: '3h',
+          selfExtensionLimit: '30m',
+          justification: { pattern: '^(INC|CHG)-\\d+', hint: 'a ticket key' },
+        },
+      ],
+    });
+    if (!(catalog instanceof Catalog)) throw new Error(catalog.error);
+    const [wiki] = catalog.applications;
+    expect(wiki).toMatchObject({
+      approval: {
+        kind: 'stages',
+        stages: [
+          {
+            kind: 'users',
+            users: ['bob@example.com', 'carol@example.com', 'dave@example.com'],
+            required: 2,
+            escalateTo: 'erin@example.com',
+          },
+        ],
+      },
+      rules: [
+        { name: 'on-call', effect: 'approve', when: { requesterInGroup: '00goncall' } },
+        { name: 'short', effect: 'approve', when: { durationAtMostSeconds: 900 } },
+        { name: 'office', effect: 'approve', when: { within: window } },
+        { name: 'freeze', effect: 'deny', when: { outside: window } },
+        { name: 'staff', effect: 'deny', when: { requesterNotInGroup: '00gstaff' } },
+      ],
+      pendingTtlSeconds: 7200,
+      reminderAfterSeconds: 3600,
+      preExpiryNoticeSeconds: 300,
+      maxTotalDurationSeconds: 10_800,
+      selfExtensionSeconds: 1800,
+      justificationPattern: '^(INC|CHG)-\\d+',
+      justificationHint: 'a ticket key',
+    });
+    expect(policySnapshotOf(wiki)).toMatchObject({
+      maxTotalSeconds: 10_800,
+      selfExtensionSeconds: 1800,
+      justificationPattern: '^(INC|CHG)-\\d+',
+    });
+  });
+
+  it('defaults: a day to wait, warned 10 minutes before the expiry, no extension, no rule', () => {
+    const catalog = parseCatalog({ applications: [entry] });
+    if (!(catalog instanceof Catalog)) throw new Error(catalog.error);
+    expect(catalog.applications[0]).toMatchObject({
+      rules: [],
+      pendingTtlSeconds: 86_400,
+      preExpiryNoticeSeconds: 600,
+      maxTotalDurationSeconds: 3600,
+      selfExtensionSeconds: 0,
+    });
+  });
+
+  it.each([
+    [
+      { rules: [{ name: 'x', approve: { within: { ...window, timeZone: 'Mars/Olympus' } } }] },
+      'applications.0.rules.0.approve.within.timeZone: not a time zone',
+    ],
+    [
+      { rules: [{ name: 'x', approve: { within: { ...window, to: '08:00' } } }] },
+      'applications.0.rules.0.approve.within.to: must be after from',
+    ],
+    [
+      { rules: [{ name: 'x', approve: { durationAtMost: '15m' }, deny: { durationAtMost: '1m' } }] },
+      'applications.0.rules.0: give either "approve" or "deny", not both',
+    ],
+    [{ rules: [{ name: 'x', approve: {} }] }, 'applications.0.rules.0.approve: a rule needs at least one condition'],
+    [
+      {
+        rules: [
+          { name: 'x', approve: { durationAtMost: '1m' } },
+          { name: 'x', deny: { durationAtMost: '2m' } },
+        ],
+      },
+      'applications.0.rules.1.name: duplicate rule name "x"',
+    ],
+    [{ pendingTtl: '1h', reminderAfter: '1h' }, 'applications.0.reminderAfter: must be shorter than pendingTtl'],
+    [{ maxTotalDuration: '30m' }, 'applications.0.maxTotalDuration: must not be shorter than maxDuration'],
+    [
+      { approval: { stages: [{ approvers: ['bob@example.com'], required: 2 }] } },
+      'applications.0.approval.stages.0.required: more than the 1 approvers listed',
+    ],
+    [{ justification: { pattern: '(', hint: 'x' } }, 'applications.0.justification.pattern: expected a regular expression'],
+  ])('refuses %j naming the entry and field', (extra, message) => {
+    expect(errorOf({ applications: [{ ...entry, ...extra }] })).toContain(message);
   });
 });

@@ -56,7 +56,7 @@ describe('event contracts', () => {
       occurredAt: '2026-03-01T10:00:01.000Z',
       correlationId: cause.correlationId,
       causationId: cause.id,
-      version: 1,
+      version: 2,
     });
     expect(cause).toMatchObject({ correlationId: 'req-9', causationId: null });
   });
@@ -72,7 +72,7 @@ describe('denied v1 → v2 upcaster', () => {
 
   it('moves an approver comment carried in v1 reason into comment', () => {
     expect(decoded({ by: 'bob', reason: 'not on call this week' })).toMatchObject({
-      version: 2,
+      version: 3,
       data: { by: 'bob', reason: 'denied_by_approver', comment: 'not on call this week' },
     });
   });
@@ -128,5 +128,48 @@ describe('granted v1 → v2 upcaster', () => {
       ok: false,
       reason: expect.stringMatching(/membership/),
     });
+  });
+});
+
+describe('requested v1 → v2 upcaster', () => {
+  it('reads every v1 request as the same v2, which may also say when to warn before the expiry', () => {
+    const v1 = { ...sampleEvent('requested', 'req-1'), version: 1 };
+    expect(decodeEvent(v1)).toEqual({ ok: true, event: { ...v1, version: 2 } });
+    const warned = { ...v1, version: 2, data: { ...v1.data, application: { ...v1.data.application, preExpiryNoticeSeconds: 300 } } };
+    expect(decodeEvent(warned)).toEqual({ ok: true, event: warned });
+    expect(decodeEvent({ ...warned, version: 1 })).toEqual({ ok: true, event: { ...v1, version: 2 } });
+    expect(
+      decodeEvent({ ...warned, data: { ...warned.data, application: { ...warned.data.application, preExpiryNoticeSeconds: 0 } } }),
+    ).toMatchObject({
+      ok: false,
+    });
+  });
+});
+
+describe('the approval rules, N-of-M and pending TTL versions (approval_opened v2, approved v2, denied v3)', () => {
+  it('reads every v1 approval_opened and approved, and every v2 denied, as the same data at the latest version', () => {
+    for (const [type, version] of [
+      ['approval_opened', 1],
+      ['approved', 1],
+      ['denied', 2],
+    ] as const) {
+      const older = { ...sampleEvent(type, 'req-1'), version };
+      expect(decodeEvent(older)).toEqual({ ok: true, event: { ...older, version: version + 1 } });
+    }
+  });
+
+  it('knows a stage needing N approvals, the rule that decided, and a denial by timeout or by rule, only from the new versions', () => {
+    const opened = {
+      ...sampleEvent('approval_opened', 'req-1'),
+      data: { stages: [{ source: 'users', approvers: ['a@x', 'b@x'], required: 2 }], rule: 'r' },
+    };
+    expect(decodeEvent(opened)).toEqual({ ok: true, event: opened });
+    expect(decodeEvent({ ...opened, version: 1 })).toEqual({
+      ok: true,
+      event: { ...opened, version: 2, data: { stages: [{ source: 'users', approvers: ['a@x', 'b@x'] }] } },
+    });
+    const timedOut = { ...sampleEvent('denied', 'req-1'), data: { by: 'policy', reason: 'approval_timeout' } };
+    expect(decodeEvent(timedOut)).toEqual({ ok: true, event: timedOut });
+    expect(decodeEvent({ ...timedOut, version: 2 })).toMatchObject({ ok: false });
   });
 });

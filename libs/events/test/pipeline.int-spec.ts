@@ -95,7 +95,7 @@ describe('decision pipeline', () => {
     const [approved] = await outboxOf('toy-1');
     expect(approved).toMatchObject({
       type: 'approved',
-      version: 1,
+      version: 2,
       actor: 'bob',
       requestId: 'toy-1',
       occurredAt: '2026-05-01T12:00:00.000Z',

@@ -10,8 +10,21 @@ type ProducedBy<D> = D extends Decider<any, any, infer P> ? P : never;
 // A Record over a decider's produced types must name every one of them: a decider that learns to
 // produce a new type does not compile here until it is listed, and then the test below asks for
 // its owner in the ownership table (and so for the bus to let the service publish it).
-const intake: Record<ProducedBy<typeof requestDecider>, true> = { requested: true, cancelled: true, revoke_requested: true };
-const approval: Record<ProducedBy<typeof approvalDecider>, true> = { approval_opened: true, approved: true, denied: true };
+const intake: Record<ProducedBy<typeof requestDecider>, true> = {
+  requested: true,
+  cancelled: true,
+  revoke_requested: true,
+  extension_requested: true,
+};
+const approval: Record<ProducedBy<typeof approvalDecider>, true> = {
+  approval_opened: true,
+  approval_escalated: true,
+  approved: true,
+  denied: true,
+  extension_requested: true,
+  extension_approved: true,
+  extension_denied: true,
+};
 const provisioner: Record<ProducedBy<typeof grantDecider>, true> = {
   granted: true,
   grant_retrying: true,
@@ -22,6 +35,7 @@ const provisioner: Record<ProducedBy<typeof grantDecider>, true> = {
   cancelled: true,
   ticket_opened: true,
   ticket_closed: true,
+  extended: true,
 };
 const scheduler: Record<ProducedBy<typeof timerDecider>, true> = { expired: true };
 

@@ -5,7 +5,7 @@ export type { SeedPerson, SeedPersonKey, SeedGroup, SeedGroupKey } from './seed/
 export { generatedPerson, MAX_GENERATED_PEOPLE } from './seed/people.js';
 export type { Person } from './directory/people.js';
 export { SLACK_BOT } from './slack/workspace.js';
-export type { SlackMessage } from './slack/workspace.js';
+export type { SlackMessage, SlackView } from './slack/workspace.js';
 export type { FaultSpec, Vendor } from './faults/fault-spec.js';
 export type { ActiveFault } from './faults/registry.js';
 export type { MintedToken } from './okta/oidc.js';

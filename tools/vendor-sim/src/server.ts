@@ -19,7 +19,7 @@ import { oktaManagementRouter } from './okta/routes.js';
 import { StateFolder, type LoadOutcome } from './persistence/state-folder.js';
 import { seedGroups } from './seed/directory.js';
 import { seedDirectory } from './seed/people.js';
-import type { SlackMessage } from './slack/workspace.js';
+import type { SlackMessage, SlackView } from './slack/workspace.js';
 import { SlackWorkspace } from './slack/workspace.js';
 import { slackRouter } from './slack/routes.js';
 import { resetState, simRouter } from './sim/routes.js';
@@ -77,6 +77,8 @@ export interface VendorSim {
    * as `GET /_sim/slack/messages` lists them.
    */
   slackMessages(emailOrMemberId: string): SlackMessage[];
+  /** The modals the app opened with `views.open`, oldest first. */
+  slackViews(): SlackView[];
   /** Injects a fault as `POST /_sim/faults` does (the spec is not re-validated). */
   addFault(spec: FaultSpec): ActiveFault;
   /** Active faults. */
@@ -153,6 +155,7 @@ export async function startVendorSim(options: VendorSimOptions = {}): Promise<Ve
       const person = ctx.slack.findById(emailOrMemberId) ?? ctx.slack.findByEmail(emailOrMemberId);
       return person ? ctx.slack.messagesIn(ctx.slack.dmChannelOf(person)).map((m) => ({ ...m })) : [];
     },
+    slackViews: () => ctx.slack.openedViews(),
     addFault: (spec) => ctx.faults.add(spec),
     faults: () => ctx.faults.list(),
     setOktaRateLimit: (perMinute) => ctx.oktaRateLimit.setLimit(perMinute),

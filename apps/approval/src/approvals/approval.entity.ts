@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { normaliseLogin, type RequestedData } from '@jit/events';
-import type { Approval, ApprovalStatus, StageDecision } from './approval.decider.js';
+import type { AccessOutcome, Approval, ApprovalStatus, Extension, StageDecision, StagePolicy } from './approval.decider.js';
 
 /** The stored approval of one request (table `approvals`). */
 @Entity({ name: 'approvals' })
@@ -39,6 +39,18 @@ export class ApprovalRecord {
   @Column('jsonb')
   decisions: StageDecision[];
 
+  /** How many approvals each stage needs and whom it escalates to (null for approvals opened before these existed). */
+  @Column('jsonb', { name: 'stage_policies', nullable: true })
+  stagePolicies: StagePolicy[] | null;
+
+  /** What became of the access, once the provisioner reported on it. */
+  @Column('jsonb', { nullable: true })
+  access: AccessOutcome | null;
+
+  /** Every extension asked for, oldest first. */
+  @Column('jsonb', { default: [] })
+  extensions: Extension[];
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
 
@@ -61,10 +73,13 @@ export function approvalOf(record: ApprovalRecord): Approval {
     stages: record.stages.map((approvers) => approvers.map(normaliseLogin)),
     approvers: record.approvers.map(normaliseLogin),
     decisions: record.decisions.map((decision) => ({ ...decision, by: normaliseLogin(decision.by) })),
+    ...(record.stagePolicies ? { stagePolicies: record.stagePolicies } : {}),
+    ...(record.access ? { access: record.access } : {}),
+    ...(record.extensions?.length ? { extensions: record.extensions } : {}),
   };
 }
 
 /** The row to store for a newly opened approval. */
 export function recordOf(approval: Approval, times: { createdAt: Date; updatedAt: Date }): ApprovalRecord {
-  return Object.assign(new ApprovalRecord(), { requestKey: null }, approval, times);
+  return Object.assign(new ApprovalRecord(), { requestKey: null, access: null, extensions: [], stagePolicies: null }, approval, times);
 }

@@ -4,10 +4,12 @@ import type { StateChange, StateStore } from '@jit/events';
 import { NotificationOutbox } from '../notifications/notification-outbox.js';
 import { approvalDecider, isApproval, type ApprovalState } from './approval.decider.js';
 import { ApprovalRecord, approvalOf, recordOf } from './approval.entity.js';
+import { schedulePending } from './reminders.js';
 
 /**
  * Approvals in the `approvals` table, one row per opened approval. Saving also records what the
- * change should tell people, in the same transaction, so a notice exists exactly when its change does.
+ * change should tell people and moves its reminders, in the same transaction, so a notice or a
+ * reminder exists exactly when its change does.
  */
 @Injectable()
 export class ApprovalStore implements StateStore<ApprovalState> {
@@ -24,11 +26,13 @@ export class ApprovalStore implements StateStore<ApprovalState> {
     if (!isApproval(next)) throw new Error(`request ${requestId}: only an opened approval is stored, not one in state ${next.state}`);
     const approvals = manager.getRepository(ApprovalRecord);
     if (isApproval(before)) {
-      const { state, stage, stages, approvers, decisions } = next;
-      await approvals.update({ requestId }, { state, stage, stages, approvers, decisions, updatedAt: now });
+      const { state, stage, stages, approvers, decisions, access, extensions } = next;
+      const changed = { state, stage, stages, approvers, decisions, access: access ?? null, extensions: extensions ?? [] };
+      await approvals.update({ requestId }, { ...changed, stagePolicies: next.stagePolicies ?? null, updatedAt: now });
     } else {
       await approvals.insert(recordOf(next, { createdAt: now, updatedAt: now }));
     }
+    await schedulePending(manager, before, next, now);
     await this.notifications.record(manager, before, next);
   }
 }

@@ -13,13 +13,16 @@ import {
   refuse,
   type AccessEvent,
   type PipelineOutcome,
+  type RequestedData,
   type Refused,
 } from '@jit/events';
 import { decodeCursor, pageOf, type Page } from '@jit/platform';
+import { needsGroups } from '../policy/rules.js';
 import { Directory, DirectoryUnavailableError } from '../directory/directory.js';
 import {
   approvalDecider,
   needsManager,
+  type AccessReport,
   type Approval,
   type ApprovalCommand,
   type ApprovalProduced,
@@ -34,6 +37,12 @@ const ApprovalCursor = z.object({ createdAt: z.iso.datetime(), requestId: z.uuid
 
 /** Who the service's own events are from. */
 const SERVICE_ACTOR = 'service:approval';
+
+/** What the directory says of a requester that the policy needs: their manager, their Okta groups. */
+export interface DirectoryFacts {
+  manager: string | undefined;
+  groups?: string[];
+}
 
 /** A person's decision on a request. */
 export type DecisionCommand = Extract<ApprovalCommand, { kind: 'approve' | 'deny' }>;
@@ -61,24 +70,21 @@ export class Approvals {
   }
 
   /**
-   * The requester's manager, when the policy needs one. Asked with no transaction open, before
-   * deciding: a directory outage throws here, so the event is retried rather than the request
-   * denied for want of a manager.
+   * The requester's manager and Okta groups, each when the policy needs it. Asked with no
+   * transaction open, before deciding: a directory outage throws here, so the event is retried
+   * rather than the request denied for want of a manager or approved for want of a group.
    */
-  async managerOf(event: AccessEvent<'requested'>): Promise<string | undefined> {
-    const { requester, application } = event.data;
-    return needsManager(application.approval) ? this.directory.managerOf(requester) : undefined;
+  async directoryFacts({ requester, application }: Pick<RequestedData, 'requester' | 'application'>): Promise<DirectoryFacts> {
+    const manager = needsManager(application.approval) ? await this.directory.managerOf(requester) : undefined;
+    const groups = needsGroups(application.rules) ? await this.directory.groupsOf(requester) : undefined;
+    return { manager, ...(groups ? { groups } : {}) };
   }
 
   /** A request arrived: open its approval with the approvers resolved and publish any decision the policy takes at once. */
-  async open(
-    event: AccessEvent<'requested'>,
-    requesterManager: string | undefined,
-    manager: EntityManager,
-  ): Promise<PipelineOutcome<ApprovalState>> {
+  async open(event: AccessEvent<'requested'>, facts: DirectoryFacts, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
     const outcome = await this.pipeline.run({
       requestId: event.requestId,
-      command: { kind: 'open', requested: event.data, manager: requesterManager },
+      command: { kind: 'open', requested: event.data, manager: facts.manager, ...(facts.groups ? { groups: facts.groups } : {}) },
       actor: SERVICE_ACTOR,
       cause: event,
       manager,
@@ -100,6 +106,56 @@ export class Approvals {
     });
   }
 
+  /** The provisioner reported on the access (granted, failed, a ticket, an end asked or done, a new expiry): the requester is told. */
+  observeAccess(event: AccessEvent<AccessReport>, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    return this.pipeline.run({
+      requestId: event.requestId,
+      command: { kind: 'observe_access', type: event.type },
+      actor: SERVICE_ACTOR,
+      cause: event,
+      manager,
+    });
+  }
+
+  /** The pending request's reminder fired: the current stage's escalation target, if any, joins its approvers. */
+  escalate(requestId: string, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    return this.pipeline.run({ requestId, command: { kind: 'escalate' }, actor: SERVICE_ACTOR, manager });
+  }
+
+  /** The pending request reached its TTL: denied `approval_timeout`. */
+  async timeOut(requestId: string, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    const outcome = await this.pipeline.run({ requestId, command: { kind: 'time_out' }, actor: SERVICE_ACTOR, manager });
+    if (outcome.kind === 'done') this.logger.info({ requestId }, 'pending request timed out');
+    return outcome;
+  }
+
+  /** An extension was asked for on the web: the policy answers at once when the requester may extend alone, else approvers are asked. */
+  considerExtension(event: AccessEvent<'extension_requested'>, manager: EntityManager): Promise<PipelineOutcome<ApprovalState>> {
+    return this.pipeline.run({
+      requestId: event.requestId,
+      command: { kind: 'consider_extension', event },
+      actor: SERVICE_ACTOR,
+      cause: event,
+      manager,
+    });
+  }
+
+  /** The requester clicked Extend in the chat; a refusal is an answer. Someone no longer active in the directory extends nothing. */
+  async extendFromChat(requestId: string, by: string): Promise<{ kind: 'asked' } | Refused> {
+    const login = normaliseLogin(by);
+    if (!(await this.isActive(login))) return refuse(new ForbiddenError(`${login} is not an active user in the directory`));
+    const outcome = await this.pipeline.run({
+      requestId,
+      command: { kind: 'extend_from_chat', by: login, via: { kind: 'slack' } },
+      actor: login,
+      via: { kind: 'slack' },
+    });
+    if (outcome.kind === 'refused') return outcome;
+    if (outcome.kind === 'not_yet') return refuse(new ConflictError(outcome.reason));
+    this.logger.info({ requestId, by: login }, 'extension asked from the chat');
+    return { kind: 'asked' };
+  }
+
   /**
    * A person approves or denies, from the web or the chat; a refusal is an answer, not an exception.
    * Someone deactivated, suspended or deleted in the directory decides nothing, whatever their old
@@ -107,11 +163,7 @@ export class Approvals {
    */
   async decide(requestId: string, decision: DecisionCommand): Promise<DecisionResult> {
     const command = { ...decision, by: normaliseLogin(decision.by) };
-    const active = await this.directory.isActive(command.by).catch((error: unknown) => {
-      if (error instanceof DirectoryUnavailableError)
-        throw new UnavailableError(`cannot confirm ${command.by} is an active user: ${error.message}`);
-      throw error;
-    });
+    const active = await this.isActive(command.by);
     if (!active) return refuse(new ForbiddenError(`${command.by} is not an active user in the directory and can decide nothing`));
     const outcome = await this.pipeline.run({ requestId, command, actor: command.by, via: command.via });
     switch (outcome.kind) {
@@ -155,5 +207,14 @@ export class Approvals {
       .take(filter.limit + 1)
       .getMany();
     return pageOf(records, filter.limit, (record) => ({ createdAt: record.createdAt.toISOString(), requestId: record.requestId }));
+  }
+
+  /** Whether the directory says the person is active; an unreachable directory is a 503, never a yes. */
+  private isActive(login: string): Promise<boolean> {
+    return this.directory.isActive(login).catch((error: unknown) => {
+      if (error instanceof DirectoryUnavailableError)
+        throw new UnavailableError(`cannot confirm ${login} is an active user: ${error.message}`);
+      throw error;
+    });
   }
 }

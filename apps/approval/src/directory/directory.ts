@@ -4,6 +4,8 @@ export abstract class Directory {
   abstract managerOf(login: string): Promise<string | undefined>;
   /** Whether the person with `login` is an active user (not deactivated, suspended or deleted). */
   abstract isActive(login: string): Promise<boolean>;
+  /** The ids of the groups the person with `login` is a member of (none for someone unknown). */
+  abstract groupsOf(login: string): Promise<string[]>;
   /** The canonical logins of the people whose e-mail is `email` (ignoring case), deactivated accounts left out. */
   abstract loginsWithEmail(email: string): Promise<string[]>;
 }

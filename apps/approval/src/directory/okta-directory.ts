@@ -41,6 +41,10 @@ export class OktaDirectory extends Directory {
     return (await this.asked(() => this.okta.findUser(login)))?.status === 'ACTIVE';
   }
 
+  async groupsOf(login: string): Promise<string[]> {
+    return this.asked(() => this.okta.groupsOf(login));
+  }
+
   async loginsWithEmail(email: string): Promise<string[]> {
     const users = await this.asked(() => this.okta.usersWithEmail(email));
     // A DEPROVISIONED account is someone who left (or an old account of someone re-created): nobody to act as.

@@ -4,12 +4,15 @@ import { backoffDelay, tableOf } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import { Chat, ChatUnavailableError, type MessageRef } from '../slack/chat.js';
 import type { ApprovalConfig } from '../config.js';
-import type { Notice } from './notices.js';
+import { REQUESTER_MESSAGE_STAGE, type Notice } from './notices.js';
 
 /** Notices sent per tick at most, so shutdown never waits long. */
 const BATCH = 50;
 
-/** Attempts before a notice is given up (state `failed`, error kept): about twenty minutes with the default tick. */
+/**
+ * Attempts before a notice the chat refuses is given up (state `failed`, error kept): about twenty
+ * minutes with the default tick. A chat that is unavailable is waited for, however long.
+ */
 const MAX_ATTEMPTS = 12;
 
 /** Longest wait between two attempts. */
@@ -25,6 +28,7 @@ interface ClaimedRow {
   id: string;
   notice: Notice;
   attempts: number;
+  recipient: string | null;
 }
 
 /**
@@ -72,7 +76,7 @@ export class NotificationRelay extends PeriodicTask {
          WHERE state = 'pending' AND next_attempt_at <= now()
            AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, notice, attempts`,
+       RETURNING id, notice, attempts, recipient`,
       [LEASE_MS],
     )) as [ClaimedRow[], number];
     return rows[0];
@@ -87,11 +91,12 @@ export class NotificationRelay extends PeriodicTask {
       return;
     }
     await this.dataSource.transaction(async (manager) => {
-      if (posted && row.notice.kind === 'ask') {
+      const filed = posted && fileOf(row.notice);
+      if (posted && filed) {
         await manager.query(
           `INSERT INTO ${this.table('chat_messages')} (request_id, stage, approver, channel, ts) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT DO NOTHING`,
-          [row.notice.requestId, row.notice.summary.stage, row.notice.approver, posted.channel, posted.ts],
+          [row.notice.requestId, filed.stage, filed.login, posted.channel, posted.ts],
         );
       }
       await manager.query(
@@ -101,7 +106,7 @@ export class NotificationRelay extends PeriodicTask {
     });
   }
 
-  /** Sends one notice to the chat; answers the message it posted, when it posted an approval question. */
+  /** Sends one notice to the chat; answers the message it posted, which is filed when it is to be rewritten later. */
   private async send(notice: Notice): Promise<MessageRef | undefined> {
     const messages = this.table('chat_messages');
     switch (notice.kind) {
@@ -120,16 +125,26 @@ export class NotificationRelay extends PeriodicTask {
       case 'update': {
         const { requestId, stage, outcome, summary } = notice;
         const posted = (await this.dataSource.query(
-          `SELECT channel, ts FROM ${messages} WHERE request_id = $1 AND stage = $2 ORDER BY approver`,
+          `SELECT channel, ts, approver FROM ${messages} WHERE request_id = $1 AND stage = $2 ORDER BY approver`,
           [requestId, stage],
-        )) as MessageRef[];
+        )) as (MessageRef & { approver: string })[];
         // chat.update is idempotent, so a retry after a partial failure rewrites every message again.
-        for (const message of posted) await this.chat.updateDecision({ message, summary, requestId, outcome });
+        for (const { approver, ...message } of posted) await this.chat.updateDecision({ message, summary, requestId, outcome, approver });
         return undefined;
       }
-      case 'tell':
-        await this.chat.tellRequester(notice.login, notice.text);
+      case 'tell': {
+        const { login, text, extend, requestId } = notice;
+        return this.chat.tellRequester({ login, text, ...(extend ? { extend: { requestId } } : {}) });
+      }
+      case 'amend': {
+        const { requestId, login, text } = notice;
+        const [kept] = (await this.dataSource.query(`SELECT channel, ts FROM ${messages} WHERE request_id = $1 AND stage = $2`, [
+          requestId,
+          REQUESTER_MESSAGE_STAGE,
+        ])) as MessageRef[];
+        if (kept) await this.chat.amend(kept, { login, text });
         return undefined;
+      }
       default: {
         const _exhaustive: never = notice;
         throw new Error(`unknown notice ${JSON.stringify(_exhaustive)}`);
@@ -142,7 +157,8 @@ export class NotificationRelay extends PeriodicTask {
     const reason = error instanceof Error ? error.message : String(error);
     const context = { notificationId: row.id, requestId: row.notice.requestId, kind: row.notice.kind, attempts, err: reason };
     const table = this.table('notifications');
-    if (attempts >= MAX_ATTEMPTS) {
+    // An outage or a rate limit passes: what was meant to be said is said once the chat is back. Anything else is given up in the end.
+    if (attempts >= MAX_ATTEMPTS && !(error instanceof ChatUnavailableError)) {
       this.logger.error(context, 'giving up on a chat notice');
       await this.dataSource.query(`UPDATE ${table} SET state = 'failed', attempts = $2, last_error = $3, done_at = now() WHERE id = $1`, [
         row.id,
@@ -152,16 +168,34 @@ export class NotificationRelay extends PeriodicTask {
       return;
     }
     const backoff = backoffDelay(attempts, { baseMs: this.intervalMs, maxMs: MAX_DELAY_MS });
-    const delayMs = Math.max(backoff, error instanceof ChatUnavailableError ? error.retryAfterMs : 0);
+    const retryAfterMs = error instanceof ChatUnavailableError ? error.retryAfterMs : 0;
+    const delayMs = Math.max(backoff, retryAfterMs);
     this.logger.warn({ ...context, delayMs }, 'chat notice failed; retrying later');
-    await this.dataSource.query(
-      `UPDATE ${table} SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE id = $1`,
-      [row.id, attempts, reason, delayMs],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE ${table} SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+         WHERE id = $1`,
+        [row.id, attempts, reason, delayMs],
+      );
+      // Slack's Retry-After holds the channel: nothing more is sent to that person before it, whatever request it is about.
+      if (retryAfterMs > 0 && row.recipient) {
+        await manager.query(
+          `UPDATE ${table} SET next_attempt_at = GREATEST(next_attempt_at, now() + make_interval(secs => $2::double precision / 1000))
+           WHERE state = 'pending' AND recipient = $1`,
+          [row.recipient, retryAfterMs],
+        );
+      }
+    });
   }
 
   private table(name: string): string {
     return tableOf(this.dataSource, name);
   }
+}
+
+/** Where a posted message is filed to be rewritten later: an approval question under its stage, a kept message of the requester's. */
+function fileOf(notice: Notice): { stage: number; login: string } | undefined {
+  if (notice.kind === 'ask') return { stage: notice.summary.stage, login: notice.approver };
+  if (notice.kind === 'tell' && notice.keep) return { stage: REQUESTER_MESSAGE_STAGE, login: notice.login };
+  return undefined;
 }

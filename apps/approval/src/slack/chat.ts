@@ -1,3 +1,5 @@
+import type { Wording } from '../notifications/wording.js';
+
 /** What an approver is shown about a request. */
 export interface RequestSummary {
   requester: string;
@@ -8,6 +10,8 @@ export interface RequestSummary {
   stage: number;
   /** How many stages the request needs. */
   stages: number;
+  /** Set when the question is an extension of granted access (the `index`th asked), not the request itself. */
+  extension?: { index: number; expiresAt?: string };
 }
 
 /** Where a posted approval message lives, so it can be rewritten once the request is decided. */
@@ -29,8 +33,18 @@ export interface DecisionUpdate {
   message: MessageRef;
   summary: RequestSummary;
   requestId: string;
-  /** E.g. "Approved by bob@example.com". */
-  outcome: string;
+  /** E.g. "Approved by bob@example.com at …", its instants shown in the approver's time zone. */
+  outcome: Wording;
+  /** The approver the message was sent to (their login), whose time zone the outcome is shown in. */
+  approver: string;
+}
+
+/** A message to a person, its instants in their time zone. */
+export interface PersonMessage {
+  login: string;
+  text: Wording;
+  /** Adds the Extend button for this request (the pre-expiry notice). */
+  extend?: { requestId: string };
 }
 
 /**
@@ -44,8 +58,11 @@ export abstract class Chat {
   /** Replaces the buttons of an approval message with the outcome. */
   abstract updateDecision(update: DecisionUpdate): Promise<void>;
 
-  /** Sends a person a direct message; a person the chat does not know is skipped. */
-  abstract tellRequester(login: string, text: string): Promise<void>;
+  /** Sends a person a direct message and answers where it is; a person the chat does not know is skipped (undefined). */
+  abstract tellRequester(message: PersonMessage): Promise<MessageRef | undefined>;
+
+  /** Rewrites a message sent with `tellRequester`, in the person's time zone. */
+  abstract amend(message: MessageRef, person: PersonMessage): Promise<void>;
 
   /**
    * The e-mail address of a chat member's profile, by the chat's own id for them; undefined when the
@@ -55,6 +72,12 @@ export abstract class Chat {
 
   /** Sends a member, by the chat's own id for them, a direct message (e.g. why their click did nothing). */
   abstract tellMember(memberId: string, text: string): Promise<void>;
+
+  /**
+   * Opens the form asking a member who clicked Deny for the reason (answering the click's
+   * `trigger`); `answer` is what the form's submission carries back to say what it denies.
+   */
+  abstract askDenyReason(trigger: string, answer: string): Promise<void>;
 }
 
 /** The chat failed in a way that may pass (outage, rate limit, network); try again after `retryAfterMs` at the earliest. */
@@ -78,11 +101,17 @@ export class NoChat extends Chat {
 
   async updateDecision(): Promise<void> {}
 
-  async tellRequester(): Promise<void> {}
+  async tellRequester(): Promise<undefined> {
+    return undefined;
+  }
+
+  async amend(): Promise<void> {}
 
   async emailOf(): Promise<undefined> {
     return undefined;
   }
 
   async tellMember(): Promise<void> {}
+
+  async askDenyReason(): Promise<void> {}
 }

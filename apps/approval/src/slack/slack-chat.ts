@@ -1,6 +1,15 @@
 import { webApi, type types } from '@slack/bolt';
 import { formatDuration } from '@jit/events';
-import { Chat, ChatUnavailableError, type ApprovalAsk, type DecisionUpdate, type MessageRef, type RequestSummary } from './chat.js';
+import { render } from '../notifications/wording.js';
+import {
+  Chat,
+  ChatUnavailableError,
+  type ApprovalAsk,
+  type DecisionUpdate,
+  type MessageRef,
+  type PersonMessage,
+  type RequestSummary,
+} from './chat.js';
 
 /** How to reach Slack's Web API. */
 export interface SlackChatOptions {
@@ -16,23 +25,33 @@ export interface SlackChatOptions {
 export const APPROVE_ACTION = 'approve';
 export const DENY_ACTION = 'deny';
 
-/** What an approval message's button answers: the request, and the stage the message asked about. */
-export interface ButtonTarget {
-  requestId: string;
-  stage: number;
+/** Callback id of the form asking for the reason of a denial, and the ids of its one input. */
+export const DENY_REASON_VIEW = 'deny_reason';
+export const DENY_REASON_INPUT = 'reason';
+
+/** Action id of the pre-expiry notice's Extend button; its value is the request id. */
+export const EXTEND_ACTION = 'extend';
+
+/** What an approval message's button answers: the request, and the stage (or the extension) the message asked about. */
+export type ButtonTarget =
+  { requestId: string; stage: number; extension?: undefined } | { requestId: string; extension: number; stage?: undefined };
+
+/**
+ * The value of an approval message's buttons: `<request id>:<stage>`, or `<request id>:e<n>` for
+ * the `n`th extension, so a click can never answer another question than the one shown.
+ */
+export function buttonValue(target: ButtonTarget): string {
+  return target.extension === undefined ? `${target.requestId}:${target.stage}` : `${target.requestId}:e${target.extension}`;
 }
 
-/** The value of an approval message's buttons: `<request id>:<stage>`, so a click can never answer another stage than the one shown. */
-export function buttonValue({ requestId, stage }: ButtonTarget): string {
-  return `${requestId}:${stage}`;
-}
-
-const BUTTON_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{1,3})$/i;
+const BUTTON_VALUE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(e?)(\d{1,3})$/i;
 
 /** The target of a button's value; undefined for anything else (buttons posted before they named their stage held the request id alone). */
 export function buttonTargetOf(value: string): ButtonTarget | undefined {
   const match = BUTTON_VALUE.exec(value);
-  return match ? { requestId: match[1].toLowerCase(), stage: Number(match[2]) } : undefined;
+  if (!match) return undefined;
+  const requestId = match[1].toLowerCase();
+  return match[2] ? { requestId, extension: Number(match[3]) } : { requestId, stage: Number(match[3]) };
 }
 
 type Block = types.KnownBlock;
@@ -57,32 +76,51 @@ export class SlackChat extends Chat {
   }
 
   async askForApproval({ approver, summary, requestId }: ApprovalAsk): Promise<MessageRef | undefined> {
-    const channel = await this.dmWith(approver);
-    if (!channel) return undefined;
+    const member = await this.memberWith(approver);
+    if (!member) return undefined;
+    const channel = await this.openDm(member.id);
+    const asks = summary.extension ? 'asks to extend' : 'asks for';
+    const target: ButtonTarget = summary.extension
+      ? { requestId, extension: summary.extension.index }
+      : { requestId, stage: summary.stage };
     const posted = await this.call(() =>
       this.client.chat.postMessage({
         channel,
-        text: `${summary.requester} asks for ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
-        blocks: [...describe(summary, requestId), decisionButtons({ requestId, stage: summary.stage })],
+        text: `${summary.requester} ${asks} ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
+        blocks: [...describe(summary, requestId, member.tz), decisionButtons(target)],
       }),
     );
     return { channel: posted.channel ?? channel, ts: posted.ts as string };
   }
 
-  async updateDecision({ message, summary, requestId, outcome }: DecisionUpdate): Promise<void> {
+  async updateDecision({ message, summary, requestId, outcome, approver }: DecisionUpdate): Promise<void> {
+    const tz = (await this.memberWith(approver))?.tz;
+    const said = render(outcome, tz);
     await this.call(() =>
       this.client.chat.update({
         channel: message.channel,
         ts: message.ts,
-        text: `${summary.requester} asked for ${summary.applicationName}: ${outcome}`,
-        blocks: [...describe(summary, requestId), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(outcome)}*` } }],
+        text: `${summary.requester} asked for ${summary.applicationName}: ${said}`,
+        blocks: [...describe(summary, requestId, tz), { type: 'section', text: { type: 'mrkdwn', text: `*${escape(said)}*` } }],
       }),
     );
   }
 
-  async tellRequester(login: string, text: string): Promise<void> {
-    const channel = await this.dmWith(login);
-    if (channel) await this.call(() => this.client.chat.postMessage({ channel, text }));
+  async tellRequester({ login, text, extend }: PersonMessage): Promise<MessageRef | undefined> {
+    const member = await this.memberWith(login);
+    if (!member) return undefined;
+    const channel = await this.openDm(member.id);
+    const said = render(text, member.tz);
+    const blocks: Block[] | undefined = extend
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: escape(said) } }, extendButton(extend.requestId)]
+      : undefined;
+    const posted = await this.call(() => this.client.chat.postMessage({ channel, text: said, ...(blocks ? { blocks } : {}) }));
+    return { channel: posted.channel ?? channel, ts: posted.ts as string };
+  }
+
+  async amend(message: MessageRef, { login, text }: PersonMessage): Promise<void> {
+    const said = render(text, (await this.memberWith(login))?.tz);
+    await this.call(() => this.client.chat.update({ channel: message.channel, ts: message.ts, text: said }));
   }
 
   /** A member's Slack user id to their profile e-mail (`users.info`); undefined for a member Slack does not know or who has no e-mail. */
@@ -96,11 +134,35 @@ export class SlackChat extends Chat {
     await this.call(() => this.client.chat.postMessage({ channel, text }));
   }
 
-  private async dmWith(login: string): Promise<string | undefined> {
-    // A person without a Slack account is not a failure: they approve on the web.
+  async askDenyReason(trigger: string, answer: string): Promise<void> {
+    await this.call(() =>
+      this.client.views.open({
+        trigger_id: trigger,
+        view: {
+          type: 'modal',
+          callback_id: DENY_REASON_VIEW,
+          private_metadata: answer,
+          title: { type: 'plain_text', text: 'Deny the request' },
+          submit: { type: 'plain_text', text: 'Deny' },
+          close: { type: 'plain_text', text: 'Cancel' },
+          blocks: [
+            {
+              type: 'input',
+              block_id: DENY_REASON_INPUT,
+              label: { type: 'plain_text', text: 'Why? The requester reads this.' },
+              element: { type: 'plain_text_input', action_id: DENY_REASON_INPUT, multiline: true, max_length: 2000 },
+            },
+          ],
+        },
+      }),
+    );
+  }
+
+  /** The member with a person's e-mail, and their time zone; undefined for a person without a Slack account (they use the web). */
+  private async memberWith(login: string): Promise<{ id: string; tz?: string } | undefined> {
     const found = await this.call(() => this.client.users.lookupByEmail({ email: login }), ['users_not_found']);
-    const userId = found?.user?.id;
-    return userId ? this.openDm(userId) : undefined;
+    const id = found?.user?.id;
+    return id ? { id, ...(found?.user?.tz ? { tz: found.user.tz } : {}) } : undefined;
   }
 
   private async openDm(slackUserId: string): Promise<string> {
@@ -133,12 +195,14 @@ export class SlackChat extends Chat {
   }
 }
 
-function describe(summary: RequestSummary, requestId: string): Block[] {
-  const lines = [
-    `*${escape(summary.requester)}* asks for *${escape(summary.applicationName)}* for *${formatDuration(summary.durationSeconds)}*`,
-    `>${escape(summary.justification)}`,
-  ];
-  const stage = summary.stages > 1 ? `Stage ${summary.stage + 1} of ${summary.stages} · ` : '';
+function describe(summary: RequestSummary, requestId: string, timeZone: string | undefined): Block[] {
+  const who = `*${escape(summary.requester)}*`;
+  const what = `*${escape(summary.applicationName)}*`;
+  const duration = `*${formatDuration(summary.durationSeconds)}*`;
+  const ends = summary.extension?.expiresAt ? render([' (it now ends at ', { at: summary.extension.expiresAt }, ')'], timeZone) : '';
+  const asks = summary.extension ? `${who} asks to extend ${what} by ${duration}${ends}` : `${who} asks for ${what} for ${duration}`;
+  const lines = [asks, `>${escape(summary.justification)}`];
+  const stage = summary.extension ? 'Extension · ' : summary.stages > 1 ? `Stage ${summary.stage + 1} of ${summary.stages} · ` : '';
   return [
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${stage}request ${requestId}` }] },
@@ -153,6 +217,16 @@ function decisionButtons(target: ButtonTarget): types.ActionsBlock {
     elements: [
       { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
       { type: 'button', action_id: DENY_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value },
+    ],
+  };
+}
+
+function extendButton(requestId: string): types.ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: 'extension',
+    elements: [
+      { type: 'button', action_id: EXTEND_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Extend' }, value: requestId },
     ],
   };
 }

@@ -10,8 +10,18 @@ export interface ButtonClick {
   memberId: string;
   decision: 'approve' | 'deny';
   requestId: string;
-  /** The stage the message asked about; undefined for a button posted before buttons named their stage. */
+  /** The stage the message asked about; undefined for a button posted before buttons named their stage, or for an extension's. */
   stage: number | undefined;
+  /** The extension the message asked about, when it asked about one. */
+  extension?: number;
+  /** What the member said (the reason a denial's form asked for). */
+  comment?: string;
+}
+
+/** A click on the Extend button of the requester's pre-expiry notice. */
+export interface ExtendClick {
+  memberId: string;
+  requestId: string;
 }
 
 /**
@@ -33,8 +43,8 @@ export class SlackDecisions {
 
   /** Applies a button click; a click that decides nothing is explained, never thrown. */
   async onClick(click: ButtonClick): Promise<void> {
-    const { decision, requestId, stage } = click;
-    if (stage === undefined) {
+    const { decision, requestId, stage, extension } = click;
+    if (stage === undefined && extension === undefined) {
       await this.explain(
         click,
         `This button of request ${requestId} is from an older message that does not say which stage it answers, so it decided nothing. Please decide on the web.`,
@@ -43,14 +53,53 @@ export class SlackDecisions {
     }
     const person = await this.personOf(click);
     if (!person) return;
-    const result = await this.approvals.decide(requestId, { kind: decision, by: person, stage, via: { kind: 'slack' } });
+    const target = extension === undefined ? { stage } : { extension };
+    const said = click.comment ? { comment: click.comment } : {};
+    const result = await this.approvals.decide(requestId, { kind: decision, by: person, ...target, ...said, via: { kind: 'slack' } });
     if (result.kind === 'decided') {
       const done = decision === 'approve' ? 'approved' : 'denied';
-      if (result.alreadyDecided) await this.explain(click, `You already ${done} stage ${stage} of request ${requestId}; nothing changed.`);
+      const what = extension === undefined ? `stage ${stage}` : 'the extension';
+      if (result.alreadyDecided) await this.explain(click, `You already ${done} ${what} of request ${requestId}; nothing changed.`);
       return;
     }
     this.logger.info({ requestId, by: person, decision, stage, refused: result.error.code }, 'Slack decision refused');
     await this.explain(click, `You could not ${decision} request ${requestId}: ${result.error.message}.`);
+  }
+
+  /**
+   * A Deny click asks for the reason in a form first (Slack wants the form opened within 3 seconds
+   * of the click); the form's submission denies. When the form cannot be opened, the click denies
+   * without a reason rather than not at all.
+   */
+  async onDeny(click: ButtonClick & { trigger: string; answer: string }): Promise<void> {
+    try {
+      await this.chat.askDenyReason(click.trigger, click.answer);
+    } catch (error) {
+      this.logger.warn(
+        { requestId: click.requestId, err: (error as Error).message },
+        'could not open the deny form; denying without a reason',
+      );
+      await this.onClick(click);
+    }
+  }
+
+  /**
+   * Extends the clicker's access from the pre-expiry notice: as long again as first asked, within
+   * what the application allows; approved at once when the requester may extend alone, else asked
+   * of the approvers. Whatever extends nothing is explained.
+   */
+  async onExtend(click: ExtendClick): Promise<void> {
+    const person = await this.personOf({ ...click, decision: 'approve', stage: undefined });
+    if (!person) return;
+    const result = await this.approvals.extendFromChat(click.requestId, person);
+    if (result.kind === 'refused') {
+      this.logger.info({ requestId: click.requestId, by: person, refused: result.error.code }, 'Slack extension refused');
+      await this.tell(
+        click.memberId,
+        click.requestId,
+        `Your access of request ${click.requestId} was not extended: ${result.error.message}.`,
+      );
+    }
   }
 
   /** The one person the directory knows by the member's e-mail; undefined (and the member told why) for none or several. */
@@ -82,15 +131,16 @@ export class SlackDecisions {
     return undefined;
   }
 
+  private explain(click: ButtonClick, text: string): Promise<void> {
+    return this.tell(click.memberId, click.requestId, text);
+  }
+
   /** Best effort: the answer stands whether or not the explanation reaches the member. */
-  private async explain(click: ButtonClick, text: string): Promise<void> {
+  private async tell(memberId: string, requestId: string, text: string): Promise<void> {
     try {
-      await this.chat.tellMember(click.memberId, text);
+      await this.chat.tellMember(memberId, text);
     } catch (error) {
-      this.logger.warn(
-        { requestId: click.requestId, err: (error as Error).message },
-        'could not explain a Slack click that decided nothing',
-      );
+      this.logger.warn({ requestId, err: (error as Error).message }, 'could not explain a Slack click that did nothing');
     }
   }
 }

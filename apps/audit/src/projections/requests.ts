@@ -99,6 +99,10 @@ export function evolveRequest(row: RequestRow | undefined, event: AccessEvent, s
         ? next
         : { ...next, status: 'revoked', revoked_at: iso(event.data.revokedAt), revoke_reason: event.data.reason };
     case 'approval_opened':
+    case 'approval_escalated':
+    case 'extension_requested':
+    case 'extension_approved':
+    case 'extension_denied':
     case 'grant_retrying':
     case 'expired':
     case 'revoke_requested':

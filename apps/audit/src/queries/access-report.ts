@@ -120,6 +120,7 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
     case 'revoked':
       return facts.revoked ? facts : { ...facts, revoked: event };
     case 'approval_opened':
+    case 'approval_escalated':
     case 'denied':
     case 'cancelled':
     case 'grant_retrying':
@@ -129,6 +130,9 @@ function learn(facts: RequestFacts, event: AccessEvent): RequestFacts {
     case 'revoke_failed':
     case 'ticket_opened':
     case 'ticket_closed':
+    case 'extension_requested':
+    case 'extension_approved':
+    case 'extension_denied':
       return facts;
     default: {
       const _exhaustive: never = event;

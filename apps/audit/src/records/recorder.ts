@@ -65,6 +65,7 @@ function subjectOf(
     case 'granted':
       return { requester: event.data.requester, applicationId: event.data.applicationId };
     case 'approval_opened':
+    case 'approval_escalated':
     case 'approved':
     case 'denied':
     case 'cancelled':
@@ -74,6 +75,9 @@ function subjectOf(
     case 'revoke_requested':
     case 'revoked':
     case 'revoke_failed':
+    case 'extension_requested':
+    case 'extension_approved':
+    case 'extension_denied':
     case 'extended':
     case 'ticket_opened':
     case 'ticket_closed':

@@ -5,14 +5,14 @@ import type { PipelineOutcome } from '@jit/events';
 import { ConflictError, NotFoundError, ValidationError, viaOf, type Principal } from '@jit/platform';
 import { Catalog } from '@jit/catalog';
 import type { RequestCommand, RequestState } from './request.decider.js';
-import type { SubmitInput } from './request.input.js';
+import type { ExtendInput, SubmitInput } from './request.input.js';
 import { RequestPipeline } from './request.pipeline.js';
 import { RequestQueries } from './request-queries.js';
 import { requesterOf } from './requester.js';
 import { isOpenRequestClash, isUniqueViolation, SubmissionReplay } from './submission-replay.js';
 import { viewOf, type RequestView, type Submitted } from './request.view.js';
 
-/** What callers ask of requests: submit one, cancel it, or end its access early. */
+/** What callers ask of requests: submit one, cancel it, extend its access or end it early. */
 @Injectable()
 export class RequestCommands {
   constructor(
@@ -71,6 +71,11 @@ export class RequestCommands {
   /** Ends granted access early; the status stays `granted` until the provisioner confirms the revocation. */
   relinquish(principal: Principal, id: string): Promise<RequestView> {
     return this.decide(principal, id, { type: 'relinquish', by: principal.subject });
+  }
+
+  /** Asks for granted access to last longer; approval decides, and the provisioner moves the expiry (`extended`). */
+  extend(principal: Principal, id: string, input: ExtendInput): Promise<RequestView> {
+    return this.decide(principal, id, { type: 'extend', by: principal.subject, ...input });
   }
 
   private async decide(principal: Principal, id: string, command: RequestCommand): Promise<RequestView> {

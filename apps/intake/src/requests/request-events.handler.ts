@@ -12,6 +12,7 @@ export class RequestEventsHandler {
   /** Folds the event into its request, inside the consumer's inbox transaction; "not yet" is retried by the consumer. */
   @OnEvent(
     'approval_opened',
+    'approval_escalated',
     'approved',
     'denied',
     'cancelled',
@@ -19,6 +20,8 @@ export class RequestEventsHandler {
     'grant_retrying',
     'grant_failed',
     'extended',
+    'extension_requested',
+    'extension_denied',
     'ticket_opened',
     'revoke_requested',
     'revoke_failed',

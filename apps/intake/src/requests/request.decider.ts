@@ -14,7 +14,7 @@ import {
   type DenyReason,
   type EventData,
 } from '@jit/events';
-import { justificationMatches, type Application } from '@jit/catalog';
+import { extensionRoomSeconds, justificationProblem, policySnapshotOf, type Application } from '@jit/catalog';
 
 /** Every status a request can show. */
 export const requestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'granted', 'failed', 'revoked'] as const;
@@ -38,6 +38,28 @@ export interface Retry {
   failedAt: string;
   /** Null for a revocation retried before `revoke_failed` said when. */
   nextAttemptAt: string | null;
+}
+
+/** The extension policy a request was made under (its `requested` snapshot): none when the application allowed none. */
+export interface ExtensionPolicy {
+  /** The longest the access may last, extensions included. */
+  maxTotalSeconds?: number;
+  justificationPattern?: string;
+  justificationHint?: string;
+}
+
+/** The latest extension asked for: waiting for approval, refused, or applied. */
+export interface ExtensionAsked {
+  /** The `extension_requested` event, so hearing it again changes nothing. */
+  eventId: string;
+  status: 'pending' | 'denied' | 'extended';
+  durationSeconds: number;
+  justification: string;
+  by: string;
+  requestedAt: string;
+  /** Who refused it, and what they said. */
+  deniedBy?: string;
+  comment?: string;
 }
 
 /** A request intake has recorded: what was asked and what has happened since. */
@@ -67,6 +89,10 @@ export interface RecordedRequest {
    * when the grant settles (`granted`, `grant_failed`) or the access is `revoked`.
    */
   retry: Retry | null;
+  /** What the request's snapshot allowed for extensions and justifications. */
+  policy: ExtensionPolicy;
+  /** The latest extension asked for, if any. */
+  extension: ExtensionAsked | null;
 }
 
 /** A request before its `requested` event: nothing is known of it. */
@@ -78,13 +104,14 @@ export interface UnknownRequest {
 export type RequestState = UnknownRequest | RecordedRequest;
 
 /** The events intake decides; everything else it only observes. */
-export type RequestEventType = 'requested' | 'cancelled' | 'revoke_requested';
+export type RequestEventType = 'requested' | 'cancelled' | 'revoke_requested' | 'extension_requested';
 
 /** What can be asked of a request: a caller's command, or an event another service published about it. */
 export type RequestCommand =
   | { type: 'submit'; requester: string; application: Application; durationSeconds: number; justification: string }
   | { type: 'cancel'; by: string }
   | { type: 'relinquish'; by: string }
+  | { type: 'extend'; by: string; durationSeconds: number; justification: string }
   | { type: 'observe'; event: AccessEvent };
 
 type Command<T extends RequestCommand['type']> = Extract<RequestCommand, { type: T }>;
@@ -95,6 +122,8 @@ const unknownRequest: UnknownRequest = { recorded: false };
 const denyReasonText: Record<DenyReason, string> = {
   denied_by_approver: 'denied by the approver',
   no_eligible_approver: 'no one is eligible to approve this request',
+  approval_timeout: 'nobody decided before the request expired',
+  rule: 'an approval rule of the application refused it',
 };
 
 /** The rules of a request, from submission to revocation, and the status read model folded from its events. */
@@ -108,6 +137,8 @@ export const requestDecider: Decider<RequestCommand, RequestState, RequestEventT
         return cancel(command, state);
       case 'relinquish':
         return relinquish(command, state, now);
+      case 'extend':
+        return extend(command, state, now);
       case 'observe':
         return observe(command.event, state);
       default: {
@@ -133,15 +164,10 @@ function submit(command: Command<'submit'>, state: RequestState): Decision<Reque
     );
   }
   if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
-  if (!justificationMatches(application, justification)) {
-    const expected = application.justificationHint ?? `text matching ${application.justificationPattern}`;
-    return refuse(new ValidationError(`justification: ${application.name} asks for ${expected}`, { field: 'justification' }));
-  }
-  const { id, name, oktaGroupId, owners, approval } = application;
-  return accept({
-    type: 'requested',
-    data: { requester, application: { id, name, oktaGroupId, owners, approval }, durationSeconds, justification },
-  });
+  const policy = policySnapshotOf(application);
+  const mismatch = justificationProblem(policy, justification);
+  if (mismatch) return refuse(new ValidationError(mismatch, { field: 'justification', pattern: policy.justificationPattern }));
+  return accept({ type: 'requested', data: { requester, application: policy, durationSeconds, justification } });
 }
 
 function cancel(command: Command<'cancel'>, state: RequestState): Decision<RequestEventType> {
@@ -163,6 +189,52 @@ function relinquish(command: Command<'relinquish'>, state: RequestState, now: Da
   // The requester gives access back; anyone else allowed to end it (an API key) is an admin.
   const reason = sameLogin(command.by, state.requester) ? 'relinquished' : 'admin';
   return accept({ type: 'revoke_requested', data: { reason, by: command.by } });
+}
+
+/**
+ * Asks for granted access to last longer: only while it is granted and not ending, one extension
+ * at a time, within the maximum total the request's policy allows, with a justification that
+ * matches its pattern.
+ */
+function extend(command: Command<'extend'>, state: RequestState, now: Date): Decision<RequestEventType> {
+  if (!state.recorded) return refuse(new NotFoundError('the request does not exist'));
+  if (state.status !== 'granted') return refuse(new ConflictError(`the request is ${state.status}; only granted access can be extended`));
+  if (state.revokeRequestedAt) return refuse(new ConflictError(`the access is being revoked (asked at ${state.revokeRequestedAt})`));
+  if (!state.expiresAt || !state.grantedAt || Date.parse(state.expiresAt) <= now.getTime()) {
+    return refuse(new ConflictError(`the access expired at ${state.expiresAt} and is being revoked`));
+  }
+  if (state.extension?.status === 'pending') {
+    return refuse(
+      new ConflictError(
+        `an extension of ${formatDuration(state.extension.durationSeconds)} asked at ${state.extension.requestedAt} is waiting for approval`,
+      ),
+    );
+  }
+  const room = extensionRoomSeconds(state.policy.maxTotalSeconds, state.grantedAt, state.expiresAt);
+  if (command.durationSeconds > room) {
+    const max = state.policy.maxTotalSeconds;
+    const why = max
+      ? `access to ${state.applicationId} lasts at most ${formatDuration(max)} in all, so ${room === 0 ? 'nothing' : `at most ${formatDuration(room)}`} can be added`
+      : `${state.applicationId} allows no extension`;
+    return refuse(
+      new ValidationError(`duration: ${formatDuration(command.durationSeconds)} is too long; ${why}`, {
+        field: 'duration',
+        maxSeconds: room,
+      }),
+    );
+  }
+  const { justification } = command;
+  if (!justification.trim()) return refuse(new ValidationError('justification: must not be empty', { field: 'justification' }));
+  const mismatch = justificationProblem(state.policy, justification);
+  if (mismatch) return refuse(new ValidationError(mismatch, { field: 'justification', pattern: state.policy.justificationPattern }));
+  return accept({ type: 'extension_requested', data: { by: command.by, durationSeconds: command.durationSeconds, justification } });
+}
+
+/** Whether an extension may be asked for now, as far as the request alone can tell (the view's `canExtend`). */
+export function canExtend(state: RecordedRequest): boolean {
+  if (state.status !== 'granted' || state.revokeRequestedAt || !state.grantedAt || !state.expiresAt) return false;
+  if (state.extension?.status === 'pending') return false;
+  return extensionRoomSeconds(state.policy.maxTotalSeconds, state.grantedAt, state.expiresAt) > 0;
 }
 
 /** Another service's event: folded in as it is (the pipeline folds the cause), once the request it needs is recorded. */
@@ -191,6 +263,8 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
       return approvedStep(state, event);
     case 'approval_opened':
       return state.approvalStages ? state : { ...state, approvalStages: event.data.stages };
+    case 'approval_escalated':
+      return escalated(state, event);
     case 'ticket_opened':
       return state.ticketKey ? state : { ...state, ticketKey: event.data.ticketKey };
     case 'revoke_failed':
@@ -209,6 +283,12 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
       return granted(state, event);
     case 'extended':
       return extended(state, event);
+    case 'extension_requested':
+      return extensionAsked(state, event);
+    case 'extension_denied':
+      return state.extension?.status === 'pending'
+        ? { ...state, extension: { ...state.extension, status: 'denied', deniedBy: event.data.by, ...commentOf(event.data.comment) } }
+        : state;
     case 'revoke_requested':
       return state.revokeRequestedAt ? state : { ...state, revokeRequestedAt: event.occurredAt };
     case 'revoked':
@@ -220,6 +300,7 @@ function evolve(state: RequestState, event: AccessEvent): RequestState {
     case 'requested':
     case 'expired':
     case 'ticket_closed':
+    case 'extension_approved':
       return state;
     default: {
       const _exhaustive: never = event;
@@ -246,6 +327,31 @@ function started(event: AccessEvent<'requested'>): RecordedRequest {
     approvals: [],
     ticketKey: null,
     retry: null,
+    policy: policyOf(event.data.application),
+    extension: null,
+  };
+}
+
+function policyOf(application: AccessEvent<'requested'>['data']['application']): ExtensionPolicy {
+  const { maxTotalSeconds, justificationPattern, justificationHint } = application;
+  return {
+    ...(maxTotalSeconds ? { maxTotalSeconds } : {}),
+    ...(justificationPattern ? { justificationPattern } : {}),
+    ...(justificationHint ? { justificationHint } : {}),
+  };
+}
+
+function commentOf(comment: string | undefined): { comment?: string } {
+  return comment ? { comment } : {};
+}
+
+/** An extension asked for (here or from the chat) waits for its answer; a second one while one waits is a replay. */
+function extensionAsked(state: RecordedRequest, event: AccessEvent<'extension_requested'>): RecordedRequest {
+  if (state.status !== 'granted' || state.extension?.status === 'pending' || state.extension?.eventId === event.id) return state;
+  const { by, durationSeconds, justification } = event.data;
+  return {
+    ...state,
+    extension: { eventId: event.id, status: 'pending', durationSeconds, justification, by, requestedAt: event.occurredAt },
   };
 }
 
@@ -268,7 +374,8 @@ function granted(state: RecordedRequest, event: AccessEvent<'granted'>): Recorde
 function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): RecordedRequest {
   const { stage, approver, final } = event.data;
   if (state.status !== 'pending') return state;
-  const known = state.approvals.some((step) => step.stage === stage);
+  // A stage may need N approvals: each approver's counts once.
+  const known = state.approvals.some((step) => step.stage === stage && sameLogin(step.approver, approver));
   const approvals = known ? state.approvals : [...state.approvals, { stage, approver }];
   return { ...state, approvals, status: final ? 'approved' : 'pending' };
 }
@@ -276,6 +383,14 @@ function approvedStep(state: RecordedRequest, event: AccessEvent<'approved'>): R
 /** Whether an attempt is older than (or the same as) the retry already shown for the same action. */
 function heardAlready(state: RecordedRequest, action: Retry['action'], attempt: number): boolean {
   return state.retry?.action === action && state.retry.attempt >= attempt;
+}
+
+/** A stage's escalation target joins its approvers (once), so the view names them among those who can decide. */
+function escalated(state: RecordedRequest, event: AccessEvent<'approval_escalated'>): RecordedRequest {
+  const { stage, approver } = event.data;
+  const stages = state.approvalStages;
+  if (!stages?.[stage] || stages[stage].approvers.some((known) => sameLogin(known, approver))) return state;
+  return { ...state, approvalStages: stages.map((s, i) => (i === stage ? { ...s, approvers: [...s.approvers, approver] } : s)) };
 }
 
 /** A failed revocation attempt shows until `revoked`; an older attempt heard late changes nothing. */
@@ -298,7 +413,9 @@ function grantRetrying(state: RecordedRequest, event: AccessEvent<'grant_retryin
 function extended(state: RecordedRequest, event: AccessEvent<'extended'>): RecordedRequest {
   if (state.status !== 'granted') return state;
   const later = !state.expiresAt || Date.parse(event.data.expiresAt) > Date.parse(state.expiresAt);
-  return later ? { ...state, expiresAt: event.data.expiresAt } : state;
+  if (!later) return state;
+  const extension = state.extension?.status === 'pending' ? { ...state.extension, status: 'extended' as const } : state.extension;
+  return { ...state, expiresAt: event.data.expiresAt, extension };
 }
 
 /** Whether two states hold the same values (the stages, approvals and retry compared by content). */

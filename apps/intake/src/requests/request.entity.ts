@@ -1,5 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ApprovalStage, RecordedRequest, RequestStatus, Retry, StageApproval } from './request.decider.js';
+import type {
+  ApprovalStage,
+  ExtensionAsked,
+  ExtensionPolicy,
+  RecordedRequest,
+  RequestStatus,
+  Retry,
+  StageApproval,
+} from './request.decider.js';
 
 /** A row of the `requests` table: a request and its current status (the read model). */
 @Entity({ name: 'requests' })
@@ -65,6 +73,13 @@ export class RequestRecord {
 
   @Column({ name: 'retry', type: 'jsonb', nullable: true })
   retry: Retry | null;
+
+  /** The extension and justification policy of the request's snapshot. */
+  @Column({ type: 'jsonb' })
+  policy: ExtensionPolicy;
+
+  @Column({ type: 'jsonb', nullable: true })
+  extension: ExtensionAsked | null;
 }
 
 /** The decider's view of a row. */
@@ -86,6 +101,8 @@ export function stateOf(record: RequestRecord): RecordedRequest {
     approvals: record.approvals,
     ticketKey: record.ticketKey,
     retry: record.retry,
+    policy: record.policy,
+    extension: record.extension,
   };
 }
 
@@ -107,6 +124,8 @@ export function columnsOf(state: RecordedRequest): Omit<RequestRecord, 'id' | 'i
     approvals: state.approvals,
     ticketKey: state.ticketKey,
     retry: state.retry,
+    policy: state.policy,
+    extension: state.extension,
   };
 }
 

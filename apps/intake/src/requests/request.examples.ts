@@ -1,4 +1,4 @@
-import type { RequestView } from './request.view.js';
+import type { ExtensionView, RequestView } from './request.view.js';
 
 /** A request as the API shows it: the example of the OpenAPI document. */
 export const VIEW_EXAMPLE: RequestView = {
@@ -15,10 +15,22 @@ export const VIEW_EXAMPLE: RequestView = {
   revokedAt: null,
   revokeRequestedAt: null,
   approval: {
-    stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: 'bob@example.com' }],
+    stages: [{ source: 'manager', approvers: ['bob@example.com'], approvedBy: 'bob@example.com', approvedByAll: ['bob@example.com'] }],
     currentStage: null,
     waitingOn: [],
   },
   ticketKey: 'JIT-42',
   retrying: null,
+  canExtend: true,
+  extension: null,
+};
+
+/** An extension waiting for approval: the example of the OpenAPI document. */
+export const EXTENSION_EXAMPLE: ExtensionView = {
+  status: 'pending',
+  durationSeconds: 1800,
+  justification: 'INC-4211: the refund job is still running',
+  requestedAt: '2026-01-05T09:55:00.000Z',
+  deniedBy: null,
+  comment: null,
 };

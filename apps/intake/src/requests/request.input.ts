@@ -51,6 +51,33 @@ export const SubmitBody = z
     return { applicationId: body.applicationId, durationSeconds, justification: body.justification, requester: body.requester };
   });
 
+/** A `POST /v1/requests/:id/extend` body once its shape is checked. */
+export interface ExtendInput {
+  durationSeconds: number;
+  justification: string;
+}
+
+/** The `POST /v1/requests/:id/extend` body: how much longer, and why. */
+export const ExtendBody = z
+  .object(
+    {
+      duration: z.string({ error: typeMessage(`expected ${DURATION_FORMAT}`) }).optional(),
+      durationMinutes: z.number({ error: 'expected a number of minutes' }).positive('must be positive').optional(),
+      justification: z
+        .string({ error: typeMessage('is required (why you need more time)') })
+        .trim()
+        .min(1, 'must not be empty')
+        .max(2000),
+    },
+    { error: 'the body must be a JSON object' },
+  )
+  .transform((body, ctx): ExtendInput => ({ durationSeconds: durationOf(body, ctx), justification: body.justification }));
+
+/** Checks a `POST /v1/requests/:id/extend` body. */
+export function parseExtend(body: unknown): ExtendInput {
+  return parseInput(ExtendBody, body ?? {});
+}
+
 function durationOf(body: { duration?: string; durationMinutes?: number }, ctx: z.RefinementCtx): number {
   if (body.duration !== undefined && body.durationMinutes !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['duration'], message: 'give either duration or durationMinutes, not both' });

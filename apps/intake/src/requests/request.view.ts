@@ -1,8 +1,11 @@
-import type { ApprovalStage, RecordedRequest, RequestStatus } from './request.decider.js';
+import { canExtend, type ApprovalStage, type RecordedRequest, type RequestStatus } from './request.decider.js';
 
 /** One approval stage as the API shows it: who could approve it, and who did. */
 export interface StageView extends ApprovalStage {
+  /** The first approver of the stage, null until someone approved it. */
   approvedBy: string | null;
+  /** Everyone who approved the stage so far (a stage may need `required` of its approvers). */
+  approvedByAll: string[];
 }
 
 /** Where the approval stands: every stage, and while the request is pending, the one it waits on and who can decide it. */
@@ -43,6 +46,20 @@ export interface RequestView {
   ticketKey: string | null;
   /** Set while the provisioner retries a failed attempt. */
   retrying: RetryView | null;
+  /** Whether `POST /v1/requests/:id/extend` may be asked now: granted, not ending, no extension waiting, room left under the maximum total. */
+  canExtend: boolean;
+  /** The latest extension asked for: `pending` approval, `denied` (by whom, what they said) or `extended`. */
+  extension: ExtensionView | null;
+}
+
+/** An extension as the API shows it. */
+export interface ExtensionView {
+  status: 'pending' | 'denied' | 'extended';
+  durationSeconds: number;
+  justification: string;
+  requestedAt: string;
+  deniedBy: string | null;
+  comment: string | null;
 }
 
 /** The answer to a new request; an `Idempotency-Key` replay gets the same one. */
@@ -78,6 +95,8 @@ export function viewOf(id: string, state: RecordedRequest): RequestView {
           nextAttemptAt: retry.nextAttemptAt,
         }
       : null,
+    canExtend: canExtend(state),
+    extension: extensionOf(state),
   };
 }
 
@@ -86,8 +105,15 @@ function approvalOf(state: RecordedRequest): ApprovalView | null {
   const stages = state.approvalStages.map((stage, index) => ({
     ...stage,
     approvedBy: state.approvals.find((step) => step.stage === index)?.approver ?? null,
+    approvedByAll: state.approvals.filter((step) => step.stage === index).map((step) => step.approver),
   }));
   // Stages are decided in order, so the first one not yet approved is the one a pending request waits on.
-  const current = state.status === 'pending' ? stages.findIndex((stage) => stage.approvedBy === null) : -1;
+  const current = state.status === 'pending' ? stages.findIndex((stage) => stage.approvedByAll.length < (stage.required ?? 1)) : -1;
   return { stages, currentStage: current < 0 ? null : current, waitingOn: current < 0 ? [] : stages[current].approvers };
+}
+
+function extensionOf({ extension }: RecordedRequest): ExtensionView | null {
+  if (!extension) return null;
+  const { status, durationSeconds, justification, requestedAt } = extension;
+  return { status, durationSeconds, justification, requestedAt, deniedBy: extension.deniedBy ?? null, comment: extension.comment ?? null };
 }

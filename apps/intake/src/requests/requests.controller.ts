@@ -1,12 +1,21 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiRoute, CurrentPrincipal, RequireScope, type Principal } from '@jit/platform';
-import { IdempotencyKey, ListQuery, SubmitBody, parseIdempotencyKey, parseListFilter, parseSubmit } from './request.input.js';
+import {
+  ExtendBody,
+  IdempotencyKey,
+  ListQuery,
+  SubmitBody,
+  parseExtend,
+  parseIdempotencyKey,
+  parseListFilter,
+  parseSubmit,
+} from './request.input.js';
 import { RequestCommands } from './request-commands.js';
 import { RequestQueries } from './request-queries.js';
 import { WaitQuery, parseWait } from './request-wait.input.js';
 import { RequestWaits, type WaitedView } from './request-waits.js';
 import type { RequestView, Submitted } from './request.view.js';
-import { VIEW_EXAMPLE } from './request.examples.js';
+import { EXTENSION_EXAMPLE, VIEW_EXAMPLE } from './request.examples.js';
 
 /** The requests API: ask for access, follow the request, cancel it or end the access early. */
 @Controller('v1/requests')
@@ -101,5 +110,27 @@ export class RequestsController {
   @RequireScope('requests:create')
   revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<RequestView> {
     return this.commands.relinquish(principal, id);
+  }
+
+  /** Accepted: approval decides (at once when the application lets the requester extend alone), then the expiry moves. */
+  @ApiRoute({
+    summary: 'Ask for granted access to last longer',
+    description:
+      "Give `duration` (`30m`) or `durationMinutes`, and `justification` (matching the application's pattern, if it has one). " +
+      "Bounded by the application's maximum total duration; approved again unless the application lets the requester extend alone up to a limit. " +
+      '409 when the access is not granted, is ending or has expired, or an extension is already waiting.',
+    body: ExtendBody,
+    bodyExample: { duration: '30m', justification: 'INC-4211: the refund job is still running' },
+    response: {
+      description: 'Accepted: the request with `extension.status` `pending`; `expiresAt` moves once the extension is applied',
+      example: { ...VIEW_EXAMPLE, canExtend: false, extension: EXTENSION_EXAMPLE },
+    },
+    errors: [404, 409],
+  })
+  @Post(':id/extend')
+  @HttpCode(202)
+  @RequireScope('requests:create')
+  extend(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<RequestView> {
+    return this.commands.extend(principal, id, parseExtend(body));
   }
 }

@@ -44,13 +44,15 @@ export interface Grant {
   ticketKey?: string;
   /** Whether the ticket says how access ended and is done. */
   ticketClosed?: boolean;
+  /** Who approved the latest extension (its expiry is `expiresAt`): the ticket gets a comment for it. */
+  extendedBy?: string;
 }
 
 /** What the provisioner knows of a request: nothing before its `requested` event, then its grant. */
 export type GrantState = Grant | undefined;
 
 /** The events of other services that a grant acts on. */
-export type ObservedEvent = AccessEvent<'requested' | 'approved' | 'cancelled' | 'expired' | 'revoke_requested'>;
+export type ObservedEvent = AccessEvent<'requested' | 'approved' | 'cancelled' | 'expired' | 'revoke_requested' | 'extension_approved'>;
 
 /** The event types the grant rules produce. */
 export type GrantEventType =
@@ -62,7 +64,8 @@ export type GrantEventType =
   | 'revoke_requested'
   | 'cancelled'
   | 'ticket_opened'
-  | 'ticket_closed';
+  | 'ticket_closed'
+  | 'extended';
 
 /** Why the directory or the catalog ends a request, whatever its state. */
 export type EndReason = 'deprovisioned' | 'application_removed';
@@ -206,12 +209,18 @@ export const grantDecider: Decider<GrantCommand, GrantState, GrantEventType> = {
         return grant && !grant.ticketKey ? { ...grant, ticketKey: event.data.ticketKey } : grant;
       case 'ticket_closed':
         return grant ? { ...grant, ticketClosed: true } : grant;
+      case 'extended':
+        if (grant?.status !== 'active' || !grant.expiresAt || Date.parse(event.data.expiresAt) <= grant.expiresAt.getTime()) return grant;
+        return { ...grant, expiresAt: new Date(event.data.expiresAt), extendedBy: event.data.by };
       // Attempts and the time of the next one are the loops' bookkeeping, not a rule.
       case 'grant_retrying':
       case 'revoke_failed':
       case 'approval_opened':
+      case 'approval_escalated':
       case 'denied':
-      case 'extended':
+      case 'extension_requested':
+      case 'extension_approved':
+      case 'extension_denied':
         return grant;
       default: {
         const _exhaustive: never = event;
@@ -231,6 +240,8 @@ function observe(event: ObservedEvent, grant: GrantState): GrantDecision {
     case 'cancelled':
       if (grant.status === 'requested') return accept();
       return canEndAccess(grant) ? accept() : nothing(`the grant is ${grant.status}`);
+    case 'extension_approved':
+      return extension(grant, event);
     case 'expired':
     case 'revoke_requested':
       return canEndAccess(grant)
@@ -241,6 +252,17 @@ function observe(event: ObservedEvent, grant: GrantState): GrantDecision {
       return _exhaustive;
     }
   }
+}
+
+/**
+ * An approved extension moves the expiry of active access, and says so (`extended`), which moves
+ * the scheduler's timer; access that is ending or over keeps its end. The expiry is committed with
+ * the event, so the reconciliation honours it from then on.
+ */
+function extension(grant: Grant, event: AccessEvent<'extension_approved'>): GrantDecision {
+  if (grant.status !== 'active' || !grant.expiresAt) return nothing(`the grant is ${grant.status}; only active access is extended`);
+  const expiresAt = new Date(grant.expiresAt.getTime() + event.data.durationSeconds * 1000).toISOString();
+  return accept({ type: 'extended', data: { by: event.data.by, expiresAt } });
 }
 
 /** What `end_access` publishes: a close for a request not approved yet, a revocation for access that exists or may. */

@@ -29,6 +29,8 @@ export interface GrantRow {
   ticket_closed_at: Date | null;
   ticket_attempts: number;
   membership: Membership | null;
+  extended_by: string | null;
+  ticket_extension_noted_to: Date | null;
 }
 
 /**
@@ -63,6 +65,7 @@ export function toGrant(row: GrantRow): Grant {
     failureReason: row.failure_reason ?? undefined,
     ticketKey: row.ticket_key ?? undefined,
     ticketClosed: row.ticket_closed_at !== null,
+    extendedBy: row.extended_by ?? undefined,
   };
 }
 
@@ -81,6 +84,8 @@ export const grantStore: StateStore<GrantState> = {
   async save(manager, requestId, grant, { before, now }) {
     if (!grant) return;
     await upsertGrant(manager, requestId, grant, now);
+    // An extension is a comment for the ticket to carry.
+    if (grant.extendedBy && grant.expiresAt?.getTime() !== before?.expiresAt?.getTime()) await announceWork(manager, 'tickets');
     if (before?.status === grant.status) return;
     // Wake the loop that has work now: Okta for a grant or a revocation, Jira for a ticket to open or close.
     if (grant.status === 'granting' || grant.status === 'revoking') await announceWork(manager, grant.status);
@@ -92,13 +97,13 @@ async function upsertGrant(manager: EntityManager, requestId: string, grant: Gra
   await manager.query(
     `INSERT INTO ${tableOf(manager, 'grants')} AS g (request_id, requester, application_id, application_name, okta_group_id,
          duration_seconds, justification, status, approved_by, approval_comment, deadline, end_requested, okta_user_id, granted_at,
-         expires_at, revoke_reason, revoked_at, failure_reason, ticket_key, ticket_closed_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, CASE WHEN $21 THEN $19::timestamptz END, $19, $19)
+         expires_at, revoke_reason, revoked_at, failure_reason, ticket_key, ticket_closed_at, created_at, updated_at, extended_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, CASE WHEN $21 THEN $19::timestamptz END, $19, $19, $22)
        ON CONFLICT (request_id) DO UPDATE SET status = EXCLUDED.status, approved_by = EXCLUDED.approved_by,
          approval_comment = EXCLUDED.approval_comment, deadline = EXCLUDED.deadline, end_requested = EXCLUDED.end_requested,
          okta_user_id = EXCLUDED.okta_user_id, granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at,
          revoke_reason = EXCLUDED.revoke_reason, revoked_at = EXCLUDED.revoked_at, failure_reason = EXCLUDED.failure_reason,
-         updated_at = EXCLUDED.updated_at,
+         updated_at = EXCLUDED.updated_at, extended_by = EXCLUDED.extended_by,
          ticket_key = COALESCE(g.ticket_key, EXCLUDED.ticket_key),
          ticket_closed_at = COALESCE(g.ticket_closed_at, EXCLUDED.ticket_closed_at),
          attempts = CASE WHEN g.status = EXCLUDED.status THEN g.attempts ELSE 0 END,
@@ -128,6 +133,7 @@ async function upsertGrant(manager: EntityManager, requestId: string, grant: Gra
       now,
       grant.ticketKey ?? null,
       grant.ticketClosed ?? false,
+      grant.extendedBy ?? null,
     ],
   );
 }

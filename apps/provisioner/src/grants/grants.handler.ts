@@ -13,7 +13,7 @@ import { GrantPipeline } from './grant.pipeline.js';
 export class GrantsHandler {
   constructor(private readonly grants: GrantPipeline) {}
 
-  @OnEvent('requested', 'approved', 'cancelled', 'expired', 'revoke_requested')
+  @OnEvent('requested', 'approved', 'cancelled', 'expired', 'revoke_requested', 'extension_approved')
   onEvent(@Payload() event: ObservedEvent, @Ctx() ctx: EventContext): Promise<PipelineOutcome<GrantState>> {
     return this.grants.run({
       requestId: event.requestId,

@@ -7,19 +7,20 @@ import { TICKETING, TicketRejectedError, type Ticketing } from '../jira/ticketin
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR } from '../grants/grant.decider.js';
 import { GrantPipeline } from '../grants/grant.pipeline.js';
-import { grantTicket, revocationComment } from './ticket-text.js';
+import { extensionComment, grantTicket, revocationComment } from './ticket-text.js';
 import {
   claimTicketWork,
   recordTicketClosed,
   recordTicketCommented,
+  recordExtensionNoted,
   recordTicketOpened,
   retryTicketWork,
   type TicketWork,
 } from './ticket.store.js';
 
 /**
- * Keeps Jira's record of each grant: opens the ticket once access is granted, and comments on and
- * closes it once access is revoked. Jira is a record, not access: this loop runs beside the Okta
+ * Keeps Jira's record of each grant: opens the ticket once access is granted, comments on each
+ * extension, and comments on and closes it once access is revoked. Jira is a record, not access: this loop runs beside the Okta
  * loops and never holds them up, and a Jira outage only delays the ticket, retried with backoff.
  * Each step is leased, Jira is called with no transaction open, and each bit of progress commits
  * at once, so a retry neither opens a second ticket nor comments twice.
@@ -55,6 +56,12 @@ export class TicketLoop extends LeasedLoop<TicketWork> {
         await recordTicketOpened(manager, requestId, this.owner);
       });
       this.logger.log({ requestId, ticketKey: key }, 'Jira ticket opened');
+      return;
+    }
+    if (work.step === 'note_extension') {
+      await this.ticketing.comment(work.ticketKey, extensionComment(work.grant.extendedBy ?? 'unknown', work.extendedTo));
+      await recordExtensionNoted(this.dataSource.manager, requestId, work.extendedTo, this.owner);
+      this.logger.log({ requestId, ticketKey: work.ticketKey, extendedTo: work.extendedTo }, 'Jira ticket notes the extension');
       return;
     }
     if (!work.commented) {

@@ -22,3 +22,8 @@ export function grantTicket(grant: Grant): { summary: string; description: strin
 export function revocationComment(reason: RevokeReason, revokedAt: Date): string {
   return `Access revoked (${reason}) at ${revokedAt.toISOString()}; the Okta group membership is removed.`;
 }
+
+/** The comment that records an extension of a grant. */
+export function extensionComment(by: string, expiresAt: Date): string {
+  return `Access extended (approved by ${by}) until ${expiresAt.toISOString()}; the Okta group membership lasts until then.`;
+}

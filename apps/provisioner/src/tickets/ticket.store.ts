@@ -4,9 +4,13 @@ import type { Grant } from '../grants/grant.decider.js';
 import { toGrant, type GrantRow, type Retry } from '../grants/grant.store.js';
 import type { Lease } from '../leases/leased-loop.js';
 
-/** The next Jira step of a grant: open its ticket once access exists, comment on and close it once access is revoked. */
+/**
+ * The next Jira step of a grant: open its ticket once access exists, comment on each extension
+ * (`extendedTo`, the expiry it moved to), comment on and close it once access is revoked.
+ */
 export type TicketWork =
   | { step: 'open'; grant: Grant; attempts: number }
+  | { step: 'note_extension'; grant: Grant; ticketKey: string; extendedTo: Date; attempts: number }
   | { step: 'close'; grant: Grant; ticketKey: string; commented: boolean; attempts: number };
 
 /**
@@ -20,7 +24,8 @@ export async function claimTicketWork(manager: EntityManager, lease: Lease, limi
     `UPDATE ${table} SET ticket_lease_owner = $1, ticket_lease_until = $2
      WHERE request_id IN (
        SELECT request_id FROM ${table}
-       WHERE granted_at IS NOT NULL AND ticket_closed_at IS NULL AND (ticket_key IS NULL OR status = 'revoked')
+       WHERE granted_at IS NOT NULL AND ticket_closed_at IS NULL
+         AND (ticket_key IS NULL OR status = 'revoked' OR (extended_by IS NOT NULL AND ticket_extension_noted_to IS DISTINCT FROM expires_at))
          AND (ticket_next_attempt_at IS NULL OR ticket_next_attempt_at <= $3)
          AND (ticket_lease_until IS NULL OR ticket_lease_until <= $3)
        ORDER BY ticket_next_attempt_at NULLS FIRST, granted_at
@@ -29,16 +34,23 @@ export async function claimTicketWork(manager: EntityManager, lease: Lease, limi
      RETURNING *`,
     [lease.owner, lease.until, lease.now, limit],
   );
-  return rows.map((row) =>
-    row.ticket_key === null
-      ? { step: 'open', grant: toGrant(row), attempts: row.ticket_attempts }
-      : {
-          step: 'close',
-          grant: toGrant(row),
-          ticketKey: row.ticket_key,
-          commented: row.ticket_commented_at !== null,
-          attempts: row.ticket_attempts,
-        },
+  return rows.map((row): TicketWork => {
+    const grant = toGrant(row);
+    if (row.ticket_key === null) return { step: 'open', grant, attempts: row.ticket_attempts };
+    if (row.status !== 'revoked' && row.expires_at) {
+      return { step: 'note_extension', grant, ticketKey: row.ticket_key, extendedTo: row.expires_at, attempts: row.ticket_attempts };
+    }
+    return { step: 'close', grant, ticketKey: row.ticket_key, commented: row.ticket_commented_at !== null, attempts: row.ticket_attempts };
+  });
+}
+
+/** Records that the ticket says the access was extended to `extendedTo`, and gives the step up. */
+export async function recordExtensionNoted(manager: EntityManager, requestId: string, extendedTo: Date, owner: string): Promise<void> {
+  await manager.query(
+    `UPDATE ${tableOf(manager, 'grants')}
+     SET ticket_extension_noted_to = $3, ticket_attempts = 0, ticket_next_attempt_at = NULL, ticket_error = NULL, ${releasedBy('$2')}
+     WHERE request_id = $1`,
+    [requestId, owner, extendedTo],
   );
 }
 

@@ -48,6 +48,7 @@ export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
         return state.status === 'pending' ? { status: 'fired', firesAt: state.firesAt, firedAt: new Date(event.occurredAt) } : state;
       case 'requested':
       case 'approval_opened':
+      case 'approval_escalated':
       case 'approved':
       case 'denied':
       case 'cancelled':
@@ -57,6 +58,9 @@ export const timerDecider: Decider<TimerCommand, TimerState, 'expired'> = {
       case 'revoke_failed':
       case 'ticket_opened':
       case 'ticket_closed':
+      case 'extension_requested':
+      case 'extension_approved':
+      case 'extension_denied':
         return state;
       default: {
         const _exhaustive: never = event;

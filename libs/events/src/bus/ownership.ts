@@ -28,6 +28,7 @@ export const eventOwners: Record<EventType, readonly BusService[]> = {
   cancelled: ['intake', 'provisioner'],
   revoke_requested: ['intake', 'provisioner'],
   approval_opened: ['approval'],
+  approval_escalated: ['approval'],
   approved: ['approval'],
   denied: ['approval'],
   granted: ['provisioner'],
@@ -38,8 +39,12 @@ export const eventOwners: Record<EventType, readonly BusService[]> = {
   ticket_opened: ['provisioner'],
   ticket_closed: ['provisioner'],
   expired: ['scheduler'],
-  // Nothing publishes `extended` yet; whoever builds extensions names its producer here.
-  extended: [],
+  // Intake takes extensions over its API; approval takes the Extend button of its Slack notice.
+  extension_requested: ['intake', 'approval'],
+  extension_approved: ['approval'],
+  extension_denied: ['approval'],
+  // The provisioner owns the grant's expiry: it moves it, then says so.
+  extended: ['provisioner'],
 };
 
 /** The event types a service may publish. */

@@ -5,7 +5,16 @@ export const ResolvedStageSchema = z.object({
   source: z.enum(['manager', 'owners', 'users']),
   approvers: z.array(z.string().min(1)),
 });
-export type ResolvedStage = z.infer<typeof ResolvedStageSchema>;
+
+/**
+ * One stage as v2 resolves it: besides v1's, how many of its approvers must approve (`required`,
+ * one when absent), and who is added as an approver when the pending request's reminder fires.
+ */
+export const ResolvedStageV2Schema = ResolvedStageSchema.extend({
+  required: z.number().int().positive().optional(),
+  escalateTo: z.string().min(1).optional(),
+});
+export type ResolvedStage = z.infer<typeof ResolvedStageV2Schema>;
 
 /**
  * access.approval_opened v1: the approval a request needs, resolved once when it arrived. Stages
@@ -15,4 +24,14 @@ export type ResolvedStage = z.infer<typeof ResolvedStageSchema>;
 export const ApprovalOpenedV1 = z.object({
   stages: z.array(ResolvedStageSchema),
 });
-export type ApprovalOpenedData = z.infer<typeof ApprovalOpenedV1>;
+
+/**
+ * access.approval_opened v2: as v1, each stage may need N of its approvers and name an escalation
+ * target, and `rule` names the approval rule of the catalog that decided the request at once (the
+ * `approved` or `denied` that follows says the same). Every v1 is a v2.
+ */
+export const ApprovalOpenedV2 = z.object({
+  stages: z.array(ResolvedStageV2Schema),
+  rule: z.string().min(1).optional(),
+});
+export type ApprovalOpenedData = z.infer<typeof ApprovalOpenedV2>;

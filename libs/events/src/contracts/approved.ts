@@ -7,4 +7,7 @@ export const ApprovedV1 = z.object({
   final: z.boolean(),
   comment: z.string().optional(),
 });
-export type ApprovedData = z.infer<typeof ApprovedV1>;
+
+/** access.approved v2: as v1, `rule` names the catalog's approval rule that approved the request on its own. Every v1 is a v2. */
+export const ApprovedV2 = ApprovedV1.extend({ rule: z.string().min(1).optional() });
+export type ApprovedData = z.infer<typeof ApprovedV2>;

@@ -1,14 +1,18 @@
 import type { z } from 'zod';
-import { ApprovalOpenedV1 } from './approval-opened.js';
-import { ApprovedV1 } from './approved.js';
+import { ApprovalEscalatedV1 } from './approval-escalated.js';
+import { ApprovalOpenedV1, ApprovalOpenedV2 } from './approval-opened.js';
+import { ApprovedV1, ApprovedV2 } from './approved.js';
 import { CancelledV1 } from './cancelled.js';
-import { DeniedV1, DeniedV2, upcastDeniedV1 } from './denied.js';
+import { DeniedV1, DeniedV2, DeniedV3, upcastDeniedV1 } from './denied.js';
 import { ExpiredV1 } from './expired.js';
 import { ExtendedV1 } from './extended.js';
+import { ExtensionApprovedV1 } from './extension-approved.js';
+import { ExtensionDeniedV1 } from './extension-denied.js';
+import { ExtensionRequestedV1 } from './extension-requested.js';
 import { GrantFailedV1 } from './grant-failed.js';
 import { GrantRetryingV1 } from './grant-retrying.js';
 import { GrantedV1, GrantedV2, upcastGrantedV1 } from './granted.js';
-import { RequestedV1 } from './requested.js';
+import { RequestedV1, RequestedV2 } from './requested.js';
 import { RevokeFailedV1, RevokeFailedV2 } from './revoke-failed.js';
 import { RevokeRequestedV1, RevokeRequestedV2 } from './revoke-requested.js';
 import { RevokedV1, RevokedV2 } from './revoked.js';
@@ -39,15 +43,16 @@ function widened<S extends z.ZodType>(v1: z.ZodType, v2: S): EventDefinition<S> 
 
 /** The one list of event types. A published version never changes: add a version and an upcaster. */
 export const eventRegistry = {
-  requested: define(RequestedV1),
-  approval_opened: define(ApprovalOpenedV1),
-  approved: define(ApprovedV1),
+  requested: widened(RequestedV1, RequestedV2),
+  approval_opened: widened(ApprovalOpenedV1, ApprovalOpenedV2),
+  approval_escalated: define(ApprovalEscalatedV1),
+  approved: widened(ApprovedV1, ApprovedV2),
   denied: {
-    versions: { 1: DeniedV1, 2: DeniedV2 },
-    latest: 2,
-    schema: DeniedV2,
-    upcasters: { 1: upcastDeniedV1 },
-  } satisfies EventDefinition<typeof DeniedV2>,
+    versions: { 1: DeniedV1, 2: DeniedV2, 3: DeniedV3 },
+    latest: 3,
+    schema: DeniedV3,
+    upcasters: { 1: upcastDeniedV1, 2: (data) => data },
+  } satisfies EventDefinition<typeof DeniedV3>,
   cancelled: define(CancelledV1),
   granted: {
     versions: { 1: GrantedV1, 2: GrantedV2 },
@@ -63,6 +68,9 @@ export const eventRegistry = {
   revoked: widened(RevokedV1, RevokedV2),
   revoke_failed: widened(RevokeFailedV1, RevokeFailedV2),
   ticket_closed: define(TicketClosedV1),
+  extension_requested: define(ExtensionRequestedV1),
+  extension_approved: define(ExtensionApprovedV1),
+  extension_denied: define(ExtensionDeniedV1),
   extended: define(ExtendedV1),
 } satisfies Record<string, EventDefinition>;
 

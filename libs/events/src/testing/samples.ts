@@ -37,6 +37,10 @@ export const sampleData = {
   revoke_failed: { reason: 'okta unavailable', attempt: 1, nextAttemptAt: '2026-01-01T00:01:00.000Z' },
   grant_retrying: { reason: 'okta unavailable', attempt: 1, nextAttemptAt: '2026-01-01T00:01:00.000Z' },
   ticket_closed: { ticketKey: 'JIT-1' },
+  approval_escalated: { stage: 0, approver: 'dave@example.com' },
+  extension_requested: { by: 'alice@example.com', durationSeconds: 900, justification: 'INC-2 still on it' },
+  extension_approved: { by: 'bob@example.com', durationSeconds: 900 },
+  extension_denied: { by: 'bob@example.com', comment: 'enough for today' },
   extended: { by: 'bob@example.com', expiresAt: '2026-01-01T01:00:00.000Z' },
 } satisfies { [K in EventType]: EventDraft<K>['data'] };
 

@@ -134,6 +134,22 @@ export class OktaClient {
     return (await this.findUser(managerId))?.login || undefined;
   }
 
+  /** The ids of the groups the user (by Okta id or login) is a member of; none for a user Okta does not know. */
+  async groupsOf(idOrLogin: string): Promise<string[]> {
+    try {
+      return await this.call(async () => {
+        const ids: string[] = [];
+        for await (const group of await this.client.userApi.listUserGroups({ userId: idOrLogin })) {
+          if (group?.id) ids.push(group.id);
+        }
+        return ids;
+      });
+    } catch (error) {
+      if (error instanceof VendorRejectedError && error.status === 404) return [];
+      throw error;
+    }
+  }
+
   /** Makes the user a member of the group; adding a member again is a no-op. */
   async addToGroup(userId: string, groupId: string): Promise<void> {
     // PUT membership is idempotent on Okta's side.

@@ -1,5 +1,5 @@
 import type { SimContext } from '../context.js';
-import { slackMessageJson, slackUserJson } from './representations.js';
+import { slackMessageJson, slackUserJson, slackViewJson } from './representations.js';
 
 /** Arguments of a Web API call, from the query string and the form or JSON body. */
 export type SlackArgs = Record<string, unknown>;
@@ -92,6 +92,36 @@ const chatUpdate: SlackMethod = (args, ctx) => {
   return { ok: true, channel, ts: message.ts, text: message.text, message: { ...body, edited: message.edited } };
 };
 
+/**
+ * `views.open`: a modal for a trigger (each trigger exchanged once, as Slack does; its 3-second
+ * expiry is not simulated). The view must be a JSON modal with a title and blocks.
+ */
+const viewsOpen: SlackMethod = (args, ctx) => {
+  const triggerId = str(args.trigger_id);
+  let view: unknown = args.view;
+  if (typeof view === 'string') {
+    try {
+      view = JSON.parse(view);
+    } catch {
+      return { error: 'invalid_arguments' };
+    }
+  }
+  const modal = view as { type?: unknown; title?: unknown; blocks?: unknown } | undefined;
+  if (
+    !triggerId ||
+    !modal ||
+    modal.type !== 'modal' ||
+    typeof modal.title !== 'object' ||
+    parseBlocks(modal.blocks) === 'invalid' ||
+    !modal.blocks
+  ) {
+    return { error: 'invalid_arguments' };
+  }
+  const opened = ctx.slack.openView(triggerId, modal as Record<string, unknown>);
+  if (!opened) return { error: 'exchanged_trigger_id' };
+  return { ok: true, view: slackViewJson(opened) };
+};
+
 /** The Web API methods the simulator serves. */
 export const slackMethods: Readonly<Record<string, SlackMethod>> = {
   'users.lookupByEmail': usersLookupByEmail,
@@ -99,4 +129,5 @@ export const slackMethods: Readonly<Record<string, SlackMethod>> = {
   'conversations.open': conversationsOpen,
   'chat.postMessage': chatPostMessage,
   'chat.update': chatUpdate,
+  'views.open': viewsOpen,
 };

@@ -1,6 +1,6 @@
 import type { Person } from '../directory/people.js';
 import { seedSlackTeam } from '../seed/directory.js';
-import { SLACK_BOT, type SlackMessage } from './workspace.js';
+import { SLACK_BOT, type SlackMessage, type SlackView } from './workspace.js';
 
 /** When the seeded members were last updated, in epoch seconds. */
 const SEED_UPDATED = 1_767_603_600;
@@ -64,5 +64,28 @@ export function slackMessageJson(message: SlackMessage): Record<string, unknown>
     text: message.text,
     ts: message.ts,
     ...(message.blocks ? { blocks: message.blocks } : {}),
+  };
+}
+
+/** An opened modal as `views.open` returns it (Slack's view object). */
+export function slackViewJson({ id, view }: SlackView): Record<string, unknown> {
+  return {
+    id,
+    team_id: seedSlackTeam.id,
+    type: 'modal',
+    title: view.title,
+    ...(view.submit ? { submit: view.submit } : {}),
+    ...(view.close ? { close: view.close } : {}),
+    blocks: view.blocks,
+    private_metadata: typeof view.private_metadata === 'string' ? view.private_metadata : '',
+    callback_id: typeof view.callback_id === 'string' ? view.callback_id : '',
+    state: { values: {} },
+    hash: `${Math.floor(Date.now() / 1000)}.${id.slice(1, 9)}`,
+    clear_on_close: false,
+    notify_on_close: false,
+    root_view_id: id,
+    app_id: 'A0JITAPP001',
+    external_id: '',
+    bot_id: SLACK_BOT.botId,
   };
 }

@@ -19,10 +19,18 @@ export interface SlackSnapshot {
   lastTs: number;
 }
 
+/** A modal the app opened with `views.open`, as Slack keeps it: the trigger it answered and the view. */
+export interface SlackView {
+  id: string;
+  triggerId: string;
+  view: Record<string, unknown>;
+}
+
 /** The simulated workspace: every person of the company's directory as a member, the app's DMs with them and its messages there. */
 export class SlackWorkspace {
   private readonly messages = new Map<string, SlackMessage[]>();
   private readonly openDms = new Set<string>();
+  private readonly views: SlackView[] = [];
   private lastTs = 0;
 
   constructor(private readonly people: People) {}
@@ -92,10 +100,24 @@ export class SlackWorkspace {
     this.lastTs = snapshot.lastTs;
   }
 
-  /** Back to no DMs and no messages. */
+  /** Opens a modal for a trigger; undefined when the trigger was used already (Slack exchanges each trigger once). */
+  openView(triggerId: string, view: Record<string, unknown>): SlackView | undefined {
+    if (this.views.some((v) => v.triggerId === triggerId)) return undefined;
+    const opened = { id: `V${String(this.views.length + 1).padStart(10, '0')}`, triggerId, view };
+    this.views.push(opened);
+    return opened;
+  }
+
+  /** The modals opened, oldest first. */
+  openedViews(): SlackView[] {
+    return [...this.views];
+  }
+
+  /** Back to no DMs, no messages and no modals. */
   reset(): void {
     this.messages.clear();
     this.openDms.clear();
+    this.views.length = 0;
   }
 
   private nextTs(): string {

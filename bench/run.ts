@@ -16,13 +16,14 @@ import { expiryLatency } from './suite/expiry-latency.js';
 import { sustained } from './suite/sustained.js';
 import { measureRawLimits } from './suite/raw-limits.js';
 import { revocation } from './suite/revocation.js';
+import { startup } from './suite/startup.js';
 import type { Benchmark, BenchContext, Figure } from './suite/types.js';
 
 /**
  * The suite, in running order. A benchmark is one module exporting a `Benchmark`; add it here.
- * Start-up and memory per service is measured on its own by `npm run bench:startup` (bench/startup.ts).
+ * Start-up and memory (`startup`) also runs alone: `npm run bench:startup`.
  */
-const suite: Benchmark[] = [burst, expiryLatency, decisionToAdd, sustained, auditReplay, auditQueries, revocation];
+const suite: Benchmark[] = [startup, burst, expiryLatency, decisionToAdd, sustained, auditReplay, auditQueries, revocation];
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
 const unknown = positionals.filter((name) => !suite.some((b) => b.name === name));

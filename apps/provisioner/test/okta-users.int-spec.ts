@@ -32,7 +32,12 @@ describe('the Okta user id is resolved once per person and reused', () => {
     await db.query(`DELETE FROM provisioner.okta_users`);
   });
 
-  const userLookups = () => calls.filter((call) => call.method === 'GET' && call.path.startsWith('/api/v1/users/'));
+  /**
+   * Okta asked who a login is. Reads by the remembered id are the reconciliation's check that a
+   * requester is still active (its first round, at start-up, can land in a test on a loaded machine),
+   * not a lookup of the login.
+   */
+  const userLookups = () => calls.filter((call) => call.method === 'GET' && /^\/api\/v1\/users\/[^/]*(@|%40)/.test(call.path));
 
   it("a person's later grants reuse the Okta user id their first grant looked up: one Okta call per grant", async () => {
     const first = await requests.grant(alice.email, aws.id);

@@ -1,13 +1,16 @@
 # syntax=docker/dockerfile:1
 # One image recipe for every service: `docker build --target intake .` and so on.
 
-FROM node:24-slim AS deps
+# The workspace's manifests, from which both installs below start.
+FROM node:24-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY libs/catalog/package.json libs/catalog/package.json
 COPY libs/events/package.json libs/events/package.json
 COPY libs/platform/package.json libs/platform/package.json
 COPY libs/vendors/package.json libs/vendors/package.json
+
+FROM manifests AS deps
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # The services as JavaScript, compiled as `npm start` compiles them (tools/dev/build.ts, SWC).
@@ -19,13 +22,7 @@ COPY tools tools
 RUN node --disable-warning=ExperimentalWarning tools/dev/build.ts
 
 # The web app's pages (apps/web, ADR 0006), built by Vite; intake serves them.
-FROM node:24-slim AS web
-WORKDIR /app
-COPY package.json package-lock.json ./
-COPY libs/catalog/package.json libs/catalog/package.json
-COPY libs/events/package.json libs/events/package.json
-COPY libs/platform/package.json libs/platform/package.json
-COPY libs/vendors/package.json libs/vendors/package.json
+FROM manifests AS web
 RUN npm ci --no-audit --no-fund
 COPY apps/web apps/web
 RUN npx vite build --config apps/web/vite.config.ts

@@ -8,12 +8,13 @@
  *
  * `npm run bench:startup` (or the suite): a table on stdout, JSON in bench/results/startup.json.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@jit/events/testing';
+import { banner, startSupervisor, type Supervisor } from '../e2e/support/supervisor.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -54,36 +55,16 @@ async function bareNodeRss(): Promise<number> {
   return rss;
 }
 
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<void>;
-}
-
-function npmStart(env: NodeJS.ProcessEnv): Run {
-  const { NATS_URL: _external, ...inherited } = process.env;
-  const child = spawn('npm', ['start'], { cwd: root, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output, exited: new Promise((done) => child.once('exit', () => done())) };
-}
-
-/** Milliseconds from the command to the banner's demo key line. */
-async function untilBanner(run: Run, started: number): Promise<number> {
-  const deadline = started + 180_000;
-  while (!run.output().includes('demo API key')) {
-    if (Date.now() > deadline) throw new Error(`no banner within 180 s:\n${run.output()}`);
-    if (run.child.exitCode !== null) throw new Error(`npm start exited with ${run.child.exitCode}:\n${run.output()}`);
-    await sleep(20);
-  }
+/** Milliseconds from `started` to the banner, the supervisor `npm start` leads as a terminal's shell runs it. */
+async function untilBanner(supervisor: Supervisor, started: number): Promise<number> {
+  await banner(supervisor);
   return Date.now() - started;
 }
 
 /** Ctrl-C as a terminal sends it, and the wait for everything to stop. */
-async function stop(run: Run): Promise<void> {
-  process.kill(-run.child.pid!, 'SIGINT');
-  await run.exited;
+async function stop(supervisor: Supervisor): Promise<void> {
+  supervisor.ctrlC();
+  await supervisor.exited;
 }
 
 /** Every child the supervisor runs, by name, from its record. */
@@ -104,12 +85,12 @@ export async function measureStartup(options: StartupOptions): Promise<StartupFi
     'EMBEDDED_POSTGRES_PORT',
   ];
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())] as const)));
-  const env = { ...ports, JIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
+  const env = { ...ports, JIT_DATA_DIR: dataDir, LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
   try {
     // Cold: nothing compiled, no database cluster, no stream.
     rmSync(join(root, 'dist'), { recursive: true, force: true });
     let started = Date.now();
-    let run = npmStart(env);
+    let run = startSupervisor(env);
     const coldStartMs = await untilBanner(run, started);
     await stop(run);
 
@@ -117,7 +98,7 @@ export async function measureStartup(options: StartupOptions): Promise<StartupFi
     let rssMiB: Record<string, number> = {};
     for (let i = 0; i < options.warmStarts; i++) {
       started = Date.now();
-      run = npmStart(env);
+      run = startSupervisor(env);
       warmStartMs.push(await untilBanner(run, started));
       await sleep(options.idleMs);
       rssMiB = Object.fromEntries(children(dataDir).map(({ name, pid }) => [name, rssOf(pid)]));

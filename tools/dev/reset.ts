@@ -1,6 +1,7 @@
 // `npm run reset`: back to a fresh clone's state. Removes what `npm start` keeps and says what it was.
 import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { repositoryRoot } from './repository-root.js';
 import { pidInFile, processRuns, readSupervisorRecord } from './pid-files.js';
 
 /** What each thing `npm start` keeps is, in the words a person resetting wants to read. */
@@ -71,7 +72,7 @@ export function reset({ root, dataDir, databaseUrl }: ResetOptions): ResetOutcom
 }
 
 if (import.meta.filename === process.argv[1]) {
-  const root = resolve(import.meta.dirname, '../..').replace(/\/dist$/, '');
+  const root = repositoryRoot;
   const outcome = reset({ root, dataDir: resolve(process.env.JIT_DATA_DIR ?? join(root, '.data')), databaseUrl: process.env.DATABASE_URL });
   if (!outcome.ok) {
     process.stderr.write(`${outcome.message}\n`);

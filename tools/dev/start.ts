@@ -10,13 +10,13 @@ import { consoleOutput } from './console.js';
 import { localPort, startLocalBus } from './local-bus.js';
 import { chooseLogFormat, logFormatSetting } from './log-format.js';
 import { localSecrets } from './local-secrets.js';
+import { repositoryRoot } from './repository-root.js';
 import { clearStalePidFile, pidInFile, processRuns, readSupervisorRecord, writeSupervisorRecord } from './pid-files.js';
 import { RestartPolicy } from './restart-policy.js';
 import { SignalPolicy } from './signal-policy.js';
 import { buildWebAppIfStale } from './web-build.js';
 
-/** The repository, whether this runs compiled (`dist/tools/dev`, as `npm start` runs it) or from source. */
-const root = resolve(import.meta.dirname, '../..').replace(/\/dist$/, '');
+const root = repositoryRoot;
 /** Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this. */
 const compiled = (source: string) => `dist/${source.replace(/\.ts$/, '.js')}`;
 /**

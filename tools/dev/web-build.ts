@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repositoryRoot } from './repository-root.js';
 
-/** The repository, whether this runs compiled (`dist/tools/dev`, as `npm start` runs it) or from source. */
-const root = resolve(import.meta.dirname, '../..').replace(/\/dist$/, '');
+const root = repositoryRoot;
 const webDir = join(root, 'apps/web');
 const builtIndex = join(webDir, 'dist/index.html');
 

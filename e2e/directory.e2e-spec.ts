@@ -147,7 +147,8 @@ describe('reconciliation: Okta changed by hand, the directory moving on, an expi
 
     // The scheduler back hears of the revocation (or fires its overdue timer first): either way nothing changes.
     await system.start('scheduler');
-    await waitFor(() => caughtUp(system, 'scheduler'), { what: 'the scheduler caught up' });
+    // A restarted process first loads, migrates and catches up on the stream: on a loaded CI machine more than 10 s.
+    await waitFor(() => caughtUp(system, 'scheduler'), { timeoutMs: 30_000, what: 'the scheduler caught up' });
     expect(await requestView(system, id)).toMatchObject({ status: 'revoked', reason: 'reconciliation' });
 
     await expectInvariants(system, { requestIds: [id] });

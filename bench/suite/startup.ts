@@ -13,7 +13,11 @@ export const startup: Benchmark = {
       ctx.log('startup: skipped, nats-server is not on the PATH (npm start needs it)');
       return { figures: [], details: { skipped: 'nats-server is not on the PATH' } };
     }
-    const measured = await measureStartup({ warmStarts: ctx.quick ? 1 : 3, idleMs: ctx.quick ? 3_000 : 10_000 });
+    const measured = await measureStartup({
+      warmStarts: ctx.quick ? 1 : 3,
+      idleMs: ctx.quick ? 3_000 : 10_000,
+      lifecycles: ctx.quick ? 2 : 20,
+    });
     const { goals } = measured;
     const floor = { name: 'bare Node, same run', value: measured.bareNodeRssMiB, unit: 'MiB' };
     const figures: Figure[] = [
@@ -39,6 +43,19 @@ export const startup: Benchmark = {
         goal: `< ${goals.serviceRssMiB} MiB`,
         pass: (measured.rssMiB[name] ?? Infinity) < goals.serviceRssMiB,
       })),
+      ...services.flatMap((name): Figure[] =>
+        name in measured.work.rssMiB
+          ? [
+              {
+                name: `RSS after ${measured.work.lifecycles} lifecycles: ${name}`,
+                value: measured.work.rssMiB[name]!,
+                unit: 'MiB',
+                limit: floor,
+              },
+              { name: `CPU per lifecycle: ${name}`, value: Math.round(measured.work.cpuMs[name]! / measured.work.lifecycles), unit: 'ms' },
+            ]
+          : [],
+      ),
     ];
     return { figures, details: { ...measured } };
   },

@@ -1,4 +1,4 @@
-import { createCloudClient, type CloudClient } from 'jira.js';
+import type { CloudClient } from 'jira.js';
 import { formatDuration } from '@jit/events';
 import { isRejection, statusOf } from '@jit/vendors';
 import { TicketRejectedError, TicketingUnavailableError, type TicketDraft, type Ticketing } from './ticketing.js';
@@ -34,12 +34,22 @@ function referenceLabel(reference: string): string {
   return `jit-request-${reference.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-/** `Ticketing` over Jira Cloud issues, with jira.js (REST API v3); the only code here that sees Jira's errors. */
+/**
+ * `Ticketing` over Jira Cloud issues, with jira.js (REST API v3); the only code here that sees Jira's errors.
+ * jira.js is loaded with the first call, not at start: it is a sixth of an idle provisioner's memory
+ * (docs/PERFORMANCE.md), and a provisioner with nothing to record has no use for it yet.
+ */
 export class JiraTicketing implements Ticketing {
-  private readonly jira: CloudClient;
+  private client?: Promise<CloudClient>;
 
-  constructor(private readonly options: JiraOptions) {
-    this.jira = createCloudClient({ host: options.host, auth: { type: 'basic', email: options.email, apiToken: options.apiToken } });
+  constructor(private readonly options: JiraOptions) {}
+
+  private get jira(): Promise<CloudClient> {
+    const { host, email, apiToken } = this.options;
+    this.client ??= import('jira.js').then(({ createCloudClient }) =>
+      createCloudClient({ host, auth: { type: 'basic', email, apiToken } }),
+    );
+    return this.client;
   }
 
   /**
@@ -50,8 +60,9 @@ export class JiraTicketing implements Ticketing {
    */
   async open(ticket: TicketDraft): Promise<string> {
     const label = referenceLabel(ticket.reference);
+    const jira = await this.jira;
     const found = await this.call(() =>
-      this.jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
+      jira.issueSearch.searchAndReconsileIssuesUsingJqlPost({
         jql: `project = "${this.options.projectKey}" AND labels = "${label}"`,
         fields: ['id'],
         maxResults: 1,
@@ -60,7 +71,7 @@ export class JiraTicketing implements Ticketing {
     const existing = found.issues?.[0]?.key;
     if (existing) return existing;
     const created = await this.call(() =>
-      this.jira.issues.createIssue({
+      jira.issues.createIssue({
         fields: {
           project: { key: this.options.projectKey },
           issuetype: { name: this.options.issueType },
@@ -74,17 +85,19 @@ export class JiraTicketing implements Ticketing {
   }
 
   async comment(key: string, text: string): Promise<void> {
-    await this.call(() => this.jira.issueComments.addComment({ issueIdOrKey: key, body: adf(text) }));
+    const jira = await this.jira;
+    await this.call(() => jira.issueComments.addComment({ issueIdOrKey: key, body: adf(text) }));
   }
 
   async close(key: string): Promise<void> {
-    const { transitions } = await this.call(() => this.jira.issues.getTransitions({ issueIdOrKey: key }));
+    const jira = await this.jira;
+    const { transitions } = await this.call(() => jira.issues.getTransitions({ issueIdOrKey: key }));
     const done = transitions?.find((t) => t.name === DONE);
     if (done?.id) {
-      await this.call(() => this.jira.issues.doTransition({ issueIdOrKey: key, transition: { id: done.id } }));
+      await this.call(() => jira.issues.doTransition({ issueIdOrKey: key, transition: { id: done.id } }));
       return;
     }
-    const issue = await this.call(() => this.jira.issues.getIssue({ issueIdOrKey: key, fields: ['status'] }));
+    const issue = await this.call(() => jira.issues.getIssue({ issueIdOrKey: key, fields: ['status'] }));
     if (issue.fields?.status?.statusCategory?.key === 'done') return;
     throw new TicketRejectedError(`Jira issue ${key} offers no "${DONE}" transition`);
   }

@@ -54,6 +54,13 @@ export interface RunningService {
   metricsUrl?: string;
   /** Stops taking work, finishes what is in flight, and closes every connection. */
   stop(): Promise<void>;
+  /**
+   * Settles when the bus connection is gone for good while the service runs: the client reconnects
+   * forever after an outage, but gives up when the server refuses its login twice in a row (a
+   * revoked or rotated credential). A service without the bus takes no work, so `runService` exits
+   * and the supervisor or the orchestrator starts it again. Never settles once `stop` was called.
+   */
+  busLost: Promise<Error>;
 }
 
 @Module({})
@@ -159,7 +166,11 @@ export async function createService(
   logger.info({ url, metricsUrl: metricsServer?.url }, `${definition.name} listening`);
 
   let stopping: Promise<void> | undefined;
+  const busLost = nc
+    .closed()
+    .then((error) => (stopping ? new Promise<never>(() => {}) : (error ?? new Error('the connection was closed'))));
   return {
+    busLost,
     app,
     config,
     url,
@@ -223,4 +234,9 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  void service.busLost.then((error) => {
+    const msg = 'lost the bus for good (NATS closed the connection and will not reconnect); exiting so that the service is started again';
+    process.stderr.write(`${JSON.stringify({ level: 60, service: definition.name, msg, err: error.message })}\n`);
+    process.exit(1);
+  });
 }

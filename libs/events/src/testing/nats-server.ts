@@ -27,6 +27,12 @@ export class PrivateNatsServer {
     return server;
   }
 
+  /** Replaces the configuration the server loads at its next `restart` (a changed password, say). */
+  reconfigure(config: string): void {
+    if (!this.configFile) throw new Error('this server was started without a configuration file');
+    writeFileSync(this.configFile, config, { mode: 0o600 });
+  }
+
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }

@@ -10,7 +10,9 @@ import { WebSessions1764000000400 } from './migrations/1764000000400-web-session
 import { Extensions1764000000500 } from './migrations/1764000000500-extensions.js';
 import { RequestRecord } from './requests/request.entity.js';
 import { RequestsModule } from './requests/requests.module.js';
+import { webSettingsOf } from './web/web.config.js';
 import { WebModule } from './web/web.module.js';
+import { webAppPaths } from './web/web.openapi.js';
 
 /** Request intake: the application catalog, requests and their status, and the self-service web app. */
 export const intakeService: ServiceDefinition<typeof intakeEnv> = {
@@ -19,6 +21,7 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
   env: intakeEnv,
   rules: intakeConfigRules,
   imports: [CatalogModule, RequestsModule, AdminModule, WebModule],
+  handWrittenPaths: (config) => (webSettingsOf(config).enabled ? webAppPaths : undefined),
   entities: [RequestRecord],
   migrations: [
     CreateRequests1764000000100,

@@ -18,6 +18,7 @@ import { startMetricsServer } from './http/metrics-server.js';
 import { failedAuthenticationLimit, RateLimitModule } from './http/rate-limit.js';
 import { createLogger, httpLogLevel } from './logger.js';
 import { connectBus } from './nats.js';
+import type { HandWrittenPaths } from './openapi/document.js';
 import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
 
@@ -43,6 +44,8 @@ export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
     url(config: BaseConfig & z.infer<S>): string | undefined;
     grant(owner: DataSource, role: string): Promise<void>;
   };
+  /** Routes the service answers outside its controllers (Express middleware), for its OpenAPI document; none when undefined. */
+  handWrittenPaths?: (config: BaseConfig & z.infer<S>) => HandWrittenPaths | undefined;
 }
 
 /** A started service. */
@@ -136,7 +139,7 @@ export async function createService(
   const rateLimit = { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS };
   if (rateLimit.max > 0) app.use(failedAuthenticationLimit(rateLimit, clock));
   app.useGlobalFilters(new ApiExceptionFilter());
-  serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' });
+  serveOpenApi(app, { title: `JIT Access ${definition.name}`, version: '1' }, definition.handWrittenPaths?.(config));
 
   const dataSource = app.get(DataSource);
   await migrateAsOwner(definition, config, database, dataSource);

@@ -115,14 +115,32 @@ export interface DocumentInfo {
   description?: string;
 }
 
+/** Extension marking an operation served by Express middleware rather than a controller, documented by hand. */
+export const MIDDLEWARE_EXTENSION = 'x-served-by-middleware';
+
+/**
+ * Routes a service answers outside Nest's controllers (intake's web app, Express middleware ahead
+ * of them), written out by hand, with the security schemes they use. Each operation carries
+ * `x-served-by-middleware: true`, which the document tests read: Express's router does not list them.
+ */
+export interface HandWrittenPaths {
+  paths: OpenApiDocument['paths'];
+  securitySchemes?: Record<string, Record<string, unknown>>;
+}
+
 /**
  * Builds the OpenAPI document of every HTTP route the application registers, from the routes'
  * own metadata: path and method (Nest's), the scope (`@RequireScope`), `@Public()`, and the zod
  * schemas of `@ApiRoute`. A route without `@ApiRoute` is still listed, marked undocumented, so
  * the tests that compare the document with the router catch it.
  */
-export function buildOpenApiDocument(app: INestApplication, info: DocumentInfo): OpenApiDocument {
+export function buildOpenApiDocument(app: INestApplication, info: DocumentInfo, handWritten?: HandWrittenPaths): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
+  for (const [path, operations] of Object.entries(handWritten?.paths ?? {})) {
+    paths[path] = Object.fromEntries(
+      Object.entries(operations).map(([method, operation]) => [method, { ...operation, [MIDDLEWARE_EXTENSION]: true }]),
+    );
+  }
   for (const route of routesOf(app)) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     paths[path] ??= {};
@@ -133,7 +151,7 @@ export function buildOpenApiDocument(app: INestApplication, info: DocumentInfo):
     info,
     paths,
     components: {
-      securitySchemes,
+      securitySchemes: { ...securitySchemes, ...handWritten?.securitySchemes },
       schemas: { Error: errorSchema },
       responses: Object.fromEntries(
         Object.values(errorResponses).map(({ name, description, code, message, details }) => [

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
-import { buildOpenApiDocument, type DocumentInfo, type OpenApiDocument } from './document.js';
+import { buildOpenApiDocument, type DocumentInfo, type HandWrittenPaths, type OpenApiDocument } from './document.js';
 
 /** Where a service serves its API documentation: the UI, and the document as JSON. */
 export const DOCS_PATH = '/docs';
@@ -13,10 +13,10 @@ export const DOCS_JSON_PATH = '/docs-json';
  * no guard applies: the documentation is public. Call before the app is initialised, so these
  * routes come before Nest's not-found handler.
  */
-export function serveOpenApi(app: INestApplication, info: DocumentInfo): void {
+export function serveOpenApi(app: INestApplication, info: DocumentInfo, handWritten?: HandWrittenPaths): void {
   let document: OpenApiDocument | undefined;
   // Built on first request: by then every module's controllers are known.
-  const factory = (): OpenApiDocument => (document ??= buildOpenApiDocument(app, info));
+  const factory = (): OpenApiDocument => (document ??= buildOpenApiDocument(app, info, handWritten));
   SwaggerModule.setup(DOCS_PATH.slice(1), app, factory as never, {
     jsonDocumentUrl: DOCS_JSON_PATH.slice(1),
     raw: ['json'],

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { DOCS_PATH, DOCS_JSON_PATH } from './setup.js';
-import { SCOPE_EXTENSION, UNDOCUMENTED_INPUTS_EXTENSION, type OpenApiDocument } from './document.js';
+import { MIDDLEWARE_EXTENSION, SCOPE_EXTENSION, UNDOCUMENTED_INPUTS_EXTENSION, type OpenApiDocument } from './document.js';
 
 /** One HTTP route: method and Express-style path. */
 export interface RouteKey {
@@ -31,13 +31,16 @@ export function routerRoutes(app: INestApplication): RouteKey[] {
  * Every operation of a document as a route (`{id}` written `:id`), with the scope it states and
  * whether it is undocumented: no `@ApiRoute`, or a handler that reads an input it does not name.
  */
-export function documentedRoutes(document: OpenApiDocument): (RouteKey & { scope?: string; undocumented: boolean | string[] })[] {
+export function documentedRoutes(
+  document: OpenApiDocument,
+): (RouteKey & { scope?: string; undocumented: boolean | string[]; middleware: boolean })[] {
   return Object.entries(document.paths)
     .flatMap(([path, operations]) =>
       Object.entries(operations).map(([method, operation]) => ({
         method,
         path: path.replace(/\{(\w+)\}/g, ':$1'),
         scope: operation[SCOPE_EXTENSION],
+        middleware: operation[MIDDLEWARE_EXTENSION] === true,
         undocumented: operation['x-undocumented'] === true || ((operation[UNDOCUMENTED_INPUTS_EXTENSION] as string[] | undefined) ?? false),
       })),
     )
@@ -156,9 +159,18 @@ function byRoute(a: RouteKey, b: RouteKey): number {
   return `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`);
 }
 
-/** The scope each documented route states, keyed `METHOD /path/:param`; a route needing none maps to undefined. */
+/**
+ * The scope each documented route states, keyed `METHOD /path/:param`; a route needing none maps to
+ * undefined, and a hand-written route of middleware that needs the web app's session to `web session`.
+ */
 export function routeScopes(document: OpenApiDocument): Record<string, string | undefined> {
-  return Object.fromEntries(documentedRoutes(document).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.scope]));
+  return Object.fromEntries(
+    documentedRoutes(document).map((r) => {
+      const operation = document.paths[r.path.replace(/:(\w+)/g, '{$1}')]![r.method]!;
+      const needsSession = r.middleware && ((operation.security as unknown[] | undefined)?.length ?? 0) > 0;
+      return [`${r.method.toUpperCase()} ${r.path}`, needsSession ? 'web session' : r.scope];
+    }),
+  );
 }
 
 /** A service's OpenAPI document once checked whole, and the scope it states for each route. */
@@ -169,7 +181,8 @@ export interface CheckedOpenApi {
 
 /**
  * Reads a running service's `/docs-json` without a token and checks it whole: a valid document,
- * exactly the routes Express's router answers, none undocumented. Throws naming what is wrong.
+ * exactly the routes Express's router answers (and the hand-written ones of middleware, which the
+ * router does not list and the service's own tests call), none undocumented. Throws naming what is wrong.
  */
 export async function checkedOpenApi(app: INestApplication, url: string): Promise<CheckedOpenApi> {
   const response = await fetch(`${url}${DOCS_JSON_PATH}`);
@@ -177,7 +190,7 @@ export async function checkedOpenApi(app: INestApplication, url: string): Promis
   const document = (await response.json()) as OpenApiDocument;
   const problems = openApiProblems(document);
   const documented = documentedRoutes(document);
-  const listed = documented.map(({ method, path }) => `${method} ${path}`);
+  const listed = documented.filter(({ middleware }) => !middleware).map(({ method, path }) => `${method} ${path}`);
   const routed = routerRoutes(app).map(({ method, path }) => `${method} ${path}`);
   problems.push(...routed.filter((route) => !listed.includes(route)).map((route) => `${route}: served but not in the document`));
   problems.push(...listed.filter((route) => !routed.includes(route)).map((route) => `${route}: in the document but not served`));

@@ -125,6 +125,18 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
     ]);
   });
 
+  it('a requester in Tokyo is told the expiry of her grant in Tokyo time, as her Slack profile says', async () => {
+    const requested = await bed.request({ kind: 'auto' }, carol);
+    const id = requested.requestId;
+    await approvedOf(id);
+
+    await report(id, granted(id, carol));
+
+    const grant = await waitForTold(carol, id, 'is granted until');
+    // The injected clock reads a few minutes past 10:00 UTC: 19:0x in Tokyo (UTC+9, no summer time).
+    expect(grant.text).toMatch(/^Your access to Demo sandbox is granted until 2 Mar 2026, 19:0\d GMT\+9; Jira issue JIT-1\./);
+  });
+
   it("a two-approver request where bob decides: carol's message shows who approved and when, then the grant, and has no buttons", async () => {
     const requested = await bed.request({ kind: 'stages', stages: [{ kind: 'users', users: [bob, carol] }] });
     const id = requested.requestId;

@@ -13,6 +13,8 @@ interface Approval {
   stage: number;
   stages: string[][];
   createdAt: string;
+  /** Set when what waits is an extension of the granted access, not the request. */
+  extension?: { index: number; durationSeconds: number; justification: string; requestedAt: string; expiresAt: string | null };
 }
 
 const POLL_MS = 3000;
@@ -49,7 +51,7 @@ export function ApprovalsPage() {
       <ul className="cards" aria-label="Approvals waiting on you">
         {approvals?.map((approval) => (
           <ApprovalCard
-            key={`${approval.requestId}-${approval.stage}`}
+            key={`${approval.requestId}-${approval.extension ? `e${approval.extension.index}` : approval.stage}`}
             approval={approval}
             onDecided={async (text) => {
               setAnnouncement(text);
@@ -63,6 +65,7 @@ export function ApprovalsPage() {
 }
 
 function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: (text: string) => Promise<void> }) {
+  const { extension } = approval;
   const [denying, setDenying] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -79,37 +82,28 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
     try {
       await api(`/v1/approvals/${approval.requestId}/decision`, {
         method: 'POST',
-        body: { decision, stage: approval.stage, ...(decision === 'deny' ? { comment: reason.trim() } : {}) },
+        body: {
+          decision,
+          ...(extension ? { extension: extension.index } : { stage: approval.stage }),
+          ...(decision === 'deny' ? { comment: reason.trim() } : {}),
+        },
       });
-      await onDecided(`${decision === 'approve' ? 'Approved' : 'Denied'}: ${approval.requester}, ${approval.application.name}`);
+      const what = extension ? `the extension of ${approval.application.name}` : approval.application.name;
+      await onDecided(`${decision === 'approve' ? 'Approved' : 'Denied'}: ${approval.requester}, ${what}`);
     } catch (e) {
       setProblem(e instanceof ApiError ? e.message : (e as Error).message);
     } finally {
       setBusy(false);
     }
   };
-  const headingId = `approval-${approval.requestId}`;
+  const headingId = `approval-${approval.requestId}${extension ? `-e${extension.index}` : ''}`;
   return (
     <li className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>
         {approval.requester}: {approval.application.name}
+        {extension && <span className="badge">Extension</span>}
       </h2>
-      <dl>
-        <dt>Requester</dt>
-        <dd>{approval.requester}</dd>
-        <dt>Application</dt>
-        <dd>{approval.application.name}</dd>
-        <dt>Duration</dt>
-        <dd>{formatSeconds(approval.durationSeconds)}</dd>
-        <dt>Justification</dt>
-        <dd>{approval.justification}</dd>
-        <dt>Stage</dt>
-        <dd>
-          {approval.stage + 1} of {approval.stages.length}
-        </dd>
-        <dt>Asked</dt>
-        <dd>{formatTime(approval.createdAt)}</dd>
-      </dl>
+      {extension ? <ExtensionFacts approval={approval} extension={extension} /> : <RequestFacts approval={approval} />}
       {problem && <p role="alert">{problem}</p>}
       {denying && (
         <div className="field">
@@ -144,5 +138,48 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
         )}
       </div>
     </li>
+  );
+}
+
+function RequestFacts({ approval }: { approval: Approval }) {
+  return (
+    <dl>
+      <dt>Requester</dt>
+      <dd>{approval.requester}</dd>
+      <dt>Application</dt>
+      <dd>{approval.application.name}</dd>
+      <dt>Duration</dt>
+      <dd>{formatSeconds(approval.durationSeconds)}</dd>
+      <dt>Justification</dt>
+      <dd>{approval.justification}</dd>
+      <dt>Stage</dt>
+      <dd>
+        {approval.stage + 1} of {approval.stages.length}
+      </dd>
+      <dt>Asked</dt>
+      <dd>{formatTime(approval.createdAt)}</dd>
+    </dl>
+  );
+}
+
+/** An extension: the access it would lengthen, by how much and why. */
+function ExtensionFacts({ approval, extension }: { approval: Approval; extension: NonNullable<Approval['extension']> }) {
+  return (
+    <dl>
+      <dt>Requester</dt>
+      <dd>{approval.requester}</dd>
+      <dt>Application</dt>
+      <dd>{approval.application.name}</dd>
+      <dt>Extend by</dt>
+      <dd>{formatSeconds(extension.durationSeconds)}</dd>
+      <dt>Access ends now</dt>
+      <dd>{extension.expiresAt ? formatTime(extension.expiresAt) : 'not granted'}</dd>
+      <dt>Justification</dt>
+      <dd>{extension.justification}</dd>
+      <dt>Granted for</dt>
+      <dd>{formatSeconds(approval.durationSeconds)}</dd>
+      <dt>Asked</dt>
+      <dd>{formatTime(extension.requestedAt)}</dd>
+    </dl>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { PageHeading } from '../layout';
 import { formatSeconds, formatTime } from '../time';
@@ -103,7 +103,7 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
         {approval.requester}: {approval.application.name}
         {extension && <span className="badge">Extension</span>}
       </h2>
-      {extension ? <ExtensionFacts approval={approval} extension={extension} /> : <RequestFacts approval={approval} />}
+      <Facts approval={approval} />
       {problem && <p role="alert">{problem}</p>}
       {denying && (
         <div className="field">
@@ -141,45 +141,35 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
   );
 }
 
-function RequestFacts({ approval }: { approval: Approval }) {
+/** What the approver is asked about: a request's stage, or an extension of the access (by how much, why, and when it ends now). */
+function Facts({ approval }: { approval: Approval }) {
+  const { extension } = approval;
+  const rows: [string, ReactNode][] = [
+    ['Requester', approval.requester],
+    ['Application', approval.application.name],
+    ...(extension
+      ? ([
+          ['Extend by', formatSeconds(extension.durationSeconds)],
+          ['Access ends now', extension.expiresAt ? formatTime(extension.expiresAt) : 'not granted'],
+          ['Justification', extension.justification],
+          ['Granted for', formatSeconds(approval.durationSeconds)],
+          ['Asked', formatTime(extension.requestedAt)],
+        ] satisfies [string, ReactNode][])
+      : ([
+          ['Duration', formatSeconds(approval.durationSeconds)],
+          ['Justification', approval.justification],
+          ['Stage', `${approval.stage + 1} of ${approval.stages.length}`],
+          ['Asked', formatTime(approval.createdAt)],
+        ] satisfies [string, ReactNode][])),
+  ];
   return (
     <dl>
-      <dt>Requester</dt>
-      <dd>{approval.requester}</dd>
-      <dt>Application</dt>
-      <dd>{approval.application.name}</dd>
-      <dt>Duration</dt>
-      <dd>{formatSeconds(approval.durationSeconds)}</dd>
-      <dt>Justification</dt>
-      <dd>{approval.justification}</dd>
-      <dt>Stage</dt>
-      <dd>
-        {approval.stage + 1} of {approval.stages.length}
-      </dd>
-      <dt>Asked</dt>
-      <dd>{formatTime(approval.createdAt)}</dd>
-    </dl>
-  );
-}
-
-/** An extension: the access it would lengthen, by how much and why. */
-function ExtensionFacts({ approval, extension }: { approval: Approval; extension: NonNullable<Approval['extension']> }) {
-  return (
-    <dl>
-      <dt>Requester</dt>
-      <dd>{approval.requester}</dd>
-      <dt>Application</dt>
-      <dd>{approval.application.name}</dd>
-      <dt>Extend by</dt>
-      <dd>{formatSeconds(extension.durationSeconds)}</dd>
-      <dt>Access ends now</dt>
-      <dd>{extension.expiresAt ? formatTime(extension.expiresAt) : 'not granted'}</dd>
-      <dt>Justification</dt>
-      <dd>{extension.justification}</dd>
-      <dt>Granted for</dt>
-      <dd>{formatSeconds(approval.durationSeconds)}</dd>
-      <dt>Asked</dt>
-      <dd>{formatTime(extension.requestedAt)}</dd>
+      {rows.map(([term, value]) => (
+        <Fragment key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </Fragment>
+      ))}
     </dl>
   );
 }

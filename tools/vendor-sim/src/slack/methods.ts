@@ -16,33 +16,36 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 /** A boolean argument: `true` in JSON, `true` or `1` in a form. */
 const flag = (value: unknown): boolean => value === true || value === 'true' || value === '1';
 
-/** `metadata` arrives as a JSON string in form bodies and as an object in JSON bodies: `{event_type, event_payload}`. */
-function parseMetadata(value: unknown): SlackMetadata | undefined | 'invalid' {
+/** What `jsonArgument` answers for a string that is not JSON. */
+const INVALID = Symbol('invalid');
+
+/**
+ * A structured argument, which arrives as a JSON string in form bodies and as JSON in JSON bodies:
+ * undefined when absent, `invalid` when it is not JSON.
+ */
+function jsonArgument(value: unknown): unknown {
   if (value === undefined || value === '') return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return 'invalid';
-    }
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return INVALID;
   }
+}
+
+/** `metadata`: `{event_type, event_payload}`, the payload an object. */
+function parseMetadata(value: unknown): SlackMetadata | undefined | 'invalid' {
+  const parsed = jsonArgument(value);
+  if (parsed === undefined) return undefined;
   const { event_type: type, event_payload: payload } = (parsed ?? {}) as { event_type?: unknown; event_payload?: unknown };
   const valid = typeof type === 'string' && type !== '' && typeof payload === 'object' && payload !== null && !Array.isArray(payload);
   return valid ? { event_type: type, event_payload: payload as Record<string, unknown> } : 'invalid';
 }
 
-/** `blocks` arrive as a JSON string in form bodies and as an array in JSON bodies; both must be arrays of typed blocks. */
+/** `blocks`: an array of typed blocks. */
 function parseBlocks(value: unknown): unknown[] | undefined | 'invalid' {
-  if (value === undefined || value === '') return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return 'invalid';
-    }
-  }
+  const parsed = jsonArgument(value);
+  if (parsed === undefined) return undefined;
   const valid =
     Array.isArray(parsed) && parsed.every((b) => typeof b === 'object' && b !== null && typeof (b as { type?: unknown }).type === 'string');
   return valid ? (parsed as unknown[]) : 'invalid';
@@ -170,14 +173,8 @@ function optionalMicros(value: unknown): number | undefined {
  */
 const viewsOpen: SlackMethod = (args, ctx) => {
   const triggerId = str(args.trigger_id);
-  let view: unknown = args.view;
-  if (typeof view === 'string') {
-    try {
-      view = JSON.parse(view);
-    } catch {
-      return { error: 'invalid_arguments' };
-    }
-  }
+  const view = jsonArgument(args.view);
+  if (view === INVALID) return { error: 'invalid_arguments' };
   const modal = view as { type?: unknown; title?: unknown; blocks?: unknown } | undefined;
   if (
     !triggerId ||

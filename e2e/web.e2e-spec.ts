@@ -265,6 +265,57 @@ describe('the web app in a real browser', () => {
     await card.getByText('use the break-glass account for this').waitFor();
   });
 
+  it("bob approves alice's extension of her AWS console access on the web, shown as an extension with the time it ends now, and the expiry moves", async () => {
+    const asAlice = await ApiClient.as(system, seedPeople.alice.email);
+    const asBob = await ApiClient.as(system, seedPeople.bob.email);
+    const submitted = await asAlice.call('intake', 'POST', '/v1/requests', {
+      applicationId: 'aws-prod-console',
+      duration: '30m',
+      justification: 'INC-77: replay the stuck payments',
+    });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id as string;
+    await waitFor(
+      async () => (await asBob.call('approval', 'POST', `/v1/approvals/${id}/decision`, { decision: 'approve' })).status === 200,
+      {
+        timeoutMs: 30_000,
+        what: 'bob to approve the request',
+      },
+    );
+    const granted = await waitFor(
+      async () => {
+        const request = (await asAlice.call('intake', 'GET', `/v1/requests/${id}`)).body as { status: string; expiresAt: string };
+        return request.status === 'granted' && request;
+      },
+      { timeoutMs: 30_000, what: 'the grant' },
+    );
+    const extend = await asAlice.call('intake', 'POST', `/v1/requests/${id}/extend`, {
+      duration: '20m',
+      justification: 'INC-77: the replay is half way',
+    });
+    expect(extend.status).toBe(202);
+
+    const bob = await pageFor();
+    await signIn(bob, webUrl, 'Bob Baker');
+    await navigate(bob, 'To approve');
+    const card = bob.getByRole('listitem').filter({ hasText: 'INC-77: the replay is half way' });
+    await card.getByText('Extension', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await card.textContent()).toMatch(/Extend by\s*20 minutes/);
+    await expectAccessible(bob);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await bob.getByText('Nothing waits on you.').waitFor();
+
+    const extended = await waitFor(
+      async () => {
+        const request = (await asAlice.call('intake', 'GET', `/v1/requests/${id}`)).body as { expiresAt: string };
+        return Date.parse(request.expiresAt) > Date.parse(granted.expiresAt) && request;
+      },
+      { timeoutMs: 30_000, what: 'the expiry moved' },
+    );
+    expect(Date.parse(extended.expiresAt) - Date.parse(granted.expiresAt)).toBe(20 * 60_000);
+    expect((await asAlice.call('intake', 'POST', `/v1/requests/${id}/revoke`, {})).status).toBeLessThan(300);
+  });
+
   it('keeps the session in an HttpOnly SameSite cookie, serves a CSP, and refuses calls without a session or the CSRF token, publishing nothing', async () => {
     const anonymous = await fetch(`${webUrl}/web/api/v1/requests`);
     expect(anonymous.status).toBe(401);

@@ -9,6 +9,7 @@ import { RenameNotifications1764000000300 } from './migrations/1764000000300-ren
 import { CanonicalLogins1764000000400 } from './migrations/1764000000400-canonical-logins.js';
 import { AddRequestKey1764000000410 } from './migrations/1764000000410-add-request-key.js';
 import { AccessAndReminders1764000000500 } from './migrations/1764000000500-access-and-reminders.js';
+import { NoticeClaims1764000000600 } from './migrations/1764000000600-notice-claims.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { SlackEventsModule } from './slack/slack-events.module.js';
 
@@ -29,5 +30,6 @@ export const approvalService: ServiceDefinition<typeof approvalEnvSchema> = {
     CanonicalLogins1764000000400,
     AddRequestKey1764000000410,
     AccessAndReminders1764000000500,
+    NoticeClaims1764000000600,
   ],
 };

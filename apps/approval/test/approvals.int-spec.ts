@@ -474,6 +474,66 @@ describe('approval service (real NATS, Postgres and the Okta simulator)', () => 
     expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(/^limit: must be at most 1000/);
   });
 
+  it('lists a pending extension of granted access to its approvers (marked, with the current expiry), and decides it through the decision route', async () => {
+    const requested = await request({ kind: 'manager' }, alice, { maxTotalSeconds: 4 * 3600 });
+    const id = requested.requestId;
+    await opened(id);
+    expect((await decide(id, bob, 'approve')).status).toBe(200);
+    const provisioner = { requestId: id, actor: 'service:provisioner' };
+    const expiresAt = new Date(clock.now().getTime() + 3600_000).toISOString();
+    const grant = {
+      requester: alice,
+      applicationId: 'github-admin',
+      oktaGroupId: '00g1githubadmin00003',
+      oktaUserId: '00u1alice0000000000a',
+      grantedAt: clock.now().toISOString(),
+      expiresAt,
+      membership: 'added' as const,
+    };
+    await publish(nc, service.topology, createEvent({ type: 'granted', data: grant }, provisioner, clock));
+    const asked = { by: alice, durationSeconds: 1800, justification: 'INC-1234 the fix is still rolling out' };
+    await publish(nc, service.topology, createEvent({ type: 'extension_requested', data: asked }, { requestId: id, actor: alice }, clock));
+    const listedFor = async (as: string) => (await pendingFor(as)).filter((a) => a.requestId === id);
+    const [listed] = await waitFor(
+      async () => {
+        const found = await listedFor(bob);
+        return found.length > 0 && found;
+      },
+      { what: 'the extension to be listed for bob' },
+    );
+
+    expect(listed).toMatchObject({
+      requestId: id,
+      requester: alice,
+      state: 'approved',
+      durationSeconds: 3600,
+      extension: { index: 0, durationSeconds: 1800, justification: asked.justification, expiresAt },
+    });
+    expect(await listedFor(alice)).toEqual([]);
+    expect(await listedFor(carol)).toEqual([]);
+    const before = await outboxed(id);
+    const both = await call('POST', `/v1/approvals/${id}/decision`, { as: bob, body: { decision: 'approve', stage: 0, extension: 0 } });
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: { message: string } }).error.message).toMatch(/^extension: /);
+    const byCarol = await call('POST', `/v1/approvals/${id}/decision`, { as: carol, body: { decision: 'approve', extension: 0 } });
+    expect(byCarol.status).toBe(404);
+    expect(await outboxed(id)).toEqual(before);
+
+    const approved = await call('POST', `/v1/approvals/${id}/decision`, { as: bob, body: { decision: 'approve', extension: 0 } });
+
+    expect(approved.status).toBe(200);
+    expect(await outboxed(id)).toEqual([...before, 'extension_approved']);
+    const [event] = await waitFor(
+      async () => {
+        const found = await eventsOf(nc, service.topology, 'extension_approved', id);
+        return found.length > 0 && found;
+      },
+      { what: 'the extension approval on the stream' },
+    );
+    expect(event).toMatchObject({ actor: bob, data: { by: bob, durationSeconds: 1800 } });
+    expect(await listedFor(bob)).toEqual([]);
+  });
+
   it('needs a bearer token', async () => {
     const response = await fetch(`${service.url}/v1/approvals?state=pending`);
 

@@ -71,7 +71,7 @@ describe('a request nobody decides (real NATS, Postgres and the Slack simulator;
     clock.advance(1000);
     const reminder = await waitFor(() => toldAbout(bob, id).find((m) => m.text.startsWith('Reminder:')), { what: 'bob to be reminded' });
     expect(reminder.text).toBe(
-      `Reminder: ${alice}'s request for AWS production console (30m) still waits for your decision; without a decision it is denied at 2 Mar 2026, 11:00 GMT. (request ${id})`,
+      `Reminder: ${alice}'s request for AWS production console (30m) still waits for your decision; without a decision it is denied at 2 Mar 2026, 06:00 GMT-5. (request ${id})`,
     );
     const escalated = await waitFor(async () => (await eventsOf(bed.nc, bed.service.topology, 'approval_escalated', id))[0], {
       what: 'the escalation',

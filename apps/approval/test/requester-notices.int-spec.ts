@@ -125,6 +125,18 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
     ]);
   });
 
+  it('a requester in Tokyo is told the expiry of her grant in Tokyo time, as her Slack profile says', async () => {
+    const requested = await bed.request({ kind: 'auto' }, carol);
+    const id = requested.requestId;
+    await approvedOf(id);
+
+    await report(id, granted(id, carol));
+
+    const grant = await waitForTold(carol, id, 'is granted until');
+    // The injected clock reads a few minutes past 10:00 UTC: 19:0x in Tokyo (UTC+9, no summer time).
+    expect(grant.text).toMatch(/^Your access to Demo sandbox is granted until 2 Mar 2026, 19:0\d GMT\+9; Jira issue JIT-1\./);
+  });
+
   it("a two-approver request where bob decides: carol's message shows who approved and when, then the grant, and has no buttons", async () => {
     const requested = await bed.request({ kind: 'stages', stages: [{ kind: 'users', users: [bob, carol] }] });
     const id = requested.requestId;
@@ -186,6 +198,93 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
     expect(buttonsOf(ask)).toEqual([]);
     expect(ask.text).toContain('access granted until');
     expect((await eventsOf(bed.nc, bed.service.topology, 'approved', id)).map((e) => e.data.approver)).toEqual([bob]);
+  });
+
+  /**
+   * Makes the transaction recording a notice of the request that contains `shape` as sent fail once:
+   * Slack has taken the message and the relay dies before it knows. A sequence counts the attempts
+   * because it is not rolled back with the failed transaction.
+   */
+  async function failRecordingOnce(requestId: string, shape: Record<string, unknown>): Promise<void> {
+    const name = `fail_${Object.values(shape).join('_')}_${requestId.replaceAll('-', '')}`;
+    await db.query(`CREATE SEQUENCE approval.${name}`);
+    await db.query(
+      `CREATE OR REPLACE FUNCTION approval.fail_recording_once() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF nextval(TG_ARGV[0]::regclass) = 1 THEN RAISE EXCEPTION 'the relay died before recording notice %', NEW.id; END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER ${name} BEFORE UPDATE ON approval.notifications FOR EACH ROW
+       WHEN (NEW.state = 'sent' AND NEW.request_id = '${requestId}' AND NEW.notice @> '${JSON.stringify(shape)}')
+       EXECUTE FUNCTION approval.fail_recording_once('approval.${name}')`,
+    );
+  }
+
+  /** Waits until the notice's recording failed (it is still pending, under the lease of its first claim), then lets the lease run out. */
+  async function expireLeaseAfterFailedRecording(requestId: string, shape: Record<string, unknown>): Promise<void> {
+    const { id } = await waitFor(
+      async () =>
+        (
+          await db.query(
+            `SELECT id FROM approval.notifications
+             WHERE request_id = $1 AND notice @> $2 AND state = 'pending' AND first_claimed_at IS NOT NULL AND next_attempt_at > now()`,
+            [requestId, JSON.stringify(shape)],
+          )
+        ).rows[0] as { id: string } | undefined,
+      { what: `the ${JSON.stringify(shape)} notice of ${requestId} to stay pending after Slack took it` },
+    );
+    await db.query(`UPDATE approval.notifications SET next_attempt_at = now() WHERE id = $1`, [id]);
+  }
+
+  it('a message Slack took before the relay could record it is found in the DM by its metadata and recorded, never posted twice', async () => {
+    const requested = await bed.request({ kind: 'manager' });
+    const id = requested.requestId;
+    const question = { kind: 'ask' };
+    const grant = { kind: 'tell', keep: true };
+    await failRecordingOnce(id, question);
+    await failRecordingOnce(id, grant);
+
+    const asked = await waitFor(() => toldAbout(bob, id)[0], { what: 'bob to be asked' });
+    await expireLeaseAfterFailedRecording(id, question);
+    await waitFor(
+      async () => (await db.query(`SELECT 1 FROM approval.chat_messages WHERE request_id = $1 AND stage = 0`, [id])).rowCount === 1,
+      {
+        what: "bob's question to be recorded",
+      },
+    );
+    expect((await bed.decide(id, bob, 'approve')).status).toBe(200);
+    await approvedOf(id);
+    await report(id, granted(id));
+    await waitForTold(alice, id, 'is granted until');
+    await expireLeaseAfterFailedRecording(id, grant);
+    await noNoticePending();
+
+    // The question is filed under the message Slack has, so the decision rewrote it in place.
+    expect(toldAbout(bob, id)).toEqual([expect.objectContaining({ ts: asked.ts, edited: expect.anything() })]);
+    expect(toldAbout(bob, id)[0].text).toContain('access granted until');
+    const grants = toldAbout(alice, id).filter((m) => m.text.includes('is granted until'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0].metadata).toEqual({ event_type: 'jit_notice', event_payload: { request_id: id, notice_id: expect.any(String) } });
+    const { rows } = await db.query(`SELECT channel, ts FROM approval.chat_messages WHERE request_id = $1 AND stage = -1`, [id]);
+    expect(rows).toEqual([{ channel: grants[0].channel, ts: grants[0].ts }]);
+  });
+
+  it('a notice never claimed before is posted without looking in the DM first', async () => {
+    await noNoticePending();
+    const requested = await bed.request({ kind: 'auto' });
+    const id = requested.requestId;
+    await approvedOf(id);
+    await noNoticePending();
+    sim.addFault({ vendor: 'slack', path: '/api/conversations.history', status: 500, count: 1 });
+
+    await report(id, granted(id));
+    await waitForTold(alice, id, 'is granted until');
+    await noNoticePending();
+
+    expect(sim.faults()).toEqual([expect.objectContaining({ path: '/api/conversations.history', remaining: 1 })]);
+    await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
   });
 
   /** Posts a click on a message's button exactly as Slack does: a signed form with the `block_actions` payload. */

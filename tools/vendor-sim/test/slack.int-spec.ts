@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
 import { seedPeople, startVendorSim, type VendorSim } from '../src/index.js';
+import { timeZoneJson } from '../src/slack/representations.js';
 import { call, slackClient } from './support/clients.js';
 
 describe('Slack Web API through @slack/web-api', () => {
@@ -91,6 +92,53 @@ describe('Slack Web API through @slack/web-api', () => {
     });
     await expect(slack.chat.postMessage({ channel: 'C0NOSUCH00', text: 'x' })).rejects.toMatchObject({
       data: { error: 'channel_not_found' },
+    });
+  });
+
+  it('lists a DM newest first within oldest/latest, paged by cursor, with metadata only when asked', async () => {
+    const channel = await openDmWithBob();
+    const metadata = { event_type: 'jit_notice', event_payload: { notice_id: '1' } };
+    const first = await slack.chat.postMessage({ channel, text: 'one', metadata });
+    const second = await slack.chat.postMessage({ channel, text: 'two' });
+    const third = await slack.chat.postMessage({ channel, text: 'three' });
+
+    const all = await slack.conversations.history({ channel });
+    expect(all).toMatchObject({ ok: true, has_more: false, pin_count: 0 });
+    expect(all.messages?.map((m) => m.text)).toEqual(['three', 'two', 'one']);
+    expect(all.messages?.[2].metadata).toBeUndefined();
+    const withMetadata = await slack.conversations.history({ channel, include_all_metadata: true });
+    expect(withMetadata.messages?.[2]).toMatchObject({ text: 'one', ts: first.ts, metadata });
+
+    const after = await slack.conversations.history({ channel, oldest: first.ts });
+    expect(after.messages?.map((m) => m.text)).toEqual(['three', 'two']);
+    const between = await slack.conversations.history({ channel, oldest: first.ts, latest: third.ts, inclusive: true });
+    expect(between.messages?.map((m) => m.text)).toEqual(['three', 'two', 'one']);
+
+    const page = await slack.conversations.history({ channel, limit: 2 });
+    expect(page.messages?.map((m) => m.ts)).toEqual([third.ts, second.ts]);
+    expect(page.has_more).toBe(true);
+    const rest = await slack.conversations.history({ channel, limit: 2, cursor: page.response_metadata!.next_cursor! });
+    expect(rest).toMatchObject({ has_more: false, messages: [{ ts: first.ts }] });
+  });
+
+  it('serves each member their own time zone, with its label and offset at the moment asked', async () => {
+    const { alice, carol } = seedPeople;
+    const users = await Promise.all([alice, bob, carol].map((p) => slack.users.lookupByEmail({ email: p.email })));
+
+    expect(users.map(({ user }) => user?.tz)).toEqual(['Europe/London', 'America/New_York', 'Asia/Tokyo']);
+    expect((await slack.users.info({ user: carol.slackId })).user).toMatchObject({
+      tz: 'Asia/Tokyo',
+      tz_label: 'Japan Standard Time',
+      tz_offset: 32_400,
+    });
+    expect(timeZoneJson('America/New_York', new Date('2026-01-15T12:00:00Z'))).toEqual({
+      tz: 'America/New_York',
+      tz_label: 'Eastern Standard Time',
+      tz_offset: -18_000,
+    });
+    expect(timeZoneJson('America/New_York', new Date('2026-07-15T12:00:00Z'))).toMatchObject({
+      tz_label: 'Eastern Daylight Time',
+      tz_offset: -14_400,
     });
   });
 

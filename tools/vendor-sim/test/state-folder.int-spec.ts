@@ -66,7 +66,8 @@ describe('a simulator with a state folder, across a restart', () => {
     await jira.issues.doTransition({ issueIdOrKey: issue.key, transition: { id: '31' } });
     const slack = slackClient(sim);
     const { channel } = await slack.conversations.open({ users: alice.slackId });
-    await slack.chat.postMessage({ channel: channel!.id!, text: 'Your access to aws-prod-console is granted' });
+    const metadata = { event_type: 'jit_notice', event_payload: { notice_id: '7' } };
+    await slack.chat.postMessage({ channel: channel!.id!, text: 'Your access to aws-prod-console is granted', metadata });
 
     const again = await restart({ samePort: false });
 
@@ -80,6 +81,8 @@ describe('a simulator with a state folder, across a restart', () => {
     });
     expect(next.key).not.toBe(issue.key);
     expect(again.slackMessages(alice.email).map((m) => m.text)).toEqual(['Your access to aws-prod-console is granted']);
+    const history = await slackClient(again).conversations.history({ channel: channel!.id!, include_all_metadata: true });
+    expect(history.messages?.map((m) => m.metadata)).toEqual([metadata]);
   });
 
   it('a reset empties the kept state but keeps the signing key', async () => {

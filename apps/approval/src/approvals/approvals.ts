@@ -190,14 +190,29 @@ export class Approvals {
     }
   }
 
-  /** One page of the approvals in `state`, oldest first, only those `approver` may decide now when given. Logins in rows are canonical (see the migration). */
+  /**
+   * One page of the approvals in `state`, oldest first, only those `approver` may decide now when
+   * given; `pending` for an approver also lists granted requests whose extension waits on them.
+   * Logins in rows are canonical (see the migration).
+   */
   async list(filter: { state: ApprovalStatus; approver?: string; cursor?: string; limit: number }): Promise<Page<ApprovalRecord>> {
-    const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a').where('a.state = :state', { state: filter.state });
+    const query = this.dataSource.getRepository(ApprovalRecord).createQueryBuilder('a');
     if (filter.approver) {
       const login = normaliseLogin(filter.approver);
-      query.andWhere('a.approvers @> CAST(:approver AS jsonb)', { approver: JSON.stringify([login]) });
+      const parameters = {
+        state: filter.state,
+        approver: JSON.stringify([login]),
+        approved: JSON.stringify([{ by: login, outcome: 'approved' }]),
+        anyStage: JSON.stringify([[login]]),
+        login,
+      };
       // Who approved an earlier stage may not approve this one (one person, one stage), so it is not theirs to decide.
-      query.andWhere('NOT a.decisions @> CAST(:approved AS jsonb)', { approved: JSON.stringify([{ by: login, outcome: 'approved' }]) });
+      const stage = `a.state = :state AND a.approvers @> CAST(:approver AS jsonb) AND NOT a.decisions @> CAST(:approved AS jsonb)`;
+      // An extension waiting on a granted request is any of its approvers' to decide, never its requester's (a decided request is `approved`).
+      const extension = `a.state = 'approved' AND a.extensions -> -1 ->> 'state' = 'pending' AND a.stages @> CAST(:anyStage AS jsonb) AND a.requester <> :login`;
+      query.where(filter.state === 'pending' ? `((${stage}) OR (${extension}))` : stage, parameters);
+    } else {
+      query.where('a.state = :state', { state: filter.state });
     }
     const after = decodeCursor(ApprovalCursor, filter.cursor);
     if (after) query.andWhere('(a.created_at, a.request_id) > (:createdAt, :requestId)', after);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { backoffDelay, tableOf } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
-import { Chat, ChatUnavailableError, type MessageRef } from '../slack/chat.js';
+import { Chat, ChatUnavailableError, type MessageRef, type NoticeMark } from '../slack/chat.js';
 import type { ApprovalConfig } from '../config.js';
 import { REQUESTER_MESSAGE_STAGE, type Notice } from './notices.js';
 
@@ -24,11 +24,20 @@ const MAX_DELAY_MS = 5 * 60_000;
  */
 const LEASE_MS = 60_000;
 
+/**
+ * How far before a notice's first claim its message is looked for: the claim time is the
+ * database's clock and a message's `ts` Slack's, which may disagree by this much. Looking further
+ * back costs a page at most; the message is told apart by its metadata, not by its time.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 interface ClaimedRow {
   id: string;
   notice: Notice;
   attempts: number;
   recipient: string | null;
+  /** When the notice was first claimed, if this is not its first claim: it may have been posted already. */
+  claimed_before: Date | null;
 }
 
 /**
@@ -70,13 +79,15 @@ export class NotificationRelay extends PeriodicTask {
   private async claimNext(): Promise<ClaimedRow | undefined> {
     const table = this.table('notifications');
     const [rows] = (await this.dataSource.query(
-      `UPDATE ${table} SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
-       WHERE id = (
-         SELECT id FROM ${table} n
+      `WITH due AS (
+         SELECT id, first_claimed_at AS claimed_before FROM ${table} n
          WHERE state = 'pending' AND next_attempt_at <= now()
            AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, notice, attempts, recipient`,
+       UPDATE ${table} t SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000),
+         first_claimed_at = COALESCE(t.first_claimed_at, now())
+       FROM due WHERE t.id = due.id
+       RETURNING t.id, t.notice, t.attempts, t.recipient, due.claimed_before`,
       [LEASE_MS],
     )) as [ClaimedRow[], number];
     return rows[0];
@@ -85,7 +96,7 @@ export class NotificationRelay extends PeriodicTask {
   private async deliver(row: ClaimedRow): Promise<void> {
     let posted: MessageRef | undefined;
     try {
-      posted = await this.send(row.notice);
+      posted = await this.send(row);
     } catch (error) {
       await this.retryLater(row, error);
       return;
@@ -107,8 +118,10 @@ export class NotificationRelay extends PeriodicTask {
   }
 
   /** Sends one notice to the chat; answers the message it posted, which is filed when it is to be rewritten later. */
-  private async send(notice: Notice): Promise<MessageRef | undefined> {
+  private async send(row: ClaimedRow): Promise<MessageRef | undefined> {
+    const { notice } = row;
     const messages = this.table('chat_messages');
+    const mark: NoticeMark = { requestId: notice.requestId, noticeId: String(row.id) };
     switch (notice.kind) {
       case 'ask': {
         const { requestId, approver, summary } = notice;
@@ -118,7 +131,9 @@ export class NotificationRelay extends PeriodicTask {
           approver,
         ]);
         if (asked.length > 0) return undefined;
-        const message = await this.chat.askForApproval({ approver, summary, requestId });
+        const earlier = await this.postedBefore(row, approver, mark);
+        if (earlier) return earlier;
+        const message = await this.chat.askForApproval({ approver, summary, requestId, mark });
         if (!message) this.logger.warn({ requestId, approver }, 'approver is not in the chat; they can decide on the web');
         return message;
       }
@@ -134,7 +149,9 @@ export class NotificationRelay extends PeriodicTask {
       }
       case 'tell': {
         const { login, text, extend, requestId } = notice;
-        return this.chat.tellRequester({ login, text, ...(extend ? { extend: { requestId } } : {}) });
+        const earlier = await this.postedBefore(row, login, mark);
+        if (earlier) return earlier;
+        return this.chat.tellRequester({ login, text, mark, ...(extend ? { extend: { requestId } } : {}) });
       }
       case 'amend': {
         const { requestId, login, text } = notice;
@@ -150,6 +167,21 @@ export class NotificationRelay extends PeriodicTask {
         throw new Error(`unknown notice ${JSON.stringify(_exhaustive)}`);
       }
     }
+  }
+
+  /**
+   * The message an earlier claim of the notice posted, if Slack took it before that attempt could
+   * record it (a crash, a lease that ran out, a timeout after Slack accepted): chat.postMessage is
+   * not idempotent, so a notice claimed before is looked for in the person's DM before it is
+   * posted again. A first claim posts at once, with no lookup.
+   */
+  private async postedBefore(row: ClaimedRow, login: string, mark: NoticeMark): Promise<MessageRef | undefined> {
+    if (!row.claimed_before) return undefined;
+    const since = new Date(row.claimed_before.getTime() - CLOCK_SKEW_MS);
+    const found = await this.chat.findPosted(login, mark, since);
+    if (found)
+      this.logger.log({ notificationId: row.id, requestId: mark.requestId }, 'chat notice was posted by an earlier attempt; recording it');
+    return found;
   }
 
   private async retryLater(row: ClaimedRow, error: unknown): Promise<void> {

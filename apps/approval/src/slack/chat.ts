@@ -20,12 +20,23 @@ export interface MessageRef {
   ts: string;
 }
 
+/**
+ * Which notice a posted message was sent for, carried with the message into the chat, so a notice
+ * that may have been posted by an attempt that never recorded it is found there, not posted twice.
+ */
+export interface NoticeMark {
+  requestId: string;
+  /** The notification outbox's id of the notice. */
+  noticeId: string;
+}
+
 /** An approval question for one approver. */
 export interface ApprovalAsk {
   /** The approver's login (their e-mail). */
   approver: string;
   summary: RequestSummary;
   requestId: string;
+  mark: NoticeMark;
 }
 
 /** The outcome to show in place of an approval message's buttons. */
@@ -45,6 +56,8 @@ export interface PersonMessage {
   text: Wording;
   /** Adds the Extend button for this request (the pre-expiry notice). */
   extend?: { requestId: string };
+  /** The notice a new message is posted for. */
+  mark?: NoticeMark;
 }
 
 /**
@@ -60,6 +73,12 @@ export abstract class Chat {
 
   /** Sends a person a direct message and answers where it is; a person the chat does not know is skipped (undefined). */
   abstract tellRequester(message: PersonMessage): Promise<MessageRef | undefined>;
+
+  /**
+   * The message posted to a person (by login) with `mark` at `since` or later, looked up in the
+   * chat; undefined when there is none (or the person is not in the chat).
+   */
+  abstract findPosted(login: string, mark: NoticeMark, since: Date): Promise<MessageRef | undefined>;
 
   /** Rewrites a message sent with `tellRequester`, in the person's time zone. */
   abstract amend(message: MessageRef, person: PersonMessage): Promise<void>;
@@ -102,6 +121,10 @@ export class NoChat extends Chat {
   async updateDecision(): Promise<void> {}
 
   async tellRequester(): Promise<undefined> {
+    return undefined;
+  }
+
+  async findPosted(): Promise<undefined> {
     return undefined;
   }
 

@@ -7,13 +7,14 @@ import {
   type ApprovalAsk,
   type DecisionUpdate,
   type MessageRef,
+  type NoticeMark,
   type PersonMessage,
   type RequestSummary,
 } from './chat.js';
 
 /** How to reach Slack's Web API. */
 export interface SlackChatOptions {
-  /** Bot token (xoxb-…) with `users:read`, `users:read.email`, `im:write`, `chat:write`. */
+  /** Bot token (xoxb-…) with `users:read`, `users:read.email`, `im:write`, `im:history`, `chat:write`. */
   token: string;
   /** Base URL of the Web API, `https://slack.com/api/` (or the simulator's `${url}/api/`). */
   apiUrl: string;
@@ -56,6 +57,22 @@ export function buttonTargetOf(value: string): ButtonTarget | undefined {
 
 type Block = types.KnownBlock;
 
+/** The `event_type` of the metadata every notice's message carries: which request and notice it was posted for. */
+export const NOTICE_EVENT_TYPE = 'jit_notice';
+
+/** Messages per `conversations.history` page when looking for a notice's message (Slack suggests at most 200). */
+const HISTORY_PAGE = 200;
+
+/** Slack message metadata naming the notice a message is posted for. */
+function metadataOf(mark: NoticeMark): types.MessageMetadata {
+  return { event_type: NOTICE_EVENT_TYPE, event_payload: { request_id: mark.requestId, notice_id: mark.noticeId } };
+}
+
+function isMarked(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, mark: NoticeMark): boolean {
+  const payload = metadata?.event_payload;
+  return metadata?.event_type === NOTICE_EVENT_TYPE && payload?.request_id === mark.requestId && payload?.notice_id === mark.noticeId;
+}
+
 /**
  * `Chat` over Slack's Web API (the Bolt SDK's `WebClient`): approvers and requesters are found by
  * e-mail (`users.lookupByEmail`) and written to in the app's DM with them.
@@ -75,7 +92,7 @@ export class SlackChat extends Chat {
     });
   }
 
-  async askForApproval({ approver, summary, requestId }: ApprovalAsk): Promise<MessageRef | undefined> {
+  async askForApproval({ approver, summary, requestId, mark }: ApprovalAsk): Promise<MessageRef | undefined> {
     const member = await this.memberWith(approver);
     if (!member) return undefined;
     const channel = await this.openDm(member.id);
@@ -88,6 +105,7 @@ export class SlackChat extends Chat {
         channel,
         text: `${summary.requester} ${asks} ${summary.applicationName} (${formatDuration(summary.durationSeconds)}): approve or deny?`,
         blocks: [...describe(summary, requestId, member.tz), decisionButtons(target)],
+        metadata: metadataOf(mark),
       }),
     );
     return { channel: posted.channel ?? channel, ts: posted.ts as string };
@@ -106,7 +124,7 @@ export class SlackChat extends Chat {
     );
   }
 
-  async tellRequester({ login, text, extend }: PersonMessage): Promise<MessageRef | undefined> {
+  async tellRequester({ login, text, extend, mark }: PersonMessage): Promise<MessageRef | undefined> {
     const member = await this.memberWith(login);
     if (!member) return undefined;
     const channel = await this.openDm(member.id);
@@ -114,8 +132,38 @@ export class SlackChat extends Chat {
     const blocks: Block[] | undefined = extend
       ? [{ type: 'section', text: { type: 'mrkdwn', text: escape(said) } }, extendButton(extend.requestId)]
       : undefined;
-    const posted = await this.call(() => this.client.chat.postMessage({ channel, text: said, ...(blocks ? { blocks } : {}) }));
+    const posted = await this.call(() =>
+      this.client.chat.postMessage({ channel, text: said, ...(blocks ? { blocks } : {}), ...(mark ? { metadata: metadataOf(mark) } : {}) }),
+    );
     return { channel: posted.channel ?? channel, ts: posted.ts as string };
+  }
+
+  /**
+   * Pages through the app's DM with the person (`conversations.history`, newest first, from `since`
+   * on) for the message whose metadata names the notice. Slack returns metadata only when asked
+   * with `include_all_metadata`.
+   */
+  async findPosted(login: string, mark: NoticeMark, since: Date): Promise<MessageRef | undefined> {
+    const member = await this.memberWith(login);
+    if (!member) return undefined;
+    const channel = await this.openDm(member.id);
+    const oldest = (since.getTime() / 1000).toFixed(6);
+    let cursor: string | undefined;
+    do {
+      const page = await this.call(() =>
+        this.client.conversations.history({
+          channel,
+          oldest,
+          limit: HISTORY_PAGE,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      const found = page.messages?.find((message) => isMarked(message.metadata, mark));
+      if (found?.ts) return { channel, ts: found.ts };
+      cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
+    } while (cursor);
+    return undefined;
   }
 
   async amend(message: MessageRef, { login, text }: PersonMessage): Promise<void> {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { PageHeading } from '../layout';
 import { formatSeconds, formatTime } from '../time';
@@ -13,6 +13,8 @@ interface Approval {
   stage: number;
   stages: string[][];
   createdAt: string;
+  /** Set when what waits is an extension of the granted access, not the request. */
+  extension?: { index: number; durationSeconds: number; justification: string; requestedAt: string; expiresAt: string | null };
 }
 
 const POLL_MS = 3000;
@@ -49,7 +51,7 @@ export function ApprovalsPage() {
       <ul className="cards" aria-label="Approvals waiting on you">
         {approvals?.map((approval) => (
           <ApprovalCard
-            key={`${approval.requestId}-${approval.stage}`}
+            key={`${approval.requestId}-${approval.extension ? `e${approval.extension.index}` : approval.stage}`}
             approval={approval}
             onDecided={async (text) => {
               setAnnouncement(text);
@@ -63,6 +65,7 @@ export function ApprovalsPage() {
 }
 
 function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: (text: string) => Promise<void> }) {
+  const { extension } = approval;
   const [denying, setDenying] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -79,37 +82,28 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
     try {
       await api(`/v1/approvals/${approval.requestId}/decision`, {
         method: 'POST',
-        body: { decision, stage: approval.stage, ...(decision === 'deny' ? { comment: reason.trim() } : {}) },
+        body: {
+          decision,
+          ...(extension ? { extension: extension.index } : { stage: approval.stage }),
+          ...(decision === 'deny' ? { comment: reason.trim() } : {}),
+        },
       });
-      await onDecided(`${decision === 'approve' ? 'Approved' : 'Denied'}: ${approval.requester}, ${approval.application.name}`);
+      const what = extension ? `the extension of ${approval.application.name}` : approval.application.name;
+      await onDecided(`${decision === 'approve' ? 'Approved' : 'Denied'}: ${approval.requester}, ${what}`);
     } catch (e) {
       setProblem(e instanceof ApiError ? e.message : (e as Error).message);
     } finally {
       setBusy(false);
     }
   };
-  const headingId = `approval-${approval.requestId}`;
+  const headingId = `approval-${approval.requestId}${extension ? `-e${extension.index}` : ''}`;
   return (
     <li className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>
         {approval.requester}: {approval.application.name}
+        {extension && <span className="badge">Extension</span>}
       </h2>
-      <dl>
-        <dt>Requester</dt>
-        <dd>{approval.requester}</dd>
-        <dt>Application</dt>
-        <dd>{approval.application.name}</dd>
-        <dt>Duration</dt>
-        <dd>{formatSeconds(approval.durationSeconds)}</dd>
-        <dt>Justification</dt>
-        <dd>{approval.justification}</dd>
-        <dt>Stage</dt>
-        <dd>
-          {approval.stage + 1} of {approval.stages.length}
-        </dd>
-        <dt>Asked</dt>
-        <dd>{formatTime(approval.createdAt)}</dd>
-      </dl>
+      <Facts approval={approval} />
       {problem && <p role="alert">{problem}</p>}
       {denying && (
         <div className="field">
@@ -144,5 +138,38 @@ function ApprovalCard({ approval, onDecided }: { approval: Approval; onDecided: 
         )}
       </div>
     </li>
+  );
+}
+
+/** What the approver is asked about: a request's stage, or an extension of the access (by how much, why, and when it ends now). */
+function Facts({ approval }: { approval: Approval }) {
+  const { extension } = approval;
+  const rows: [string, ReactNode][] = [
+    ['Requester', approval.requester],
+    ['Application', approval.application.name],
+    ...(extension
+      ? ([
+          ['Extend by', formatSeconds(extension.durationSeconds)],
+          ['Access ends now', extension.expiresAt ? formatTime(extension.expiresAt) : 'not granted'],
+          ['Justification', extension.justification],
+          ['Granted for', formatSeconds(approval.durationSeconds)],
+          ['Asked', formatTime(extension.requestedAt)],
+        ] satisfies [string, ReactNode][])
+      : ([
+          ['Duration', formatSeconds(approval.durationSeconds)],
+          ['Justification', approval.justification],
+          ['Stage', `${approval.stage + 1} of ${approval.stages.length}`],
+          ['Asked', formatTime(approval.createdAt)],
+        ] satisfies [string, ReactNode][])),
+  ];
+  return (
+    <dl>
+      {rows.map(([term, value]) => (
+        <Fragment key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </Fragment>
+      ))}
+    </dl>
   );
 }

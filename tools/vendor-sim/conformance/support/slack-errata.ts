@@ -23,4 +23,39 @@ export function applySlackErrata(spec: Json): void {
     const error = at(spec, 'paths', path, 'post', 'responses', 'default', 'schema', 'properties', 'error');
     error.enum = [...new Set([...(error.enum as string[]), 'ratelimited'])];
   }
+
+  // 4. Message metadata (2022, after the description was frozen): `chat.postMessage` takes `metadata` and refuses a
+  //    malformed one with `invalid_metadata_format`; messages carry it back (the chat.postMessage and chat.update
+  //    fixtures have `message.metadata {event_type, event_payload}`), and so do `conversations.history`'s with
+  //    `include_all_metadata`. A message in a history shows `edited` once updated, as chat.update's own message does.
+  const message = at(spec, 'definitions', 'objs_message', 'properties');
+  message.metadata = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['event_type', 'event_payload'],
+    properties: { event_type: { type: 'string' }, event_payload: { type: 'object' } },
+  };
+  message.edited = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['user', 'ts'],
+    properties: { user: { $ref: '#/definitions/defs_user_id' }, ts: { $ref: '#/definitions/defs_ts' } },
+  };
+  const posted = at(spec, 'paths', '/chat.postMessage', 'post', 'responses', 'default', 'schema', 'properties', 'error');
+  posted.enum = [...(posted.enum as string[]), 'invalid_metadata_format'];
+
+  // 5. conversations.history: its own example pages with `response_metadata.next_cursor`, which the schema forbids;
+  //    an empty window answers `messages: []` (the schema says at least one); and a bad `cursor` is `invalid_cursor`
+  //    (Slack's method reference lists it; the 2020 enum does not).
+  const history = at(spec, 'paths', '/conversations.history', 'get', 'responses');
+  const listed = at(history, '200', 'schema', 'properties');
+  listed.response_metadata = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['next_cursor'],
+    properties: { next_cursor: { type: 'string' } },
+  };
+  delete at(listed, 'messages').minItems;
+  const refused = at(history, 'default', 'schema', 'properties', 'error');
+  refused.enum = [...(refused.enum as string[]), 'invalid_cursor'];
 }

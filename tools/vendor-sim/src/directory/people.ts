@@ -12,6 +12,8 @@ export interface Person {
   title: string | null;
   /** Okta id of the person's manager (Okta's `profile.managerId`). */
   managerId: string | null;
+  /** The IANA time zone Slack shows for the member (`users.info` `tz`); the workspace's when unset. */
+  timeZone?: string;
   /** Further Okta profile attributes given when the user was created, returned as given. */
   otherProfile: Readonly<Record<string, unknown>>;
 }

@@ -9,6 +9,8 @@ export interface SeedPerson {
   /** Slack member id (`U` + uppercase alphanumerics, as Slack's schema requires). */
   slackId: string;
   title: string;
+  /** The IANA time zone of their Slack profile. */
+  timeZone: string;
   /** Key of the person's manager in `seedPeople`, if any. */
   managerKey?: SeedPersonKey;
 }
@@ -26,6 +28,7 @@ export const seedPeople: Readonly<Record<SeedPersonKey, SeedPerson>> = {
     slackId: 'U0ALICE0001',
     title: 'Software Engineer',
     managerKey: 'bob',
+    timeZone: 'Europe/London',
   },
   bob: {
     oktaId: '00u1bob000000000000b',
@@ -34,6 +37,7 @@ export const seedPeople: Readonly<Record<SeedPersonKey, SeedPerson>> = {
     lastName: 'Baker',
     slackId: 'U0BOB000002',
     title: 'Engineering Manager',
+    timeZone: 'America/New_York',
   },
   carol: {
     oktaId: '00u1carol0000000000c',
@@ -42,6 +46,7 @@ export const seedPeople: Readonly<Record<SeedPersonKey, SeedPerson>> = {
     lastName: 'Chen',
     slackId: 'U0CAROL0003',
     title: 'GitHub Administrator',
+    timeZone: 'Asia/Tokyo',
   },
   dave: {
     oktaId: '00u1dave00000000000d',
@@ -50,6 +55,7 @@ export const seedPeople: Readonly<Record<SeedPersonKey, SeedPerson>> = {
     lastName: 'Diaz',
     slackId: 'U0DAVE00004',
     title: 'Security Auditor',
+    timeZone: 'America/Los_Angeles',
   },
 };
 

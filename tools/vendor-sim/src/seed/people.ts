@@ -14,6 +14,7 @@ function fromSeed(person: SeedPerson): Person {
     lastName: person.lastName,
     title: person.title,
     managerId: person.managerKey ? seedPeople[person.managerKey].oktaId : null,
+    timeZone: person.timeZone,
     otherProfile: {},
   };
 }

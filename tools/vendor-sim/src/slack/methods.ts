@@ -1,5 +1,6 @@
 import type { SimContext } from '../context.js';
 import { slackMessageJson, slackUserJson, slackViewJson } from './representations.js';
+import { microsOf, type SlackMetadata } from './workspace.js';
 
 /** Arguments of a Web API call, from the query string and the form or JSON body. */
 export type SlackArgs = Record<string, unknown>;
@@ -12,17 +13,39 @@ export type SlackMethod = (args: SlackArgs, ctx: SimContext) => SlackResult | { 
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** `blocks` arrive as a JSON string in form bodies and as an array in JSON bodies; both must be arrays of typed blocks. */
-function parseBlocks(value: unknown): unknown[] | undefined | 'invalid' {
+/** A boolean argument: `true` in JSON, `true` or `1` in a form. */
+const flag = (value: unknown): boolean => value === true || value === 'true' || value === '1';
+
+/** What `jsonArgument` answers for a string that is not JSON. */
+const INVALID = Symbol('invalid');
+
+/**
+ * A structured argument, which arrives as a JSON string in form bodies and as JSON in JSON bodies:
+ * undefined when absent, `invalid` when it is not JSON.
+ */
+function jsonArgument(value: unknown): unknown {
   if (value === undefined || value === '') return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return 'invalid';
-    }
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return INVALID;
   }
+}
+
+/** `metadata`: `{event_type, event_payload}`, the payload an object. */
+function parseMetadata(value: unknown): SlackMetadata | undefined | 'invalid' {
+  const parsed = jsonArgument(value);
+  if (parsed === undefined) return undefined;
+  const { event_type: type, event_payload: payload } = (parsed ?? {}) as { event_type?: unknown; event_payload?: unknown };
+  const valid = typeof type === 'string' && type !== '' && typeof payload === 'object' && payload !== null && !Array.isArray(payload);
+  return valid ? { event_type: type, event_payload: payload as Record<string, unknown> } : 'invalid';
+}
+
+/** `blocks`: an array of typed blocks. */
+function parseBlocks(value: unknown): unknown[] | undefined | 'invalid' {
+  const parsed = jsonArgument(value);
+  if (parsed === undefined) return undefined;
   const valid =
     Array.isArray(parsed) && parsed.every((b) => typeof b === 'object' && b !== null && typeof (b as { type?: unknown }).type === 'string');
   return valid ? (parsed as unknown[]) : 'invalid';
@@ -59,7 +82,7 @@ const conversationsOpen: SlackMethod = (args, ctx) => {
   if (!person) return { error: users.length === 1 ? 'user_not_found' : 'channel_not_found' };
   const alreadyOpen = ctx.slack.openDm(person);
   const id = ctx.slack.dmChannelOf(person);
-  const returnIm = args.return_im === true || args.return_im === 'true' || args.return_im === '1';
+  const returnIm = flag(args.return_im);
   return {
     ok: true,
     ...(alreadyOpen ? { no_op: true, already_open: true } : {}),
@@ -74,7 +97,9 @@ const chatPostMessage: SlackMethod = (args, ctx) => {
   if (blocks === 'invalid') return { error: 'invalid_blocks' };
   const text = typeof args.text === 'string' ? args.text : '';
   if (text === '' && !blocks) return { error: 'no_text' };
-  const message = ctx.slack.post(channel, text, blocks);
+  const metadata = parseMetadata(args.metadata);
+  if (metadata === 'invalid') return { error: 'invalid_metadata_format' };
+  const message = ctx.slack.post(channel, text, blocks, metadata);
   return { ok: true, channel, ts: message.ts, message: slackMessageJson(message) };
 };
 
@@ -92,20 +117,64 @@ const chatUpdate: SlackMethod = (args, ctx) => {
   return { ok: true, channel, ts: message.ts, text: message.text, message: { ...body, edited: message.edited } };
 };
 
+/** Most messages one page of `conversations.history` holds (Slack's documented maximum), and how many without `limit`. */
+const HISTORY_MAX_LIMIT = 999;
+const HISTORY_DEFAULT_LIMIT = 100;
+
+/** Slack's cursors are opaque base64; this one says where the next page starts: `next_ts:<ts>`, inclusive. */
+const cursorOf = (ts: string): string => Buffer.from(`next_ts:${ts}`).toString('base64');
+const cursorStart = (cursor: string): number => {
+  const match = /^next_ts:(\d+\.\d{6})$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  return match ? microsOf(match[1]) : Number.NaN;
+};
+
+/**
+ * `conversations.history` of one of the app's DMs: newest first, within `oldest`/`latest` (exclusive
+ * unless `inclusive`), `limit` a page, paged by `cursor`; message metadata only with `include_all_metadata`.
+ */
+const conversationsHistory: SlackMethod = (args, ctx) => {
+  const channel = resolveChannel(ctx, str(args.channel));
+  if (!channel || !channel.startsWith('D')) return { error: 'channel_not_found' };
+  const window = { oldest: optionalMicros(args.oldest), latest: optionalMicros(args.latest), inclusive: flag(args.inclusive) };
+  if (Number.isNaN(window.oldest)) return { error: 'invalid_ts_oldest' };
+  if (Number.isNaN(window.latest)) return { error: 'invalid_ts_latest' };
+  const cursor = str(args.cursor);
+  const startAt = cursor === undefined ? undefined : cursorStart(cursor);
+  if (Number.isNaN(startAt)) return { error: 'invalid_cursor' };
+  const requested = Number(args.limit);
+  const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, HISTORY_MAX_LIMIT) : HISTORY_DEFAULT_LIMIT;
+  const listed = ctx.slack.history(channel, window).filter((m) => startAt === undefined || microsOf(m.ts) <= startAt);
+  const page = listed.slice(0, limit);
+  const next = listed[limit];
+  const withMetadata = flag(args.include_all_metadata);
+  return {
+    ok: true,
+    messages: page.map((m) => {
+      const { metadata, ...json } = slackMessageJson(m);
+      return { ...json, ...(m.edited ? { edited: m.edited } : {}), ...(withMetadata && metadata ? { metadata } : {}) };
+    }),
+    has_more: next !== undefined,
+    pin_count: 0,
+    channel_actions_ts: null,
+    channel_actions_count: 0,
+    ...(next ? { response_metadata: { next_cursor: cursorOf(next.ts) } } : {}),
+  };
+};
+
+/** A timestamp argument in microseconds: undefined when absent, NaN when it is not a timestamp. */
+function optionalMicros(value: unknown): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  return microsOf(String(value));
+}
+
 /**
  * `views.open`: a modal for a trigger (each trigger exchanged once, as Slack does; its 3-second
  * expiry is not simulated). The view must be a JSON modal with a title and blocks.
  */
 const viewsOpen: SlackMethod = (args, ctx) => {
   const triggerId = str(args.trigger_id);
-  let view: unknown = args.view;
-  if (typeof view === 'string') {
-    try {
-      view = JSON.parse(view);
-    } catch {
-      return { error: 'invalid_arguments' };
-    }
-  }
+  const view = jsonArgument(args.view);
+  if (view === INVALID) return { error: 'invalid_arguments' };
   const modal = view as { type?: unknown; title?: unknown; blocks?: unknown } | undefined;
   if (
     !triggerId ||
@@ -127,6 +196,7 @@ export const slackMethods: Readonly<Record<string, SlackMethod>> = {
   'users.lookupByEmail': usersLookupByEmail,
   'users.info': usersInfo,
   'conversations.open': conversationsOpen,
+  'conversations.history': conversationsHistory,
   'chat.postMessage': chatPostMessage,
   'chat.update': chatUpdate,
   'views.open': viewsOpen,

@@ -5,6 +5,22 @@ import { SLACK_BOT, type SlackMessage, type SlackView } from './workspace.js';
 /** When the seeded members were last updated, in epoch seconds. */
 const SEED_UPDATED = 1_767_603_600;
 
+/** The time zone of a member who never set one: the workspace's. */
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+
+/**
+ * Slack's `tz`, `tz_label` and `tz_offset` (seconds east of UTC) of a zone at an instant: the label
+ * and offset follow daylight saving time, as Slack's do.
+ */
+export function timeZoneJson(timeZone: string, at: Date): { tz: string; tz_label: string; tz_offset: number } {
+  const part = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-US', { timeZone, ...options }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const offset = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(part({ timeZoneName: 'longOffset' }));
+  const sign = offset?.[1] === '-' ? -1 : 1;
+  const seconds = offset?.[2] ? sign * (Number(offset[2]) * 3600 + Number(offset[3] ?? 0) * 60) : 0;
+  return { tz: timeZone, tz_label: part({ timeZoneName: 'long' }), tz_offset: seconds };
+}
+
 /** A member as `users.info` and `users.lookupByEmail` return it (Slack's `objs_user`). */
 export function slackUserJson(person: Person): Record<string, unknown> {
   const realName = `${person.firstName} ${person.lastName}`;
@@ -16,9 +32,7 @@ export function slackUserJson(person: Person): Record<string, unknown> {
     deleted: false,
     color: '9f69e7',
     real_name: realName,
-    tz: 'Europe/London',
-    tz_label: 'Greenwich Mean Time',
-    tz_offset: 0,
+    ...timeZoneJson(person.timeZone ?? DEFAULT_TIME_ZONE, new Date()),
     profile: {
       title: person.title ?? '',
       phone: '',
@@ -54,7 +68,7 @@ export function slackUserJson(person: Person): Record<string, unknown> {
   };
 }
 
-/** A message as the app sees it in `chat.postMessage`/`chat.update` responses (Slack's `objs_message`). */
+/** A message as the app sees it in `chat.postMessage`/`chat.update` responses (Slack's `objs_message`), with the metadata it was posted with. */
 export function slackMessageJson(message: SlackMessage): Record<string, unknown> {
   return {
     type: 'message',
@@ -64,6 +78,7 @@ export function slackMessageJson(message: SlackMessage): Record<string, unknown>
     text: message.text,
     ts: message.ts,
     ...(message.blocks ? { blocks: message.blocks } : {}),
+    ...(message.metadata ? { metadata: message.metadata } : {}),
   };
 }
 

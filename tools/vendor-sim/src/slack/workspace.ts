@@ -10,6 +10,26 @@ export interface SlackMessage {
   text: string;
   blocks?: unknown[];
   edited?: { user: string; ts: string };
+  /** Slack message metadata the app attached when posting (`event_type` and its `event_payload`). */
+  metadata?: SlackMetadata;
+}
+
+/** Message metadata as Slack keeps it with a message. */
+export interface SlackMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
+/** Which messages of a channel `conversations.history` answers: Slack's `oldest`/`latest` window, in microseconds since the epoch. */
+export interface HistoryWindow {
+  oldest?: number;
+  latest?: number;
+  inclusive: boolean;
+}
+
+/** A Slack `ts` ("seconds.micros") or a timestamp argument ("1700000000", "1700000000.5") in whole microseconds; NaN if it is neither. */
+export function microsOf(ts: string): number {
+  return /^\d{1,12}(\.\d{1,6})?$/.test(ts) ? Math.round(Number(ts) * 1_000_000) : Number.NaN;
 }
 
 /** The workspace's state as `SlackWorkspace.snapshot` returns it. */
@@ -64,8 +84,8 @@ export class SlackWorkspace {
   }
 
   /** Stores a new message and gives it a unique `ts` (seconds.microseconds, strictly increasing). */
-  post(channel: string, text: string, blocks?: unknown[]): SlackMessage {
-    const message: SlackMessage = { channel, ts: this.nextTs(), text, ...(blocks ? { blocks } : {}) };
+  post(channel: string, text: string, blocks?: unknown[], metadata?: SlackMetadata): SlackMessage {
+    const message: SlackMessage = { channel, ts: this.nextTs(), text, ...(blocks ? { blocks } : {}), ...(metadata ? { metadata } : {}) };
     this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
     return message;
   }
@@ -85,6 +105,15 @@ export class SlackWorkspace {
   /** Messages in a channel, oldest first. */
   messagesIn(channel: string): SlackMessage[] {
     return this.messages.get(channel) ?? [];
+  }
+
+  /** The messages of a channel within a window, newest first, as `conversations.history` lists them before paging. */
+  history(channel: string, { oldest, latest, inclusive }: HistoryWindow): SlackMessage[] {
+    const after = (ts: number) => oldest === undefined || (inclusive ? ts >= oldest : ts > oldest);
+    const before = (ts: number) => latest === undefined || (inclusive ? ts <= latest : ts < latest);
+    return this.messagesIn(channel)
+      .filter((m) => after(microsOf(m.ts)) && before(microsOf(m.ts)))
+      .reverse();
   }
 
   /** Open DMs and every message, as `restore` takes them back. */

@@ -28,7 +28,7 @@ import type { RequestRow } from '../projections/requests.js';
 import { sqlOf } from '../records/sql.js';
 import { LingeringGrants } from './lingering.js';
 import type { AuditRecord } from '../records/audit-record.js';
-import { accessPeriods, AccessReportQuerySchema, toCsv, type AccessPeriod } from './access-report.js';
+import { AccessReportQuerySchema, periodOf, toCsv, type AccessPeriod } from './access-report.js';
 import { EventQuerySchema, PageQuerySchema, PositionCursor, VerifyQuerySchema } from './audit-query.js';
 import { AuditRepository } from './audit.repository.js';
 import { EVENT_EXAMPLE } from './audit.examples.js';
@@ -65,8 +65,7 @@ export class AuditController {
 
   /**
    * Who held access when, as JSON or (with `format=csv` or `Accept: text/csv`) as CSV, one page of
-   * grants at a time (a page may hold fewer periods than `limit` when the time window leaves some
-   * out). Pages follow the grants in chain order, periods within a page by grant time; the next
+   * grants at a time, by grant time (then request id), read from the `grants` projection; the next
    * page's cursor is `nextCursor` in JSON and the `X-Next-Cursor` header in CSV.
    */
   @ApiRoute({
@@ -83,7 +82,7 @@ export class AuditController {
   ): Promise<void> {
     const query = parseInput(AccessReportQuerySchema, raw, { where: '(query)' });
     const page = await this.store.reportPage(query, query);
-    const periods: AccessPeriod[] = accessPeriods(page.events, query, page.grantIds);
+    const periods: AccessPeriod[] = page.items.map(periodOf);
     const csv = query.format === 'csv' || (query.format === undefined && accept?.includes('text/csv'));
     if (csv) {
       if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);

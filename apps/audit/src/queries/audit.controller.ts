@@ -1,4 +1,17 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards, UseInterceptors, Headers } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  Headers,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -23,7 +36,7 @@ import { checkpointHead, CheckpointSigner, listCheckpoints, type SignedCheckpoin
 import { checkStore, type StoreChecks } from '../chain/store-verification.js';
 import { jetStreamView } from '../chain/stream-view.js';
 import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
-import { AuditorQueryLog } from '../evidence/auditor-queries.interceptor.js';
+import { AuditorQueryLog, AuditorRefusals } from '../evidence/auditor-queries.js';
 import type { RequestRow } from '../projections/requests.js';
 import { sqlOf } from '../records/sql.js';
 import { LingeringGrants } from './lingering.js';
@@ -41,6 +54,7 @@ const RequestIdSchema = z.string().min(1).max(200);
 @RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
 @UseInterceptors(AuditorQueryLog)
+@UseFilters(AuditorRefusals)
 export class AuditController {
   constructor(
     private readonly store: AuditRepository,

@@ -115,9 +115,9 @@ export function describeVia(via: Via | undefined): string | null {
   return via.name ? `${via.kind}:${via.name}` : via.kind;
 }
 
-/** The later of two ISO date-times (the second may be missing). */
+/** The later of two date-times in `toISOString` form (the second may be missing): in that one form, text order is time order. */
 function later(a: string, b: string | null): string {
-  return b !== null && new Date(b) > new Date(a) ? b : a;
+  return b !== null && b > a ? b : a;
 }
 
 /** The `grants` projection: one row per grant, its approvals, its expiry after extensions, and how it ended. */

@@ -136,3 +136,47 @@ function iso(value: Date | null): string | null {
 function date(value: string | null): Date | null {
   return value ? new Date(value) : null;
 }
+
+/** The table's column of each property, for the hot paths that write SQL themselves. */
+const columnNames: Record<keyof RequestRecord, string> = {
+  id: 'id',
+  requester: 'requester',
+  applicationId: 'application_id',
+  durationSeconds: 'duration_seconds',
+  justification: 'justification',
+  status: 'status',
+  reason: 'reason',
+  idempotencyKey: 'idempotency_key',
+  holdsOpenSlot: 'holds_open_slot',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  grantedAt: 'granted_at',
+  expiresAt: 'expires_at',
+  revokedAt: 'revoked_at',
+  revokeRequestedAt: 'revoke_requested_at',
+  approvalStages: 'approval_stages',
+  approvals: 'approvals',
+  ticketKey: 'ticket_key',
+  retry: 'retry',
+  policy: 'policy',
+  extension: 'extension',
+};
+
+/** The properties stored as jsonb: written as their JSON text (pg would send an array as a Postgres array), SQL NULL kept. */
+const jsonColumns: ReadonlySet<keyof RequestRecord> = new Set(['approvalStages', 'approvals', 'retry', 'policy', 'extension']);
+
+/** A row as `SELECT *` answers it (timestamps as `Date`, jsonb parsed), as the entity. */
+export function recordOfRow(row: Record<string, unknown>): RequestRecord {
+  const record: Record<string, unknown> = {};
+  for (const [property, column] of Object.entries(columnNames)) record[property] = row[column];
+  return record as unknown as RequestRecord;
+}
+
+/** Columns and parameters for some properties of a row: `names[i]` is written from `values[i]`. */
+export function sqlColumnsOf(values: Partial<RequestRecord>): { names: string[]; values: unknown[] } {
+  const entries = Object.entries(values) as [keyof RequestRecord, unknown][];
+  return {
+    names: entries.map(([property]) => columnNames[property]),
+    values: entries.map(([property, value]) => (jsonColumns.has(property) && value !== null ? JSON.stringify(value) : value)),
+  };
+}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { tableOf } from '@jit/events';
 import { ConflictError } from '@jit/platform';
 import { RequestRecord } from './request.entity.js';
 import type { SubmitInput } from './request.input.js';
@@ -56,7 +57,11 @@ export class SubmissionReplay {
    * this fail with a unique violation, and the whole submission rolls back.
    */
   async claim(manager: EntityManager, requestId: string, idempotencyKey: string | undefined): Promise<void> {
-    await manager.update(RequestRecord, { id: requestId }, { holdsOpenSlot: true, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    const key = idempotencyKey ? ', idempotency_key = $2' : '';
+    await manager.query(`UPDATE ${tableOf(manager, 'requests')} SET holds_open_slot = true${key} WHERE id = $1`, [
+      requestId,
+      ...(idempotencyKey ? [idempotencyKey] : []),
+    ]);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { tableOf } from '@jit/events';
+import { EntityRows } from '@jit/events';
 import { ConflictError } from '@jit/platform';
 import { RequestRecord } from './request.entity.js';
 import type { SubmitInput } from './request.input.js';
@@ -19,6 +19,8 @@ const ONE_OPEN_PER_APPLICATION = 'requests_one_open_per_application';
  */
 @Injectable()
 export class SubmissionReplay {
+  private readonly rows = new EntityRows(RequestRecord);
+
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** The answer an earlier submission with this key got, if there was one. */
@@ -57,11 +59,7 @@ export class SubmissionReplay {
    * this fail with a unique violation, and the whole submission rolls back.
    */
   async claim(manager: EntityManager, requestId: string, idempotencyKey: string | undefined): Promise<void> {
-    const key = idempotencyKey ? ', idempotency_key = $2' : '';
-    await manager.query(`UPDATE ${tableOf(manager, 'requests')} SET holds_open_slot = true${key} WHERE id = $1`, [
-      requestId,
-      ...(idempotencyKey ? [idempotencyKey] : []),
-    ]);
+    await this.rows.update(manager, 'id', requestId, { holdsOpenSlot: true, ...(idempotencyKey ? { idempotencyKey } : {}) });
   }
 }
 

@@ -79,6 +79,7 @@ export const burst: Benchmark = {
         Number((await admin.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [database])).rows[0].xact_commit);
       const cpuBefore = cpuNow(system);
       const commitsBefore = await commits();
+      ctx.log(`${total} requests under Okta's default budget`);
       const paced = await submitRound(system, events, 0, total, inFlight);
       // The audit and the scheduler finish their part of the burst just after the last grant.
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -90,6 +91,7 @@ export const burst: Benchmark = {
       const totalCpu = Object.values(cpuPerRequest).reduce((a, b) => a + b, 0);
       const oktaGrantsPerSecond = DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE / 60 / 2;
 
+      ctx.log(`${total} more with Okta's budget raised to ${RAISED_OKTA_PER_MINUTE} a minute`);
       await setOktaBudget(system, RAISED_OKTA_PER_MINUTE);
       const free = await submitRound(system, events, total, total, inFlight);
       const freeGrantedPerSecond = perSecond(total, free.lastGrant - free.started);

@@ -15,18 +15,9 @@ import { clearStalePidFile, pidInFile, processRuns, readSupervisorRecord, writeS
 import { RestartPolicy } from './restart-policy.js';
 import { SignalPolicy } from './signal-policy.js';
 import { buildWebAppIfStale } from './web-build.js';
+import { compiledPath, serviceNodeOptions } from './node-options.js';
 
 const root = repositoryRoot;
-/** Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this. */
-const compiled = (source: string) => `dist/${source.replace(/\.ts$/, '.js')}`;
-/**
- * V8 sizes the young generation by the machine's memory (up to 64 MiB a semi-space on a large one),
- * and an idle service keeps it resident: 8 MiB costs a few more scavenges and saves 60–70 MiB of RSS
- * a service. Source maps are off (they cost ~20 MiB a service, for every library that ships one):
- * stack traces name the compiled files, which read like the sources; `NODE_OPTIONS=--enable-source-maps`
- * turns them on. See docs/PERFORMANCE.md.
- */
-const nodeOptions = ['--max-semi-space-size=8'];
 const services = [
   { name: 'intake', port: 3000 },
   { name: 'approval', port: 3001 },
@@ -295,7 +286,7 @@ async function ensureNats(): Promise<Bus> {
 async function ensurePostgres(): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   if (phase !== 'running') throw new StoppingError('stopped before Postgres started');
-  const child = spawnChild('postgres', 0, process.execPath, [...nodeOptions, compiled('tools/dev/postgres.ts')], {
+  const child = spawnChild('postgres', 0, process.execPath, [...serviceNodeOptions, compiledPath('tools/dev/postgres.ts')], {
     env: {
       ...process.env,
       EMBEDDED_POSTGRES_DIR: databaseDir,
@@ -320,7 +311,8 @@ async function ensurePostgres(): Promise<string> {
  */
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
   if (phase !== 'running') return;
-  const child = spawnChild(name, tier, process.execPath, [...nodeOptions, compiled(script)], {
+  // Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this.
+  const child = spawnChild(name, tier, process.execPath, [...serviceNodeOptions, compiledPath(script)], {
     env: { ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
   });
   // Not `pipe`: a dozen children piping into one stream would each add listeners to it.

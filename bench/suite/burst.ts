@@ -27,12 +27,17 @@ async function submitRound(system: RunningSystem, events: EventClock, first: num
     while (next < total) {
       const person = generatedPerson(first + ++next);
       const at = performance.now();
-      const created = await client.call('intake', 'POST', '/v1/requests', {
-        applicationId: 'demo-sandbox',
-        duration: '30m',
-        justification: 'burst benchmark',
-        requester: person.email,
-      });
+      const created = await client
+        .call('intake', 'POST', '/v1/requests', {
+          applicationId: 'demo-sandbox',
+          duration: '30m',
+          justification: 'burst benchmark',
+          requester: person.email,
+        })
+        .catch((error: unknown) => {
+          const intake = system.services.intake;
+          throw new Error(`intake did not answer (${String(error)}); exit ${intake.child.exitCode}: ${intake.output().slice(-2000)}`);
+        });
       if (created.status !== 202) throw new Error(`a request was answered ${created.status}: ${JSON.stringify(created.body)}`);
       submittedAt.set(created.body.id, at);
     }

@@ -36,7 +36,9 @@ async function submitRound(system: RunningSystem, events: EventClock, first: num
         })
         .catch((error: unknown) => {
           const intake = system.services.intake;
-          throw new Error(`intake did not answer (${String(error)}: ${String((error as { cause?: unknown }).cause)}); exit ${intake.child.exitCode}: ${intake.output().slice(-2000)}`);
+          throw new Error(
+            `intake did not answer (${String(error)}: ${String((error as { cause?: unknown }).cause)}); exit ${intake.child.exitCode}: ${intake.output().slice(-2000)}`,
+          );
         });
       if (created.status !== 202) throw new Error(`a request was answered ${created.status}: ${JSON.stringify(created.body)}`);
       submittedAt.set(created.body.id, at);

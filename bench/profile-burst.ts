@@ -59,7 +59,7 @@ for (const file of readdirSync(folder).filter((f) => f.endsWith('.0.001.cpuprofi
   let t = 0;
   const times = profile.timeDeltas.map((d) => (t += d));
   // Start-up ends with the last module the loader compiled.
-  const startUp = profile.samples.reduce((end, s, i) => (/esm\/hooks|cjs\/loader/.test(byId.get(s)!.callFrame.url) ? times[i] : end), 0);
+  const startUp = profile.samples.reduce((end, s, i) => (/modules\/(esm|cjs)\//.test(byId.get(s)!.callFrame.url) ? times[i] : end), 0);
   const places = new Map<string, number>();
   let busy = 0;
   profile.samples.forEach((s, i) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { serviceNames, startSystem, type RunningSystem, type ServiceName } from '../../e2e/support/system.js';
+import { build } from '../../tools/dev/build.js';
 
 /** CPU time a process has used, in milliseconds (user + system from /proc; Linux counts in 10 ms ticks). */
 export function cpuMs(pid: number): number {
@@ -72,15 +73,18 @@ export class EventClock {
 }
 
 /**
- * The whole system as `npm start` runs it (every service its own process, default loop ticks, info
- * logs) against the real NATS, Postgres and the simulator, with a bus connection for watching events.
+ * The whole system as `npm start` runs it (every service its own process, compiled into `dist/` and
+ * run with `npm start`'s Node flags, default loop ticks, info logs) against the real NATS, Postgres
+ * and the simulator, with a bus connection for watching events.
  */
 export async function startBenchSystem(
   name: string,
   options: Parameters<typeof startSystem>[2] = {},
 ): Promise<{ system: RunningSystem; nc: NatsConnection; stop(): Promise<void> }> {
   // startSystem shortens the scheduler's and revocation loop's ticks for tests; a benchmark runs the defaults.
-  const system = await startSystem(name, { SCHEDULER_TICK_MS: '1000', REVOKE_TICK_MS: '1000' }, options);
+  // As `npm start`: compiled first (nothing to do when no source changed since the last compile).
+  await build();
+  const system = await startSystem(name, { SCHEDULER_TICK_MS: '1000', REVOKE_TICK_MS: '1000' }, { ...options, compiled: true });
   const nc = await connect({ servers: system.natsUrl, name: 'bench' });
   return {
     system,

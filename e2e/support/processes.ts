@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compiledPath, serviceEnvironment, serviceNodeOptions } from '../../tools/dev/node-options.js';
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,11 +17,28 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
+/** How a service is started: from source through the run-time transpiler (tests), or compiled as `npm start` runs it (benchmarks). */
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Runs `dist/` (tools/dev/build.ts must have compiled it) with `npm start`'s Node flags. */
+  compiled?: boolean;
+}
+
+/** The command line of a service: from source, or compiled as `npm start` runs it. */
+function serviceArgs(name: string, compiled: boolean): string[] {
+  const main = `apps/${name}/src/main.ts`;
+  return compiled ? [...serviceNodeOptions, compiledPath(main)] : ['--import', '@swc-node/register/esm-register', main];
+}
+
 /** Starts `apps/<name>/src/main.ts` and waits until it logs the URL it listens on. */
-export function startService(name: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${name}/src/main.ts`], {
+export function startService(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  { timeoutMs = 60_000, compiled = false }: StartOptions = {},
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, serviceArgs(name, compiled), {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...(compiled ? serviceEnvironment : {}), ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

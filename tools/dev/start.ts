@@ -15,22 +15,9 @@ import { clearStalePidFile, pidInFile, processRuns, readSupervisorRecord, writeS
 import { RestartPolicy } from './restart-policy.js';
 import { SignalPolicy } from './signal-policy.js';
 import { buildWebAppIfStale } from './web-build.js';
+import { compiledPath, serviceEnvironment, serviceNodeOptions } from './node-options.js';
 
 const root = repositoryRoot;
-/** Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this. */
-const compiled = (source: string) => `dist/${source.replace(/\.ts$/, '.js')}`;
-/**
- * `--optimize-for-size` has V8 favour memory over speed: a young generation of 1 MiB a semi-space (V8
- * sizes it by the machine's memory otherwise, up to 64 MiB on a large one, and an idle service keeps
- * it resident), a heap kept closer to what is live, bytecode flushed sooner. It saves 20–35 MiB a
- * service over `--max-semi-space-size=8` for about a fifth more CPU per request; a control plane
- * idles most of the time. glibc's malloc keeps an arena per thread that ran it; two are enough for a
- * service (MALLOC_ARENA_MAX, a few MiB each). Source maps are off (they cost ~20 MiB a service, for
- * every library that ships one): stack traces name the compiled files, which read like the sources;
- * `NODE_OPTIONS=--enable-source-maps` turns them on. See docs/PERFORMANCE.md.
- */
-const nodeOptions = ['--optimize-for-size'];
-const mallocArenas = '2';
 const services = [
   { name: 'intake', port: 3000 },
   { name: 'approval', port: 3001 },
@@ -299,7 +286,7 @@ async function ensureNats(): Promise<Bus> {
 async function ensurePostgres(): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   if (phase !== 'running') throw new StoppingError('stopped before Postgres started');
-  const child = spawnChild('postgres', 0, process.execPath, [...nodeOptions, compiled('tools/dev/postgres.ts')], {
+  const child = spawnChild('postgres', 0, process.execPath, [...serviceNodeOptions, compiledPath('tools/dev/postgres.ts')], {
     env: {
       ...process.env,
       EMBEDDED_POSTGRES_DIR: databaseDir,
@@ -324,8 +311,9 @@ async function ensurePostgres(): Promise<string> {
  */
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
   if (phase !== 'running') return;
-  const child = spawnChild(name, tier, process.execPath, [...nodeOptions, compiled(script)], {
-    env: { MALLOC_ARENA_MAX: mallocArenas, ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
+  // Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this.
+  const child = spawnChild(name, tier, process.execPath, [...serviceNodeOptions, compiledPath(script)], {
+    env: { ...serviceEnvironment, ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
   });
   // Not `pipe`: a dozen children piping into one stream would each add listeners to it.
   child.stdout!.on('data', (chunk: Buffer) => out.write(chunk));

@@ -6,6 +6,8 @@ import { CreateAuditEvents1764000000100 } from './migrations/1764000000100-creat
 import { RequesterCanonicalIndex1764000000200 } from './migrations/1764000000200-requester-canonical-index.js';
 import { EvidenceAndProjections1764000000300 } from './migrations/1764000000300-evidence-and-projections.js';
 import { TimeWindowIndexes1764000000400 } from './migrations/1764000000400-time-window-indexes.js';
+import { GrantsProjection1764000000500 } from './migrations/1764000000500-grants-projection.js';
+import { RefusedAuditorQueries1764000000600 } from './migrations/1764000000600-refused-auditor-queries.js';
 
 /** Audit: the append-only, hash-chained store of every access event and its query API. */
 export const auditService: ServiceDefinition<typeof auditEnvSchema> = {
@@ -19,6 +21,8 @@ export const auditService: ServiceDefinition<typeof auditEnvSchema> = {
     RequesterCanonicalIndex1764000000200,
     EvidenceAndProjections1764000000300,
     TimeWindowIndexes1764000000400,
+    GrantsProjection1764000000500,
+    RefusedAuditorQueries1764000000600,
   ],
   // The tables belong to DATABASE_OWNER_URL's role; the service's own may only insert and select the evidence.
   owner: { url: (config) => (config as AuditConfig).DATABASE_OWNER_URL, grant: grantWriter },

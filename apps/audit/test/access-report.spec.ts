@@ -11,9 +11,16 @@ import {
 } from '@jit/events';
 import { sampleData } from '@jit/events/testing';
 import { readStoredEvent } from '../src/records/stored-event.js';
-import { accessPeriods, toCsv, type AccessPeriod } from '../src/queries/access-report.js';
+import { evolveGrant, grantsProjection, type GrantRow, type HeldGrant } from '../src/projections/grants.js';
+import { periodOf, toCsv, type AccessPeriod } from '../src/queries/access-report.js';
 
 const requestId = '0b6f5d1e-2c1a-4c55-9d0e-6f3f1e2a7b10';
+
+/** The report's periods of some events, as the `grants` projection folds them. */
+function accessPeriods(events: readonly AccessEvent[]): AccessPeriod[] {
+  const grant = events.reduce<GrantRow | undefined>((row, event, i) => evolveGrant(row, event, i + 1), undefined);
+  return grant && grantsProjection.isRow!(grant) ? [periodOf(grant as HeldGrant)] : [];
+}
 
 /** An event as the audit store keeps it: plain JSON, in the version it was written in. */
 function stored(draft: EventDraft, at: string): Record<string, unknown> {
@@ -69,7 +76,7 @@ describe('access report', () => {
 
     const events: AccessEvent[] = rows.map((row) => readStoredEvent(row, registry));
 
-    expect(accessPeriods(events, {})).toEqual([
+    expect(accessPeriods(events)).toEqual([
       {
         requestId,
         requester: 'alice@example.com',
@@ -99,7 +106,7 @@ describe('access report', () => {
       event({ type: 'granted', data: sampleData.granted }),
     ];
 
-    const [period] = accessPeriods(events, {});
+    const [period] = accessPeriods(events);
 
     expect(period).toMatchObject({ requestedVia: 'api_key:portal', approvedVia: ['api_key:approvals-bot', 'slack'] });
     expect(toCsv([period]).split('\r\n')[1]).toContain(',api_key:portal,api_key:approvals-bot slack,');

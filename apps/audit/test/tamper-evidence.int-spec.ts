@@ -1,6 +1,8 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ApiKeyStore } from '@jit/platform';
 import { createEvent, ManualClock, type AccessEvent, type EventType } from '@jit/events';
 import { connectTestNats, deleteTopology, publish, sampleData, sampleEvent, waitFor } from '@jit/events/testing';
 import { checkpointPayload } from '../src/chain/checkpoints.js';
@@ -279,5 +281,65 @@ describe('lingering grants and recorded queries', () => {
       expect.objectContaining({ route: 'GET /v1/audit/requests/:id/timeline', query: { query: {}, params: { id: requestId } } }),
     ]);
     expect(Date.now() - rows[0].asked_at.getTime()).toBeLessThan(60_000);
+  });
+
+  const queriesAbout = async (marker: string): Promise<any[]> =>
+    (
+      await bed.owner.query(
+        `SELECT who, via, route, query, asked_at, refusal FROM audit.auditor_queries WHERE query::text LIKE $1 ORDER BY id`,
+        [`%${marker}%`],
+      )
+    ).rows;
+
+  it('records a query refused with a 400: who asked what, when, and why', async () => {
+    const requestId = randomUUID();
+    const answer = await bed.get(`/v1/audit/events?requestId=${requestId}&type=teleported`);
+    expect(answer.status).toBe(400);
+
+    const rows = await queriesAbout(requestId);
+    // Asked (recorded before the route ran), then refused by the route, with the reason the caller was given.
+    expect(rows).toEqual([
+      expect.objectContaining({ who: 'apikey:demo', route: 'GET /v1/audit/events', refusal: null }),
+      expect.objectContaining({
+        who: 'apikey:demo',
+        via: 'api_key:demo',
+        route: 'GET /v1/audit/events',
+        query: { query: { requestId, type: 'teleported' }, params: {} },
+        refusal: { status: 400, reason: answer.body.error.message },
+      }),
+    ]);
+    expect(answer.body.error.message).toMatch(/^type: /);
+    expect(Date.now() - rows[1].asked_at.getTime()).toBeLessThan(60_000);
+  });
+
+  it('records a query refused with a 403: a key without audit:read, and a person who is not an auditor', async () => {
+    const owner = new DataSource({ type: 'postgres', url: bed.service.databaseUrl });
+    await owner.initialize();
+    const { secret } = await new ApiKeyStore(owner).create(
+      { name: 'requests-reader', owner: 'ops@example.com', scopes: ['requests:read'] },
+      'test',
+      new Date(),
+    );
+    await owner.destroy();
+    const requestId = randomUUID();
+    const path = `/v1/audit/requests/${requestId}/timeline`;
+    const withoutScope = await fetch(`${bed.service.url}${path}`, { headers: { authorization: `Bearer ${secret}` } });
+    const notAuditor = await fetch(`${bed.service.url}${path}`, {
+      headers: { authorization: `Bearer ${apiKey}`, 'on-behalf-of': 'alice@example.com' },
+    });
+    expect([withoutScope.status, notAuditor.status]).toEqual([403, 403]);
+
+    const refused = (status: number, who: string, via: string, reason: RegExp) =>
+      expect.objectContaining({
+        who,
+        via,
+        route: 'GET /v1/audit/requests/:id/timeline',
+        query: { query: {}, params: { id: requestId } },
+        refusal: { status, reason: expect.stringMatching(reason) },
+      });
+    expect(await queriesAbout(requestId)).toEqual([
+      refused(403, 'apikey:requests-reader', 'api_key:requests-reader', /needs scope audit:read/),
+      refused(403, 'alice@example.com', 'api_key:demo', /^alice@example.com is not an auditor/),
+    ]);
   });
 });

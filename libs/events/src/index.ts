@@ -44,6 +44,7 @@ export * from './nest/on-event.js';
 export * from './nest/jetstream.server.js';
 export * from './database.js';
 export * from './schema.js';
+export * from './entity-rows.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './nest/events.module.js';

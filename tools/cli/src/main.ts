@@ -17,7 +17,7 @@ const usage = `usage: npm run jit -- <command>
                                      against the stream (missing ranges) and its latest signed checkpoint
   checkpoint export                  every signed checkpoint of the audit chain, with its public key
   replay --projection <name> [--from-seq <N>]
-                                     rebuild an audit projection (requests) from the stream into a fresh
+                                     rebuild an audit projection (requests, grants) from the stream into a fresh
                                      table and swap it in; the service keeps answering meanwhile
   keys create --name <name> --owner <login> --scopes <scope,...> [--expires <ISO date-time>] [--by <who>]
                                      create an API key; its secret is printed this once

@@ -5,7 +5,7 @@ export const EVIDENCE_TABLES = ['audit_events', 'checkpoints', 'auditor_queries'
 
 /**
  * Gives the audit service's own role what it needs and nothing more: INSERT and SELECT on the
- * evidence; the `requests` projection (rebuilt from the events at will) to keep up to date; the
+ * evidence; the `requests` and `grants` projections (rebuilt from the events at will) to keep up to date; the
  * outbox the platform's relay polls (audit publishes nothing); reading API keys and stamping their
  * last use. It owns nothing, so it cannot drop a trigger, alter or truncate a table. Run by the
  * owner at every start, after the migrations; granting again is a no-op.
@@ -20,7 +20,7 @@ export async function grantWriter(owner: DataSource, role: string): Promise<void
   const statements = [
     `GRANT USAGE ON SCHEMA audit TO ${quoted}`,
     `GRANT SELECT, INSERT ON ${EVIDENCE_TABLES.map((t) => `audit.${t}`).join(', ')} TO ${quoted}`,
-    `GRANT SELECT, INSERT, UPDATE ON audit.requests TO ${quoted}`,
+    `GRANT SELECT, INSERT, UPDATE ON audit.requests, audit.grants TO ${quoted}`,
     `GRANT SELECT, UPDATE ON audit.outbox TO ${quoted}`,
     `GRANT SELECT ON audit.migrations TO ${quoted}`,
     `GRANT USAGE ON ALL SEQUENCES IN SCHEMA audit TO ${quoted}`,

@@ -4,13 +4,18 @@ import type pg from 'pg';
 import { decodeEvent, type Topology } from '@jit/events';
 import { sqlOfClient } from '../records/sql.js';
 import { readStoredEvent } from '../records/stored-event.js';
-import { applyToRequests, evolveRequest, upsertRows, type RequestRow } from './requests.js';
+import { grantsProjection } from './grants.js';
+import { applyEvent, isRowOf, upsertRows, type Projection, type ProjectionRow } from './projection.js';
+import { requestsProjection } from './requests.js';
 
 /** The projections a replay can rebuild, by name. */
-export const projections = { requests: { table: 'audit.requests' } } as const;
+export const projections = { requests: requestsProjection, grants: grantsProjection } as const;
 
 /** A projection's name. */
 export type ProjectionName = keyof typeof projections;
+
+/** Every projection, as the recorder folds each event into them. */
+export const projectionList: Projection<ProjectionRow>[] = Object.values(projections) as Projection<ProjectionRow>[];
 
 /** How far a replay has read. */
 export interface ReplayProgress {
@@ -52,7 +57,8 @@ export async function replayProjection(
   topology: Topology,
   options: { projection: ProjectionName; fromSeq?: number; onProgress?: (progress: ReplayProgress) => void },
 ): Promise<ReplayResult> {
-  const { table } = projections[options.projection];
+  const projection = projections[options.projection] as Projection<ProjectionRow>;
+  const { table } = projection;
   const started = performance.now();
   const jsm = await jetstreamManager(nc);
   const { state } = await jsm.streams.info(topology.stream);
@@ -61,7 +67,7 @@ export async function replayProjection(
   const sql = sqlOfClient(client);
   await sql(`CREATE TABLE ${fresh} (LIKE ${table} INCLUDING ALL)`);
   try {
-    const rows = new Map<string, RequestRow>();
+    const rows = new Map<string, ProjectionRow>();
     let events = 0;
     if (state.messages > 0 && fromSeq <= state.last_seq) {
       const consumer = await jetstream(nc).consumers.get(topology.stream, {
@@ -76,7 +82,7 @@ export async function replayProjection(
         if (decoded.ok) {
           const { requestId } = decoded.event;
           const row = rows.get(requestId);
-          if (!row || row.last_seq < message.seq) rows.set(requestId, evolveRequest(row, decoded.event, message.seq));
+          if (!row || row.last_seq < message.seq) rows.set(requestId, projection.evolve(row, decoded.event, message.seq));
         }
         events++;
         if (options.onProgress && (events - reported >= 1000 || message.seq >= state.last_seq)) {
@@ -92,9 +98,9 @@ export async function replayProjection(
       }
       await messages.close();
     }
-    const all = [...rows.values()];
-    for (let i = 0; i < all.length; i += BATCH_ROWS) await upsertRows(sql, fresh, all.slice(i, i + BATCH_ROWS));
-    const caughtUp = await swapIn(client, table, fresh, state.last_seq);
+    const all = [...rows.values()].filter((row) => isRowOf(projection, row));
+    for (let i = 0; i < all.length; i += BATCH_ROWS) await upsertRows(sql, projection, fresh, all.slice(i, i + BATCH_ROWS));
+    const caughtUp = await swapIn(client, projection, fresh, state.last_seq);
     const seconds = (performance.now() - started) / 1000;
     return {
       projection: options.projection,
@@ -113,8 +119,9 @@ export async function replayProjection(
 }
 
 /** Catches the fresh table up with what the service recorded after `lastSeq`, then swaps it in; answers how many events it folded. */
-async function swapIn(client: pg.Client, table: string, fresh: string, lastSeq: number): Promise<number> {
+async function swapIn(client: pg.Client, projection: Projection<ProjectionRow>, fresh: string, lastSeq: number): Promise<number> {
   const sql = sqlOfClient(client);
+  const { table } = projection;
   const [schema, name] = table.split('.');
   await sql('BEGIN');
   try {
@@ -124,7 +131,9 @@ async function swapIn(client: pg.Client, table: string, fresh: string, lastSeq: 
       `SELECT event, stream_seq FROM ${schema}.audit_events WHERE stream_seq > $1 ORDER BY stream_seq`,
       [lastSeq],
     );
-    for (const { event, stream_seq } of recorded) await applyToRequests(sql, fresh, readStoredEvent(event), Number(stream_seq));
+    const events = `${schema}.audit_events`;
+    for (const { event, stream_seq } of recorded)
+      await applyEvent(sql, projection, readStoredEvent(event), Number(stream_seq), { table: fresh, events });
     const grants = await sql<{ grantee: string; privileges: string }>(
       `SELECT grantee, string_agg(privilege_type, ', ') AS privileges FROM information_schema.role_table_grants
        WHERE table_schema = $1 AND table_name = $2 AND grantee <> current_user GROUP BY grantee`,

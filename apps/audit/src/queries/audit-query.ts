@@ -29,6 +29,9 @@ export const PositionCursor = z.object({ position: z.number().int().nonnegative(
 /** Where a page of a timeline ends: the stream sequence of its last event. */
 export const StreamSeqCursor = z.object({ streamSeq: z.number().int().nonnegative() });
 
+/** The key an access report's pages follow: the grant's time, then its request. */
+export const GrantCursor = z.object({ grantedAt: z.iso.datetime(), requestId: z.string().min(1) });
+
 /** Parsed filters of an events query. */
 export type EventQuery = z.infer<typeof EventQuerySchema>;
 

@@ -1,4 +1,17 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards, UseInterceptors, Headers } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  Headers,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -23,12 +36,12 @@ import { checkpointHead, CheckpointSigner, listCheckpoints, type SignedCheckpoin
 import { checkStore, type StoreChecks } from '../chain/store-verification.js';
 import { jetStreamView } from '../chain/stream-view.js';
 import { CHAIN_START, verifyRun, type ChainVerification } from '../chain/verify.js';
-import { AuditorQueryLog } from '../evidence/auditor-queries.interceptor.js';
+import { AuditorQueryLog, AuditorRefusals } from '../evidence/auditor-queries.js';
 import type { RequestRow } from '../projections/requests.js';
 import { sqlOf } from '../records/sql.js';
 import { LingeringGrants } from './lingering.js';
 import type { AuditRecord } from '../records/audit-record.js';
-import { accessPeriods, AccessReportQuerySchema, toCsv, type AccessPeriod } from './access-report.js';
+import { AccessReportQuerySchema, periodOf, toCsv, type AccessPeriod } from './access-report.js';
 import { EventQuerySchema, PageQuerySchema, PositionCursor, VerifyQuerySchema } from './audit-query.js';
 import { AuditRepository } from './audit.repository.js';
 import { EVENT_EXAMPLE } from './audit.examples.js';
@@ -41,6 +54,7 @@ const RequestIdSchema = z.string().min(1).max(200);
 @RequireScope('audit:read')
 @UseGuards(AuditorsOnly)
 @UseInterceptors(AuditorQueryLog)
+@UseFilters(AuditorRefusals)
 export class AuditController {
   constructor(
     private readonly store: AuditRepository,
@@ -65,8 +79,7 @@ export class AuditController {
 
   /**
    * Who held access when, as JSON or (with `format=csv` or `Accept: text/csv`) as CSV, one page of
-   * grants at a time (a page may hold fewer periods than `limit` when the time window leaves some
-   * out). Pages follow the grants in chain order, periods within a page by grant time; the next
+   * grants at a time, by grant time (then request id), read from the `grants` projection; the next
    * page's cursor is `nextCursor` in JSON and the `X-Next-Cursor` header in CSV.
    */
   @ApiRoute({
@@ -83,7 +96,7 @@ export class AuditController {
   ): Promise<void> {
     const query = parseInput(AccessReportQuerySchema, raw, { where: '(query)' });
     const page = await this.store.reportPage(query, query);
-    const periods: AccessPeriod[] = accessPeriods(page.events, query, page.grantIds);
+    const periods: AccessPeriod[] = page.items.map(periodOf);
     const csv = query.format === 'csv' || (query.format === undefined && accept?.includes('text/csv'));
     if (csv) {
       if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@jit/events';
 import { SERVICE_CONFIG } from '@jit/platform';
 import type { AuditConfig } from '../audit.config.js';
-import { rowOf, type RequestRow } from '../projections/requests.js';
+import { rowOf } from '../projections/projection.js';
+import { requestsProjection, type RequestRow } from '../projections/requests.js';
 
 /** Where the gauge reads from: the latest service instance of the process. */
 let countNow: (() => Promise<number>) | undefined;
@@ -42,6 +43,6 @@ export class LingeringGrants implements OnModuleInit {
       `SELECT * FROM audit.requests WHERE status = 'granted' AND expires_at < $1 ORDER BY expires_at LIMIT 1000`,
       [before.toISOString()],
     );
-    return rows.map(rowOf);
+    return rows.map((row: Record<string, unknown>) => rowOf(requestsProjection, row));
   }
 }

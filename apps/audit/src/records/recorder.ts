@@ -2,13 +2,14 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { Clock, EventContext, OnEvent, eventTypes, tableOf, type AccessEvent, type EventType } from '@jit/events';
 import { GENESIS_HASH, linkHash } from '../chain/hash.js';
-import { applyToRequests } from '../projections/requests.js';
+import { projectionList } from '../projections/replay.js';
+import { applyEvent } from '../projections/projection.js';
 import { sqlOf } from './sql.js';
 
 /**
  * Appends every access event to the hash-chained store, exactly once (the inbox drops redeliveries).
  * It keeps the envelope as published, not as upcast for handlers: the chain covers what was on the stream.
- * The `requests` projection folds the upcast event in the same transaction.
+ * The projections (`requests`, `grants`) fold the upcast event in the same transaction.
  */
 @Controller()
 export class Recorder {
@@ -50,7 +51,7 @@ export class Recorder {
         hash,
       ],
     );
-    await applyToRequests(sqlOf(manager), tableOf(manager, 'requests'), event, delivery.streamSeq);
+    for (const projection of projectionList) await applyEvent(sqlOf(manager), projection, event, delivery.streamSeq, { events: table });
   }
 }
 

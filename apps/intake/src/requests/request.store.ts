@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { announce, workChannel, type StateChange, type StateStore } from '@jit/events';
+import { announce, EntityRows, workChannel, type StateChange, type StateStore } from '@jit/events';
 import { sameState, type RequestState, type RequestStatus } from './request.decider.js';
 import { RequestRecord, columnsOf, stateOf } from './request.entity.js';
 
@@ -9,10 +9,16 @@ const settledStatuses: ReadonlySet<RequestStatus> = new Set(['denied', 'cancelle
 /** The NOTIFY channel on which every committed change of a request is announced, for the callers waiting on one. */
 export const REQUEST_CHANGES = 'request_changed';
 
-/** Keeps each request's state in its `requests` row, and announces each change when it commits. */
+/**
+ * Keeps each request's state in its `requests` row, and announces each change when it commits. Every
+ * submission and every event of a request passes here, so it writes its SQL itself (`EntityRows`):
+ * TypeORM's query builder was a fifth of intake's CPU in a burst.
+ */
 export class RequestStore implements StateStore<RequestState> {
+  private readonly rows = new EntityRows(RequestRecord);
+
   async load(manager: EntityManager, requestId: string): Promise<RequestState> {
-    const record = await manager.findOne(RequestRecord, { where: { id: requestId }, lock: { mode: 'pessimistic_write' } });
+    const record = await this.rows.lockOne(manager, 'id', requestId);
     return record ? stateOf(record) : { recorded: false };
   }
 
@@ -21,16 +27,10 @@ export class RequestStore implements StateStore<RequestState> {
     if (before.recorded) {
       // Only ever cleared: a late `granted` after a cancel shows the access but takes no slot back, so it cannot clash.
       const slot = settledStatuses.has(next.status) ? { holdsOpenSlot: false } : {};
-      await manager.update(RequestRecord, { id: requestId }, { ...columnsOf(next), ...slot, updatedAt: now });
+      await this.rows.update(manager, 'id', requestId, { ...columnsOf(next), ...slot, updatedAt: now });
     } else {
       // A submission claims the open slot itself (SubmissionReplay.claim); a replayed `requested` never does, so it cannot clash.
-      await manager.insert(RequestRecord, {
-        id: requestId,
-        idempotencyKey: null,
-        holdsOpenSlot: false,
-        updatedAt: now,
-        ...columnsOf(next),
-      });
+      await this.rows.insert(manager, { id: requestId, idempotencyKey: null, holdsOpenSlot: false, updatedAt: now, ...columnsOf(next) });
     }
     await announce(manager, workChannel(manager, REQUEST_CHANGES));
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { EntityRows } from '@jit/events';
 import { ConflictError } from '@jit/platform';
 import { RequestRecord } from './request.entity.js';
 import type { SubmitInput } from './request.input.js';
@@ -18,6 +19,8 @@ const ONE_OPEN_PER_APPLICATION = 'requests_one_open_per_application';
  */
 @Injectable()
 export class SubmissionReplay {
+  private readonly rows = new EntityRows(RequestRecord);
+
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** The answer an earlier submission with this key got, if there was one. */
@@ -56,7 +59,7 @@ export class SubmissionReplay {
    * this fail with a unique violation, and the whole submission rolls back.
    */
   async claim(manager: EntityManager, requestId: string, idempotencyKey: string | undefined): Promise<void> {
-    await manager.update(RequestRecord, { id: requestId }, { holdsOpenSlot: true, ...(idempotencyKey ? { idempotencyKey } : {}) });
+    await this.rows.update(manager, 'id', requestId, { holdsOpenSlot: true, ...(idempotencyKey ? { idempotencyKey } : {}) });
   }
 }
 

@@ -93,7 +93,17 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** The 403 of a key without the scope something needs; it names the scope. */
+/** The 403 of a key without the scope something needs; it names the scope, and carries the key's name for a route that records refusals. */
+export class MissingScopeError extends ForbiddenError {
+  constructor(
+    readonly apiKey: string,
+    what: string,
+    scope: Scope,
+  ) {
+    super(`API key "${apiKey}" may not do this: ${what} needs scope ${scope}`, { scope });
+  }
+}
+
 function missingScope(key: ApiKey, what: string, scope: Scope): ForbiddenError {
-  return new ForbiddenError(`API key "${key.name}" may not do this: ${what} needs scope ${scope}`, { scope });
+  return new MissingScopeError(key.name, what, scope);
 }

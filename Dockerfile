@@ -28,7 +28,7 @@ COPY apps/web apps/web
 RUN npx vite build --config apps/web/vite.config.ts
 
 FROM node:24-slim AS runtime
-# Memory over speed for idle control-plane services: see tools/dev/start.ts and docs/PERFORMANCE.md.
+# Two malloc arenas are enough for a service: see tools/dev/node-options.ts and docs/PERFORMANCE.md.
 ENV NODE_ENV=production HOST=0.0.0.0 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
@@ -40,12 +40,12 @@ USER node
 FROM runtime AS intake
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--optimize-for-size", "dist/apps/intake/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/apps/intake/src/main.js"]
 
 FROM runtime AS approval
 EXPOSE 3001
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3001/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--optimize-for-size", "dist/apps/approval/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/apps/approval/src/main.js"]
 
 FROM runtime AS provisioner
 EXPOSE 3002
@@ -55,14 +55,14 @@ CMD ["node", "--optimize-for-size", "dist/apps/provisioner/src/main.js"]
 FROM runtime AS scheduler
 EXPOSE 3003
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3003/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--optimize-for-size", "dist/apps/scheduler/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/apps/scheduler/src/main.js"]
 
 FROM runtime AS audit
 EXPOSE 3004
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3004/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--optimize-for-size", "dist/apps/audit/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/apps/audit/src/main.js"]
 
 FROM runtime AS vendor-sim
 EXPOSE 4010
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:4010/_sim/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--optimize-for-size", "dist/tools/vendor-sim/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/tools/vendor-sim/src/main.js"]

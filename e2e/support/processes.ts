@@ -27,7 +27,7 @@ export interface StartOptions {
 /** The command line of a service: from source, or compiled as `npm start` runs it. */
 function serviceArgs(name: string, compiled: boolean): string[] {
   const main = `apps/${name}/src/main.ts`;
-  return compiled ? [...serviceNodeOptions, compiledPath(main)] : ['--import', '@swc-node/register/esm-register', main];
+  return compiled ? [...serviceNodeOptions(name), compiledPath(main)] : ['--import', '@swc-node/register/esm-register', main];
 }
 
 /** Starts `apps/<name>/src/main.ts` and waits until it logs the URL it listens on. */

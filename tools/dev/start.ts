@@ -286,7 +286,7 @@ async function ensureNats(): Promise<Bus> {
 async function ensurePostgres(): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   if (phase !== 'running') throw new StoppingError('stopped before Postgres started');
-  const child = spawnChild('postgres', 0, process.execPath, [...serviceNodeOptions, compiledPath('tools/dev/postgres.ts')], {
+  const child = spawnChild('postgres', 0, process.execPath, [...serviceNodeOptions('postgres'), compiledPath('tools/dev/postgres.ts')], {
     env: {
       ...process.env,
       EMBEDDED_POSTGRES_DIR: databaseDir,
@@ -312,7 +312,7 @@ async function ensurePostgres(): Promise<string> {
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, tier: number, policy = new RestartPolicy()): void {
   if (phase !== 'running') return;
   // Every child runs the compiled JavaScript that `npm start` built (tools/dev/build.ts) just before this.
-  const child = spawnChild(name, tier, process.execPath, [...serviceNodeOptions, compiledPath(script)], {
+  const child = spawnChild(name, tier, process.execPath, [...serviceNodeOptions(name), compiledPath(script)], {
     env: { ...serviceEnvironment, ...process.env, LOG_LEVEL: env.LOG_LEVEL, ...childEnv },
   });
   // Not `pipe`: a dozen children piping into one stream would each add listeners to it.

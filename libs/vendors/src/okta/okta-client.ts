@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import okta from '@okta/okta-sdk-nodejs';
+import type okta from '@okta/okta-sdk-nodejs';
 import { backoffDelay } from '@jit/events';
 import { VendorRejectedError, VendorUnavailableError, isRejection, statusOf } from '../vendor-errors.js';
 import { oktaRateBudget, type OktaRateBudget } from './rate-budget.js';
@@ -44,28 +44,37 @@ type OktaRequest = Parameters<okta.RequestExecutor['fetch']>[0];
 type OktaResponse = Awaited<ReturnType<okta.RequestExecutor['fetch']>>;
 
 /**
- * Every HTTP request of a client, each page of a listing included: it waits for the org's rate
+ * Loads the SDK and builds its client, with the adapter's first call rather than at start: the SDK
+ * loads every generated API and model class (some 40 MiB of an idle service's memory and most of its
+ * start-up, docs/PERFORMANCE.md), which a service that has not called Okta yet has no use for.
+ * Every HTTP request of the client, each page of a listing included, waits for the org's rate
  * budget, runs with a timeout, and tells the budget what Okta answered. Retries are left to
  * `OktaClient` (the SDK's default executor retries 429s for up to a whole window).
  */
-class BudgetedRequestExecutor extends okta.RequestExecutor {
-  constructor(
-    private readonly budget: OktaRateBudget,
-    private readonly settings: { timeoutMs: number; maxWaitMs: number },
-  ) {
-    super();
-  }
-
-  override async fetch(request: OktaRequest): Promise<OktaResponse> {
-    const ticket = await this.budget.take(this.settings.maxWaitMs);
-    let response: OktaResponse | undefined;
-    try {
-      response = await super.fetch({ ...request, timeout: this.settings.timeoutMs } as OktaRequest);
-      return response;
-    } finally {
-      this.budget.settle(ticket, response && readRateLimit(response.headers, response.status, Date.now()));
+async function createSdkClient(options: OktaClientOptions): Promise<okta.Client> {
+  const { default: sdk } = await import('@okta/okta-sdk-nodejs');
+  const budget = oktaRateBudget(options.orgUrl);
+  const settings = { timeoutMs: options.timeoutMs ?? 10_000, maxWaitMs: options.maxWaitMs ?? 5000 };
+  class BudgetedRequestExecutor extends sdk.RequestExecutor {
+    override async fetch(request: OktaRequest): Promise<OktaResponse> {
+      const ticket = await budget.take(settings.maxWaitMs);
+      let response: OktaResponse | undefined;
+      try {
+        response = await super.fetch({ ...request, timeout: settings.timeoutMs } as OktaRequest);
+        return response;
+      } finally {
+        budget.settle(ticket, response && readRateLimit(response.headers, response.status, Date.now()));
+      }
     }
   }
+  return new sdk.Client({
+    orgUrl: options.orgUrl,
+    token: options.token,
+    authorizationMode: 'SSWS',
+    requestExecutor: new BudgetedRequestExecutor(),
+    // The SDK caches GETs by URL with no expiry; managers and memberships must be fresh on every call.
+    cacheMiddleware: null,
+  });
 }
 
 /**
@@ -78,32 +87,30 @@ class BudgetedRequestExecutor extends okta.RequestExecutor {
  * operator's fix) are rethrown as the SDK reported them, without retrying.
  */
 export class OktaClient {
-  private readonly client: okta.Client;
+  private sdkClient?: Promise<okta.Client>;
   private readonly maxRetries: number;
   private readonly baseDelayMs: number;
   private readonly maxWaitMs: number;
 
-  constructor(options: OktaClientOptions) {
-    this.client = new okta.Client({
-      orgUrl: options.orgUrl,
-      token: options.token,
-      authorizationMode: 'SSWS',
-      requestExecutor: new BudgetedRequestExecutor(oktaRateBudget(options.orgUrl), {
-        timeoutMs: options.timeoutMs ?? 10_000,
-        maxWaitMs: options.maxWaitMs ?? 5000,
-      }),
-      // The SDK caches GETs by URL with no expiry; managers and memberships must be fresh on every call.
-      cacheMiddleware: null,
-    });
+  constructor(private readonly options: OktaClientOptions) {
     this.maxRetries = options.maxRetries ?? 3;
     this.baseDelayMs = options.baseDelayMs ?? 250;
     this.maxWaitMs = options.maxWaitMs ?? 5000;
   }
 
+  /** The SDK's client, built with the first call (a failed load is tried again with the next). */
+  private get client(): Promise<okta.Client> {
+    this.sdkClient ??= createSdkClient(this.options).catch((error: unknown) => {
+      this.sdkClient = undefined;
+      throw error;
+    });
+    return this.sdkClient;
+  }
+
   /** The user with this Okta id or login; undefined when Okta does not know them (404 is an answer, not a failure). */
   async findUser(idOrLogin: string): Promise<OktaUser | undefined> {
     try {
-      return userOf(await this.call(() => this.client.userApi.getUser({ userId: idOrLogin })));
+      return userOf(await this.call(async () => (await this.client).userApi.getUser({ userId: idOrLogin })));
     } catch (error) {
       if (error instanceof VendorRejectedError && error.status === 404) return undefined;
       throw error;
@@ -119,7 +126,7 @@ export class OktaClient {
     const search = `profile.email eq "${email.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
     return this.call(async () => {
       const users: OktaUser[] = [];
-      for await (const user of await this.client.userApi.listUsers({ search })) {
+      for await (const user of await (await this.client).userApi.listUsers({ search })) {
         const found = user ? userOf(user) : undefined;
         if (found) users.push(found);
       }
@@ -139,7 +146,7 @@ export class OktaClient {
     try {
       return await this.call(async () => {
         const ids: string[] = [];
-        for await (const group of await this.client.userApi.listUserGroups({ userId: idOrLogin })) {
+        for await (const group of await (await this.client).userApi.listUserGroups({ userId: idOrLogin })) {
           if (group?.id) ids.push(group.id);
         }
         return ids;
@@ -153,13 +160,13 @@ export class OktaClient {
   /** Makes the user a member of the group; adding a member again is a no-op. */
   async addToGroup(userId: string, groupId: string): Promise<void> {
     // PUT membership is idempotent on Okta's side.
-    await this.call(() => this.client.groupApi.assignUserToGroup({ groupId, userId }));
+    await this.call(async () => (await this.client).groupApi.assignUserToGroup({ groupId, userId }));
   }
 
   /** Ends the membership; removing a non-member (or from a group that is gone) counts as done. */
   async removeFromGroup(userId: string, groupId: string): Promise<void> {
     try {
-      await this.call(() => this.client.groupApi.unassignUserFromGroup({ groupId, userId }));
+      await this.call(async () => (await this.client).groupApi.unassignUserFromGroup({ groupId, userId }));
     } catch (error) {
       // No such user or group means no membership is left to remove.
       if (error instanceof VendorRejectedError && error.status === 404) return;
@@ -177,7 +184,7 @@ export class OktaClient {
     // The SDK's collection follows the `Link: rel="next"` pages; a retry starts the listing over.
     return this.call(async () => {
       const members: OktaMember[] = [];
-      for await (const user of await this.client.groupApi.listGroupUsers({ groupId })) {
+      for await (const user of await (await this.client).groupApi.listGroupUsers({ groupId })) {
         if (user?.id) members.push({ id: user.id, login: user.profile?.login ?? '' });
       }
       return members;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type okta from '@okta/okta-sdk-nodejs';
 import { backoffDelay } from '@jit/events';
 import { VendorRejectedError, VendorUnavailableError, isRejection, statusOf } from '../vendor-errors.js';
-import { oktaRateBudget, type OktaRateBudget } from './rate-budget.js';
+import { oktaRateBudget } from './rate-budget.js';
 import { readRateLimit, type HeaderSource } from './rate-limit-headers.js';
 
 /** How to reach Okta and how patiently to retry it. */

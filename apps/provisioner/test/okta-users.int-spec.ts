@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { waitFor } from '@jit/events/testing';
 import { seedGroups, seedPeople, type RequestLogLine, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { OktaAdmin } from './support/okta-admin.js';
 import { RequestDriver } from './support/requests.js';
@@ -22,6 +23,11 @@ describe('the Okta user id is resolved once per person and reused', () => {
     });
     ({ sim, calls, db, requests } = bed);
     okta = new OktaAdmin(sim);
+    // The reconciliation's round at start-up reads requesters from Okta too: it is over before any test counts calls.
+    await waitFor(async () => (await db.query(`SELECT 1 FROM provisioner.reconciliation_latest_round`)).rowCount! > 0, {
+      timeoutMs: 30_000,
+      what: "the reconciliation's first round",
+    });
   });
 
   afterAll(() => bed?.stop());

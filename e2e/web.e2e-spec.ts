@@ -189,7 +189,8 @@ describe('the web app in a real browser', () => {
     expect(text).toContain(awsGroup);
     expect(text).toMatch(/Jira issue\s*JIT-\d+/);
     await expectAccessible(dave);
-  });
+    // The longest walk of the file: five people and three pages each; past a minute when the suite shares two cores.
+  }, 120_000);
 
   it('alice extends her granted sandbox access from My requests, within what the application lets her add without approval', async () => {
     const alice = await pageFor();

@@ -2,8 +2,8 @@
  * The Node flags each process of `npm start` runs with, and the benchmarks' services too, so their
  * figures are `npm start`'s. V8 sizes the young generation by the machine's memory (up to 64 MiB a
  * semi-space on a large one), and an idle process keeps it resident: 8 MiB costs a few more
- * scavenges and saves 60–70 MiB of RSS a process. The provisioner, which loads the Okta SDK as it
- * starts (its reconciliation reads every group), runs with `--optimize-for-size` instead: V8 favours
+ * scavenges and saves 60–70 MiB of RSS a process. The provisioner, which loads the Okta SDK before it
+ * takes work (granting and revoking must not wait for it), runs with `--optimize-for-size` instead: V8 favours
  * memory over speed (a young generation of 1 MiB, a heap kept close to what is live), which saves it
  * 25–35 MiB for more CPU per request and a slower start (docs/PERFORMANCE.md); the others are under
  * the memory goal without it. Source maps are off (they cost ~20 MiB a process, for every library

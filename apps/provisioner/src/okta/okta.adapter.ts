@@ -37,6 +37,11 @@ export class OktaIdentityProvider implements IdentityProvider {
     });
   }
 
+  /** Loads the Okta SDK now rather than with the first call. */
+  load(): Promise<void> {
+    return this.okta.load();
+  }
+
   async findUser(idOrLogin: string): Promise<DirectoryUser | undefined> {
     const user = await translated(() => this.okta.findUser(idOrLogin));
     return user && { id: user.id, login: user.login, status: user.status };

@@ -12,8 +12,17 @@ import { OktaUsers } from './okta-users.js';
     {
       provide: IDENTITY_PROVIDER,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: ProvisionerConfig) =>
-        new OktaIdentityProvider({ orgUrl: config.OKTA_ORG_URL, token: config.OKTA_API_TOKEN, maxRetries: config.OKTA_MAX_RETRIES }),
+      // The SDK is loaded before the service takes work: granting and revoking are the provisioner's own
+      // work, and loading it on the first call would hold the event loop inside the first grant's time.
+      useFactory: async (config: ProvisionerConfig) => {
+        const okta = new OktaIdentityProvider({
+          orgUrl: config.OKTA_ORG_URL,
+          token: config.OKTA_API_TOKEN,
+          maxRetries: config.OKTA_MAX_RETRIES,
+        });
+        await okta.load();
+        return okta;
+      },
     },
   ],
   exports: [IDENTITY_PROVIDER, OktaUsers],

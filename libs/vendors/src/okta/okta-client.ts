@@ -98,6 +98,11 @@ export class OktaClient {
     this.maxWaitMs = options.maxWaitMs ?? 5000;
   }
 
+  /** Loads the SDK and builds its client now, for a service whose first call must not wait for it. */
+  async load(): Promise<void> {
+    await this.client;
+  }
+
   /** The SDK's client, built with the first call (a failed load is tried again with the next). */
   private get client(): Promise<okta.Client> {
     this.sdkClient ??= createSdkClient(this.options).catch((error: unknown) => {

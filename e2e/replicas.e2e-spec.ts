@@ -63,5 +63,5 @@ describe('two replicas of the provisioner and the scheduler', () => {
     }
 
     await expectInvariants(system, { requestIds: ids });
-  });
+  }, 120_000);
 });

@@ -113,16 +113,26 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
       if (replicas[service].length > 0) urls[service] = replicas[service][0].url;
     },
     async stop() {
-      const live = serviceNames.flatMap((s) => replicas[s].map((p) => p.name));
+      const live = serviceNames.flatMap((s) => replicas[s]);
       const codes = await terminateAll();
       await sim.close();
       const nc = await connect({ servers: natsUrl, name: 'jest' });
       await deleteTopology(nc, topology);
       await nc.close();
-      const unclean = [...new Set(live.filter((_, i) => codes[i] !== 0))];
-      if (unclean.length) throw new Error(`services exited uncleanly: ${unclean.join(', ')}`);
+      const unclean = live.filter((_, i) => codes[i] !== 0);
+      if (unclean.length) {
+        // What each one said last: the reason it died is there, and nowhere else once the test ends.
+        const tails = unclean.map(
+          (p) => `--- ${p.name} (exit ${codes[live.indexOf(p)] ?? p.child.signalCode}) ---\n${lastLines(p.output(), 60)}`,
+        );
+        throw new Error(`services exited uncleanly: ${[...new Set(unclean.map((p) => p.name))].join(', ')}\n${tails.join('\n')}`);
+      }
     },
   };
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
 /** A caller of the public APIs: a person with an IdP token, or the demo API key. */

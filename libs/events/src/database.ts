@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import { CreateOutboxAndInbox1764000000000 } from './migrations/1764000000000-create-outbox-and-inbox.js';
 import { ProcessedEvent } from './inbox/processed-event.entity.js';
@@ -19,6 +20,25 @@ export const eventEntities = [OutboxRecord, ProcessedEvent];
 /** The outbox and inbox migrations every service runs before its own. */
 export const eventMigrations = [CreateOutboxAndInbox1764000000000];
 
+/**
+ * A pool connection that never crashes its process. When Postgres ends a session (a restart, a
+ * failover, `pg_terminate_backend`), the connection emits 'error'; the pool listens only while the
+ * connection sits idle in it, and TypeORM not at all while it is checked out, so a transaction
+ * waiting between two statements took the whole service down. The error is already the next
+ * statement's: it fails, the transaction rolls back, and the pool drops the dead connection.
+ */
+export class ServiceClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
+/** Pool settings for a service's data source (TypeORM's `extra`): `max` connections of the crash-proof kind. */
+export function poolOptions(max: number): { max: number; Client: typeof pg.Client } {
+  return { max, Client: ServiceClient };
+}
+
 /** TypeORM options for a service: its schema, its entities plus the outbox and inbox, migrations never `synchronize`. */
 export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataSourceOptions {
   return {
@@ -30,7 +50,7 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'all',
     synchronize: false,
-    extra: { max: options.poolSize ?? 20 },
+    extra: poolOptions(options.poolSize ?? 20),
   };
 }
 

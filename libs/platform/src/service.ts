@@ -7,7 +7,7 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { z } from 'zod';
-import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, serviceDataSourceOptions } from '@jit/events';
+import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, poolOptions, serviceDataSourceOptions } from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { SubjectDirectory } from './auth/subject-directory.js';
@@ -204,7 +204,7 @@ async function migrateAsOwner(
   const ownerUrl = definition.owner?.url(config);
   // Two connections: migrate holds one (its advisory lock) while the migrations run on the other.
   const owner = ownerUrl
-    ? await new DataSource({ ...database, url: ownerUrl, extra: { max: 2 } } as DataSourceOptions).initialize()
+    ? await new DataSource({ ...database, url: ownerUrl, extra: poolOptions(2) } as DataSourceOptions).initialize()
     : dataSource;
   try {
     await migrate(owner);

@@ -62,14 +62,17 @@ class NotificationHub {
 
   private async open(logger: EventLogger): Promise<pg.Client | undefined> {
     const client = new pg.Client({ connectionString: this.url });
+    // Listening before the connection is up: Postgres going down can send its FATAL in the same
+    // read as the connection's ReadyForQuery, before `await connect()` resumes here, and an 'error'
+    // nobody listens to ends the process.
+    client.on('error', (error) => {
+      logger.warn({ err: error }, 'LISTEN connection lost; polling until it is back');
+      if (this.client === client) this.client = undefined;
+      void client.end().catch(() => undefined);
+    });
     try {
       await client.connect();
       client.on('notification', (message) => this.handlers.get(message.channel)?.forEach((handler) => handler()));
-      client.on('error', (error) => {
-        logger.warn({ err: error }, 'LISTEN connection lost; polling until it is back');
-        if (this.client === client) this.client = undefined;
-        void client.end().catch(() => undefined);
-      });
       for (const channel of this.handlers.keys()) await client.query(`LISTEN "${channel}"`);
       this.client = client;
       return client;

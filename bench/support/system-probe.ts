@@ -84,7 +84,7 @@ export async function startBenchSystem(
   // startSystem shortens the scheduler's and revocation loop's ticks for tests; a benchmark runs the defaults.
   // As `npm start`: compiled first (nothing to do when no source changed since the last compile).
   await build();
-  const system = await startSystem(name, { SCHEDULER_TICK_MS: '1000', REVOKE_TICK_MS: '1000' }, { ...options, compiled: true });
+  const system = await startSystem(name, { SCHEDULER_TICK_MS: '1000', REVOKE_TICK_MS: '1000' }, options);
   const nc = await connect({ servers: system.natsUrl, name: 'bench' });
   return {
     system,

@@ -17,28 +17,26 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
-/** How a service is started: from source through the run-time transpiler (tests), or compiled as `npm start` runs it (benchmarks). */
+/** How long a service may take to say where it listens. */
 export interface StartOptions {
   timeoutMs?: number;
-  /** Runs `dist/` (tools/dev/build.ts must have compiled it) with `npm start`'s Node flags. */
-  compiled?: boolean;
 }
 
-/** The command line of a service: from source, or compiled as `npm start` runs it. */
-function serviceArgs(name: string, compiled: boolean): string[] {
-  const main = `apps/${name}/src/main.ts`;
-  return compiled ? [...serviceNodeOptions(name), compiledPath(main)] : ['--import', '@swc-node/register/esm-register', main];
+/**
+ * The command line of a service as `npm start` runs it: the compiled JavaScript in `dist/` with its
+ * Node flags. Jest's global setup compiles whatever changed (tools/dev/build.ts) before any test
+ * runs; from source, each process spent seconds of CPU transpiling at start, which the suite paid
+ * hundreds of times.
+ */
+function serviceArgs(name: string): string[] {
+  return [...serviceNodeOptions(name), compiledPath(`apps/${name}/src/main.ts`)];
 }
 
 /** Starts `apps/<name>/src/main.ts` and waits until it logs the URL it listens on. */
-export function startService(
-  name: string,
-  env: NodeJS.ProcessEnv,
-  { timeoutMs = 60_000, compiled = false }: StartOptions = {},
-): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, serviceArgs(name, compiled), {
+export function startService(name: string, env: NodeJS.ProcessEnv, { timeoutMs = 60_000 }: StartOptions = {}): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, serviceArgs(name), {
     cwd: root,
-    env: { ...(compiled ? serviceEnvironment : {}), ...process.env, ...env },
+    env: { ...serviceEnvironment, ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -77,9 +75,9 @@ export function startService(
 
 /** Runs a service to completion and returns its exit code and output; for start-up failures. */
 export function runToExit(name: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', `apps/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, serviceArgs(name), {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...serviceEnvironment, ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

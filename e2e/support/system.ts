@@ -21,8 +21,6 @@ export interface SystemOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   /** How the vendor simulator starts (generated people, say). */
   sim?: Omit<VendorSimOptions, 'port'>;
-  /** Runs the services compiled, as `npm start` does (the benchmarks); from source unless told. */
-  compiled?: boolean;
 }
 
 /** Every service as its own process, against the real NATS, Postgres and the vendor simulator. */
@@ -83,7 +81,7 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
   const replicas = Object.fromEntries(serviceNames.map((s) => [s, [] as ServiceProcess[]])) as Record<ServiceName, ServiceProcess[]>;
   const urls = {} as Record<ServiceName, string>;
   const start = async (service: ServiceName, more: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> => {
-    const started = await startService(service, { ...env, ...more }, { compiled: options.compiled });
+    const started = await startService(service, { ...env, ...more });
     replicas[service].push(started);
     urls[service] = replicas[service][0].url;
     return started;

@@ -1,7 +1,11 @@
-// Jest's global setup: the NATS and Postgres every integration test talks to (see test-servers.ts).
+// Jest's global setup: the NATS and Postgres every integration test talks to (see test-servers.ts),
+// and the compiled services (dist/, as `npm start` runs them) that tests start as processes.
 // Workers start after this and inherit TEST_NATS_URL and TEST_DATABASE_URL.
 export default async function globalSetup() {
   await import('@swc-node/register/esm-register');
+  const { build } = await import('./build.ts');
+  const compiled = await build();
+  if (compiled.built) process.stderr.write(`\ncompiled ${compiled.files} files into dist/ for the tests in ${compiled.ms} ms\n`);
   const { provideTestServers, TestServerError } = await import('./test-servers.ts');
   try {
     const servers = await provideTestServers({

@@ -5,6 +5,7 @@ import { connectTestNats, createTestDatabase, deleteTopology, testTopology, wait
 import { testServiceEnv } from '@jit/platform/testing';
 import { intakeService } from '../src/service.js';
 import { runIntakeProcess } from './support/intake.js';
+import { compiledPath } from '../../../tools/dev/node-options.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -28,7 +29,7 @@ describe('modes, with intake as its own process', () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.bm90LWEtc2lnbmF0dXJl';
     const topology = testTopology('intake_logs');
     const databaseUrl = await createTestDatabase('intake_logs');
-    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/intake/src/main.ts'], {
+    const child = spawn(process.execPath, [compiledPath('apps/intake/src/main.ts')], {
       cwd: repositoryRoot,
       env: { ...process.env, ...testServiceEnv(intakeService, databaseUrl, topology, { LOG_LEVEL: 'trace', JIT_DEMO_API_KEY: key }) },
       stdio: ['ignore', 'pipe', 'pipe'],

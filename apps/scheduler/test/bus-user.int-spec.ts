@@ -8,6 +8,7 @@ import { PrivateNatsServer, createTestDatabase, eventsOf, sampleData, testTopolo
 import { ConfigError, createService } from '@jit/platform';
 import { testServiceEnv } from '@jit/platform/testing';
 import { schedulerService } from '../src/service.js';
+import { compiledPath } from '../../../tools/dev/node-options.js';
 
 const topology = testTopology('scheduler_bus_user');
 const passwords = {
@@ -75,7 +76,7 @@ describe('the scheduler on an authenticated bus', () => {
   });
 
   it('as a process, exits 1 with that message when the bus refuses its password', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/scheduler/src/main.ts'], {
+    const run = promisify(execFile)(process.execPath, [compiledPath('apps/scheduler/src/main.ts')], {
       cwd: new URL('../../..', import.meta.url).pathname,
       env: { ...process.env, ...env('not-the-password') },
       timeout: 60_000,

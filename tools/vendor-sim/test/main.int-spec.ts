@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { compiledPath } from '../../dev/node-options.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Starts `src/main.ts` as its own process with extra environment variables. */
 function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'tools/vendor-sim/src/main.ts'], {
+  const child = spawn(process.execPath, [compiledPath('tools/vendor-sim/src/main.ts')], {
     cwd: repoRoot,
     env: { ...process.env, VENDOR_SIM_PORT: '0', VENDOR_SIM_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

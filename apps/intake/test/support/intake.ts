@@ -9,6 +9,7 @@ import { SystemClock, createEvent, subjectFor, type AccessEvent, type EventDraft
 import { connectTestNats, createTestDatabase, deleteTopology, streamEvents, testTopology, waitFor } from '@jit/events/testing';
 import { startTestService, testServiceEnv } from '@jit/platform/testing';
 import { intakeService } from '../../src/service.js';
+import { compiledPath } from '../../../../tools/dev/node-options.js';
 
 /** The demo API key the tests authenticate with. */
 export const API_KEY = 'intake-test-key-0123456789';
@@ -141,7 +142,7 @@ const START_UP_LIMIT_MS = 30_000;
 export async function runIntakeProcess(name: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
   const topology = testTopology(name);
   const databaseUrl = await createTestDatabase(name);
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/intake/src/main.ts'], {
+  const child = spawn(process.execPath, [compiledPath('apps/intake/src/main.ts')], {
     cwd: repositoryRoot,
     env: { ...process.env, ...testServiceEnv(intakeService, databaseUrl, topology, { NO_COLOR: '1', ...env }) },
     stdio: ['ignore', 'ignore', 'pipe'],

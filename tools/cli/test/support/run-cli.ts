@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { compiledPath } from '../../../dev/node-options.js';
 
 const run = promisify(execFile);
 const root = new URL('../../../..', import.meta.url).pathname;
@@ -15,14 +16,10 @@ export interface JitOutput {
  * exit rejects with the error's `code` and `stderr`.
  */
 export async function runJitOutput(args: string[], env: NodeJS.ProcessEnv): Promise<JitOutput> {
-  const { stdout, stderr } = await run(
-    process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'tools/cli/src/main.ts', ...args],
-    {
-      cwd: root,
-      env: { ...process.env, ...env },
-    },
-  );
+  const { stdout, stderr } = await run(process.execPath, [compiledPath('tools/cli/src/main.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   const lines = stdout
     .trim()
     .split('\n')

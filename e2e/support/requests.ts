@@ -40,14 +40,24 @@ export async function requestView(system: RunningSystem, id: string): Promise<Re
 }
 
 /** Waits until the request shows `status` and returns it. */
-export function waitForStatus(system: RunningSystem, id: string, status: string, timeoutMs = 30_000): Promise<RequestView> {
-  return waitFor(
-    async () => {
-      const view = await requestView(system, id);
-      return view.status === status && view;
-    },
-    { timeoutMs, intervalMs: 100, what: `request ${id} ${status}` },
-  );
+export async function waitForStatus(system: RunningSystem, id: string, status: string, timeoutMs = 30_000): Promise<RequestView> {
+  let last: RequestView | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await requestView(system, id);
+        return last.status === status && last;
+      },
+      { timeoutMs, intervalMs: 100, what: `request ${id} ${status}` },
+    );
+  } catch (error) {
+    // Where it stopped instead: its view and the events the audit store holds of it.
+    const types = await timeline(system, id).then(
+      (events) => events.map((e) => e.type).join(', '),
+      () => 'unreadable',
+    );
+    throw new Error(`${(error as Error).message}; its view: ${JSON.stringify(last)}; its events: ${types}`, { cause: error });
+  }
 }
 
 /** Ends access early as the requester would ("relinquished"). */

@@ -7,7 +7,16 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { z } from 'zod';
-import { Clock, JetStreamServer, OutboxRelay, SystemClock, ensureStreams, migrate, poolOptions, serviceDataSourceOptions } from '@jit/events';
+import {
+  Clock,
+  JetStreamServer,
+  OutboxRelay,
+  SystemClock,
+  ensureStreams,
+  migrate,
+  poolOptions,
+  serviceDataSourceOptions,
+} from '@jit/events';
 import { ConfigError, consumerSettingsOf, loadConfig, topologyOf, type BaseConfig, type ConfigRules } from './config.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { SubjectDirectory } from './auth/subject-directory.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ApiClient, serviceNames, type RunningSystem } from '../../e2e/support/system.js';
+import { ApiClient, serviceNames, type RunningSystem, type ServiceName } from '../../e2e/support/system.js';
 import { DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE, generatedPerson } from '../../tools/vendor-sim/src/index.js';
 import { cpuNow, cpuSince, EventClock, startBenchSystem } from '../support/system-probe.js';
 import type { Benchmark, BenchContext, BenchOutcome, Figure } from './types.js';
@@ -61,14 +61,24 @@ async function setOktaBudget(system: RunningSystem, perMinute: number): Promise<
   if (!response.ok) throw new Error(`the simulator refused an Okta budget of ${perMinute}: ${response.status}`);
 }
 
+/** What a round cost: its timings, and each service's CPU and the database's commits per request while it ran. */
+interface MeasuredRound extends Round {
+  cpuPerRequest: Record<ServiceName, number>;
+  commitsPerRequest: number;
+}
+
+/** Tenths, for the table. */
+const tenths = (value: number): number => Math.round(value * 10) / 10;
+
 /**
  * A burst: 300 requests from distinct people for the auto-approved application, 20 in flight, to
  * every service running as its own process (as `npm start` runs them) against the real NATS,
- * Postgres and the simulator. Accepted and granted per second, request-to-granted p50/p99, CPU
- * milliseconds per request of each service, and Postgres commits per request, beside the raw commit
- * limit of the same run. Okta's default budget paces the grants (a new person's first grant costs
- * two calls), so a second round of as many new people runs with the budget raised
- * (`BENCH_OKTA_PER_MINUTE`, 60,000 a minute by default): its granted per second is the system's own.
+ * Postgres and the simulator. Okta's default budget paces the first round's grants (a new person's
+ * first grant costs two calls); a second round of as many new people runs with the budget raised
+ * (`BENCH_OKTA_PER_MINUTE`, 60,000 a minute by default), so its figures are the system's own. For
+ * each round: accepted and granted per second, request-to-granted p50/p99, CPU milliseconds per
+ * request of each service and Postgres commits per request; and what the system costs idle (CPU
+ * and commits a second, before the burst), which a paced round pays for as long as it lasts.
  */
 export const burst: Benchmark = {
   name: 'burst',
@@ -76,78 +86,100 @@ export const burst: Benchmark = {
   async run(ctx: BenchContext): Promise<BenchOutcome> {
     const total = ctx.quick ? 30 : 300;
     const inFlight = 20;
+    const idleMs = ctx.quick ? 2000 : 10_000;
     const { system, nc, stop } = await startBenchSystem('bench_burst', { sim: { generatedPeople: 2 * total } });
     const database = new URL(system.env.DATABASE_URL!).pathname.slice(1);
     const admin = new pg.Client({ connectionString: system.env.DATABASE_URL });
     await admin.connect();
     const events = new EventClock(nc, system.topology.prefix, ['granted']);
-    try {
-      const commits = async (): Promise<number> =>
-        Number((await admin.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [database])).rows[0].xact_commit);
+    const commits = async (): Promise<number> =>
+      Number((await admin.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [database])).rows[0].xact_commit);
+    /** CPU and commits over `work`, per `per` (requests, or seconds). */
+    const costOf = async <T>(work: () => Promise<T>, per: (result: T) => number) => {
       const cpuBefore = cpuNow(system);
       const commitsBefore = await commits();
-      ctx.log(`${total} requests under Okta's default budget`);
-      const paced = await submitRound(system, events, 0, total, inFlight);
-      // The audit and the scheduler finish their part of the burst just after the last grant.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const result = await work();
       const cpu = cpuSince(system, cpuBefore);
-      const cpuPerRequest = Object.fromEntries(serviceNames.map((name) => [name, Math.round((cpu[name] / total) * 10) / 10]));
-      const commitsPerRequest = Math.round((((await commits()) - commitsBefore) / total) * 10) / 10;
-      const grantedPerSecond = perSecond(total, paced.lastGrant - paced.started);
-      const commitRate = Math.round(commitsPerRequest * grantedPerSecond);
-      const totalCpu = Object.values(cpuPerRequest).reduce((a, b) => a + b, 0);
-      const oktaGrantsPerSecond = DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE / 60 / 2;
-
+      const divisor = per(result);
+      const cpuPer = Object.fromEntries(serviceNames.map((name) => [name, tenths(cpu[name] / divisor)])) as Record<ServiceName, number>;
+      return { result, cpuPer, commitsPer: tenths(((await commits()) - commitsBefore) / divisor) };
+    };
+    const measuredRound = async (first: number): Promise<MeasuredRound> => {
+      const { result, cpuPer, commitsPer } = await costOf(
+        async () => {
+          const round = await submitRound(system, events, first, total, inFlight);
+          // The audit and the scheduler finish their part of the burst just after the last grant.
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          return round;
+        },
+        () => total,
+      );
+      return { ...result, cpuPerRequest: cpuPer, commitsPerRequest: commitsPer };
+    };
+    try {
+      ctx.log(`the system idle for ${idleMs / 1000} s`);
+      const idle = await costOf(
+        () => new Promise((resolve) => setTimeout(resolve, idleMs)),
+        () => idleMs / 1000,
+      );
+      ctx.log(`${total} requests under Okta's default budget`);
+      const paced = await measuredRound(0);
       ctx.log(`${total} more with Okta's budget raised to ${RAISED_OKTA_PER_MINUTE} a minute`);
       await setOktaBudget(system, RAISED_OKTA_PER_MINUTE);
-      const free = await submitRound(system, events, total, total, inFlight);
-      const freeGrantedPerSecond = perSecond(total, free.lastGrant - free.started);
-      const raisedGrantsPerSecond = RAISED_OKTA_PER_MINUTE / 60 / 2;
+      const free = await measuredRound(total);
 
+      const roundFigures = (round: MeasuredRound, label: string, budgetName: string, budgetPerMinute: number): Figure[] => {
+        const granted = perSecond(total, round.lastGrant - round.started);
+        // A new person's first grant costs Okta a user lookup and a membership PUT.
+        const budget = budgetPerMinute / 60 / 2;
+        const commitRate = Math.round(round.commitsPerRequest * granted);
+        return [
+          { name: `${label}accepted`, value: perSecond(total, round.accepted - round.started), unit: 'requests/s' },
+          {
+            name: `${label}granted`,
+            value: granted,
+            unit: 'requests/s',
+            limit: { name: `${budgetName} at 2 calls a grant`, value: budget, unit: 'requests/s' },
+            ratio: Math.round((granted / budget) * 100) / 100,
+          },
+          { name: `${label}request to granted, p50`, value: Math.round(percentile(round.latencies, 0.5)), unit: 'ms' },
+          { name: `${label}request to granted, p99`, value: Math.round(percentile(round.latencies, 0.99)), unit: 'ms' },
+          {
+            name: `${label}CPU per request, all services`,
+            value: tenths(Object.values(round.cpuPerRequest).reduce((a, b) => a + b, 0)),
+            unit: 'ms',
+          },
+          ...serviceNames.map((name) => ({ name: `${label}CPU per request, ${name}`, value: round.cpuPerRequest[name], unit: 'ms' })),
+          {
+            name: `${label}Postgres commits while granting`,
+            value: commitRate,
+            unit: 'tx/s',
+            limit: { name: 'raw single-row commits', value: ctx.limits.pgCommit, unit: 'tx/s' },
+            ratio: Math.round((commitRate / ctx.limits.pgCommit) * 100) / 100,
+          },
+          { name: `${label}Postgres commits per request`, value: round.commitsPerRequest, unit: 'commits' },
+        ];
+      };
       const figures: Figure[] = [
         {
-          name: `${total} requests, ${inFlight} in flight: accepted`,
-          value: perSecond(total, paced.accepted - paced.started),
-          unit: 'requests/s',
+          name: 'idle: CPU a second, all services',
+          value: tenths(Object.values(idle.cpuPer).reduce((a, b) => a + b, 0)),
+          unit: 'ms/s',
         },
-        {
-          name: 'granted',
-          value: grantedPerSecond,
-          unit: 'requests/s',
-          // A new person's first grant costs Okta a user lookup and a membership PUT, under the simulator's default budget.
-          limit: { name: "Okta's budget at 2 calls a grant", value: oktaGrantsPerSecond, unit: 'requests/s' },
-          ratio: Math.round((grantedPerSecond / oktaGrantsPerSecond) * 100) / 100,
-        },
-        { name: 'request to granted, p50', value: Math.round(percentile(paced.latencies, 0.5)), unit: 'ms' },
-        { name: 'request to granted, p99', value: Math.round(percentile(paced.latencies, 0.99)), unit: 'ms' },
-        { name: 'CPU per request, all services', value: Math.round(totalCpu * 10) / 10, unit: 'ms' },
-        ...Object.entries(cpuPerRequest).map(([name, ms]) => ({ name: `CPU per request, ${name}`, value: ms, unit: 'ms' })),
-        {
-          name: 'Postgres commits while granting',
-          value: commitRate,
-          unit: 'tx/s',
-          limit: { name: 'raw single-row commits', value: ctx.limits.pgCommit, unit: 'tx/s' },
-          ratio: Math.round((commitRate / ctx.limits.pgCommit) * 100) / 100,
-        },
-        { name: 'Postgres commits per request', value: commitsPerRequest, unit: 'commits' },
-        {
-          name: `Okta budget raised to ${RAISED_OKTA_PER_MINUTE}/min: accepted`,
-          value: perSecond(total, free.accepted - free.started),
-          unit: 'requests/s',
-        },
-        {
-          name: `Okta budget raised to ${RAISED_OKTA_PER_MINUTE}/min: granted`,
-          value: freeGrantedPerSecond,
-          unit: 'requests/s',
-          limit: { name: "Okta's raised budget at 2 calls a grant", value: raisedGrantsPerSecond, unit: 'requests/s' },
-          ratio: Math.round((freeGrantedPerSecond / raisedGrantsPerSecond) * 100) / 100,
-        },
-        { name: 'Okta budget raised: request to granted, p50', value: Math.round(percentile(free.latencies, 0.5)), unit: 'ms' },
-        { name: 'Okta budget raised: request to granted, p99', value: Math.round(percentile(free.latencies, 0.99)), unit: 'ms' },
+        { name: 'idle: Postgres commits a second', value: idle.commitsPer, unit: 'tx/s' },
+        ...roundFigures(paced, `${total} requests, ${inFlight} in flight: `, "Okta's budget", DEFAULT_OKTA_RATE_LIMIT_PER_MINUTE),
+        ...roundFigures(free, `Okta budget raised to ${RAISED_OKTA_PER_MINUTE}/min: `, "Okta's raised budget", RAISED_OKTA_PER_MINUTE),
       ];
       return {
         figures,
-        details: { total, inFlight, cpuMsPerRequest: cpuPerRequest, commitsPerRequest, raisedOktaPerMinute: RAISED_OKTA_PER_MINUTE },
+        details: {
+          total,
+          inFlight,
+          idle: { cpuMsPerSecond: idle.cpuPer, commitsPerSecond: idle.commitsPer },
+          paced: { cpuMsPerRequest: paced.cpuPerRequest, commitsPerRequest: paced.commitsPerRequest },
+          raised: { cpuMsPerRequest: free.cpuPerRequest, commitsPerRequest: free.commitsPerRequest },
+          raisedOktaPerMinute: RAISED_OKTA_PER_MINUTE,
+        },
       };
     } finally {
       events.close();

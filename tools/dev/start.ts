@@ -233,7 +233,7 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs 
   while (!(await probe())) {
     if (phase !== 'running') throw new StoppingError(`stopped while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -438,11 +438,27 @@ async function main(): Promise<void> {
   if (await buildWebAppIfStale()) log('built the web app (apps/web/dist)');
   const secrets = localSecrets(secretsFile, { demoApiKey: env.JIT_DEMO_API_KEY, slackSigningSecret: env.SLACK_SIGNING_SECRET });
   if (secrets.replaced) log('could not read the kept local secrets; made new ones (the demo API key changed)', { file: secretsFile });
-  const bus = await ensureNats();
-  const databaseUrl = await ensurePostgres();
-  const audit = auditEnv(databaseUrl);
   const realVendors = Boolean(env.OKTA_API_TOKEN && env.JIRA_API_TOKEN && env.SLACK_BOT_TOKEN);
   const simUrl = `http://127.0.0.1:${env.VENDOR_SIM_PORT}`;
+  if (!realVendors) {
+    startChild(
+      'vendor-sim',
+      'tools/vendor-sim/src/main.ts',
+      {
+        VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT),
+        VENDOR_SIM_HOST: '127.0.0.1',
+        VENDOR_SIM_STATE_DIR: vendorSimDir,
+      },
+      1,
+    );
+  }
+  // NATS, Postgres and the simulator need nothing of each other: they start side by side.
+  const [bus, databaseUrl] = await Promise.all([
+    ensureNats(),
+    ensurePostgres(),
+    realVendors ? undefined : waitUntil('vendor simulator', () => httpUp(`${simUrl}/_sim/health`)),
+  ]);
+  const audit = auditEnv(databaseUrl);
   const vendorEnv = realVendors
     ? {}
     : {
@@ -457,19 +473,6 @@ async function main(): Promise<void> {
         // The simulator's auditor, unless the developer named their own.
         AUDITORS: env.AUDITORS ?? 'dave@example.com',
       };
-  if (!realVendors) {
-    startChild(
-      'vendor-sim',
-      'tools/vendor-sim/src/main.ts',
-      {
-        VENDOR_SIM_PORT: String(env.VENDOR_SIM_PORT),
-        VENDOR_SIM_HOST: '127.0.0.1',
-        VENDOR_SIM_STATE_DIR: vendorSimDir,
-      },
-      1,
-    );
-    await waitUntil('vendor simulator', () => httpUp(`${simUrl}/_sim/health`));
-  }
   for (const service of services) {
     startChild(
       service.name,

@@ -12,8 +12,10 @@ describe('two replicas of the provisioner and the scheduler', () => {
   beforeAll(async () => {
     system = await startSystem(
       'replicas',
-      // A short lease, so the grants a killed provisioner held are taken over within seconds.
-      { CLAIM_LEASE_MS: '4000' },
+      // A short lease, so the grants a killed provisioner held are taken over within seconds; and a short
+      // ack wait, so the events a killed replica had pulled and not yet acknowledged (a `granted` the
+      // scheduler was about to arm a timer for, say) come back to the other in seconds, not the default 30.
+      { CLAIM_LEASE_MS: '4000', CONSUMER_ACK_WAIT_MS: '5000' },
       { replicas: { provisioner: 2, scheduler: 2 }, sim: { generatedPeople: 10 } },
     );
   });

@@ -377,9 +377,16 @@ describe("the requester is told of her access's life in Slack (real NATS, Postgr
     // The simulator answers the 429 with Retry-After: 1; Slack's ts is the time it took the message.
     expect(Number(grant.ts) * 1000).toBeGreaterThanOrEqual(limitedAt + 900);
     expect(Number(warning.ts)).toBeGreaterThan(Number(grant.ts));
-    const { rows } = await db.query(
-      `SELECT recipient, attempts, state FROM approval.notifications WHERE request_id = $1 AND notice->>'kind' = 'tell' ORDER BY id`,
-      [id],
+    // Slack has the warning before the relay records it (it posts with no transaction open, then records).
+    const rows = await waitFor(
+      async () => {
+        const { rows: notices } = await db.query(
+          `SELECT recipient, attempts, state FROM approval.notifications WHERE request_id = $1 AND notice->>'kind' = 'tell' ORDER BY id`,
+          [id],
+        );
+        return notices.every((notice: { state: string }) => notice.state !== 'pending') && notices;
+      },
+      { what: "alice's notices recorded" },
     );
     expect(rows).toEqual([
       { recipient: alice, attempts: 1, state: 'sent' },

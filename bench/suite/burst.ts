@@ -94,34 +94,27 @@ export const burst: Benchmark = {
     const events = new EventClock(nc, system.topology.prefix, ['granted']);
     const commits = async (): Promise<number> =>
       Number((await admin.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [database])).rows[0].xact_commit);
-    /** CPU and commits over `work`, per `per` (requests, or seconds). */
-    const costOf = async <T>(work: () => Promise<T>, per: (result: T) => number) => {
+    /** CPU and commits over `work`, per one of `count` (requests, or seconds). */
+    const costOf = async <T>(work: () => Promise<T>, count: number) => {
       const cpuBefore = cpuNow(system);
       const commitsBefore = await commits();
       const result = await work();
       const cpu = cpuSince(system, cpuBefore);
-      const divisor = per(result);
-      const cpuPer = Object.fromEntries(serviceNames.map((name) => [name, tenths(cpu[name] / divisor)])) as Record<ServiceName, number>;
-      return { result, cpuPer, commitsPer: tenths(((await commits()) - commitsBefore) / divisor) };
+      const cpuPer = Object.fromEntries(serviceNames.map((name) => [name, tenths(cpu[name] / count)])) as Record<ServiceName, number>;
+      return { result, cpuPer, commitsPer: tenths(((await commits()) - commitsBefore) / count) };
     };
     const measuredRound = async (first: number): Promise<MeasuredRound> => {
-      const { result, cpuPer, commitsPer } = await costOf(
-        async () => {
-          const round = await submitRound(system, events, first, total, inFlight);
-          // The audit and the scheduler finish their part of the burst just after the last grant.
-          await new Promise((resolve) => setTimeout(resolve, 2000));
-          return round;
-        },
-        () => total,
-      );
+      const { result, cpuPer, commitsPer } = await costOf(async () => {
+        const round = await submitRound(system, events, first, total, inFlight);
+        // The audit and the scheduler finish their part of the burst just after the last grant.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        return round;
+      }, total);
       return { ...result, cpuPerRequest: cpuPer, commitsPerRequest: commitsPer };
     };
     try {
       ctx.log(`the system idle for ${idleMs / 1000} s`);
-      const idle = await costOf(
-        () => new Promise((resolve) => setTimeout(resolve, idleMs)),
-        () => idleMs / 1000,
-      );
+      const idle = await costOf(() => new Promise((resolve) => setTimeout(resolve, idleMs)), idleMs / 1000);
       ctx.log(`${total} requests under Okta's default budget`);
       const paced = await measuredRound(0);
       ctx.log(`${total} more with Okta's budget raised to ${RAISED_OKTA_PER_MINUTE} a minute`);

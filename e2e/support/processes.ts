@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { compiledPath, serviceEnvironment, serviceNodeOptions } from '../../tools/dev/node-options.js';
 
@@ -23,22 +24,22 @@ export interface StartOptions {
 }
 
 /**
- * The command line of a service as `npm start` runs it: the compiled JavaScript in `dist/` with its
+ * A service's process as `npm start` runs it: the compiled JavaScript in `dist/` with its
  * Node flags. Jest's global setup compiles whatever changed (tools/dev/build.ts) before any test
  * runs; from source, each process spent seconds of CPU transpiling at start, which the suite paid
  * hundreds of times.
  */
-function serviceArgs(name: string): string[] {
-  return [...serviceNodeOptions(name), compiledPath(`apps/${name}/src/main.ts`)];
-}
-
-/** Starts `apps/<name>/src/main.ts` and waits until it logs the URL it listens on. */
-export function startService(name: string, env: NodeJS.ProcessEnv, { timeoutMs = 60_000 }: StartOptions = {}): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, serviceArgs(name), {
+function spawnService(name: string, env: NodeJS.ProcessEnv): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [...serviceNodeOptions(name), compiledPath(`apps/${name}/src/main.ts`)], {
     cwd: root,
     env: { ...serviceEnvironment, ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Starts `apps/<name>/src/main.ts` and waits until it logs the URL it listens on. */
+export function startService(name: string, env: NodeJS.ProcessEnv, { timeoutMs = 60_000 }: StartOptions = {}): Promise<ServiceProcess> {
+  const child = spawnService(name, env);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -64,8 +65,8 @@ export function startService(name: string, env: NodeJS.ProcessEnv, { timeoutMs =
         });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with ${code} before it was ready:\n${output}`));
@@ -75,11 +76,7 @@ export function startService(name: string, env: NodeJS.ProcessEnv, { timeoutMs =
 
 /** Runs a service to completion and returns its exit code and output; for start-up failures. */
 export function runToExit(name: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, serviceArgs(name), {
-    cwd: root,
-    env: { ...serviceEnvironment, ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnService(name, env);
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));

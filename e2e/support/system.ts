@@ -117,13 +117,11 @@ export async function startSystem(name: string, extraEnv: NodeJS.ProcessEnv = {}
       const nc = await connect({ servers: natsUrl, name: 'jest' });
       await deleteTopology(nc, topology);
       await nc.close();
-      const unclean = live.filter((_, i) => codes[i] !== 0);
+      const unclean = live.map((p, i) => ({ p, code: codes[i] })).filter(({ code }) => code !== 0);
       if (unclean.length) {
         // What each one said last: the reason it died is there, and nowhere else once the test ends.
-        const tails = unclean.map(
-          (p) => `--- ${p.name} (exit ${codes[live.indexOf(p)] ?? p.child.signalCode}) ---\n${lastLines(p.output(), 60)}`,
-        );
-        throw new Error(`services exited uncleanly: ${[...new Set(unclean.map((p) => p.name))].join(', ')}\n${tails.join('\n')}`);
+        const tails = unclean.map(({ p, code }) => `--- ${p.name} (exit ${code ?? p.child.signalCode}) ---\n${lastLines(p.output(), 60)}`);
+        throw new Error(`services exited uncleanly: ${[...new Set(unclean.map(({ p }) => p.name))].join(', ')}\n${tails.join('\n')}`);
       }
     },
   };

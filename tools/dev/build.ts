@@ -116,14 +116,11 @@ export async function build(): Promise<BuildResult> {
 
 if (import.meta.filename === process.argv[1]) {
   const result = await build();
+  const compiled = `compiled ${result.files} files into dist/ in ${result.ms} ms\n`;
   // --quiet (before `npm run jit`, whose stdout is JSON lines): says only that it compiled, on stderr.
-  if (!process.argv.includes('--quiet')) {
-    process.stdout.write(
-      result.built
-        ? `compiled ${result.files} files into dist/ in ${result.ms} ms\n`
-        : `dist/ is up to date (${result.files} files checked in ${result.ms} ms)\n`,
-    );
-  } else if (result.built) {
-    process.stderr.write(`compiled ${result.files} files into dist/ in ${result.ms} ms\n`);
+  if (process.argv.includes('--quiet')) {
+    if (result.built) process.stderr.write(compiled);
+  } else {
+    process.stdout.write(result.built ? compiled : `dist/ is up to date (${result.files} files checked in ${result.ms} ms)\n`);
   }
 }

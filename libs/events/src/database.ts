@@ -50,6 +50,8 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'all',
     synchronize: false,
+    // Names the service in pg_stat_activity and the server's log.
+    applicationName: `jit-${options.schema}`,
     extra: poolOptions(options.poolSize ?? 20),
   };
 }

@@ -5,6 +5,7 @@ export interface EventMetrics {
   published: Counter<'schema'>;
   handled: Counter<'consumer' | 'type' | 'outcome'>;
   deadLettered: Counter<'consumer'>;
+  batched: Counter<'consumer'>;
 }
 
 let metrics: EventMetrics | undefined;
@@ -27,6 +28,12 @@ export function eventMetrics(): EventMetrics {
     deadLettered: new Counter({
       name: 'jit_dead_letters_total',
       help: 'Events sent to a dead-letter subject',
+      labelNames: ['consumer'],
+      registers: [register],
+    }),
+    batched: new Counter({
+      name: 'jit_events_batched_total',
+      help: 'Events applied in a transaction shared with other events (one commit for all)',
       labelNames: ['consumer'],
       registers: [register],
     }),

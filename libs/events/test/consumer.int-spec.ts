@@ -72,6 +72,60 @@ describe('idempotent JetStream consumer', () => {
     return info.num_ack_pending + info.num_pending;
   }
 
+  /** How many transactions wrote the consumer's effects (rows written in one transaction share its xmin). */
+  async function transactionsOf(consumer: string): Promise<number> {
+    const [row] = await h.dataSource.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM ${effectsTable} WHERE consumer = $1`, [
+      consumer,
+    ]);
+    return row.n;
+  }
+
+  it('events of different requests that wait together share one transaction, each applied once', async () => {
+    const s = settings();
+    const published = Array.from({ length: 40 }, (_, i) => sampleEvent('requested', `shared-${i}`));
+    for (const event of published) await publish(event);
+    await startConsumer(
+      s,
+      async (event, manager, delivery) => {
+        await recordEffect(event, manager, delivery);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      },
+      8,
+    );
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'every event acked' });
+    const handled = await effects(s.name);
+    expect(handled.map((e) => e.event_id).sort()).toEqual(published.map((e) => e.id).sort());
+    // One transaction an event would be 40; the backlog shares a few.
+    expect(await transactionsOf(s.name)).toBeLessThanOrEqual(15);
+  });
+
+  it('an event that fails inside a shared transaction is retried alone; the others are applied once and its handler ran once a delivery', async () => {
+    const s = settings({ backoffMs: [50] });
+    const published = Array.from({ length: 12 }, (_, i) => sampleEvent('approved', `shared-fail-${i}`));
+    const failing = published[6];
+    const calls = new Map<string, number>();
+    for (const event of published) await publish(event);
+    await startConsumer(
+      s,
+      async (event, manager, delivery) => {
+        calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+        await recordEffect(event, manager, delivery);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (event.id === failing.id && delivery.deliveryCount === 1) throw new Error('vendor unavailable');
+      },
+      8,
+    );
+    await waitFor(async () => (await pendingAcks(s.name)) === 0, { what: 'every event acked' });
+    const handled = await effects(s.name);
+    expect(handled.map((e) => e.event_id).sort()).toEqual(published.map((e) => e.id).sort());
+    expect(calls.get(failing.id)).toBe(2);
+    expect(await transactionsOf(s.name)).toBeLessThan(published.length);
+    const letters = (await streamMessages(h.jsm, h.topology.deadLetterStream)).filter(
+      (m) => m.subject === deadLetterSubject(h.topology, s.name),
+    );
+    expect(letters).toEqual([]);
+  });
+
   it('a redelivered event is acked without being applied twice', async () => {
     const s = settings();
     const event = sampleEvent('requested', 'redeliver-1');

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { Clock, EventContext, OnEvent, eventTypes, tableOf, type AccessEvent, type EventType } from '@jit/events';
 import { GENESIS_HASH, linkHash } from '../chain/hash.js';
@@ -13,21 +14,22 @@ import { sqlOf } from './sql.js';
  */
 @Controller()
 export class Recorder {
+  /** The chain's tail as each open transaction left it: events sharing a transaction extend it without reading it back. */
+  private readonly tails = new WeakMap<EntityManager, { position: number; hash: string }>();
+
   constructor(private readonly clock: Clock) {}
 
   @OnEvent(...(eventTypes as [EventType, ...EventType[]]))
   async record(@Payload() event: AccessEvent, @Ctx() ctx: EventContext): Promise<void> {
     const { manager, delivery } = ctx;
     const table = tableOf(manager, 'audit_events');
-    // One writer extends the chain at a time, whatever the consumer's concurrency or replica count.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${table}.chain`]);
-    const [tail] = await manager.query(`SELECT position, hash FROM ${table} ORDER BY position DESC LIMIT 1`);
+    const tail = this.tails.get(manager) ?? (await this.lockedTail(manager, table));
     const [subject] = await manager.query(
       `SELECT requester, application_id FROM ${table} WHERE request_id = $1 AND requester IS NOT NULL LIMIT 1`,
       [event.requestId],
     );
-    const position = tail ? Number(tail.position) + 1 : 1;
-    const prevHash: string = tail?.hash ?? GENESIS_HASH;
+    const position = tail.position + 1;
+    const prevHash = tail.hash;
     const recordedAt = this.clock.now().toISOString();
     const published = delivery.published as AccessEvent;
     const hash = linkHash(prevHash, { position, streamSeq: delivery.streamSeq, recordedAt, event: published });
@@ -51,7 +53,16 @@ export class Recorder {
         hash,
       ],
     );
+    this.tails.set(manager, { position, hash });
     for (const projection of projectionList) await applyEvent(sqlOf(manager), projection, event, delivery.streamSeq, { events: table });
+  }
+
+  /** Takes the chain for this transaction and reads its tail. */
+  private async lockedTail(manager: EntityManager, table: string): Promise<{ position: number; hash: string }> {
+    // One writer extends the chain at a time, whatever the consumer's concurrency or replica count.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${table}.chain`]);
+    const [tail] = await manager.query(`SELECT position, hash FROM ${table} ORDER BY position DESC LIMIT 1`);
+    return tail ? { position: Number(tail.position), hash: tail.hash } : { position: 0, hash: GENESIS_HASH };
   }
 }
 

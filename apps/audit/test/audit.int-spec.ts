@@ -59,6 +59,24 @@ describe('audit store', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
 
+  it('events that arrive together are recorded in shared transactions, one chain link each, and the chain verifies across them', async () => {
+    const requestIds = Array.from({ length: 30 }, () => randomUUID());
+    await Promise.all(requestIds.map((requestId) => publish(sampleEvent('requested', requestId))));
+    const rows = await waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT position, xmin::text AS tx FROM audit.audit_events WHERE request_id = ANY($1) ORDER BY position`,
+          [requestIds],
+        );
+        return rows.length === requestIds.length && rows;
+      },
+      { what: 'every event recorded' },
+    );
+    expect(new Set(rows.map((row: { tx: string }) => row.tx)).size).toBeLessThan(requestIds.length);
+    expect(new Set(rows.map((row: { position: string }) => row.position)).size).toBe(requestIds.length);
+    expect((await get('/v1/audit/verify')).body).toMatchObject({ ok: true });
+  });
+
   it('keeps an event exactly as it was published, older versions included, and the chain verifies over it', async () => {
     const requestId = randomUUID();
     await publish(sampleEvent('requested', requestId));

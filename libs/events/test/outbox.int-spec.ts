@@ -65,6 +65,63 @@ describe('transactional outbox', () => {
     }
   });
 
+  /** A row committed without its NOTIFY, as if the notification had been lost. */
+  async function insertUnannounced(requestId: string): Promise<string> {
+    const event = sampleEvent('requested', requestId);
+    await h.dataSource.query(`INSERT INTO svc.outbox (id, subject, event) VALUES ($1, $2, $3)`, [
+      event.id,
+      `${h.topology.prefix}.requested`,
+      event,
+    ]);
+    return event.id;
+  }
+
+  it('while it listens, an idle relay waits for notifications instead of polling at its short interval', async () => {
+    const transaction = h.dataSource.transaction.bind(h.dataSource);
+    let transactions = 0;
+    h.dataSource.transaction = ((...args: Parameters<typeof transaction>) => {
+      transactions++;
+      return transaction(...args);
+    }) as typeof h.dataSource.transaction;
+    const relay = new OutboxRelay({ dataSource: h.dataSource, jetstream: h.js, pollMs: 50, quietPollMs: 60_000 });
+    relay.start();
+    try {
+      await waitFor(async () => (await pending()) === 0 && transactions > 0, { what: 'the first round' });
+      const event = sampleEvent('approved', 'quiet-1');
+      await h.dataSource.transaction((m) => outbox.enqueue(m, [event]));
+      await waitFor(async () => (await pending()) === 0, { what: 'the announced row published' });
+      // Over the next second a relay polling every 50 ms would open some twenty transactions.
+      const before = transactions;
+      const start = Date.now();
+      await waitFor(() => Date.now() - start >= 1000, { what: 'a second', intervalMs: 100 });
+      expect(transactions - before).toBeLessThanOrEqual(2);
+    } finally {
+      h.dataSource.transaction = transaction;
+      await relay.stop();
+    }
+  });
+
+  it('a lost LISTEN connection sends the relay looking at once: a row whose notification was lost is published then', async () => {
+    const relay = new OutboxRelay({ dataSource: h.dataSource, jetstream: h.js, pollMs: 50, quietPollMs: 60_000 });
+    relay.start();
+    try {
+      // A round that published an announced row, so the relay is asleep on its quiet poll.
+      await h.dataSource.transaction((m) => outbox.enqueue(m, [sampleEvent('requested', 'lost-notify-0')]));
+      await waitFor(async () => (await pending()) === 0, { what: 'the outbox drained' });
+      const lost = await insertUnannounced('lost-notify-1');
+      const [{ terminated }] = await h.dataSource.query(
+        `SELECT count(*)::int AS terminated FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'jit-svc-listen') AS t`,
+      );
+      expect(terminated).toBe(1);
+      await waitFor(async () => (await streamMessages(h.jsm, h.topology.stream)).some((m) => JSON.parse(m.data).id === lost), {
+        what: 'the unannounced row published long before the quiet poll',
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('nothing is lost when the publishing process is killed between its commit and the publish', async () => {
     const script = fileURLToPath(new URL('./fixtures/commit-then-die.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script], {

@@ -201,7 +201,9 @@ export class EventConsumer {
     const heartbeat = setInterval(() => msg.working(), Math.max(500, this.options.settings.ackWaitMs / 2));
     try {
       const prepare = this.options.preparers?.(event.type);
-      if (prepare && (await this.seen(event.id))) {
+      // A first delivery has not been applied (a copy published again under another message id can
+      // have been: its preparation runs again and the inbox claim still refuses it).
+      if (prepare && msg.info.deliveryCount > 1 && (await this.seen(event.id))) {
         clearInterval(heartbeat);
         await this.ack(msg);
         return { outcome: 'duplicate', type: event.type };

@@ -27,7 +27,10 @@ class NotificationHub {
   private connecting?: Promise<pg.Client | undefined>;
   private readonly handlers = new Map<string, Set<() => void>>();
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly applicationName?: string,
+  ) {}
 
   /**
    * Adds a handler (again is a no-op) and makes sure the connection is up and listens on its
@@ -61,7 +64,7 @@ class NotificationHub {
   }
 
   private async open(logger: EventLogger): Promise<pg.Client | undefined> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, application_name: this.applicationName });
     // Listening before the connection is up: Postgres going down can send its FATAL in the same
     // read as the connection's ReadyForQuery, before `await connect()` resumes here, and an 'error'
     // nobody listens to ends the process.
@@ -69,6 +72,8 @@ class NotificationHub {
       logger.warn({ err: error }, 'LISTEN connection lost; polling until it is back');
       if (this.client === client) this.client = undefined;
       void client.end().catch(() => undefined);
+      // Notifications sent while it was down are lost: every listener looks for work now (and listens again).
+      for (const handlers of this.handlers.values()) handlers.forEach((handler) => handler());
     });
     try {
       await client.connect();
@@ -89,9 +94,9 @@ const hubs = new WeakMap<DataSource, NotificationHub>();
 function hubOf(dataSource: DataSource): NotificationHub {
   let hub = hubs.get(dataSource);
   if (!hub) {
-    const { url } = dataSource.options as { url?: string };
+    const { url, applicationName } = dataSource.options as { url?: string; applicationName?: string };
     if (!url) throw new Error('LISTEN needs the data source to be configured with a url');
-    hub = new NotificationHub(url);
+    hub = new NotificationHub(url, applicationName && `${applicationName}-listen`);
     hubs.set(dataSource, hub);
   }
   return hub;

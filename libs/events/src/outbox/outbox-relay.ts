@@ -13,8 +13,13 @@ export interface OutboxRelayOptions {
   logger?: EventLogger;
   /** Rows published per transaction under load. */
   batchSize?: number;
-  /** Fallback poll when no NOTIFY arrives (a lost LISTEN connection, say). */
+  /** Poll while not listening (no LISTEN connection), or after another replica held the outbox. */
   pollMs?: number;
+  /**
+   * Poll while listening: every row is announced when it commits and a lost LISTEN connection wakes
+   * the relay, so this only bounds what a notification silently lost would wait.
+   */
+  quietPollMs?: number;
   /** Cap of the delay between attempts while NATS is unreachable. */
   maxBackoffMs?: number;
   /** How long one publish may wait for JetStream's ack. */
@@ -38,6 +43,7 @@ export class OutboxRelay {
   private readonly logger: EventLogger;
   private readonly batchSize: number;
   private readonly pollMs: number;
+  private readonly quietPollMs: number;
   private readonly maxBackoffMs: number;
   private readonly publishTimeoutMs: number;
   private readonly schema: string;
@@ -52,6 +58,7 @@ export class OutboxRelay {
     this.logger = options.logger ?? silentLogger;
     this.batchSize = options.batchSize ?? 200;
     this.pollMs = options.pollMs ?? 1000;
+    this.quietPollMs = Math.max(this.pollMs, options.quietPollMs ?? 10_000);
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.schema = schemaOf(options.dataSource);
@@ -87,13 +94,15 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
-      await this.listener.listen();
+      const listening = await this.listener.listen();
       let full = false;
+      let pause = this.pollMs;
       this.notified = false;
       try {
-        const { published, failed } = await this.publishBatch();
+        const { published, failed, locked } = await this.publishBatch();
         if (failed) throw failed;
         full = published === this.batchSize;
+        if (listening && locked) pause = this.quietPollMs;
         failures = 0;
       } catch (error) {
         failures++;
@@ -101,14 +110,14 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (failures > 0) await this.sleep(backoffDelay(failures + 1, { baseMs: 100, maxMs: this.maxBackoffMs }));
-      else if (!full) await this.sleep(this.pollMs);
+      else if (!full) await this.sleep(pause);
     }
   }
 
-  private async publishBatch(): Promise<{ published: number; failed?: unknown }> {
+  private async publishBatch(): Promise<{ published: number; failed?: unknown; locked: boolean }> {
     return this.options.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${this.schema}.outbox`]);
-      if (!locked) return { published: 0 };
+      if (!locked) return { published: 0, locked };
       const rows: PendingRow[] = await manager.query(
         `SELECT id, subject, event FROM ${tableOf(manager, 'outbox')}
          WHERE published_at IS NULL ORDER BY position LIMIT $1`,
@@ -133,7 +142,7 @@ export class OutboxRelay {
         await manager.query(`UPDATE ${tableOf(manager, 'outbox')} SET published_at = now() WHERE id = ANY($1)`, [done]);
         eventMetrics().published.inc({ schema: this.schema }, done.length);
       }
-      return { published: done.length, failed };
+      return { published: done.length, failed, locked };
     });
   }
 

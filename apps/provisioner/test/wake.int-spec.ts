@@ -23,7 +23,15 @@ describe('provisioner loops are woken when work commits', () => {
     const never = '600000';
     service = await startTestService(provisionerService, {
       name: 'provisioner_wake',
-      env: simulatorEnv(sim, { GRANT_TICK_MS: never, REVOKE_TICK_MS: never, TICKET_TICK_MS: never }),
+      env: simulatorEnv(sim, {
+        GRANT_TICK_MS: never,
+        REVOKE_TICK_MS: never,
+        TICKET_TICK_MS: never,
+        GRANT_BACKOFF_BASE_MS: '300',
+        REVOKE_BACKOFF_BASE_MS: '300',
+        TICKET_BACKOFF_BASE_MS: '300',
+        OKTA_MAX_RETRIES: '0',
+      }),
     });
   });
 
@@ -57,7 +65,30 @@ describe('provisioner loops are woken when work commits', () => {
     await send(requestId, { type: 'expired', data: { expiresAt: granted.data.expiresAt } });
     await first('revoked', requestId);
     await first('ticket_closed', requestId);
-    const members = await fetch(`${sim.url}/api/v1/groups/${seedGroups.awsProdConsole.id}/users`, { headers: { authorization: 'SSWS x' } });
-    expect(await members.json()).toEqual([]);
+    expect(await members()).toEqual([]);
   });
+
+  it('work retried after a vendor failure is taken up at its retry time, with nothing announcing it and no tick due', async () => {
+    const requestId = randomUUID();
+    sim.addFault({ vendor: 'okta', method: 'PUT', path: '/api/v1/groups/*', status: 503, count: 1 });
+    sim.addFault({ vendor: 'jira', path: '/rest/api/3/issue', status: 503, count: 1 });
+    await send(requestId, { type: 'requested', data: requested(alice.email) });
+    await send(requestId, { type: 'approved', data: { stage: 0, approver: 'bob@example.com', final: true } });
+    const granted = await first('granted', requestId);
+    await first('ticket_opened', requestId);
+    const retried = await eventsOf(nc, service.topology, 'grant_retrying', requestId);
+    expect(retried).toHaveLength(1);
+    sim.addFault({ vendor: 'okta', method: 'DELETE', path: '/api/v1/groups/*', status: 503, count: 1 });
+    await send(requestId, { type: 'expired', data: { expiresAt: granted.data.expiresAt } });
+    await first('revoked', requestId);
+    expect(await eventsOf(nc, service.topology, 'revoke_failed', requestId)).toHaveLength(1);
+    expect(await members()).toEqual([]);
+  });
+
+  async function members(): Promise<unknown> {
+    const response = await fetch(`${sim.url}/api/v1/groups/${seedGroups.awsProdConsole.id}/users`, {
+      headers: { authorization: 'SSWS x' },
+    });
+    return response.json();
+  }
 });

@@ -4,9 +4,17 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 const MIN_WAIT_MS = 10;
 
 /**
+ * The longest wait while the task hears of new work as it commits (`listening()`): such work wakes
+ * it and `msUntilNextDue()` says when known work falls due, so this only bounds a notification lost
+ * without its connection failing.
+ */
+export const QUIET_INTERVAL_MS = 10_000;
+
+/**
  * Runs `tick()` from application bootstrap until shutdown, one tick at a time. After a tick it
- * waits `intervalMs`, or less when `msUntilNextDue()` knows the next work falls due sooner, and
- * `wake()` (a NOTIFY that work was committed, say) cuts any wait short. Shutdown waits for the tick
+ * waits `intervalMs` (`QUIET_INTERVAL_MS` while `listening()` says new work wakes it), or less when
+ * `msUntilNextDue()` knows the next work falls due sooner, and `wake()` (a NOTIFY that work was
+ * committed, say) cuts any wait short. Shutdown waits for the tick
  * in flight, so its transaction commits or rolls back before the connections close. A failed tick
  * is logged and the next one runs as usual.
  */
@@ -27,6 +35,13 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
 
   /** Milliseconds until the next known work falls due (0 or less: now); undefined when none is known. */
   protected msUntilNextDue?(): Promise<number | undefined>;
+
+  /**
+   * Whether new work wakes the task as it commits (its LISTEN connection is up; this is where a
+   * lost one is taken up again). Only a task whose `msUntilNextDue()` knows every time-based due
+   * may say so: it then sleeps up to `QUIET_INTERVAL_MS` rather than `intervalMs`.
+   */
+  protected listening?(): Promise<boolean>;
 
   async onApplicationBootstrap(): Promise<void> {
     this.running = true;
@@ -61,6 +76,7 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
     let delay = this.intervalMs;
     try {
       await this.current;
+      if ((await this.listening?.()) === true) delay = Math.max(delay, QUIET_INTERVAL_MS);
       if (this.wokenDuringTick) delay = 0;
       else if (this.msUntilNextDue) delay = Math.min(delay, Math.max(MIN_WAIT_MS, (await this.msUntilNextDue()) ?? delay));
     } catch (error) {

@@ -195,6 +195,22 @@ export async function claimOktaWork(
   });
 }
 
+/**
+ * When the next grant in `status` that is not due now falls due: its retry's time, or a lease
+ * running out (any grant's in Okta work: a held lease also keeps the person's other grants in that
+ * group back).
+ */
+export async function nextOktaWorkDue(manager: EntityManager, status: 'granting' | 'revoking', now: Date): Promise<Date | undefined> {
+  const table = tableOf(manager, 'grants');
+  const [row]: { next: Date | null }[] = await manager.query(
+    `SELECT LEAST(
+       (SELECT min(next_attempt_at) FROM ${table} WHERE status = $1 AND next_attempt_at > $2),
+       (SELECT min(lease_until) FROM ${table} WHERE status IN ('granting', 'revoking') AND lease_until > $2)) AS next`,
+    [status, now],
+  );
+  return row?.next ?? undefined;
+}
+
 /** The first grant of each person and group, so one claim never leases two of them. */
 function onePerMember(rows: GrantRow[]): GrantRow[] {
   const seen = new Set<string>();

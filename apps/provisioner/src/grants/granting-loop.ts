@@ -17,7 +17,7 @@ import { OktaUsers } from '../okta/okta-users.js';
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR, type Grant } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
-import { claimOktaWork, releaseOktaWork, retryOktaWork, type Membership, type OktaWork } from './grant.store.js';
+import { claimOktaWork, nextOktaWorkDue, releaseOktaWork, retryOktaWork, type Membership, type OktaWork } from './grant.store.js';
 import { addedByAnotherGrant, justifiedByAnotherGrant, recordMembershipAdded, recordMembershipPreexisting } from './membership.store.js';
 
 /** Why a grant still granting at its deadline is rolled back. */
@@ -65,6 +65,10 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
 
   protected claim(lease: Lease, limit: number): Promise<OktaWork[]> {
     return claimOktaWork(this.dataSource, 'granting', lease, limit);
+  }
+
+  protected nextDue(now: Date): Promise<Date | undefined> {
+    return nextOktaWorkDue(this.dataSource.manager, 'granting', now);
   }
 
   protected async work(work: OktaWork): Promise<void> {

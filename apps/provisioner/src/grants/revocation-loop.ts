@@ -7,7 +7,7 @@ import { IDENTITY_PROVIDER, type IdentityProvider } from '../okta/identity-provi
 import type { ProvisionerConfig } from '../provisioner.config.js';
 import { PROVISIONER_ACTOR } from './grant.decider.js';
 import { GrantPipeline } from './grant.pipeline.js';
-import { claimOktaWork, releaseOktaWork, retryOktaWork, type OktaWork } from './grant.store.js';
+import { claimOktaWork, nextOktaWorkDue, releaseOktaWork, retryOktaWork, type OktaWork } from './grant.store.js';
 import { justifiedByAnotherGrant } from './membership.store.js';
 
 /**
@@ -40,6 +40,10 @@ export class RevocationLoop extends LeasedLoop<OktaWork> {
 
   protected claim(lease: Lease, limit: number): Promise<OktaWork[]> {
     return claimOktaWork(this.dataSource, 'revoking', lease, limit);
+  }
+
+  protected nextDue(now: Date): Promise<Date | undefined> {
+    return nextOktaWorkDue(this.dataSource.manager, 'revoking', now);
   }
 
   protected async work(work: OktaWork): Promise<void> {

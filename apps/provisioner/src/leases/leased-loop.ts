@@ -36,6 +36,7 @@ export abstract class LeasedLoop<Item> extends PeriodicTask {
     private readonly lease: LeaseSettings,
   ) {
     super();
+    clock.onJump(() => this.wake());
   }
 
   private listener?: PgListener;
@@ -55,11 +56,18 @@ export abstract class LeasedLoop<Item> extends PeriodicTask {
     await this.listener?.close();
   }
 
-  protected override async msUntilNextDue(): Promise<number | undefined> {
-    // A lost LISTEN connection is taken up again between rounds; until then the tick bounds the wait.
-    await this.listener?.listen();
-    return undefined;
+  protected override async listening(): Promise<boolean> {
+    return (await this.listener?.listen()) ?? false;
   }
+
+  protected override async msUntilNextDue(): Promise<number | undefined> {
+    const now = this.clock.now();
+    const next = await this.nextDue(now);
+    return next && next.getTime() - now.getTime();
+  }
+
+  /** When the next item not due now falls due (a retry's time, a lease running out); undefined when none will. */
+  protected abstract nextDue(now: Date): Promise<Date | undefined>;
 
   /** Claims up to `limit` due items under `lease`. */
   protected abstract claim(lease: Lease, limit: number): Promise<Item[]>;

@@ -10,6 +10,7 @@ import { GrantPipeline } from '../grants/grant.pipeline.js';
 import { extensionComment, grantTicket, revocationComment } from './ticket-text.js';
 import {
   claimTicketWork,
+  nextTicketWorkDue,
   recordTicketClosed,
   recordTicketCommented,
   recordExtensionNoted,
@@ -44,6 +45,10 @@ export class TicketLoop extends LeasedLoop<TicketWork> {
 
   protected claim(lease: Lease, limit: number): Promise<TicketWork[]> {
     return claimTicketWork(this.dataSource.manager, lease, limit);
+  }
+
+  protected nextDue(now: Date): Promise<Date | undefined> {
+    return nextTicketWorkDue(this.dataSource.manager, now);
   }
 
   protected async work(work: TicketWork): Promise<void> {

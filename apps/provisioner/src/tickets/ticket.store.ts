@@ -44,6 +44,19 @@ export async function claimTicketWork(manager: EntityManager, lease: Lease, limi
   });
 }
 
+/** When the next ticket step not due now falls due: its retry's time or its lease running out. */
+export async function nextTicketWorkDue(manager: EntityManager, now: Date): Promise<Date | undefined> {
+  const table = tableOf(manager, 'grants');
+  const open = `granted_at IS NOT NULL AND ticket_closed_at IS NULL`;
+  const [row]: { next: Date | null }[] = await manager.query(
+    `SELECT LEAST(
+       (SELECT min(ticket_next_attempt_at) FROM ${table} WHERE ${open} AND ticket_next_attempt_at > $1),
+       (SELECT min(ticket_lease_until) FROM ${table} WHERE ${open} AND ticket_lease_until > $1)) AS next`,
+    [now],
+  );
+  return row?.next ?? undefined;
+}
+
 /** Records that the ticket says the access was extended to `extendedTo`, and gives the step up. */
 export async function recordExtensionNoted(manager: EntityManager, requestId: string, extendedTo: Date, owner: string): Promise<void> {
   await manager.query(

@@ -13,7 +13,8 @@ const BATCH_SIZE = 100;
  * Fires due timers: each round claims pending timers whose time has come and asks the timer rules
  * to fire each one, so its `fired` state and its `expired` event commit together. Between rounds it
  * sleeps until the next timer is due (woken at once when a timer is armed or moved), with
- * `SCHEDULER_TICK_MS` as the longest sleep. Timers live in Postgres, so expiries that passed while
+ * `SCHEDULER_TICK_MS` as the longest sleep while it cannot listen for that, `QUIET_INTERVAL_MS`
+ * while it can. Timers live in Postgres, so expiries that passed while
  * no scheduler ran fire on the first round after start-up.
  */
 @Injectable()
@@ -28,6 +29,7 @@ export class TimerLoop extends PeriodicTask {
   ) {
     super();
     this.listener = new PgListener(dataSource, timersChannel(dataSource), () => this.wake());
+    clock.onJump(() => this.wake());
   }
 
   protected get intervalMs(): number {
@@ -44,9 +46,11 @@ export class TimerLoop extends PeriodicTask {
     await this.listener.close();
   }
 
+  protected override listening(): Promise<boolean> {
+    return this.listener.listen();
+  }
+
   protected override async msUntilNextDue(): Promise<number | undefined> {
-    // A lost LISTEN connection is taken up again here; until then the wait is bounded by the tick.
-    await this.listener.listen();
     const next = await nextFiresAt(this.dataSource.manager);
     return next && next.getTime() - this.clock.now().getTime();
   }

@@ -24,8 +24,10 @@ describe('a request nobody decides (real NATS, Postgres and the Slack simulator;
       env: {
         SLACK_BOT_TOKEN: 'xoxb-approval-pending-test',
         SLACK_SIGNING_SECRET: 'approval-pending-test-secret',
-        SLACK_NOTIFY_TICK_MS: '50',
-        REMINDER_TICK_MS: '50',
+        // Ticks far longer than the test: only the announcement of a notice or a reminder, and the clock's
+        // jumps, can make the loops send and fire in time.
+        SLACK_NOTIFY_TICK_MS: '600000',
+        REMINDER_TICK_MS: '600000',
       },
       // Waits at most an hour, its approvers reminded after 40 minutes.
       template: {

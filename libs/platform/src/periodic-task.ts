@@ -1,10 +1,12 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { PgListener, type Clock } from '@jit/events';
 
 /** The shortest wait between ticks: work due now but held by another replica is not polled in a busy loop. */
 const MIN_WAIT_MS = 10;
 
 /**
- * The longest wait while the task hears of new work as it commits (`listening()`): such work wakes
+ * The longest wait while the task hears of new work as it commits (`wakeOnAnnouncements`): such work wakes
  * it and `msUntilNextDue()` says when known work falls due, so this only bounds a notification lost
  * without its connection failing.
  */
@@ -12,7 +14,7 @@ export const QUIET_INTERVAL_MS = 10_000;
 
 /**
  * Runs `tick()` from application bootstrap until shutdown, one tick at a time. After a tick it
- * waits `intervalMs` (`QUIET_INTERVAL_MS` while `listening()` says new work wakes it), or less when
+ * waits `intervalMs` (`QUIET_INTERVAL_MS` while it listens for announced work), or less when
  * `msUntilNextDue()` knows the next work falls due sooner, and `wake()` (a NOTIFY that work was
  * committed, say) cuts any wait short. Shutdown waits for the tick
  * in flight, so its transaction commits or rolls back before the connections close. A failed tick
@@ -36,14 +38,20 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
   /** Milliseconds until the next known work falls due (0 or less: now); undefined when none is known. */
   protected msUntilNextDue?(): Promise<number | undefined>;
 
+  private listener?: PgListener;
+
   /**
-   * Whether new work wakes the task as it commits (its LISTEN connection is up; this is where a
-   * lost one is taken up again). Only a task whose `msUntilNextDue()` knows every time-based due
-   * may say so: it then sleeps up to `QUIET_INTERVAL_MS` rather than `intervalMs`.
+   * Wakes the task whenever a transaction that commits work announces it on `channel`, and when
+   * `clock` jumps (a test's clock). While it listens it sleeps up to `QUIET_INTERVAL_MS` rather than
+   * `intervalMs`: only a task whose `msUntilNextDue()` knows when every known item falls due may call this.
    */
-  protected listening?(): Promise<boolean>;
+  protected wakeOnAnnouncements(dataSource: DataSource, channel: string, clock: Clock): void {
+    this.listener = new PgListener(dataSource, channel, () => this.wake());
+    clock.onJump(() => this.wake());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.listener?.listen();
     this.running = true;
     this.schedule(0);
   }
@@ -52,6 +60,7 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
     this.running = false;
     clearTimeout(this.timeout);
     await this.current?.catch(() => undefined);
+    await this.listener?.close();
   }
 
   /** Runs a tick now, or right after the one in flight, instead of waiting. */
@@ -76,7 +85,8 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
     let delay = this.intervalMs;
     try {
       await this.current;
-      if ((await this.listening?.()) === true) delay = Math.max(delay, QUIET_INTERVAL_MS);
+      // A lost LISTEN connection is taken up again here; until it is, the tick bounds the wait.
+      if (this.listener && (await this.listener.listen())) delay = Math.max(delay, QUIET_INTERVAL_MS);
       if (this.wokenDuringTick) delay = 0;
       else if (this.msUntilNextDue) delay = Math.min(delay, Math.max(MIN_WAIT_MS, (await this.msUntilNextDue()) ?? delay));
     } catch (error) {

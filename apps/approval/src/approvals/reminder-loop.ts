@@ -7,7 +7,7 @@ import { NotificationOutbox } from '../notifications/notification-outbox.js';
 import { expiryNoticeOf, reminderNoticesOf } from '../notifications/notices.js';
 import { ApprovalRecord, approvalOf } from './approval.entity.js';
 import { Approvals } from './approvals.js';
-import { APPROVAL_REMINDER, APPROVAL_TIMEOUT, EXPIRY_NOTICE } from './reminders.js';
+import { APPROVAL_REMINDER, APPROVAL_TIMEOUT, EXPIRY_NOTICE, remindersChannel } from './reminders.js';
 
 /** Reminders fired per tick at most. */
 const BATCH = 50;
@@ -34,10 +34,18 @@ export class ReminderLoop extends PeriodicTask {
     @Inject(SERVICE_CONFIG) private readonly config: ApprovalConfig,
   ) {
     super();
+    this.wakeOnAnnouncements(dataSource, remindersChannel(dataSource), clock);
   }
 
   protected get intervalMs(): number {
     return this.config.REMINDER_TICK_MS;
+  }
+
+  protected override async msUntilNextDue(): Promise<number | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT min(due_at) AS next FROM ${tableOf(this.dataSource, 'reminders')} WHERE state = 'pending'`,
+    )) as { next: Date | null }[];
+    return row?.next ? row.next.getTime() - this.clock.now().getTime() : undefined;
   }
 
   async tick(): Promise<number> {

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { DEFAULT_PENDING_TTL_SECONDS, tableOf } from '@jit/events';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DEFAULT_PENDING_TTL_SECONDS, announce, tableOf, workChannel } from '@jit/events';
 import { isApproval, type Approval, type ApprovalState } from './approval.decider.js';
 
 /** The kinds of reminder: a pending request's reminder (and escalation), its TTL, and the requester's pre-expiry notice. */
@@ -13,6 +13,11 @@ export function reminderAfterSeconds(application: Approval['application']): numb
   return Math.min(application.reminderAfterSeconds ?? Math.floor(ttl / 2), ttl);
 }
 
+/** Where a reminder set or moved is announced, so the reminder loop sleeps until the next one is due. */
+export function remindersChannel(source: DataSource | EntityManager): string {
+  return workChannel(source, 'reminders');
+}
+
 /**
  * Sets a reminder due at `dueAt` (replacing one of the same kind), in the caller's transaction.
  * The approval row is locked first by every writer, so reminders never wait on each other in a circle.
@@ -23,6 +28,7 @@ export async function remindAt(manager: EntityManager, requestId: string, kind: 
      ON CONFLICT (request_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, state = 'pending', fired_at = NULL`,
     [requestId, kind, dueAt],
   );
+  await announce(manager, remindersChannel(manager));
 }
 
 /** Drops the pending reminders of these kinds. */

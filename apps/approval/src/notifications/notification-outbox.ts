@@ -1,8 +1,13 @@
-import type { EntityManager } from 'typeorm';
-import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, tableOf } from '@jit/events';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DEFAULT_PRE_EXPIRY_NOTICE_SECONDS, announce, tableOf, workChannel } from '@jit/events';
 import { EXPIRY_NOTICE, dropReminders, remindAt } from '../approvals/reminders.js';
 import { isApproval, type Approval, type ApprovalState } from '../approvals/approval.decider.js';
 import { noticesOf, type Notice } from './notices.js';
+
+/** Where recorded notices are announced, so the relay sends them at once rather than at its next poll. */
+export function noticesChannel(source: DataSource | EntityManager): string {
+  return workChannel(source, 'notifications');
+}
 
 /**
  * The notification outbox: what an approval change should tell people is recorded in the
@@ -32,6 +37,7 @@ export class NotificationOutbox {
        ORDER BY n.i`,
       [requestId, JSON.stringify(notices), notices.map(recipientOf)],
     );
+    await announce(manager, noticesChannel(manager));
   }
 
   /** A grant (or a new expiry) sets the pre-expiry reminder; an end, or a grant that never came, drops it. */

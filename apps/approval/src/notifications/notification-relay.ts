@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { backoffDelay, tableOf } from '@jit/events';
+import { Clock, backoffDelay, tableOf } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import { Chat, ChatUnavailableError, type MessageRef, type NoticeMark } from '../slack/chat.js';
 import type { ApprovalConfig } from '../config.js';
 import { REQUESTER_MESSAGE_STAGE, type Notice } from './notices.js';
+import { noticesChannel } from './notification-outbox.js';
 
 /** Notices sent per tick at most, so shutdown never waits long. */
 const BATCH = 50;
@@ -52,12 +53,28 @@ export class NotificationRelay extends PeriodicTask {
     private readonly dataSource: DataSource,
     private readonly chat: Chat,
     @Inject(SERVICE_CONFIG) private readonly config: ApprovalConfig,
+    clock: Clock,
   ) {
     super();
+    this.wakeOnAnnouncements(dataSource, noticesChannel(dataSource), clock);
   }
 
   protected get intervalMs(): number {
     return this.config.SLACK_NOTIFY_TICK_MS;
+  }
+
+  /**
+   * When the next notice that may be sent falls due (its retry, its claim running out), by the
+   * database's clock as the claims are: a notice behind an earlier one of its request waits for it.
+   */
+  protected override async msUntilNextDue(): Promise<number | undefined> {
+    const table = this.table('notifications');
+    const [row] = (await this.dataSource.query(
+      `SELECT (EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM ${table} n
+       WHERE state = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)`,
+    )) as { ms: number | null }[];
+    return row?.ms ?? undefined;
   }
 
   async tick(): Promise<number> {

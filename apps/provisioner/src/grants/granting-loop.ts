@@ -56,7 +56,7 @@ export class GrantingLoop extends LeasedLoop<OktaWork> {
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
     this.modeOf = membershipModes(catalog);
-    this.wakeOnAnnouncements(dataSource, 'granting');
+    this.wakeOnWork(dataSource, 'granting');
   }
 
   protected get intervalMs(): number {

@@ -31,7 +31,7 @@ export class RevocationLoop extends LeasedLoop<OktaWork> {
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
-    this.wakeOnAnnouncements(dataSource, 'revoking');
+    this.wakeOnWork(dataSource, 'revoking');
   }
 
   protected get intervalMs(): number {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PgListener, announce, workChannel, type Clock } from '@jit/events';
+import { announce, workChannel, type Clock } from '@jit/events';
 import { PeriodicTask } from '@jit/platform';
 
 /** A claim on work: who holds it and until when, measured on the loop's clock like `now`. */
@@ -36,28 +36,11 @@ export abstract class LeasedLoop<Item> extends PeriodicTask {
     private readonly lease: LeaseSettings,
   ) {
     super();
-    clock.onJump(() => this.wake());
   }
-
-  private listener?: PgListener;
 
   /** Wakes the loop whenever a transaction that commits work announces it on `work` (see `announceWork`). */
-  protected wakeOnAnnouncements(dataSource: DataSource, work: LoopWork): void {
-    this.listener = new PgListener(dataSource, workChannel(dataSource, work), () => this.wake());
-  }
-
-  override async onApplicationBootstrap(): Promise<void> {
-    await this.listener?.listen();
-    await super.onApplicationBootstrap();
-  }
-
-  override async beforeApplicationShutdown(): Promise<void> {
-    await super.beforeApplicationShutdown();
-    await this.listener?.close();
-  }
-
-  protected override async listening(): Promise<boolean> {
-    return (await this.listener?.listen()) ?? false;
+  protected wakeOnWork(dataSource: DataSource, work: LoopWork): void {
+    this.wakeOnAnnouncements(dataSource, workChannel(dataSource, work), this.clock);
   }
 
   protected override async msUntilNextDue(): Promise<number | undefined> {

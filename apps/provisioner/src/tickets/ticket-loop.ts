@@ -36,7 +36,7 @@ export class TicketLoop extends LeasedLoop<TicketWork> {
     @Inject(SERVICE_CONFIG) private readonly config: ProvisionerConfig,
   ) {
     super(clock, { concurrency: config.LOOP_CONCURRENCY, leaseMs: config.CLAIM_LEASE_MS });
-    this.wakeOnAnnouncements(dataSource, 'tickets');
+    this.wakeOnWork(dataSource, 'tickets');
   }
 
   protected get intervalMs(): number {

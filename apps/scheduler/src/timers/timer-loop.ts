@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, PgListener } from '@jit/events';
+import { Clock } from '@jit/events';
 import { PeriodicTask, SERVICE_CONFIG } from '@jit/platform';
 import type { SchedulerConfig } from '../scheduler.config.js';
 import { TimerPipeline } from './timer.pipeline.js';
@@ -19,8 +19,6 @@ const BATCH_SIZE = 100;
  */
 @Injectable()
 export class TimerLoop extends PeriodicTask {
-  private readonly listener: PgListener;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly timers: TimerPipeline,
@@ -28,26 +26,11 @@ export class TimerLoop extends PeriodicTask {
     @Inject(SERVICE_CONFIG) private readonly config: SchedulerConfig,
   ) {
     super();
-    this.listener = new PgListener(dataSource, timersChannel(dataSource), () => this.wake());
-    clock.onJump(() => this.wake());
+    this.wakeOnAnnouncements(dataSource, timersChannel(dataSource), clock);
   }
 
   protected get intervalMs(): number {
     return this.config.SCHEDULER_TICK_MS;
-  }
-
-  override async onApplicationBootstrap(): Promise<void> {
-    await this.listener.listen();
-    await super.onApplicationBootstrap();
-  }
-
-  override async beforeApplicationShutdown(): Promise<void> {
-    await super.beforeApplicationShutdown();
-    await this.listener.close();
-  }
-
-  protected override listening(): Promise<boolean> {
-    return this.listener.listen();
   }
 
   protected override async msUntilNextDue(): Promise<number | undefined> {

@@ -93,7 +93,8 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
       this.logger.error({ err: error }, `${this.constructor.name} tick failed; retrying on the next tick`);
     } finally {
       this.current = undefined;
-      if (this.running) this.schedule(delay);
+      // A wake that came while the wait was being worked out (a query) must not wait for it.
+      if (this.running) this.schedule(this.wokenDuringTick ? 0 : delay);
     }
   }
 }

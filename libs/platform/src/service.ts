@@ -31,6 +31,9 @@ import type { HandWrittenPaths } from './openapi/document.js';
 import { serveOpenApi } from './openapi/setup.js';
 import { PlatformModule } from './platform.module.js';
 
+/** How often the event loop's lag is sampled for `nodejs_eventloop_lag_*`. */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** One service: its name, default port, own settings, feature modules and tables. */
 export interface ServiceDefinition<S extends z.ZodObject = z.ZodObject> {
   name: string;
@@ -99,7 +102,9 @@ export async function createService(
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureStreams(jsm, topology);
-  if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics();
+  // The event loop's lag is sampled ten times a second, not prom-client's default hundred: each sample
+  // wakes an idle service, and those wake-ups were most of what it spent idle.
+  if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics({ eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
 
   const readiness = { migrated: false, stopping: false };
   const database = serviceDataSourceOptions({

@@ -10,6 +10,9 @@ import { noticesChannel } from './notification-outbox.js';
 /** Notices sent per tick at most, so shutdown never waits long. */
 const BATCH = 50;
 
+/** Notices claimed in one statement: each is sent in turn, well inside its lease. */
+const CLAIM_AT_ONCE = 10;
+
 /**
  * Attempts before a notice the chat refuses is given up (state `failed`, error kept): about twenty
  * minutes with the default tick. A chat that is unavailable is waited for, however long.
@@ -80,34 +83,52 @@ export class NotificationRelay extends PeriodicTask {
   async tick(): Promise<number> {
     let sent = 0;
     while (this.running && sent < BATCH) {
-      const row = await this.claimNext();
-      if (!row) break;
-      await this.deliver(row);
-      sent += 1;
+      const claimedAt = Date.now();
+      const rows = await this.claimDue(Math.min(CLAIM_AT_ONCE, BATCH - sent));
+      if (rows.length === 0) break;
+      for (const [i, row] of rows.entries()) {
+        // A slow chat must not run a claim past its lease (another replica would take the notice up
+        // while this one may still send it): what is left is given back, for the next claim.
+        if (!this.running || Date.now() - claimedAt > LEASE_MS / 2) {
+          await this.giveBack(rows.slice(i));
+          return sent;
+        }
+        await this.deliver(row);
+        sent += 1;
+      }
     }
     return sent;
   }
 
+  /** Ends the claim of notices not sent: they are due again at once. */
+  private async giveBack(rows: ClaimedRow[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table('notifications')} SET next_attempt_at = now() WHERE id = ANY($1) AND state = 'pending'`,
+      [rows.map((row) => row.id)],
+    );
+  }
+
   /**
-   * Claims the next due notice by moving its next attempt past the lease. Retry times and leases
-   * come from the database's clock, so replicas agree on what is due; an earlier notice of the same
-   * request that is still pending (claimed or not) holds the later ones back.
+   * Claims up to `limit` due notices, oldest first, by moving their next attempt past the lease.
+   * Retry times and leases come from the database's clock, so replicas agree on what is due; an
+   * earlier notice of the same request that is still pending (claimed or not) holds the later ones
+   * back, so one claim never holds two notices of one request.
    */
-  private async claimNext(): Promise<ClaimedRow | undefined> {
+  private async claimDue(limit: number): Promise<ClaimedRow[]> {
     const table = this.table('notifications');
     const [rows] = (await this.dataSource.query(
       `WITH due AS (
          SELECT id, first_claimed_at AS claimed_before FROM ${table} n
          WHERE state = 'pending' AND next_attempt_at <= now()
            AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
-         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE ${table} t SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000),
          first_claimed_at = COALESCE(t.first_claimed_at, now())
        FROM due WHERE t.id = due.id
        RETURNING t.id, t.notice, t.attempts, t.recipient, due.claimed_before`,
-      [LEASE_MS],
+      [LEASE_MS, limit],
     )) as [ClaimedRow[], number];
-    return rows[0];
+    return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {

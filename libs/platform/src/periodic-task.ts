@@ -25,6 +25,8 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
   /** True from bootstrap until shutdown begins; long ticks check it to stop early. */
   protected running = false;
   private timeout?: NodeJS.Timeout;
+  /** When the next tick is set to run (Date.now() terms), while the task sleeps. */
+  private nextRunAt?: number;
   private current?: Promise<unknown>;
   /** Set by a `wake()` during a tick: work may have arrived after the tick looked. */
   private wokenDuringTick = false;
@@ -46,7 +48,12 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
    * `intervalMs`: only a task whose `msUntilNextDue()` knows when every known item falls due may call this.
    */
   protected wakeOnAnnouncements(dataSource: DataSource, channel: string, clock: Clock): void {
-    this.listener = new PgListener(dataSource, channel, () => this.wake());
+    this.listener = new PgListener(dataSource, channel, (payload) => {
+      // Work announced as due later than the task's next tick (a timer two hours out) changes nothing.
+      const dueAt = Date.parse(payload);
+      if (this.nextRunAt !== undefined && dueAt - clock.now().getTime() >= this.nextRunAt - Date.now()) return;
+      this.wake();
+    });
     clock.onJump(() => this.wake());
   }
 
@@ -75,10 +82,12 @@ export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeAppl
   }
 
   private schedule(delayMs: number): void {
+    this.nextRunAt = Date.now() + Math.max(0, delayMs);
     this.timeout = setTimeout(() => void this.run(), Math.max(0, delayMs));
   }
 
   private async run(): Promise<void> {
+    this.nextRunAt = undefined;
     if (!this.running || this.current) return;
     this.wokenDuringTick = false;
     this.current = this.tick();

@@ -28,7 +28,7 @@ export async function remindAt(manager: EntityManager, requestId: string, kind: 
      ON CONFLICT (request_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at, state = 'pending', fired_at = NULL`,
     [requestId, kind, dueAt],
   );
-  await announce(manager, remindersChannel(manager));
+  await announce(manager, remindersChannel(manager), dueAt);
 }
 
 /** Drops the pending reminders of these kinds. */

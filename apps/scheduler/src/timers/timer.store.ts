@@ -34,7 +34,7 @@ export const timerStore: StateStore<TimerState> = {
       [requestId, next.firesAt, next.status, next.status === 'fired' ? next.firedAt : null, now],
     );
     // A timer armed or moved may now be the next one due: the loop recomputes its wait.
-    if (next.status === 'pending') await announce(manager, timersChannel(manager));
+    if (next.status === 'pending') await announce(manager, timersChannel(manager), next.firesAt);
   },
 };
 

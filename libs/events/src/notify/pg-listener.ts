@@ -11,10 +11,11 @@ export function workChannel(source: DataSource | EntityManager, work: string): s
 /**
  * Announces work inside the caller's transaction. Postgres delivers a NOTIFY only when the
  * transaction commits (and folds duplicates within one), so a listener never wakes before the work
- * is visible, and a rolled-back change wakes nobody.
+ * is visible, and a rolled-back change wakes nobody. `dueAt`, when the work falls due later than
+ * now, lets a listener already set to wake before then sleep on.
  */
-export async function announce(manager: EntityManager, channel: string): Promise<void> {
-  await manager.query(`SELECT pg_notify($1, '')`, [channel]);
+export async function announce(manager: EntityManager, channel: string, dueAt?: Date): Promise<void> {
+  await manager.query(`SELECT pg_notify($1, $2)`, [channel, dueAt?.toISOString() ?? '']);
 }
 
 /**
@@ -25,7 +26,7 @@ export async function announce(manager: EntityManager, channel: string): Promise
 class NotificationHub {
   private client?: pg.Client;
   private connecting?: Promise<pg.Client | undefined>;
-  private readonly handlers = new Map<string, Set<() => void>>();
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
 
   constructor(
     private readonly url: string,
@@ -36,7 +37,7 @@ class NotificationHub {
    * Adds a handler (again is a no-op) and makes sure the connection is up and listens on its
    * channel; false when Postgres cannot be reached now. A new connection listens on every channel.
    */
-  async subscribe(channel: string, handler: () => void, logger: EventLogger): Promise<boolean> {
+  async subscribe(channel: string, handler: (payload: string) => void, logger: EventLogger): Promise<boolean> {
     const connected = this.client;
     const known = this.handlers.get(channel);
     if (known) known.add(handler);
@@ -47,7 +48,7 @@ class NotificationHub {
   }
 
   /** Removes a handler; the last one out closes the connection. */
-  async unsubscribe(channel: string, handler: () => void): Promise<void> {
+  async unsubscribe(channel: string, handler: (payload: string) => void): Promise<void> {
     const set = this.handlers.get(channel);
     set?.delete(handler);
     if (set?.size === 0) this.handlers.delete(channel);
@@ -73,11 +74,11 @@ class NotificationHub {
       if (this.client === client) this.client = undefined;
       void client.end().catch(() => undefined);
       // Notifications sent while it was down are lost: every listener looks for work now (and listens again).
-      for (const handlers of this.handlers.values()) handlers.forEach((handler) => handler());
+      for (const handlers of this.handlers.values()) handlers.forEach((handler) => handler(''));
     });
     try {
       await client.connect();
-      client.on('notification', (message) => this.handlers.get(message.channel)?.forEach((handler) => handler()));
+      client.on('notification', (message) => this.handlers.get(message.channel)?.forEach((handler) => handler(message.payload ?? '')));
       for (const channel of this.handlers.keys()) await client.query(`LISTEN "${channel}"`);
       this.client = client;
       return client;
@@ -103,18 +104,19 @@ function hubOf(dataSource: DataSource): NotificationHub {
 }
 
 /**
- * Calls `onNotify` for each notification on a channel. Notifications only shorten a wait: a lost
+ * Calls `onNotify` with each notification's payload on a channel (empty when a lost connection
+ * means notifications may have been missed). Notifications only shorten a wait: a lost
  * connection is logged and taken up again on the next `listen()`, and the caller keeps polling
  * meanwhile. Every listener of a data source shares one connection, outside the pool.
  */
 export class PgListener {
   private subscribed = false;
-  private readonly handler = (): void => this.onNotify();
+  private readonly handler = (payload: string): void => this.onNotify(payload);
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly channel: string,
-    private readonly onNotify: () => void,
+    private readonly onNotify: (payload: string) => void,
     private readonly logger: EventLogger = silentLogger,
   ) {}
 

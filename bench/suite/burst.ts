@@ -8,6 +8,9 @@ import { percentile, perSecond } from './types.js';
 /** Okta's budget for the second round (calls a minute): `BENCH_OKTA_PER_MINUTE`, else high enough never to pace a burst. */
 const RAISED_OKTA_PER_MINUTE = Number(process.env.BENCH_OKTA_PER_MINUTE ?? 60_000);
 
+/** Rounds run with Okta's budget raised; the one with the median CPU is reported. */
+const RAISED_ROUNDS = 3;
+
 /** What one round of requests took. */
 interface Round {
   started: number;
@@ -88,7 +91,7 @@ export const burst: Benchmark = {
     const inFlight = 20;
     const idleMs = ctx.quick ? 2000 : 10_000;
     const settleMs = ctx.quick ? 0 : 20_000;
-    const { system, nc, stop } = await startBenchSystem('bench_burst', { sim: { generatedPeople: 2 * total } });
+    const { system, nc, stop } = await startBenchSystem('bench_burst', { sim: { generatedPeople: (1 + RAISED_ROUNDS) * total } });
     const database = new URL(system.env.DATABASE_URL!).pathname.slice(1);
     const admin = new pg.Client({ connectionString: system.env.DATABASE_URL });
     await admin.connect();
@@ -120,9 +123,16 @@ export const burst: Benchmark = {
       const idle = await costOf(() => new Promise((resolve) => setTimeout(resolve, idleMs)), idleMs / 1000);
       ctx.log(`${total} requests under Okta's default budget`);
       const paced = await measuredRound(0);
-      ctx.log(`${total} more with Okta's budget raised to ${RAISED_OKTA_PER_MINUTE} a minute`);
       await setOktaBudget(system, RAISED_OKTA_PER_MINUTE);
-      const free = await measuredRound(total);
+      // CPU per request moves by a fifth between runs on a shared machine: the raised round runs three
+      // times (new people each time) and the figures are the round with the median CPU.
+      const freeRounds: MeasuredRound[] = [];
+      for (let i = 1; i <= RAISED_ROUNDS; i++) {
+        ctx.log(`${total} more with Okta's budget raised to ${RAISED_OKTA_PER_MINUTE} a minute (${i} of ${RAISED_ROUNDS})`);
+        freeRounds.push(await measuredRound(total * i));
+      }
+      const cpuOf = (round: MeasuredRound): number => Object.values(round.cpuPerRequest).reduce((a, b) => a + b, 0);
+      const free = [...freeRounds].sort((a, b) => cpuOf(a) - cpuOf(b))[Math.floor(RAISED_ROUNDS / 2)];
 
       const roundFigures = (round: MeasuredRound, label: string, budgetName: string, budgetPerMinute: number): Figure[] => {
         const granted = perSecond(total, round.lastGrant - round.started);
@@ -174,6 +184,7 @@ export const burst: Benchmark = {
           idle: { cpuMsPerSecond: idle.cpuPer, commitsPerSecond: idle.commitsPer },
           paced: { cpuMsPerRequest: paced.cpuPerRequest, commitsPerRequest: paced.commitsPerRequest },
           raised: { cpuMsPerRequest: free.cpuPerRequest, commitsPerRequest: free.commitsPerRequest },
+          raisedRounds: freeRounds.map((round) => ({ cpuMsPerRequest: tenths(cpuOf(round)), commitsPerRequest: round.commitsPerRequest })),
           raisedOktaPerMinute: RAISED_OKTA_PER_MINUTE,
         },
       };

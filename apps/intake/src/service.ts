@@ -8,6 +8,7 @@ import { WhereARequestIs1764000000300 } from './migrations/1764000000300-where-a
 import { GrantRetries1764000000350 } from './migrations/1764000000350-grant-retries.js';
 import { WebSessions1764000000400 } from './migrations/1764000000400-web-sessions.js';
 import { Extensions1764000000500 } from './migrations/1764000000500-extensions.js';
+import { AnnounceRequestChanges1764000000600 } from './migrations/1764000000600-announce-request-changes.js';
 import { RequestRecord } from './requests/request.entity.js';
 import { RequestsModule } from './requests/requests.module.js';
 import { webSettingsOf } from './web/web.config.js';
@@ -30,5 +31,6 @@ export const intakeService: ServiceDefinition<typeof intakeEnv> = {
     GrantRetries1764000000350,
     WebSessions1764000000400,
     Extensions1764000000500,
+    AnnounceRequestChanges1764000000600,
   ],
 };

@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { waitFor } from '@jit/events/testing';
 import { startVendorSim, type VendorSim } from '../../../tools/vendor-sim/src/index.js';
 import { asApiKey, startIntake, type Answer, type IntakeHarness } from './support/intake.js';
 
@@ -38,6 +40,25 @@ describe('waiting for a request to change: GET /v1/requests/:id?waitFor=', () =>
     const answer = await waiting;
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ id, status: 'approved', wait: { for: 'approved', outcome: 'reached' } });
+  });
+
+  it('every committed change of a request is announced, the submission and each event (what wakes the waits)', async () => {
+    const listener = new pg.Client({ connectionString: h.databaseUrl });
+    await listener.connect();
+    let heard = 0;
+    listener.on('notification', (message) => {
+      if (message.channel === 'intake_request_changed') heard += 1;
+    });
+    await listener.query('LISTEN intake_request_changed');
+    try {
+      const id = await submitted();
+      await waitFor(() => heard > 0, { what: 'the submission announced' });
+      const before = heard;
+      await h.publish(id, finalApproval);
+      await waitFor(() => heard > before, { what: 'the approval announced' });
+    } finally {
+      await listener.end();
+    }
   });
 
   it('awaiting_approval answers once the approvers of the current stage are known, so they can decide at once', async () => {

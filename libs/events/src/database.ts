@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import { CreateOutboxAndInbox1764000000000 } from './migrations/1764000000000-create-outbox-and-inbox.js';
+import { AnnounceOutboxRows1764000900000 } from './migrations/1764000900000-announce-outbox-rows.js';
 import { ProcessedEvent } from './inbox/processed-event.entity.js';
 import { OutboxRecord } from './outbox/outbox-record.entity.js';
 
@@ -18,7 +19,7 @@ export interface ServiceDatabaseOptions {
 export const eventEntities = [OutboxRecord, ProcessedEvent];
 
 /** The outbox and inbox migrations every service runs before its own. */
-export const eventMigrations = [CreateOutboxAndInbox1764000000000];
+export const eventMigrations = [CreateOutboxAndInbox1764000000000, AnnounceOutboxRows1764000900000];
 
 /**
  * A pool connection that never crashes its process. When Postgres ends a session (a restart, a

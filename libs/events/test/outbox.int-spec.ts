@@ -50,6 +50,25 @@ describe('transactional outbox', () => {
     await expect(h.dataSource.transaction((m) => outbox.enqueue(m, [event]))).rejects.toThrow(/invalid granted v2 data: applicationId/);
   });
 
+  it('a row inserted by hand is announced too: the trigger, not the caller, wakes the relay', async () => {
+    const relay = new OutboxRelay({ dataSource: h.dataSource, jetstream: h.js, pollMs: 60_000 });
+    relay.start();
+    try {
+      await waitFor(async () => (await pending()) === 0, { what: 'the outbox drained' });
+      const event = sampleEvent('requested', 'by-hand-1');
+      await h.dataSource.query(`INSERT INTO svc.outbox (id, subject, event) VALUES ($1, $2, $3)`, [
+        event.id,
+        `${h.topology.prefix}.requested`,
+        event,
+      ]);
+      await waitFor(async () => (await streamMessages(h.jsm, h.topology.stream)).some((m) => JSON.parse(m.data).id === event.id), {
+        what: 'the row published long before the poll',
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('publishes in commit order and wakes on NOTIFY without waiting for the poll', async () => {
     const relay = new OutboxRelay({ dataSource: h.dataSource, jetstream: h.js, pollMs: 60_000 });
     relay.start();
@@ -65,14 +84,13 @@ describe('transactional outbox', () => {
     }
   });
 
-  /** A row committed without its NOTIFY, as if the notification had been lost. */
+  /** A row committed without its NOTIFY (the announcing trigger off for it), as if the notification had been lost. */
   async function insertUnannounced(requestId: string): Promise<string> {
     const event = sampleEvent('requested', requestId);
-    await h.dataSource.query(`INSERT INTO svc.outbox (id, subject, event) VALUES ($1, $2, $3)`, [
-      event.id,
-      `${h.topology.prefix}.requested`,
-      event,
-    ]);
+    await h.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL session_replication_role = replica`);
+      await m.query(`INSERT INTO svc.outbox (id, subject, event) VALUES ($1, $2, $3)`, [event.id, `${h.topology.prefix}.requested`, event]);
+    });
     return event.id;
   }
 

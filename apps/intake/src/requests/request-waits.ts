@@ -5,7 +5,7 @@ import type { Principal } from '@jit/platform';
 import type { RequestStatus } from './request.decider.js';
 import type { WaitTarget } from './request-wait.input.js';
 import { RequestQueries } from './request-queries.js';
-import { REQUEST_CHANGES } from './request.store.js';
+import { REQUEST_CHANGES } from './request.channel.js';
 import type { RequestView } from './request.view.js';
 
 /** How a wait ended: the status asked for, a status that can never reach it, or the timeout. */

@@ -1,16 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { announce, EntityRows, workChannel, type StateChange, type StateStore } from '@jit/events';
+import { EntityRows, type StateChange, type StateStore } from '@jit/events';
 import { sameState, type RequestState, type RequestStatus } from './request.decider.js';
 import { RequestRecord, columnsOf, stateOf } from './request.entity.js';
 
 /** The statuses in which a request no longer counts as the open one of its requester for its application. */
 const settledStatuses: ReadonlySet<RequestStatus> = new Set(['denied', 'cancelled', 'failed', 'revoked']);
 
-/** The NOTIFY channel on which every committed change of a request is announced, for the callers waiting on one. */
-export const REQUEST_CHANGES = 'request_changed';
-
 /**
- * Keeps each request's state in its `requests` row, and announces each change when it commits. Every
+ * Keeps each request's state in its `requests` row; each change announces itself when it commits (a
+ * trigger: AnnounceRequestChanges1764000000600). Every
  * submission and every event of a request passes here, so it writes its SQL itself (`EntityRows`):
  * TypeORM's query builder was a fifth of intake's CPU in a burst.
  */
@@ -32,6 +30,5 @@ export class RequestStore implements StateStore<RequestState> {
       // A submission claims the open slot itself (SubmissionReplay.claim); a replayed `requested` never does, so it cannot clash.
       await this.rows.insert(manager, { id: requestId, idempotencyKey: null, holdsOpenSlot: false, updatedAt: now, ...columnsOf(next) });
     }
-    await announce(manager, workChannel(manager, REQUEST_CHANGES));
   }
 }

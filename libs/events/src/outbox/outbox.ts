@@ -2,8 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { assertPublishable } from '../contracts/decode.js';
 import type { AccessEvent } from '../contracts/registry.js';
 import { subjectFor, type Topology } from '../jetstream/topology.js';
-import { announce } from '../notify/pg-listener.js';
-import { outboxChannel, schemaOf, tableOf } from '../schema.js';
+import { tableOf } from '../schema.js';
 
 /**
  * Records events to publish inside the caller's transaction, so the state change and its events
@@ -18,7 +17,7 @@ export class Outbox {
     for (const event of events) assertPublishable(event);
     const values = events.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
     const params = events.flatMap((event) => [event.id, subjectFor(this.topology, event.type), event]);
+    // The insert announces itself to the relay (a trigger: AnnounceOutboxRows1764000900000).
     await manager.query(`INSERT INTO ${tableOf(manager, 'outbox')} (id, subject, event) VALUES ${values}`, params);
-    await announce(manager, outboxChannel(schemaOf(manager)));
   }
 }

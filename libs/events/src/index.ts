@@ -34,6 +34,7 @@ export * from './jetstream/setup.js';
 export * from './jetstream/errors.js';
 export * from './jetstream/event-consumer.js';
 export * from './notify/pg-listener.js';
+export * from './notify/announcing-trigger.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './outbox/outbox-record.entity.js';

@@ -16,9 +16,9 @@ export const QUIET_INTERVAL_MS = 10_000;
  * Runs `tick()` from application bootstrap until shutdown, one tick at a time. After a tick it
  * waits `intervalMs` (`QUIET_INTERVAL_MS` while it listens for announced work), or less when
  * `msUntilNextDue()` knows the next work falls due sooner, and `wake()` (a NOTIFY that work was
- * committed, say) cuts any wait short. Shutdown waits for the tick
- * in flight, so its transaction commits or rolls back before the connections close. A failed tick
- * is logged and the next one runs as usual.
+ * committed, say) cuts any wait short. Shutdown waits for the tick in flight, so its transaction
+ * commits or rolls back before the connections close. A failed tick is logged and the next one
+ * runs as usual.
  */
 export abstract class PeriodicTask implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);

@@ -71,11 +71,9 @@ export class NotificationRelay extends PeriodicTask {
    * database's clock as the claims are: a notice behind an earlier one of its request waits for it.
    */
   protected override async msUntilNextDue(): Promise<number | undefined> {
-    const table = this.table('notifications');
     const [row] = (await this.dataSource.query(
-      `SELECT (EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM ${table} n
-       WHERE state = 'pending'
-         AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)`,
+      `SELECT (EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms FROM ${this.table('notifications')} n
+       WHERE ${this.firstPending()}`,
     )) as { ms: number | null }[];
     return row?.ms ?? undefined;
   }
@@ -119,8 +117,7 @@ export class NotificationRelay extends PeriodicTask {
     const [rows] = (await this.dataSource.query(
       `WITH due AS (
          SELECT id, first_claimed_at AS claimed_before FROM ${table} n
-         WHERE state = 'pending' AND next_attempt_at <= now()
-           AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)
+         WHERE ${this.firstPending()} AND next_attempt_at <= now()
          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE ${table} t SET next_attempt_at = now() + make_interval(secs => $1::double precision / 1000),
          first_claimed_at = COALESCE(t.first_claimed_at, now())
@@ -129,6 +126,12 @@ export class NotificationRelay extends PeriodicTask {
       [LEASE_MS, limit],
     )) as [ClaimedRow[], number];
     return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  }
+
+  /** Notices `n` that are pending with no earlier notice of their request still pending: those that may be sent next. */
+  private firstPending(): string {
+    const table = this.table('notifications');
+    return `n.state = 'pending' AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = n.request_id AND e.state = 'pending' AND e.id < n.id)`;
   }
 
   private async deliver(row: ClaimedRow): Promise<void> {

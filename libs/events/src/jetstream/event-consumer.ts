@@ -59,11 +59,6 @@ export interface EventConsumerOptions {
   logger?: EventLogger;
   /** Requests handled at once; events of one request are always handled one after another. */
   concurrency?: number;
-  /**
-   * Transactions open at once. Events that reach their transaction while these are all busy share
-   * the next one (one commit for all of them), so a burst costs fewer commits and round trips.
-   */
-  transactions?: number;
 }
 
 /** An event waiting for a transaction to apply it in. */
@@ -105,13 +100,12 @@ export class EventConsumer {
   private slotFreed?: () => void;
   /** Events waiting for a transaction, in the order they reached it. */
   private readonly waiting: Application[] = [];
-  private readonly transactions: number;
-  private transactionsOpen = 0;
+  /** Whether a transaction is open: one at a time, the events that wait meanwhile share the next. */
+  private applying = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.logger = options.logger ?? silentLogger;
     this.concurrency = options.concurrency ?? 8;
-    this.transactions = options.transactions ?? 1;
   }
 
   /** Starts pulling. */
@@ -224,20 +218,20 @@ export class EventConsumer {
   }
 
   /**
-   * Applies the waiting events while a transaction slot is free: all that wait share one
-   * transaction, recorded in the inbox and handled one after another as they would be alone. When
+   * Applies the waiting events, one transaction at a time: all that wait share the next
+   * transaction (one commit for all of them, so a burst costs fewer commits and round trips), recorded in the inbox and handled one after another as they would be alone. When
    * one of them does not apply (its handler fails or answers "not yet"), the transaction rolls
    * back, that event gets its own outcome (retried or dead-lettered as if it had been alone), and
    * the others go back to wait for the next: one event's outcome never becomes another's. Events of
    * one request are never in one batch: each waits for the one before it to be settled.
    */
   private async applyWaiting(): Promise<void> {
-    if (this.transactionsOpen >= this.transactions) return;
-    this.transactionsOpen++;
+    if (this.applying) return;
+    this.applying = true;
     try {
       while (this.waiting.length > 0) await this.applyTogether(this.waiting.splice(0, this.concurrency));
     } finally {
-      this.transactionsOpen--;
+      this.applying = false;
     }
   }
 
